@@ -1,0 +1,85 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "consroute",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "consroute", targets: ["consroute"]),
+        .executable(name: "consroute-bench", targets: ["consroute-bench"]),
+        .library(name: "ConsRouteModel", targets: ["ConsRouteModel"]),
+        .library(name: "ConsRouteRouter", targets: ["ConsRouteRouter"]),
+        .library(name: "ConsRouteTuning", targets: ["ConsRouteTuning"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure values: wire types, tables, canonical JSON, signing, the routing rule. No I/O.
+        .target(
+            name: "ConsRouteModel",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What a device embeds: verification, decisions, persisted last-good table, acks, telemetry.
+        .target(
+            name: "ConsRouteRouter",
+            dependencies: ["ConsRouteModel"],
+            swiftSettings: swiftSettings
+        ),
+        // Pure algorithms of the control loop: k-means, drift detectors, threshold optimisation.
+        .target(
+            name: "ConsRouteTuning",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "consroute",
+            dependencies: [
+                "ConsRouteModel",
+                "ConsRouteRouter",
+                "ConsRouteTuning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "consroute-bench",
+            dependencies: [
+                "ConsRouteModel",
+                "ConsRouteRouter",
+                "ConsRouteTuning",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteModelTests",
+            dependencies: [
+                "ConsRouteModel", "ConsRouteTuning", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteRouterTests",
+            dependencies: ["ConsRouteRouter", "ConsRouteModel", "ConsRouteTuning"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteTuningTests",
+            dependencies: ["ConsRouteTuning"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
