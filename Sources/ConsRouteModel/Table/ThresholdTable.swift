@@ -1,0 +1,121 @@
+/// The published routing state of a fleet (DESIGN §5): centroids, per-cluster thresholds, the novel
+/// fallback, the objective it was tuned for, rollout stage and provenance.
+///
+/// Tables travel as canonical JSON inside a signed envelope (`SignedTable`). Field names on the wire are
+/// the snake_case names given in each property's documentation. Times are Unix milliseconds (UTC).
+public struct ThresholdTable: Sendable, Equatable {
+    /// `fleet`: the fleet this table is for.
+    public var fleet: String
+    /// `version`: strictly increasing per fleet; a rollback publishes a new version with old content.
+    public var version: UInt64
+    /// `parent_version`: the version this one was derived from (0 for the first table).
+    public var parentVersion: UInt64
+    /// `created_at`: when the controller made the table, Unix ms.
+    public var createdAtMs: Int64
+    /// `expires_at`: after this instant routers treat the table as stale and use the `novel` thresholds.
+    public var expiresAtMs: Int64
+    /// `fingerprint`: what the representation and scores mean; a router with another fingerprint rejects it.
+    public var fingerprint: Fingerprint
+    /// `clusters`: centroids with their novelty radius and thresholds; ids are stable across re-clusterings.
+    public var clusters: [TableCluster]
+    /// `novel`: thresholds for novel queries and for stale tables (conservative, cloud-leaning).
+    public var novel: ThresholdPair
+    /// `objective`: the weights the thresholds were optimised for, also used by the switch margin.
+    public var objective: ObjectiveWeights
+    /// `reprefill_ms_per_1k_tokens`: per tier (device, edge, cloud), the cost of moving a conversation there.
+    public var reprefillMsPer1kTokens: [Float]
+    /// `rollout`: canary or active, and the cohort selection.
+    public var rollout: Rollout
+    /// `expected`: what the controller predicts this table achieves.
+    public var expected: ExpectedOutcome
+    /// `provenance`: why and from which data this table was made.
+    public var provenance: Provenance
+
+    /// Creates a table; call `validate()` (done by encoding and decoding) to check its invariants.
+    public init(
+        fleet: String, version: UInt64, parentVersion: UInt64, createdAtMs: Int64, expiresAtMs: Int64,
+        fingerprint: Fingerprint, clusters: [TableCluster], novel: ThresholdPair, objective: ObjectiveWeights,
+        reprefillMsPer1kTokens: [Float], rollout: Rollout, expected: ExpectedOutcome, provenance: Provenance
+    ) {
+        self.fleet = fleet
+        self.version = version
+        self.parentVersion = parentVersion
+        self.createdAtMs = createdAtMs
+        self.expiresAtMs = expiresAtMs
+        self.fingerprint = fingerprint
+        self.clusters = clusters
+        self.novel = novel
+        self.objective = objective
+        self.reprefillMsPer1kTokens = reprefillMsPer1kTokens
+        self.rollout = rollout
+        self.expected = expected
+        self.provenance = provenance
+    }
+
+    /// The representation dimension every centroid has.
+    public var dimension: Int { fingerprint.representationDim }
+
+    /// Whether the table has expired at `nowMs`.
+    public func isExpired(atMs nowMs: Int64) -> Bool { nowMs >= expiresAtMs }
+}
+
+/// What the representation and the consistency scores mean: tables are only valid for routers whose
+/// local fingerprint is identical.
+public struct Fingerprint: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// `representation_model`: the model whose prefill hidden state is the representation.
+    public var representationModel: String
+    /// `representation_dim`: the representation's length d.
+    public var representationDim: Int
+    /// `reranker`: the reranker whose consistency labels trained the score head.
+    public var reranker: String
+    /// `prompt_template`: the prompt template the representation was taken under.
+    public var promptTemplate: String
+
+    public init(representationModel: String, representationDim: Int, reranker: String, promptTemplate: String) {
+        self.representationModel = representationModel
+        self.representationDim = representationDim
+        self.reranker = reranker
+        self.promptTemplate = promptTemplate
+    }
+
+    public var description: String {
+        "\(representationModel)/d=\(representationDim)/\(reranker)/\(promptTemplate)"
+    }
+}
+
+/// One cluster of a table.
+public struct TableCluster: Sendable, Equatable {
+    /// `id`: stable across re-clusterings.
+    public var id: UInt32
+    /// `centroid`: d floats.
+    public var centroid: [Float]
+    /// `radius2`: a query farther than this squared distance from its nearest centroid is novel.
+    public var radius2: Float
+    /// `t_device`, `t_edge`: the cluster's thresholds.
+    public var thresholds: ThresholdPair
+
+    public init(id: UInt32, centroid: [Float], radius2: Float, thresholds: ThresholdPair) {
+        self.id = id
+        self.centroid = centroid
+        self.radius2 = radius2
+        self.thresholds = thresholds
+    }
+}
+
+/// The two thresholds of the routing rule: device if `p_device >= device`, else edge if
+/// `p_edge >= edge`, else cloud. Values in [0, 1]; a value above every score (e.g. 1.0 with scores
+/// below 1) never selects that tier.
+public struct ThresholdPair: Sendable, Equatable, Hashable {
+    /// `t_device`.
+    public var device: Float
+    /// `t_edge`.
+    public var edge: Float
+
+    public init(device: Float, edge: Float) {
+        self.device = device
+        self.edge = edge
+    }
+
+    /// Sends everything to the cloud unless a score is exactly 1.
+    public static let cloudLeaning = ThresholdPair(device: 1, edge: 1)
+}
