@@ -1,0 +1,116 @@
+/// A table compiled for the data plane: centroids laid out for SIMD, thresholds in flat arrays.
+///
+/// Built once per table (`init(table:)`); `decide` then allocates nothing. Centroids are stored
+/// transposed in blocks of 16 clusters (`blocks[b * d + j]` holds dimension j of clusters 16b...16b+15),
+/// so one query is scored against 16 centroids per fused multiply-add.
+public struct RoutingPolicy: Sendable {
+    /// The table's fleet and version.
+    public let fleet: String
+    public let version: UInt64
+    /// The representation dimension d.
+    public let dimension: Int
+    /// The number of clusters k.
+    public let clusterCount: Int
+    /// Cluster ids by index.
+    public let clusterIDs: [UInt32]
+
+    let blocks: ContiguousArray<SIMD16<Float>>
+    /// ||μ||² per cluster (computed in Double, rounded once); +∞ in padding lanes so they never win.
+    let norms: ContiguousArray<SIMD16<Float>>
+    /// The largest ||μ||², for the rounding-error bound of the float32 scores.
+    let maxNorm: Float
+    /// Row-major centroids in Double, for the exact tie-break.
+    let exactCentroids: ContiguousArray<Double>
+    let radius2: ContiguousArray<Float>
+    let deviceThresholds: ContiguousArray<Float>
+    let edgeThresholds: ContiguousArray<Float>
+    let novel: ThresholdPair
+    /// Per tier: `lambda_latency * reprefill_ms_per_1k_tokens[t] / 1000 / latency_ref_ms`, so that the
+    /// switch margin is `marginPerToken[t] * context_tokens`.
+    let marginPerToken: (device: Float, edge: Float)
+
+    /// Compiles a (valid) table.
+    ///
+    /// - Complexity: O(k·d).
+    public init(table: ThresholdTable) {
+        let d = table.dimension
+        let k = table.clusters.count
+        let blockCount = (k + 15) / 16
+        var blocks = ContiguousArray(repeating: SIMD16<Float>(), count: blockCount * d)
+        var norms = ContiguousArray(repeating: SIMD16<Float>(repeating: .infinity), count: blockCount)
+        var exact = ContiguousArray<Double>()
+        exact.reserveCapacity(k * d)
+        var maxNorm: Float = 0
+        for (index, cluster) in table.clusters.enumerated() {
+            let block = index / 16
+            let lane = index % 16
+            var norm = 0.0
+            for j in 0..<d {
+                let value = cluster.centroid[j]
+                blocks[block * d + j][lane] = value
+                exact.append(Double(value))
+                norm += Double(value) * Double(value)
+            }
+            norms[block][lane] = Float(norm)
+            maxNorm = max(maxNorm, Float(norm))
+        }
+        fleet = table.fleet
+        version = table.version
+        dimension = d
+        clusterCount = k
+        clusterIDs = table.clusters.map(\.id)
+        self.blocks = blocks
+        self.norms = norms
+        self.maxNorm = maxNorm
+        exactCentroids = exact
+        radius2 = ContiguousArray(table.clusters.map(\.radius2))
+        deviceThresholds = ContiguousArray(table.clusters.map(\.thresholds.device))
+        edgeThresholds = ContiguousArray(table.clusters.map(\.thresholds.edge))
+        novel = table.novel
+        let scale = table.objective.lambdaLatency / 1000 / table.objective.latencyRefMs
+        marginPerToken = (
+            Float(scale * Double(table.reprefillMsPer1kTokens[0])),
+            Float(scale * Double(table.reprefillMsPer1kTokens[1]))
+        )
+    }
+
+    /// The thresholds of the cluster at `index`.
+    public func thresholds(ofClusterAt index: Int) -> ThresholdPair {
+        ThresholdPair(device: deviceThresholds[index], edge: edgeThresholds[index])
+    }
+}
+
+/// What the router decided for one query.
+public struct RoutingDecision: Sendable, Equatable {
+    /// Index of the nearest centroid in the table's cluster list.
+    public var clusterIndex: Int
+    /// That cluster's stable id (what telemetry reports).
+    public var clusterID: UInt32
+    /// Where to serve the query.
+    public var tier: Tier
+    /// Whether the query was farther than the cluster's radius (the novel thresholds applied).
+    public var isNovel: Bool
+    /// Squared distance to the nearest centroid.
+    public var distance2: Float
+
+    public init(clusterIndex: Int, clusterID: UInt32, tier: Tier, isNovel: Bool, distance2: Float) {
+        self.clusterIndex = clusterIndex
+        self.clusterID = clusterID
+        self.tier = tier
+        self.isNovel = isNovel
+        self.distance2 = distance2
+    }
+}
+
+/// The conversation state a multi-turn query carries: where its KV cache lives and how long it is.
+public struct TurnContext: Sendable, Equatable {
+    /// The tier that served the previous turn.
+    public var previousTier: Tier
+    /// Tokens of context a move to another tier would re-prefill.
+    public var contextTokens: UInt32
+
+    public init(previousTier: Tier, contextTokens: UInt32) {
+        self.previousTier = previousTier
+        self.contextTokens = contextTokens
+    }
+}
