@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
 
     enum Workload: String, CaseIterable, ExpressibleByArgument {
         case router
+        case thresholds
     }
 
     @Option(name: .long, help: "The data folder written by gen_data.py (one folder per dataset).")
@@ -34,6 +35,7 @@ struct BenchCommand: ParsableCommand {
         for workload in workloads.isEmpty ? Workload.allCases : workloads {
             switch workload {
             case .router: try RouterBenchmark.run(context)
+            case .thresholds: try ThresholdsBenchmark.run(context)
             }
         }
     }
