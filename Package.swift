@@ -43,6 +43,12 @@ let package = Package(
             name: "ConsRouteTuning",
             swiftSettings: swiftSettings
         ),
+        // The service: ingestion, window state, the control loop, publishing.
+        .target(
+            name: "ConsRouteController",
+            dependencies: ["ConsRouteModel", "ConsRouteTuning"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "consroute",
             dependencies: [
@@ -59,6 +65,7 @@ let package = Package(
                 "ConsRouteModel",
                 "ConsRouteRouter",
                 "ConsRouteTuning",
+                "ConsRouteController",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -74,6 +81,14 @@ let package = Package(
         .testTarget(
             name: "ConsRouteRouterTests",
             dependencies: ["ConsRouteRouter", "ConsRouteModel", "ConsRouteTuning"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteControllerTests",
+            dependencies: [
+                "ConsRouteController", "ConsRouteModel", "ConsRouteTuning",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

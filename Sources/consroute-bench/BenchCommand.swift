@@ -13,6 +13,7 @@ struct BenchCommand: ParsableCommand {
     enum Workload: String, CaseIterable, ExpressibleByArgument {
         case router
         case thresholds
+        case ingest
     }
 
     @Option(name: .long, help: "The data folder written by gen_data.py (one folder per dataset).")
@@ -24,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Untimed warm-up runs before the timed ones.")
     var warmup = 1
 
-    @Option(name: .long, help: "Use only the first N queries (router), e.g. under valgrind.")
+    @Option(name: .long, help: "Use only the first N queries (router) or events (ingest).")
     var limit: Int?
 
     @Argument(help: "Workloads to run (default: all).")
@@ -36,6 +37,7 @@ struct BenchCommand: ParsableCommand {
             switch workload {
             case .router: try RouterBenchmark.run(context)
             case .thresholds: try ThresholdsBenchmark.run(context)
+            case .ingest: try IngestBenchmark.run(context)
             }
         }
     }
