@@ -13,6 +13,7 @@ struct BenchCommand: ParsableCommand {
     enum Workload: String, CaseIterable, ExpressibleByArgument {
         case router
         case thresholds
+        case drift
         case ingest
     }
 
@@ -37,6 +38,7 @@ struct BenchCommand: ParsableCommand {
             switch workload {
             case .router: try RouterBenchmark.run(context)
             case .thresholds: try ThresholdsBenchmark.run(context)
+            case .drift: try DriftBenchmark.run(context)
             case .ingest: try IngestBenchmark.run(context)
             }
         }
