@@ -1,0 +1,67 @@
+/// The most recent `capacity` representations of a fleet, stored as Float16 in one flat ring buffer.
+///
+/// This is what re-clustering runs on. Half precision halves the memory (a 1,000,000-event window at
+/// d = 64 is 128 MB) and is far finer than the spread of real representations; values are converted back to
+/// Float when read. Not thread-safe: owned by one fleet pipeline.
+public struct RepresentationReservoir: Sendable {
+    /// Representation length d.
+    public let dimension: Int
+    /// How many representations are kept.
+    public let capacity: Int
+    private var storage: [Float16]
+    private var next = 0
+
+    /// The number of representations held (at most `capacity`).
+    public private(set) var count = 0
+    /// Representations seen in total (including those that have left the window).
+    public private(set) var totalObserved: Int64 = 0
+
+    /// - Parameters:
+    ///   - dimension: d, at least 1.
+    ///   - capacity: representations kept, at least 1. Memory: `2 · d · capacity` bytes, allocated lazily.
+    public init(dimension: Int, capacity: Int) {
+        precondition(dimension >= 1 && capacity >= 1, "a reservoir needs a dimension and a capacity of at least 1")
+        self.dimension = dimension
+        self.capacity = capacity
+        storage = []
+    }
+
+    /// Appends one representation, evicting the oldest when full.
+    ///
+    /// - Complexity: O(d).
+    public mutating func append(_ representation: [Float]) {
+        precondition(representation.count == dimension, "representation of the wrong dimension")
+        if storage.isEmpty { storage = [Float16](repeating: 0, count: dimension * capacity) }
+        storage.withUnsafeMutableBufferPointer { buffer in
+            let base = next * dimension
+            for j in 0..<dimension { buffer[base + j] = Float16(representation[j]) }
+        }
+        next = (next + 1) % capacity
+        count = min(count + 1, capacity)
+        totalObserved += 1
+    }
+
+    /// The held representations as a flat row-major Float array (count × d), oldest first.
+    ///
+    /// - Complexity: O(count · d); allocates the result.
+    public func snapshot() -> [Float] {
+        var result = [Float](repeating: 0, count: count * dimension)
+        let start = count < capacity ? 0 : next
+        storage.withUnsafeBufferPointer { buffer in
+            result.withUnsafeMutableBufferPointer { output in
+                for row in 0..<count {
+                    let source = ((start + row) % capacity) * dimension
+                    for j in 0..<dimension { output[row * dimension + j] = Float(buffer[source + j]) }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Forgets everything (the fleet's partition moved to another replica).
+    public mutating func removeAll() {
+        storage = []
+        next = 0
+        count = 0
+    }
+}

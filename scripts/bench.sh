@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs consroute's benchmarks and, where a peer exists, the peer right next to it, on the same data files.
+#
+# Usage: bash scripts/bench.sh [WORKLOAD ...]      (default: router kmeans drift thresholds ingest)
+# Environment:
+#   SHARED_BENCH  the shared benchmark folder (default: ../shared/bench)
+#   BENCH_DATA    where the data lives or is generated (default: .bench-data, 1.1 GB)
+#   PEERS_VENV    a venv with the peers' packages (default: .bench-venv; created without torch on first use)
+#   NO_PEERS=1    run only our benchmarks
+#   TARGET_CPU    -target-cpu for the release build (default: znver4 when the CPU has AVX-512, else x86-64)
+# Output: one JSON line per measurement in bench-results/<timestamp>.jsonl, ours and the peers' together.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared="${SHARED_BENCH:-../shared/bench}"
+data="${BENCH_DATA:-.bench-data}"
+venv="${PEERS_VENV:-.bench-venv}"
+workloads=("$@")
+[[ ${#workloads[@]} -gt 0 ]] || workloads=(router kmeans drift thresholds ingest)
+
+if [[ ! -f "$data/router/meta.json" ]]; then
+  echo "generating benchmark data in $data" >&2
+  python3 "$shared/gen_data.py" --out "$data" --checksums >&2
+fi
+(cd "$data" && sha256sum -c --quiet "$OLDPWD/$shared/CHECKSUMS.seed7.sha256") \
+  || echo "WARNING: data differs from CHECKSUMS.seed7.sha256" >&2
+
+if [[ -z "${NO_PEERS:-}" && ! -x "$venv/bin/python" ]]; then
+  echo "creating $venv with the peers' packages (torch left out: Optuna's GPSampler is then skipped)" >&2
+  python3 -m venv "$venv"
+  grep -vE '^(torch|#)|^$' "$shared/requirements-peers.txt" | xargs "$venv/bin/pip" install -q
+fi
+
+cpu="${TARGET_CPU:-}"
+if [[ -z "$cpu" ]]; then
+  if grep -q avx512f /proc/cpuinfo 2>/dev/null; then cpu=znver4; else cpu=x86-64; fi
+fi
+swift build -c release --product consroute-bench -Xswiftc -target-cpu -Xswiftc "$cpu" >&2
+
+mkdir -p bench-results
+out="bench-results/$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+peer() { [[ -n "${NO_PEERS:-}" ]] || "$venv/bin/python" "$shared/$@" --data "$data" >> "$out"; }
+ours() { .build/release/consroute-bench --data "$data" "$@" >> "$out"; }
+for workload in "${workloads[@]}"; do
+  echo "== $workload (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  case "$workload" in
+    router) ours router; peer peer_w5_router.py --repeats 5 --single 10000 --threads 1; ours router ;;
+    kmeans)
+      ours kmeans
+      peer peer_w1_kmeans.py --dataset kmeans-100k --ks 16 --threads 1 --repeats 3 --warmup 1
+      peer peer_w1_kmeans.py --dataset kmeans-1m --ks 16 --threads 1 --repeats 1 --warmup 0 ;;
+    drift) ours drift; peer peer_w2_drift.py --repeats 3 --detectors ADWIN,PageHinkley ;;
+    thresholds) ours thresholds; peer peer_w3_bo.py --peers grid-prefixsum,skopt --seeds 1 --bo-seeds 0 --repeats 5 ;;
+    *) ours "$workload" ;;
+  esac
+done
+echo "results: $out" >&2
+python3 "$shared/summarize.py" "$out" 2>/dev/null || true
