@@ -16,11 +16,13 @@ let package = Package(
         .library(name: "ConsRouteModel", targets: ["ConsRouteModel"]),
         .library(name: "ConsRouteRouter", targets: ["ConsRouteRouter"]),
         .library(name: "ConsRouteTuning", targets: ["ConsRouteTuning"]),
+        .library(name: "ConsRouteStore", targets: ["ConsRouteStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Pure values: wire types, tables, canonical JSON, signing, the routing rule. No I/O.
@@ -41,6 +43,18 @@ let package = Package(
         // Pure algorithms of the control loop: k-means, drift detectors, threshold optimisation.
         .target(
             name: "ConsRouteTuning",
+            swiftSettings: swiftSettings
+        ),
+        // SQLite history (WAL): tables, drift events, runs, window statistics, acks, consumer offsets.
+        .target(
+            name: "ConsRouteStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Child process of the store's crash-safety test: applies ingest batches in a loop until killed.
+        .executableTarget(
+            name: "store-crash-writer",
+            dependencies: ["ConsRouteStore"],
             swiftSettings: swiftSettings
         ),
         // The service: ingestion, window state, the control loop, publishing.
@@ -89,6 +103,11 @@ let package = Package(
                 "ConsRouteController", "ConsRouteModel", "ConsRouteTuning",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteStoreTests",
+            dependencies: ["ConsRouteStore", "ConsRouteTuning", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,137 @@
+import GRDB
+
+extension HistoryStore {
+    /// Every schema change, in order, each under a stable name recorded in `grdb_migrations`.
+    ///
+    /// Conventions of the schema: every timestamp is an INTEGER of unix milliseconds (UTC); every duration a
+    /// REAL of milliseconds; tiers, statuses and trigger kinds are lower-case TEXT checked by CHECK
+    /// constraints; table versions are INTEGERs in 1...Int64.max. Never edit a shipped migration: add one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-history-schema") { db in
+            try db.execute(sql: schemaVersion1)
+        }
+        return migrator
+    }
+
+    private static let schemaVersion1 = """
+        CREATE TABLE threshold_table (
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            version INTEGER NOT NULL CHECK (version > 0),
+            parent_version INTEGER CHECK (parent_version IS NULL OR parent_version < version),
+            status TEXT NOT NULL CHECK (status IN ('canary', 'active', 'superseded', 'rolled_back')),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL CHECK (expires_at >= created_at),
+            trigger_kind TEXT NOT NULL CHECK (trigger_kind IN ('drift', 'schedule', 'operator')),
+            trigger_ref TEXT,
+            optimiser_run_id TEXT,
+            envelope TEXT NOT NULL CHECK (envelope <> ''),
+            PRIMARY KEY (fleet, version)
+        );
+        CREATE INDEX threshold_table_created ON threshold_table (fleet, created_at);
+        CREATE UNIQUE INDEX threshold_table_one_active ON threshold_table (fleet) WHERE status = 'active';
+        CREATE UNIQUE INDEX threshold_table_one_canary ON threshold_table (fleet) WHERE status = 'canary';
+
+        CREATE TABLE drift_event (
+            id TEXT PRIMARY KEY CHECK (id <> ''),
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            detected_at INTEGER NOT NULL,
+            detector TEXT NOT NULL,
+            signal TEXT NOT NULL,
+            cluster INTEGER CHECK (cluster IS NULL OR cluster >= 0),
+            tier TEXT CHECK (tier IS NULL OR tier IN ('device', 'edge', 'cloud')),
+            statistic REAL NOT NULL,
+            threshold REAL NOT NULL,
+            window_start INTEGER NOT NULL,
+            window_end INTEGER NOT NULL,
+            window_first_offset INTEGER,
+            window_end_offset INTEGER,
+            action TEXT NOT NULL
+        );
+        CREATE INDEX drift_event_detected ON drift_event (fleet, detected_at);
+        CREATE INDEX drift_event_detected_all ON drift_event (detected_at);
+
+        CREATE TABLE recluster_run (
+            id TEXT PRIMARY KEY CHECK (id <> ''),
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            started_at INTEGER NOT NULL,
+            duration_ms REAL NOT NULL CHECK (duration_ms >= 0),
+            trigger_kind TEXT NOT NULL CHECK (trigger_kind IN ('drift', 'schedule', 'operator')),
+            trigger_ref TEXT,
+            k_before INTEGER NOT NULL CHECK (k_before >= 0),
+            k_after INTEGER NOT NULL CHECK (k_after > 0),
+            inertia REAL NOT NULL CHECK (inertia >= 0),
+            matched_clusters TEXT NOT NULL,
+            new_clusters TEXT NOT NULL,
+            retired_clusters TEXT NOT NULL,
+            window_start INTEGER NOT NULL,
+            window_end INTEGER NOT NULL,
+            window_first_offset INTEGER,
+            window_end_offset INTEGER
+        );
+        CREATE INDEX recluster_run_started ON recluster_run (fleet, started_at);
+        CREATE INDEX recluster_run_started_all ON recluster_run (started_at);
+
+        CREATE TABLE optimiser_run (
+            id TEXT PRIMARY KEY CHECK (id <> ''),
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            cluster INTEGER CHECK (cluster IS NULL OR cluster >= 0),
+            engine TEXT NOT NULL CHECK (engine <> ''),
+            trigger_kind TEXT NOT NULL CHECK (trigger_kind IN ('drift', 'schedule', 'operator')),
+            trigger_ref TEXT,
+            started_at INTEGER NOT NULL,
+            duration_ms REAL NOT NULL CHECK (duration_ms >= 0),
+            t_device REAL NOT NULL CHECK (t_device BETWEEN 0 AND 1),
+            t_edge REAL NOT NULL CHECK (t_edge BETWEEN 0 AND 1),
+            objective REAL NOT NULL,
+            quality_ratio REAL NOT NULL,
+            latency_ratio REAL NOT NULL,
+            cost_ratio REAL NOT NULL
+        );
+        CREATE INDEX optimiser_run_started ON optimiser_run (fleet, started_at);
+        CREATE INDEX optimiser_run_started_all ON optimiser_run (started_at);
+
+        CREATE TABLE optimiser_trial (
+            run_id TEXT NOT NULL REFERENCES optimiser_run (id) ON DELETE CASCADE,
+            iteration INTEGER NOT NULL CHECK (iteration >= 0),
+            t_device REAL NOT NULL CHECK (t_device BETWEEN 0 AND 1),
+            t_edge REAL NOT NULL CHECK (t_edge BETWEEN 0 AND 1),
+            objective REAL NOT NULL,
+            PRIMARY KEY (run_id, iteration)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE window_statistics (
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            cluster INTEGER NOT NULL CHECK (cluster >= 0),
+            tier TEXT NOT NULL CHECK (tier IN ('device', 'edge', 'cloud')),
+            bucket_start INTEGER NOT NULL,
+            event_count INTEGER NOT NULL CHECK (event_count >= 0),
+            shadow_count INTEGER NOT NULL CHECK (shadow_count BETWEEN 0 AND event_count),
+            latency_sum REAL NOT NULL CHECK (latency_sum >= 0),
+            latency_square_sum REAL NOT NULL CHECK (latency_square_sum >= 0),
+            cost_sum REAL NOT NULL CHECK (cost_sum >= 0),
+            cost_square_sum REAL NOT NULL CHECK (cost_square_sum >= 0),
+            served_score_sum REAL NOT NULL CHECK (served_score_sum >= 0),
+            served_score_square_sum REAL NOT NULL CHECK (served_score_square_sum >= 0),
+            PRIMARY KEY (fleet, cluster, tier, bucket_start)
+        ) WITHOUT ROWID;
+        CREATE INDEX window_statistics_bucket ON window_statistics (bucket_start);
+
+        CREATE TABLE table_acknowledgement (
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            version INTEGER NOT NULL CHECK (version > 0),
+            outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'rejected')),
+            reason TEXT NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (fleet, version, outcome, reason)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE consumer_offset (
+            consumer_group TEXT NOT NULL CHECK (consumer_group <> ''),
+            topic TEXT NOT NULL CHECK (topic <> ''),
+            partition_id INTEGER NOT NULL CHECK (partition_id >= 0),
+            next_offset INTEGER NOT NULL CHECK (next_offset >= 0),
+            PRIMARY KEY (consumer_group, topic, partition_id)
+        ) WITHOUT ROWID;
+        """
+}

@@ -1,0 +1,93 @@
+import GRDB
+
+/// The controller's SQLite history: threshold tables, drift events, re-cluster and optimiser runs, time-bucketed
+/// window statistics, acknowledgement counts and Kafka consumer offsets.
+///
+/// **Files and durability.** On a file the store is a GRDB `DatabasePool` in WAL mode: one writer and
+/// concurrent readers (the HTTP API and `consroute history` read while ingest writes; other processes wait
+/// up to five seconds for a lock). The connection runs with `synchronous = NORMAL`: in WAL mode every commit
+/// is atomic and survives a killed process; a power loss can lose the last commits but never corrupts the
+/// file. That is safe for ingest because a batch's statistics and its consumer offsets commit together, so a
+/// lost tail is simply consumed again from Kafka. A table is different: it is published to devices right
+/// after it is written, and its version must never be reused, so ``insertTable(_:)`` commits with
+/// `synchronous = FULL` (the WAL is fsynced before the call returns).
+///
+/// **Threads.** Every operation except opening is `async` and runs on GRDB's own serial dispatch queues
+/// (writer and reader pool), never on Swift's cooperative thread pool; awaiting callers are suspended, not
+/// blocked. Opening is synchronous: it happens once at start-up.
+///
+/// **Errors.** Operations throw ``HistoryStoreError`` (besides each method's own cases, any SQLite failure
+/// arrives as ``HistoryStoreError/databaseFailure(path:reason:)``), or `CancellationError` when the awaiting
+/// task is cancelled: GRDB then interrupts the statement and a write transaction rolls back as a whole.
+///
+/// **Schema.** All timestamps are INTEGER unix milliseconds (UTC); durations are REAL milliseconds. The
+/// schema is created and upgraded by named migrations (see `HistoryStore+Migrations.swift`).
+public final class HistoryStore: Sendable {
+    let writer: any DatabaseWriter
+
+    /// The database file path, or nil for an in-memory store.
+    public let path: String?
+
+    /// Opens (creating if needed) the history database at `path` in WAL mode and applies pending migrations.
+    ///
+    /// Blocks while the file is opened and migrated; call it at start-up.
+    /// - Parameter path: The SQLite file; its directory must exist.
+    /// - Throws: ``HistoryStoreError/openFailed(path:reason:)`` when the file cannot be opened, is not a
+    ///   database, or cannot be migrated.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            do {
+                try Self.migrator.migrate(pool)
+            } catch is DatabaseError {
+                // GRDB reads the applied migrations before taking the write lock, so when two processes open a
+                // new file at once the slower one re-runs a migration the other just committed and fails. A second
+                // pass sees it applied and has nothing to do; a real problem fails again and is reported.
+                try Self.migrator.migrate(pool)
+            }
+            writer = pool
+        } catch let error as DatabaseError {
+            throw HistoryStoreError.openFailed(path: path, reason: error.message ?? error.description)
+        }
+        self.path = path
+    }
+
+    /// Creates an empty, migrated store that lives in memory (for tests and `replay`).
+    /// - Throws: ``HistoryStoreError/openFailed(path:reason:)`` if SQLite cannot create the database.
+    public static func inMemory() throws -> HistoryStore {
+        do {
+            let queue = try DatabaseQueue()
+            try migrator.migrate(queue)
+            return HistoryStore(writer: queue)
+        } catch let error as DatabaseError {
+            throw HistoryStoreError.openFailed(path: ":memory:", reason: error.message ?? error.description)
+        }
+    }
+
+    private init(writer: any DatabaseWriter) {
+        self.writer = writer
+        self.path = nil
+    }
+
+    /// Runs SQLite's `PRAGMA integrity_check` over the whole file.
+    /// - Returns: The problems SQLite reports; empty when the database is intact.
+    /// - Throws: ``HistoryStoreError/databaseFailure(path:reason:)`` if the database cannot be read at all.
+    /// - Complexity: O(size of the database).
+    public func integrityProblems() async throws -> [String] {
+        let lines = try await read { db in
+            try String.fetchAll(db, sql: "PRAGMA integrity_check")
+        }
+        return lines == ["ok"] ? [] : lines
+    }
+
+    /// Names of the migrations applied to this database, oldest first.
+    /// - Throws: ``HistoryStoreError/databaseFailure(path:reason:)`` if the database cannot be read.
+    public func appliedMigrations() async throws -> [String] {
+        try await read { db in try Self.migrator.appliedMigrations(db) }
+    }
+}

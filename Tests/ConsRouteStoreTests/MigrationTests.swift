@@ -1,0 +1,110 @@
+import ConsRouteStore
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("an in-memory store is migrated and intact")
+    func inMemorySchema() async throws {
+        let store = try makeStore()
+        #expect(try await store.appliedMigrations() == ["v1-history-schema"])
+        #expect(try await store.integrityProblems().isEmpty)
+        #expect(store.path == nil)
+    }
+
+    @Test("a file store creates every table, runs in WAL mode, and reopening applies nothing twice")
+    func fileSchema() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("history.sqlite")
+        do {
+            let store = try HistoryStore(path: path)
+            #expect(store.path == path)
+        }
+        let reopened = try HistoryStore(path: path)
+        #expect(try await reopened.appliedMigrations() == ["v1-history-schema"])
+        let queue = try DatabaseQueue(path: path)
+        let (tables, journalMode) = try await queue.read { db in
+            (
+                try String.fetchAll(
+                    db,
+                    sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' ORDER BY name"
+                ),
+                try String.fetchOne(db, sql: "PRAGMA journal_mode")
+            )
+        }
+        #expect(
+            tables == [
+                "consumer_offset", "drift_event", "optimiser_run", "optimiser_trial", "recluster_run",
+                "table_acknowledgement", "threshold_table", "window_statistics",
+            ]
+        )
+        #expect(journalMode == "wal")
+    }
+
+    @Test("a file that is not a database fails to open with the path in the message")
+    func notADatabase() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("garbage.sqlite")
+        try String(repeating: "not sqlite ", count: 200).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect {
+            try HistoryStore(path: path)
+        } throws: { error in
+            guard case .openFailed(let failedPath, _) = error as? HistoryStoreError else { return false }
+            return failedPath == path && String(describing: error).contains(path)
+        }
+    }
+
+    @Test("a missing directory fails to open with a clear error")
+    func missingDirectory() throws {
+        let directory = try TemporaryDirectory()
+        #expect(throws: HistoryStoreError.self) {
+            try HistoryStore(path: directory.path("no/such/dir/history.sqlite"))
+        }
+    }
+}
+
+@Suite("Concurrent opening")
+struct ConcurrentOpeningTests {
+    @Test("many connections opening a new file at once all succeed and migrate it once")
+    func concurrentFirstOpen() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("history.sqlite")
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                _ = try HistoryStore(path: path)
+            } catch {
+                failures.append(String(describing: error))
+            }
+        }
+        #expect(failures.all.isEmpty)
+        #expect(try await HistoryStore(path: path).appliedMigrations() == ["v1-history-schema"])
+    }
+}
+
+/// Error messages collected from several threads.
+private final class Failures: Sendable {
+    private let messages = Mutex<[String]>([])
+
+    func append(_ message: String) { messages.withLock { $0.append(message) } }
+    var all: [String] { messages.withLock { $0 } }
+}
+
+@Suite("Database failures")
+struct DatabaseFailureTests {
+    @Test("an SQLite failure during a read is reported with the file's path, as a HistoryStoreError")
+    func failureNamesTheFile() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("history.sqlite")
+        let store = try HistoryStore(path: path)
+        try await DatabaseQueue(path: path).write { db in try db.execute(sql: "DROP TABLE drift_event") }
+        await #expect {
+            try await store.driftEvents(HistoryQuery())
+        } throws: { error in
+            guard case .databaseFailure(let failedPath, let reason) = error as? HistoryStoreError else { return false }
+            return failedPath == path && reason.contains("drift_event")
+        }
+    }
+}
