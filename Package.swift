@@ -60,7 +60,7 @@ let package = Package(
         // The service: ingestion, window state, the control loop, publishing.
         .target(
             name: "ConsRouteController",
-            dependencies: ["ConsRouteModel", "ConsRouteTuning"],
+            dependencies: ["ConsRouteModel", "ConsRouteTuning", "ConsRouteStore"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "ConsRouteControllerTests",
             dependencies: [
-                "ConsRouteController", "ConsRouteModel", "ConsRouteTuning",
+                "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings

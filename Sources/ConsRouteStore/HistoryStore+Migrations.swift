@@ -113,6 +113,9 @@ extension HistoryStore {
             cost_square_sum REAL NOT NULL CHECK (cost_square_sum >= 0),
             served_score_sum REAL NOT NULL CHECK (served_score_sum >= 0),
             served_score_square_sum REAL NOT NULL CHECK (served_score_square_sum >= 0),
+            cloud_score_sum REAL NOT NULL CHECK (cloud_score_sum >= 0),
+            cloud_latency_sum REAL NOT NULL CHECK (cloud_latency_sum >= 0),
+            cloud_cost_sum REAL NOT NULL CHECK (cloud_cost_sum >= 0),
             PRIMARY KEY (fleet, cluster, tier, bucket_start)
         ) WITHOUT ROWID;
         CREATE INDEX window_statistics_bucket ON window_statistics (bucket_start);

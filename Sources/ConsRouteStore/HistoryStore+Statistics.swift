@@ -17,7 +17,9 @@ extension HistoryStore {
                 SUM(event_count) AS event_count, SUM(shadow_count) AS shadow_count,
                 SUM(latency_sum) AS latency_sum, SUM(latency_square_sum) AS latency_square_sum,
                 SUM(cost_sum) AS cost_sum, SUM(cost_square_sum) AS cost_square_sum,
-                SUM(served_score_sum) AS served_score_sum, SUM(served_score_square_sum) AS served_score_square_sum
+                SUM(served_score_sum) AS served_score_sum, SUM(served_score_square_sum) AS served_score_square_sum,
+                SUM(cloud_score_sum) AS cloud_score_sum, SUM(cloud_latency_sum) AS cloud_latency_sum,
+                SUM(cloud_cost_sum) AS cloud_cost_sum
             FROM window_statistics\(filter.sql)
             GROUP BY fleet, cluster, tier
             ORDER BY fleet, cluster, \(HistoryTier.orderSQL)

@@ -19,6 +19,13 @@ public struct StatisticsSums: Sendable, Hashable {
     public var servedScoreSum: Double
     /// Sum of squared served scores over shadow samples.
     public var servedScoreSquareSum: Double
+    /// Sum over shadow samples of the cloud's score: with `shadowCount`, the all-cloud quality of the same
+    /// queries, so `servedScoreSum / cloudScoreSum` is the observed quality ratio.
+    public var cloudScoreSum: Double
+    /// Sum over shadow samples of the cloud's latency (ms): the all-cloud latency of the same queries.
+    public var cloudLatencySum: Double
+    /// Sum over shadow samples of the cloud's cost: the all-cloud cost of the same queries.
+    public var cloudCostSum: Double
 
     /// Creates sums; all zero by default.
     /// - Parameters:
@@ -30,6 +37,7 @@ public struct StatisticsSums: Sendable, Hashable {
     ///   - costSquareSum: Sum of squared costs.
     ///   - servedScoreSum: Sum of served scores over shadow samples.
     ///   - servedScoreSquareSum: Sum of squared served scores over shadow samples.
+    ///   - cloudScoreSum, cloudLatencySum, cloudCostSum: Sums over shadow samples of the cloud's outcome.
     public init(
         eventCount: Int64 = 0,
         shadowCount: Int64 = 0,
@@ -38,7 +46,10 @@ public struct StatisticsSums: Sendable, Hashable {
         costSum: Double = 0,
         costSquareSum: Double = 0,
         servedScoreSum: Double = 0,
-        servedScoreSquareSum: Double = 0
+        servedScoreSquareSum: Double = 0,
+        cloudScoreSum: Double = 0,
+        cloudLatencySum: Double = 0,
+        cloudCostSum: Double = 0
     ) {
         self.eventCount = eventCount
         self.shadowCount = shadowCount
@@ -48,6 +59,9 @@ public struct StatisticsSums: Sendable, Hashable {
         self.costSquareSum = costSquareSum
         self.servedScoreSum = servedScoreSum
         self.servedScoreSquareSum = servedScoreSquareSum
+        self.cloudScoreSum = cloudScoreSum
+        self.cloudLatencySum = cloudLatencySum
+        self.cloudCostSum = cloudCostSum
     }
 
     /// Folds one event in.
@@ -55,8 +69,12 @@ public struct StatisticsSums: Sendable, Hashable {
     ///   - latencyMs: The event's latency in milliseconds.
     ///   - cost: The event's cost.
     ///   - servedScore: The served tier's score, for a shadow sample; nil otherwise.
+    ///   - cloud: The cloud's score, latency and cost, for a shadow sample; nil otherwise.
     /// - Complexity: O(1).
-    public mutating func add(latencyMs: Double, cost: Double, servedScore: Double?) {
+    public mutating func add(
+        latencyMs: Double, cost: Double, servedScore: Double?,
+        cloud: (score: Double, latencyMs: Double, cost: Double)? = nil
+    ) {
         eventCount += 1
         latencySum += latencyMs
         latencySquareSum += latencyMs * latencyMs
@@ -66,6 +84,11 @@ public struct StatisticsSums: Sendable, Hashable {
             shadowCount += 1
             servedScoreSum += servedScore
             servedScoreSquareSum += servedScore * servedScore
+            if let cloud {
+                cloudScoreSum += cloud.score
+                cloudLatencySum += cloud.latencyMs
+                cloudCostSum += cloud.cost
+            }
         }
     }
 
@@ -80,6 +103,9 @@ public struct StatisticsSums: Sendable, Hashable {
         costSquareSum += other.costSquareSum
         servedScoreSum += other.servedScoreSum
         servedScoreSquareSum += other.servedScoreSquareSum
+        cloudScoreSum += other.cloudScoreSum
+        cloudLatencySum += other.cloudLatencySum
+        cloudCostSum += other.cloudCostSum
     }
 
     /// Mean latency in milliseconds, or nil without events.
@@ -88,6 +114,8 @@ public struct StatisticsSums: Sendable, Hashable {
     public var meanCost: Double? { eventCount > 0 ? costSum / Double(eventCount) : nil }
     /// Mean served score over shadow samples, or nil without shadow samples.
     public var meanServedScore: Double? { shadowCount > 0 ? servedScoreSum / Double(shadowCount) : nil }
+    /// Observed quality ratio of the shadow samples: served score over the cloud's score.
+    public var observedQualityRatio: Double? { cloudScoreSum > 0 ? servedScoreSum / cloudScoreSum : nil }
 
     func validate(_ field: String) throws {
         try FieldRule.nonNegative(eventCount, "\(field).eventCount")
@@ -104,5 +132,8 @@ public struct StatisticsSums: Sendable, Hashable {
         try FieldRule.nonNegative(costSquareSum, "\(field).costSquareSum")
         try FieldRule.nonNegative(servedScoreSum, "\(field).servedScoreSum")
         try FieldRule.nonNegative(servedScoreSquareSum, "\(field).servedScoreSquareSum")
+        try FieldRule.nonNegative(cloudScoreSum, "\(field).cloudScoreSum")
+        try FieldRule.nonNegative(cloudLatencySum, "\(field).cloudLatencySum")
+        try FieldRule.nonNegative(cloudCostSum, "\(field).cloudCostSum")
     }
 }

@@ -42,10 +42,11 @@ extension WindowStatisticsBucket {
     /// An UPSERT of `rows` buckets in one statement; SQLite applies the rows in order, so several deltas with
     /// the same key all add up.
     static func upsertSQL(rows: Int) -> String {
-        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
         return """
             INSERT INTO window_statistics (fleet, cluster, tier, bucket_start, event_count, shadow_count,
-                latency_sum, latency_square_sum, cost_sum, cost_square_sum, served_score_sum, served_score_square_sum)
+                latency_sum, latency_square_sum, cost_sum, cost_square_sum, served_score_sum, served_score_square_sum,
+                cloud_score_sum, cloud_latency_sum, cloud_cost_sum)
             VALUES \(values)
             ON CONFLICT (fleet, cluster, tier, bucket_start) DO UPDATE SET
                 event_count = event_count + excluded.event_count,
@@ -55,7 +56,10 @@ extension WindowStatisticsBucket {
                 cost_sum = cost_sum + excluded.cost_sum,
                 cost_square_sum = cost_square_sum + excluded.cost_square_sum,
                 served_score_sum = served_score_sum + excluded.served_score_sum,
-                served_score_square_sum = served_score_square_sum + excluded.served_score_square_sum
+                served_score_square_sum = served_score_square_sum + excluded.served_score_square_sum,
+                cloud_score_sum = cloud_score_sum + excluded.cloud_score_sum,
+                cloud_latency_sum = cloud_latency_sum + excluded.cloud_latency_sum,
+                cloud_cost_sum = cloud_cost_sum + excluded.cloud_cost_sum
             """
     }
 
@@ -74,13 +78,14 @@ extension WindowStatisticsBucket {
         return [
             fleet, cluster, tier.rawValue, bucketStart, sums.eventCount, sums.shadowCount,
             sums.latencySum, sums.latencySquareSum, sums.costSum, sums.costSquareSum,
-            sums.servedScoreSum, sums.servedScoreSquareSum,
+            sums.servedScoreSum, sums.servedScoreSquareSum, sums.cloudScoreSum, sums.cloudLatencySum,
+            sums.cloudCostSum,
         ]
     }
 }
 
 extension StatisticsSums {
-    /// Reads the eight sum columns, named as in `window_statistics` (also as aggregate aliases).
+    /// Reads the eleven sum columns, named as in `window_statistics` (also as aggregate aliases).
     init(row: Row) throws {
         self.init(
             eventCount: try row.decode(forColumn: "event_count"),
@@ -90,7 +95,10 @@ extension StatisticsSums {
             costSum: try row.decode(forColumn: "cost_sum"),
             costSquareSum: try row.decode(forColumn: "cost_square_sum"),
             servedScoreSum: try row.decode(forColumn: "served_score_sum"),
-            servedScoreSquareSum: try row.decode(forColumn: "served_score_square_sum")
+            servedScoreSquareSum: try row.decode(forColumn: "served_score_square_sum"),
+            cloudScoreSum: try row.decode(forColumn: "cloud_score_sum"),
+            cloudLatencySum: try row.decode(forColumn: "cloud_latency_sum"),
+            cloudCostSum: try row.decode(forColumn: "cloud_cost_sum")
         )
     }
 }

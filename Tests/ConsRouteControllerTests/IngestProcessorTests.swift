@@ -1,5 +1,6 @@
 import ConsRouteController
 import ConsRouteModel
+import ConsRouteStore
 import ConsRouteTuning
 import Foundation
 import SwiftProtobuf
@@ -49,7 +50,7 @@ struct IngestProcessorTests {
         #expect(result.deadLetters.first?.value == bad && result.deadLetters.first?.offset == 101)
         #expect(result.deadLetters.first?.reason.code == code)
         #expect(result.accepted == [before, after])
-        #expect(result.statistics.values.reduce(0) { $0 + $1.events } == 2)
+        #expect(result.statistics.reduce(0) { $0 + $1.sums.eventCount } == 2)
         #expect(result.nextOffsets == [0: 103])
     }
 
@@ -77,12 +78,15 @@ struct IngestProcessorTests {
             factory.event(timeUnixMs: t0, cluster: 2, tier: .cloud, shadow: true),
         ]
         let result = processor.process(events.enumerated().map { message($1, offset: Int64($0)) })
-        let key = WindowStatistics.Key(fleet: "fleet-a", cluster: 1, tier: .edge, bucketStartMs: t0)
+        func sums(_ cluster: UInt32, _ tier: HistoryTier, _ bucket: Int64) -> StatisticsSums? {
+            result.statistics.first { $0.cluster == cluster && $0.tier == tier && $0.bucketStart == bucket && $0.fleet == "fleet-a" }?.sums
+        }
         #expect(result.statistics.count == 3)
-        #expect(result.statistics[key]?.events == 2 && result.statistics[key]?.shadowEvents == 1)
-        #expect(result.statistics[key]?.servedScoreSum == Double(Float(0.8)) && result.statistics[key]?.latencyMsSum == 200)
-        let cloud = WindowStatistics.Key(fleet: "fleet-a", cluster: 2, tier: .cloud, bucketStartMs: t0)
-        #expect(result.statistics[cloud]?.servedScoreSum == 1 && result.statistics[cloud]?.cloudCostSum == 2)
+        #expect(sums(1, .edge, t0)?.eventCount == 2 && sums(1, .edge, t0)?.shadowCount == 1)
+        #expect(sums(1, .edge, t0)?.servedScoreSum == Double(Float(0.8)) && sums(1, .edge, t0)?.latencySum == 200)
+        #expect(sums(1, .edge, t0 + 60_000)?.eventCount == 1)
+        #expect(sums(2, .cloud, t0)?.servedScoreSum == 1 && sums(2, .cloud, t0)?.cloudCostSum == 2)
+        #expect(sums(2, .cloud, t0)?.observedQualityRatio == 1)
     }
 
     @Test("replay rebuilds the dedupe window without counting, and partitions are independent")

@@ -55,7 +55,8 @@ struct StatisticsQueryTests {
                     sums.add(
                         latencyMs: random.nextUnit() * 200,
                         cost: random.nextUnit(),
-                        servedScore: shadow ? random.nextUnit() : nil
+                        servedScore: shadow ? random.nextUnit() : nil,
+                        cloud: shadow ? (random.nextUnit(), random.nextUnit() * 900, random.nextUnit()) : nil
                     )
                 }
                 pending.append(

@@ -1,4 +1,5 @@
 public import ConsRouteModel
+public import ConsRouteStore
 
 /// Turns batches of raw telemetry messages into their effect: accepted events, dead letters, rejection
 /// counts, window-statistics deltas and the offsets the batch advanced (DESIGN §4, §6.1).
@@ -16,8 +17,8 @@ public struct IngestProcessor: Sendable {
         public var deadLetters: [DeadLetter] = []
         /// Rejections by code, duplicates included.
         public var rejections: [String: Int] = [:]
-        /// Statistics deltas of the accepted events.
-        public var statistics: [WindowStatistics.Key: WindowStatistics.Totals] = [:]
+        /// Statistics deltas of the accepted events, one per fleet, cluster, tier and time bucket.
+        public var statistics: [WindowStatisticsBucket] = []
         /// Per partition, the offset after the last message of the batch.
         public var nextOffsets: [Int32: Int64] = [:]
         /// Messages in the batch.
