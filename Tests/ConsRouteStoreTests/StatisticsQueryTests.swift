@@ -69,7 +69,9 @@ struct StatisticsQueryTests {
                     pending = []
                 }
             }
-            try await store.apply(IngestEffect(statistics: pending, offsets: [Sample.offset(next: offset)]))
+            if !pending.isEmpty {
+                try await store.apply(IngestEffect(statistics: pending, offsets: [Sample.offset(next: offset + 1)]))
+            }
             let summaries = try await store.statistics(HistoryQuery(fleet: "phones"))
             #expect(summaries.count == expected.count)
             for summary in summaries {
