@@ -70,7 +70,7 @@ struct StatisticsQueryTests {
                 }
             }
             if !pending.isEmpty {
-                try await store.apply(IngestEffect(statistics: pending, offsets: [Sample.offset(next: offset + 1)]))
+                try await store.apply(IngestEffect(statistics: pending, offsets: [Sample.offset(next: offset)]))
             }
             let summaries = try await store.statistics(HistoryQuery(fleet: "phones"))
             #expect(summaries.count == expected.count)
