@@ -10,6 +10,9 @@ public struct ConsumerOffset: Sendable, Hashable {
     public var partition: Int32
     /// The offset of the next message to consume (one past the last one whose effect is stored).
     public var nextOffset: Int64
+    /// Where to re-read from to rebuild state that is not in SQLite (the dedupe window, the reservoir): at
+    /// most `nextOffset`; nil leaves the stored value unchanged.
+    public var replayOffset: Int64?
 
     /// Creates an offset.
     /// - Parameters:
@@ -17,11 +20,13 @@ public struct ConsumerOffset: Sendable, Hashable {
     ///   - topic: The topic; not empty.
     ///   - partition: The partition; not negative.
     ///   - nextOffset: The next offset to consume; not negative.
-    public init(group: String, topic: String, partition: Int32, nextOffset: Int64) {
+    ///   - replayOffset: The offset to rebuild in-memory state from; in 0...nextOffset, or nil.
+    public init(group: String, topic: String, partition: Int32, nextOffset: Int64, replayOffset: Int64? = nil) {
         self.group = group
         self.topic = topic
         self.partition = partition
         self.nextOffset = nextOffset
+        self.replayOffset = replayOffset
     }
 }
 
@@ -31,8 +36,10 @@ extension ConsumerOffset {
         """
 
     static let upsertSQL = """
-        INSERT INTO consumer_offset (consumer_group, topic, partition_id, next_offset) VALUES (?, ?, ?, ?)
-        ON CONFLICT (consumer_group, topic, partition_id) DO UPDATE SET next_offset = excluded.next_offset
+        INSERT INTO consumer_offset (consumer_group, topic, partition_id, next_offset, replay_offset)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (consumer_group, topic, partition_id) DO UPDATE SET next_offset = excluded.next_offset,
+            replay_offset = COALESCE(excluded.replay_offset, replay_offset)
         """
 
     func validate(_ field: String) throws {
@@ -40,6 +47,10 @@ extension ConsumerOffset {
         try FieldRule.nonEmpty(topic, "\(field).topic")
         try FieldRule.nonNegative(Int64(partition), "\(field).partition")
         try FieldRule.nonNegative(nextOffset, "\(field).nextOffset")
+        if let replayOffset, replayOffset < 0 || replayOffset > nextOffset {
+            throw HistoryStoreError.invalidField(
+                field: "\(field).replayOffset", reason: "\(replayOffset) is not in 0...nextOffset (\(nextOffset))")
+        }
     }
 
     /// Stores the offset, which must move forward: a batch that names a partition consumed at least one new
@@ -57,6 +68,6 @@ extension ConsumerOffset {
                 proposed: nextOffset
             )
         }
-        try db.cachedStatement(sql: Self.upsertSQL).execute(arguments: key + [nextOffset])
+        try db.cachedStatement(sql: Self.upsertSQL).execute(arguments: key + [nextOffset, replayOffset])
     }
 }

@@ -19,6 +19,9 @@ extension HistoryStore {
             try delta.validatedArguments("acknowledgements[\(index)]")
         }
         for (index, offset) in effect.offsets.enumerated() { try offset.validate("offsets[\(index)]") }
+        let deadLetters = try effect.deadLetters.enumerated().map { index, letter in
+            try letter.validatedArguments("deadLetters[\(index)]")
+        }
         try await write { db in
             for start in stride(from: 0, to: statistics.count, by: WindowStatisticsBucket.rowsPerUpsert) {
                 let chunk = statistics[start..<min(start + WindowStatisticsBucket.rowsPerUpsert, statistics.count)]
@@ -28,6 +31,49 @@ extension HistoryStore {
             let upsertAcknowledgement = try db.cachedStatement(sql: AcknowledgementDelta.upsertSQL)
             for arguments in acknowledgements { try upsertAcknowledgement.execute(arguments: arguments) }
             for offset in effect.offsets { try offset.advance(in: db) }
+            let insertDeadLetter = try db.cachedStatement(sql: DeadLetterRecord.insertSQL)
+            for arguments in deadLetters { try insertDeadLetter.execute(arguments: arguments) }
+        }
+    }
+
+    /// The stored offsets of a consumer group on a topic with their replay offsets, by partition.
+    public func storedConsumerOffsets(group: String, topic: String) async throws -> [Int32: ConsumerOffset] {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT partition_id, next_offset, replay_offset FROM consumer_offset
+                    WHERE consumer_group = ? AND topic = ?
+                    """,
+                arguments: [group, topic]
+            )
+            var offsets: [Int32: ConsumerOffset] = [:]
+            for row in rows {
+                let partition: Int32 = try row.decode(forColumn: "partition_id")
+                offsets[partition] = ConsumerOffset(
+                    group: group, topic: topic, partition: partition, nextOffset: try row.decode(forColumn: "next_offset"),
+                    replayOffset: try row.decode(forColumn: "replay_offset"))
+            }
+            return offsets
+        }
+    }
+
+    /// Dead letters written by `apply` and not yet removed, oldest first.
+    /// - Parameter limit: The most to return.
+    public func pendingDeadLetters(limit: Int = 500) async throws -> [PendingDeadLetter] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM dead_letter_outbox ORDER BY sequence LIMIT ?", arguments: [max(1, limit)]
+            ).map { row in
+                PendingDeadLetter(sequence: try row.decode(forColumn: "sequence"), record: try DeadLetterRecord(row: row))
+            }
+        }
+    }
+
+    /// Removes dead letters up to and including `sequence` (they reached the dead-letter topic).
+    public func removeDeadLetters(throughSequence sequence: Int64) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM dead_letter_outbox WHERE sequence <= ?", arguments: [sequence])
         }
     }
 

@@ -134,7 +134,20 @@ extension HistoryStore {
             topic TEXT NOT NULL CHECK (topic <> ''),
             partition_id INTEGER NOT NULL CHECK (partition_id >= 0),
             next_offset INTEGER NOT NULL CHECK (next_offset >= 0),
+            replay_offset INTEGER CHECK (replay_offset IS NULL OR replay_offset BETWEEN 0 AND next_offset),
             PRIMARY KEY (consumer_group, topic, partition_id)
         ) WITHOUT ROWID;
+
+        CREATE TABLE dead_letter_outbox (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            source_topic TEXT NOT NULL CHECK (source_topic <> ''),
+            source_partition INTEGER NOT NULL CHECK (source_partition >= 0),
+            source_offset INTEGER NOT NULL CHECK (source_offset >= 0),
+            reason_code TEXT NOT NULL CHECK (reason_code <> ''),
+            reason TEXT NOT NULL,
+            content_type TEXT,
+            value BLOB NOT NULL,
+            recorded_at INTEGER NOT NULL
+        );
         """
 }

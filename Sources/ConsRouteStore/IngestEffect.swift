@@ -12,6 +12,9 @@ public struct IngestEffect: Sendable, Hashable {
     /// The offsets the batch advanced to, each above the stored offset of its partition (name a partition only
     /// when the batch consumed from it).
     public var offsets: [ConsumerOffset]
+    /// Rejected messages bound for the dead-letter topic, written to the outbox in the same transaction so
+    /// that a crash can neither lose nor repeat them (`pendingDeadLetters`, `removeDeadLetters`).
+    public var deadLetters: [DeadLetterRecord]
 
     /// Creates an effect.
     /// - Parameters:
@@ -21,13 +24,17 @@ public struct IngestEffect: Sendable, Hashable {
     public init(
         statistics: [WindowStatisticsBucket] = [],
         acknowledgements: [AcknowledgementDelta] = [],
-        offsets: [ConsumerOffset] = []
+        offsets: [ConsumerOffset] = [],
+        deadLetters: [DeadLetterRecord] = []
     ) {
         self.statistics = statistics
         self.acknowledgements = acknowledgements
         self.offsets = offsets
+        self.deadLetters = deadLetters
     }
 
     /// True when applying the effect would change nothing.
-    public var isEmpty: Bool { statistics.isEmpty && acknowledgements.isEmpty && offsets.isEmpty }
+    public var isEmpty: Bool {
+        statistics.isEmpty && acknowledgements.isEmpty && offsets.isEmpty && deadLetters.isEmpty
+    }
 }

@@ -29,14 +29,17 @@ struct MigrationTests {
             (
                 try String.fetchAll(
                     db,
-                    sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' ORDER BY name"
+                    sql: """
+                        SELECT name FROM sqlite_master
+                        WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%' ORDER BY name
+                        """
                 ),
                 try String.fetchOne(db, sql: "PRAGMA journal_mode")
             )
         }
         #expect(
             tables == [
-                "consumer_offset", "drift_event", "optimiser_run", "optimiser_trial", "recluster_run",
+                "consumer_offset", "dead_letter_outbox", "drift_event", "optimiser_run", "optimiser_trial", "recluster_run",
                 "table_acknowledgement", "threshold_table", "window_statistics",
             ]
         )
