@@ -12,6 +12,7 @@ struct BenchCommand: ParsableCommand {
 
     enum Workload: String, CaseIterable, ExpressibleByArgument {
         case router
+        case kmeans
         case thresholds
         case drift
         case ingest
@@ -37,6 +38,7 @@ struct BenchCommand: ParsableCommand {
         for workload in workloads.isEmpty ? Workload.allCases : workloads {
             switch workload {
             case .router: try RouterBenchmark.run(context)
+            case .kmeans: try KMeansBenchmark.run(context)
             case .thresholds: try ThresholdsBenchmark.run(context)
             case .drift: try DriftBenchmark.run(context)
             case .ingest: try IngestBenchmark.run(context)

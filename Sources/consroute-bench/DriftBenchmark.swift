@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Signals as the peers compute them: each event's nearest of the 16 k-means centroids fitted on the stream's
 /// first 100k events, its squared distance divided by the mean over those 100k events (`sqdist`), and the
-/// consistency score. The centroids are the peer's (`peer_w2_drift.py --save-centroids DIR`), read from
-/// `$CONSROUTE_DRIFT_CENTROIDS/<dataset>.centroids16.f32` until our k-means replaces them.
+/// consistency score. The centroids come from our own `KMeans` (k = 16, greedy k-means++, seed 0) fitted on
+/// the first 100k events, as the peers fit scikit-learn's.
 ///
 /// One JSON line per detector and signal, in the peers' shape: detections before the first change (false
 /// alarms), first detection and delay per change, detections on the null stream, and events/s of the update
@@ -18,7 +18,7 @@ enum DriftBenchmark {
         let null = try DriftSignals(context: context, dataset: "drift-null")
         context.emit([
             "workload": "W2", "peer": "consroute.signal-prep",
-            "note": "nearest of the peer's 16 centroids + squared distance (float64) for 1M events, per stream",
+            "note": "our KMeans(k=16) on the first 100k events, then nearest centroid + squared distance (float64), per stream",
             "stream_s": rounded(stream.preparationSeconds, 3), "null_s": rounded(null.preparationSeconds, 3),
             "ref_mean_sqdist": [
                 "stream": stream.referenceMeanSquaredDistance, "null": null.referenceMeanSquaredDistance,
@@ -209,7 +209,8 @@ struct DriftSignals {
     let referenceMeanSquaredDistance: Double
     let preparationSeconds: Double
 
-    /// Reads the dataset and the peer's centroids, assigns every event to its nearest centroid (float64).
+    /// Reads the dataset, fits 16 centroids on its first `fittedPrefix` events, assigns every event to its
+    /// nearest centroid (float64).
     init(context: BenchContext, dataset: String, fittedPrefix: Int = 100_000) throws {
         let data = try context.dataset(dataset)
         name = dataset
@@ -218,9 +219,10 @@ struct DriftSignals {
         let count = points.shape[0]
         let vectors = try points.floats()
         consistency = try data.column("consistency").floats().map(Double.init)
-        let centroids = try Self.centroids(dataset: dataset, dimension: dimension)
-        clusterCount = centroids.count / dimension
         let start = DispatchTime.now().uptimeNanoseconds
+        let centroids = try KMeans(configuration: KMeansConfiguration(clusterCount: 16, seed: 0))
+            .fit(Array(vectors.prefix(min(fittedPrefix, count) * dimension)), dimension: dimension).centroids
+        clusterCount = centroids.count / dimension
         var cluster = [Int32](repeating: 0, count: count)
         var distance = [Double](repeating: 0, count: count)
         for event in 0..<count {
@@ -251,21 +253,6 @@ struct DriftSignals {
             guard let index = point["index"] as? Int, let type = point["type"] as? String else { return nil }
             return (index, type)
         }
-    }
-
-    private static func centroids(dataset: String, dimension: Int) throws -> [Float] {
-        guard let folder = ProcessInfo.processInfo.environment["CONSROUTE_DRIFT_CENTROIDS"] else {
-            throw BenchError(
-                "set CONSROUTE_DRIFT_CENTROIDS to a folder written by "
-                    + "`peer_w2_drift.py --data DIR --save-centroids FOLDER` (holds \(dataset).centroids16.f32)"
-            )
-        }
-        let url = URL(fileURLWithPath: folder).appendingPathComponent("\(dataset).centroids16.f32")
-        guard let bytes = try? Data(contentsOf: url) else { throw BenchError("cannot read \(url.path)") }
-        guard bytes.count > 0, bytes.count % (4 * dimension) == 0 else {
-            throw BenchError("\(url.path): \(bytes.count) bytes is not a whole number of \(dimension)-d f32 centroids")
-        }
-        return bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 
     /// The peers' summary of detection indices: false alarms and, per change, first detection and delay.
