@@ -1,0 +1,160 @@
+import ConsRouteController
+import ConsRouteModel
+import ConsRouteTuning
+import Testing
+
+/// A synthetic fleet: topics around separated centres with their own device and edge quality.
+struct SyntheticFleet {
+    let dimension = 8
+    var centres: [[Float]]
+    /// Mean consistency of the device's and the edge's answers per topic.
+    var quality: [(device: Float, edge: Float)]
+    var generator: SeededGenerator
+
+    init(seed: UInt64, topics: Int = 4) {
+        generator = SeededGenerator(seed: seed)
+        centres = (0..<topics).map { topic -> [Float] in (0..<8).map { axis -> Float in axis == topic ? 6 : 0 } }
+        quality = (0..<topics).map { topic -> (device: Float, edge: Float) in
+            let step = Float(topic)
+            return (device: 0.95 - 0.15 * step, edge: 0.97 - 0.05 * step)
+        }
+    }
+
+    mutating func event(topic: Int, time: Int64) -> TelemetryEvent {
+        let representation = centres[topic].map { $0 + Float(generator.nextGaussian()) * 0.5 }
+        func score(_ mean: Float) -> Float { min(1, max(0, mean + Float(generator.nextGaussian()) * 0.08)) }
+        let sDevice = score(quality[topic].device)
+        let sEdge = score(quality[topic].edge)
+        func predict(_ s: Float) -> Float { min(1, max(0, s + Float(generator.nextGaussian()) * 0.05)) }
+        return TelemetryEvent(
+            eventID: EventID.random(using: &generator), fleet: "synthetic", deviceID: "d", timeUnixMs: time,
+            representation: representation, pDevice: predict(sDevice), pEdge: predict(sEdge), tier: .cloud, latencyMs: 800,
+            cost: 0.01,
+            shadow: ShadowOutcome(
+                score: TierValues(device: sDevice, edge: sEdge, cloud: 1), latencyMs: TierValues(device: 60, edge: 250, cloud: 800),
+                cost: TierValues(device: 0, edge: 0.002, cloud: 0.01)))
+    }
+
+    /// Fills a reservoir and a shadow window with `count` events spread over the topics.
+    mutating func window(count: Int) -> (RepresentationReservoir, ShadowSampleWindow) {
+        var reservoir = RepresentationReservoir(dimension: dimension, capacity: count)
+        var shadow = ShadowSampleWindow(dimension: dimension, capacity: count)
+        for index in 0..<count {
+            let event = event(topic: index % centres.count, time: Int64(index))
+            reservoir.append(event.representation)
+            shadow.append(event)
+        }
+        return (reservoir, shadow)
+    }
+}
+
+@Suite("Fleet tuner")
+struct FleetTunerTests {
+    private func tuner(k: ClosedRange<Int> = 2...6, engine: FleetTunerSettings.Engine = .sweep) -> FleetTuner {
+        var settings = FleetTunerSettings()
+        settings.clusterCountRange = k
+        settings.minimumPointsToCluster = 100
+        settings.minimumShadowSamples = 100
+        settings.engine = engine
+        return FleetTuner(settings: settings, objective: ObjectiveWeights(latencyRefMs: 800))
+    }
+
+    private let metadata = FleetTableMetadata(
+        fleet: "synthetic",
+        fingerprint: Fingerprint(representationModel: "m", representationDim: 8, reranker: "r", promptTemplate: "t"),
+        lifetimeMs: 3_600_000, reprefillMsPer1kTokens: [40, 15, 5], controllerVersion: "test")
+
+    private func provenance() -> Provenance {
+        Provenance(trigger: "bootstrap", windowFromMs: 0, windowToMs: 1, windowEvents: 1, windowShadow: 1, optimiserRunID: "r1", controllerVersion: "test")
+    }
+
+    @Test("bootstrap: finds the topics, picks thresholds that meet q_min, and assembles a valid table")
+    func bootstrap() throws {
+        var fleet = SyntheticFleet(seed: 1)
+        let (reservoir, shadow) = fleet.window(count: 4_000)
+        let tuner = tuner()
+        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        #expect(clustering.clusterCount == 4)
+        #expect(clustering.ids.sorted() == [0, 1, 2, 3] && clustering.newIDs.count == 4 && clustering.retiredIDs.isEmpty)
+        let proposal = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
+        #expect(proposal.verdict == .pass)
+        #expect(proposal.expected.qualityRatio >= 0.95)
+        #expect(proposal.expected.latencyRatio < 0.8 && proposal.expected.shares[0] > 0.2)
+        #expect(proposal.clusters.allSatisfy { $0.heldOutSamples > 0 && !$0.trials.isEmpty })
+        let table = tuner.table(
+            metadata: metadata, version: 1, parent: 0, nowMs: 1_000, clustering: clustering, thresholds: proposal,
+            rollout: .active, provenance: provenance())
+        try table.validate()
+        #expect(table.objective.latencyRefMs == 800 && table.expected == proposal.expected)
+    }
+
+    @Test("re-clustering keeps ids of clusters that stayed, gives new ids to new ones and retires vanished ones")
+    func stableIDs() throws {
+        var fleet = SyntheticFleet(seed: 2)
+        let (before, shadow) = fleet.window(count: 4_000)
+        let tuner = tuner(k: 4...4)
+        let first = try tuner.recluster(points: before.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        let proposal = try tuner.optimise(clustering: first, shadow: shadow, previous: nil, severe: true)
+        let table = tuner.table(
+            metadata: metadata, version: 1, parent: 0, nowMs: 0, clustering: first, thresholds: proposal, rollout: .active,
+            provenance: provenance())
+        // Topic 3 disappears, a new topic 4 appears along axis 5.
+        fleet.centres[3] = (0..<8).map { $0 == 5 ? 6 : 0 }
+        let (after, _) = fleet.window(count: 4_000)
+        let second = try tuner.recluster(points: after.snapshot(), dimension: 8, previous: table, nextID: first.nextID)
+        let idOfTopic = { (clustering: ClusteringProposal, topic: [Float]) -> UInt32 in
+            let distances = (0..<clustering.clusterCount).map { index in
+                zip(topic, clustering.centroids[index * 8..<(index + 1) * 8]).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            }
+            return clustering.ids[distances.firstIndex(of: distances.min()!)!]
+        }
+        for topic in 0..<3 { #expect(idOfTopic(first, fleet.centres[topic]) == idOfTopic(second, fleet.centres[topic])) }
+        #expect(second.newIDs == [4] && second.retiredIDs.count == 1 && second.nextID == 5)
+        #expect(idOfTopic(second, fleet.centres[3]) == 4)
+    }
+
+    @Test("guardrails: the step limit clamps a small drift's changes; an unreachable q_min rejects")
+    func guardrails() throws {
+        var fleet = SyntheticFleet(seed: 3)
+        let (reservoir, shadow) = fleet.window(count: 4_000)
+        var tuner = tuner(k: 4...4)
+        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        var previous = tuner.table(
+            metadata: metadata, version: 1, parent: 0, nowMs: 0, clustering: clustering,
+            thresholds: try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true),
+            rollout: .active, provenance: provenance())
+        for index in previous.clusters.indices { previous.clusters[index].thresholds = ThresholdPair(device: 1, edge: 1) }
+        tuner.settings.maxThresholdStep = 0.05
+        let clamped = try tuner.optimise(clustering: clustering, shadow: shadow, previous: previous, severe: false)
+        guard case .clamped(let ids) = clamped.verdict else {
+            Issue.record("expected clamping, got \(clamped.verdict)")
+            return
+        }
+        #expect(!ids.isEmpty)
+        #expect(clamped.clusters.allSatisfy { $0.final.device >= 0.95 && $0.final.edge >= 0.95 })
+        let free = try tuner.optimise(clustering: clustering, shadow: shadow, previous: previous, severe: true)
+        #expect(free.clusters.contains { $0.final.device < 0.95 })
+        tuner.objective.qMin = 1.5
+        let rejected = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
+        guard case .rejected(let reason) = rejected.verdict else {
+            Issue.record("expected a rejection")
+            return
+        }
+        #expect(reason.contains("q_min"))
+    }
+
+    @Test("too little data is a clear error", arguments: [FleetTunerSettings.Engine.sweep, .bayesian])
+    func notEnoughData(engine: FleetTunerSettings.Engine) throws {
+        var fleet = SyntheticFleet(seed: 4)
+        let (reservoir, shadow) = fleet.window(count: 50)
+        let tuner = tuner(engine: engine)
+        #expect(throws: FleetTuner.TuningError.notEnoughPoints(have: 50, need: 100)) {
+            _ = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        }
+        let (big, _) = fleet.window(count: 400)
+        let clustering = try tuner.recluster(points: big.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        #expect(throws: FleetTuner.TuningError.notEnoughShadowSamples(have: 50, need: 100)) {
+            _ = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
+        }
+    }
+}
