@@ -1,0 +1,110 @@
+import ConsRouteModel
+import ConsRouteTuning
+
+extension FleetPipeline {
+    mutating func tune(_ trigger: Trigger, nowMs: Int64) -> TuningOutcome {
+        runCounter += 1
+        let runID = "\(settings.metadata.fleet)/run/\(nowMs)/\(runCounter)"
+        let tuner = FleetTuner(settings: settings.tuner, objective: settings.objective)
+        var outcome = TuningOutcome(
+            trigger: trigger, clustering: nil, thresholds: nil, table: nil, failure: nil,
+            windowFromMs: windowFromMs ?? nowMs, windowToMs: windowToMs, windowEvents: UInt64(reservoir.count),
+            windowShadow: UInt64(shadow.count), runID: runID)
+        do {
+            let clustering: ClusteringProposal
+            if trigger.recluster || table == nil {
+                clustering = try tuner.recluster(
+                    points: reservoir.snapshot(), dimension: reservoir.dimension, previous: table, nextID: nextClusterID)
+                outcome.clustering = clustering
+            } else {
+                clustering = FleetTuner.clustering(of: table!)
+            }
+            let proposal = try tuner.optimise(
+                clustering: clustering, shadow: shadow, previous: table, severe: trigger.recluster || table == nil)
+            outcome.thresholds = proposal
+            if case .rejected(let reason) = proposal.verdict, table != nil {
+                outcome.failure = "guardrail: \(reason)"
+                return outcome
+            }
+            var thresholds = proposal
+            if case .rejected = proposal.verdict {
+                // First table and no safe thresholds yet: publish the clusters with the cloud-leaning novel
+                // thresholds, so devices have a verified table and route conservatively.
+                thresholds.thresholds = [:]
+            }
+            outcome.table = tuner.table(
+                metadata: settings.metadata, version: lastVersion + 1, parent: table?.version ?? 0, nowMs: nowMs,
+                clustering: clustering, thresholds: thresholds, rollout: .active,
+                provenance: Provenance(
+                    trigger: trigger.provenanceText, windowFromMs: outcome.windowFromMs, windowToMs: outcome.windowToMs,
+                    windowEvents: outcome.windowEvents, windowShadow: outcome.windowShadow, optimiserRunID: runID,
+                    controllerVersion: settings.metadata.controllerVersion))
+        } catch {
+            outcome.failure = "\(error)"
+        }
+        return outcome
+    }
+
+    mutating func adopt(_ table: ThresholdTable) {
+        self.table = table
+        let policy = RoutingPolicy(table: table)
+        self.policy = policy
+        if let highest = table.clusters.map(\.id).max() { nextClusterID = max(nextClusterID, highest &+ 1) }
+        // The reference distance: mean squared distance of the window's points to their nearest centroid.
+        let points = reservoir.snapshot()
+        let d = reservoir.dimension
+        var total = 0.0
+        let count = points.count / d
+        points.withUnsafeBufferPointer { buffer in
+            for row in 0..<count {
+                total += Double(policy.nearestCluster(UnsafeBufferPointer(rebasing: buffer[row * d..<(row + 1) * d])).distance2)
+            }
+        }
+        referenceMeanDistance2 = count > 0 && total > 0 ? total / Double(count) : Double(d)
+        let reference = FleetDriftMonitor.Reference(clusterCount: table.clusters.count)
+        if var existing = monitor, (try? existing.rebase(reference: reference)) != nil {
+            monitor = existing
+        } else {
+            monitor = try? FleetDriftMonitor(configuration: settings.drift, reference: reference)
+        }
+    }
+
+    mutating func monitorDrift(_ event: TelemetryEvent) -> [DetectedDrift] {
+        guard let policy, var monitor, event.representation.count == policy.dimension else { return [] }
+        let (index, distance2) = event.representation.withUnsafeBufferPointer { policy.nearestCluster($0) }
+        let scores = event.shadow.map {
+            FleetDriftMonitor.TierScores(device: Double($0.score.device), edge: Double($0.score.edge), cloud: Double($0.score.cloud))
+        }
+        let observation = FleetDriftMonitor.Observation(
+            cluster: index, normalizedSquaredDistance: Double(distance2) / referenceMeanDistance2, shadowScores: scores,
+            served: FleetDriftMonitor.ServedOutcome(
+                tier: FleetDriftMonitor.Tier(rawValue: event.tier.rawValue)!, latencyMilliseconds: Double(event.latencyMs),
+                cost: Double(event.cost)))
+        guard let batch = try? monitor.observe(observation) else { return [] }
+        self.monitor = monitor
+        var detected: [DetectedDrift] = []
+        for drift in batch {
+            var clusterID: UInt32?
+            var tier: Tier?
+            switch drift.kind {
+            case .outcome(let cluster, let driftTier):
+                clusterID = policy.clusterIDs[cluster]
+                tier = Tier(rawValue: driftTier.rawValue)
+            case .latency(let driftTier), .cost(let driftTier):
+                tier = Tier(rawValue: driftTier.rawValue)
+            case .occupancy, .novelty:
+                break
+            }
+            let id = "\(settings.metadata.fleet)/drift/\(observedEvents)/\(drift.kind.name)"
+            detected.append(DetectedDrift(id: id, event: drift, detectedAtMs: event.timeUnixMs, clusterID: clusterID, tier: tier))
+            var trigger = pending
+                ?? Trigger(kind: .drift, firstAtMs: event.timeUnixMs, recluster: false, driftEventIDs: [], clusters: [])
+            if trigger.kind == .schedule { trigger.kind = .drift }
+            trigger.driftEventIDs.append(id)
+            if drift.kind.isRepresentationDrift { trigger.recluster = true }
+            if let clusterID { trigger.clusters.insert(clusterID) }
+            pending = trigger
+        }
+        return detected
+    }
+}

@@ -1,0 +1,103 @@
+public import ConsRouteModel
+public import ConsRouteTuning
+
+/// One fleet's control loop as a value-type state machine (DESIGN §6): window state, drift monitor,
+/// debounced triggers, and tuning. It does no I/O: the controller feeds it events, calls `tick` to let it tune,
+/// signs, stores and publishes what it returns, then reports the published table back with `didPublish`.
+/// The offline `replay` drives the same machine.
+public struct FleetPipeline: Sendable {
+    public let settings: FleetPipelineSettings
+    public internal(set) var table: ThresholdTable?
+    public internal(set) var lastVersion: UInt64
+    public internal(set) var pending: Trigger?
+    public internal(set) var isPaused = false
+    public internal(set) var reservoir: RepresentationReservoir
+    public internal(set) var shadow: ShadowSampleWindow
+    /// Events observed since start (drift event ids count from here).
+    public internal(set) var observedEvents: Int64 = 0
+    var policy: RoutingPolicy?
+    var monitor: FleetDriftMonitor?
+    var referenceMeanDistance2 = 1.0
+    var nextClusterID: UInt32
+    var lastTuneMs: Int64?
+    var windowFromMs: Int64?
+    var windowToMs: Int64 = 0
+    var shadowObserved: UInt64 = 0
+    var runCounter = 0
+
+    /// - Parameters:
+    ///   - current: the fleet's table in effect (from history), if any.
+    ///   - lastVersion: the highest version the fleet ever had (versions keep increasing across restarts).
+    public init(settings: FleetPipelineSettings, current: ThresholdTable?, lastVersion: UInt64) {
+        self.settings = settings
+        self.lastVersion = max(lastVersion, current?.version ?? 0)
+        let dimension = settings.metadata.fingerprint.representationDim
+        reservoir = RepresentationReservoir(dimension: dimension, capacity: settings.reservoirCapacity)
+        shadow = ShadowSampleWindow(dimension: dimension, capacity: settings.shadowCapacity)
+        nextClusterID = (current?.clusters.map(\.id).max()).map { $0 &+ 1 } ?? 0
+        if let current { adopt(current) }
+    }
+
+    /// Feeds accepted events. Replayed events (re-read after a restart) only rebuild the window.
+    ///
+    /// - Returns: the drifts detected, in order.
+    public mutating func observe(_ events: [TelemetryEvent], isReplay: Bool = false) -> [DetectedDrift] {
+        var detected: [DetectedDrift] = []
+        for event in events {
+            reservoir.append(event.representation)
+            if event.shadow != nil {
+                shadow.append(event)
+                shadowObserved += 1
+            }
+            windowFromMs = min(windowFromMs ?? event.timeUnixMs, event.timeUnixMs)
+            windowToMs = max(windowToMs, event.timeUnixMs)
+            observedEvents += 1
+            guard !isReplay else { continue }
+            if table == nil {
+                if pending == nil, reservoir.count >= settings.bootstrapEvents,
+                    shadow.count >= settings.tuner.minimumShadowSamples
+                {
+                    pending = Trigger(kind: .bootstrap, firstAtMs: event.timeUnixMs, recluster: true, driftEventIDs: [], clusters: [])
+                }
+                continue
+            }
+            detected.append(contentsOf: monitorDrift(event))
+        }
+        return detected
+    }
+
+    /// Asks for a re-tune (thresholds only, or with a re-clustering) at the next `tick`, without debounce.
+    public mutating func requestRetune(nowMs: Int64, recluster: Bool = false) {
+        let kind: TriggerKind = table == nil ? .bootstrap : .operatorRequest
+        pending = Trigger(kind: kind, firstAtMs: nowMs, recluster: recluster || table == nil, driftEventIDs: [], clusters: [])
+    }
+
+    /// Stops (or resumes) tuning; observation goes on.
+    public mutating func setPaused(_ paused: Bool) { isPaused = paused }
+
+    /// Runs a tuning if one is due: a pending trigger past its debounce and the minimum interval, or the
+    /// schedule. CPU-bound (re-clustering and optimisation): call it off the cooperative pool.
+    public mutating func tick(nowMs: Int64) -> TuningOutcome? {
+        guard !isPaused else { return nil }
+        if pending == nil, let schedule = settings.scheduleMs, table != nil, let last = lastTuneMs, nowMs - last >= schedule {
+            pending = Trigger(kind: .schedule, firstAtMs: nowMs, recluster: false, driftEventIDs: [], clusters: [])
+        }
+        guard let trigger = pending else { return nil }
+        switch trigger.kind {
+        case .bootstrap, .operatorRequest:
+            break
+        case .drift, .schedule:
+            guard nowMs - trigger.firstAtMs >= settings.debounceMs else { return nil }
+            if let last = lastTuneMs, nowMs - last < settings.minimumIntervalMs { return nil }
+        }
+        pending = nil
+        lastTuneMs = nowMs
+        return tune(trigger, nowMs: nowMs)
+    }
+
+    /// Adopts a table that was published (or restored): routing, the drift reference and ids follow it.
+    public mutating func didPublish(_ table: ThresholdTable) {
+        lastVersion = max(lastVersion, table.version)
+        adopt(table)
+    }
+}
