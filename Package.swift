@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ConsRouteRouter", targets: ["ConsRouteRouter"]),
         .library(name: "ConsRouteTuning", targets: ["ConsRouteTuning"]),
         .library(name: "ConsRouteStore", targets: ["ConsRouteStore"]),
+        .library(name: "ConsRouteKafka", targets: ["ConsRouteKafka"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -45,6 +46,18 @@ let package = Package(
             name: "ConsRouteTuning",
             swiftSettings: swiftSettings
         ),
+        // librdkafka (Debian librdkafka-dev) as a C module; the shim wraps the variadic rd_kafka_producev.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        // Consumer, producer, admin and mock cluster as small value types; every rd_kafka_* call in RDKafka/.
+        .target(
+            name: "ConsRouteKafka",
+            dependencies: ["CRdKafka"],
+            swiftSettings: swiftSettings
+        ),
         // SQLite history (WAL): tables, drift events, runs, window statistics, acks, consumer offsets.
         .target(
             name: "ConsRouteStore",
@@ -60,7 +73,7 @@ let package = Package(
         // The service: ingestion, window state, the control loop, publishing.
         .target(
             name: "ConsRouteController",
-            dependencies: ["ConsRouteModel", "ConsRouteTuning", "ConsRouteStore"],
+            dependencies: ["ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -102,6 +115,27 @@ let package = Package(
             dependencies: [
                 "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Kafka test scenarios shared by the mock-cluster unit tests and the real-broker integration tests.
+        .target(
+            name: "KafkaTestSupport",
+            dependencies: ["ConsRouteKafka"],
+            path: "Tests/KafkaTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteKafkaTests",
+            dependencies: ["ConsRouteKafka", "KafkaTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Real-broker and multi-process tests; scripts/integration-tests.sh starts Tansu and runs them.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "ConsRouteKafka", "KafkaTestSupport", "ConsRouteModel", "ConsRouteStore", "ConsRouteTuning",
+                "ConsRouteController",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,5 @@
 public import ConsRouteModel
-public import ConsRouteTuning
+import ConsRouteTuning
 
 /// One fleet's control loop as a value-type state machine (DESIGN §6): window state, drift monitor,
 /// debounced triggers, and tuning. It does no I/O: the controller feeds it events, calls `tick` to let it tune,

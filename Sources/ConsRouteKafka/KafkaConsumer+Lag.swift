@@ -1,0 +1,14 @@
+extension KafkaConsumer {
+    /// The lag of every assigned partition, for a consumer-lag metric.
+    ///
+    /// Position is the next offset the poll thread hands out (at most `maxBufferedEvents` batches ahead of
+    /// what the application processed); the high watermark is the one cached from the last fetch response,
+    /// so this makes no broker round trip.
+    ///
+    /// - Returns: One entry per assigned partition, sorted by topic and partition.
+    /// - Throws: `KafkaError.consumerFailed` when the assignment cannot be read.
+    public func lag() async throws -> [KafkaPartitionLag] {
+        let client = client
+        return try await ThreadBridge.run(on: blockingQueue) { try client.partitionLags() }
+    }
+}

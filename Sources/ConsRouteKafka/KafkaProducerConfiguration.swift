@@ -1,0 +1,56 @@
+/// Settings of a `KafkaProducer`.
+///
+/// The producer is always idempotent: `enable.idempotence=true` is set by the producer and may not be
+/// overridden in `client.additionalConfig` (it implies `acks=all` and in-order delivery per partition).
+public struct KafkaProducerConfiguration: Hashable, Sendable {
+    /// Broker addresses, security and pass-through properties.
+    public var client: KafkaConfiguration
+    /// How long a message may wait to be delivered, retries included (`message.timeout.ms`). Default 30 s.
+    public var deliveryTimeout: Duration
+    /// How long to wait for more messages before sending a batch (`linger.ms`). Default 5 ms.
+    public var linger: Duration
+    /// The most messages waiting in the client; beyond it `send` waits for deliveries
+    /// (`queue.buffering.max.messages`). Default 100,000.
+    public var maxQueuedMessages: Int
+
+    /// Makes a producer configuration.
+    ///
+    /// - Parameters:
+    ///   - client: Broker addresses, security and pass-through properties.
+    ///   - deliveryTimeout: How long a message may wait to be delivered.
+    ///   - linger: How long to wait for more messages before sending a batch.
+    ///   - maxQueuedMessages: The most messages waiting in the client.
+    public init(
+        client: KafkaConfiguration,
+        deliveryTimeout: Duration = .seconds(30),
+        linger: Duration = .milliseconds(5),
+        maxQueuedMessages: Int = 100_000
+    ) {
+        self.client = client
+        self.deliveryTimeout = deliveryTimeout
+        self.linger = linger
+        self.maxQueuedMessages = maxQueuedMessages
+    }
+
+    /// The librdkafka properties of this producer.
+    ///
+    /// - Throws: `KafkaError.invalidConfiguration` naming the offending key.
+    func properties() throws(KafkaError) -> [String: String] {
+        guard maxQueuedMessages > 0 else {
+            throw .invalidConfiguration(
+                key: "queue.buffering.max.messages",
+                reason: "must be at least 1, got \(maxQueuedMessages)"
+            )
+        }
+        let defaults = [
+            "message.timeout.ms": String(deliveryTimeout.wholeMilliseconds),
+            "linger.ms": String(linger.wholeMilliseconds),
+            "queue.buffering.max.messages": String(maxQueuedMessages),
+        ]
+        return try client.properties(
+            defaults: defaults,
+            managed: ["enable.idempotence": "true"],
+            client: "producer"
+        )
+    }
+}

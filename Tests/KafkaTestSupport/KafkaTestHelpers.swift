@@ -1,0 +1,206 @@
+public import ConsRouteKafka
+import Foundation
+import Testing
+
+// Helpers shared by ConsRouteKafkaTests (mock cluster) and IntegrationTests (Tansu).
+
+/// A topic or group name no other test uses.
+public func uniqueName(_ prefix: String) -> String {
+    "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+}
+
+/// Bytes of a string, for keys and values.
+public func bytes(_ text: String) -> [UInt8] {
+    Array(text.utf8)
+}
+
+/// `count` records `value-0`, `value-1`, ... with keys `key-(i % keys)`.
+public func records(topic: String, count: Int, keys: Int = 4, partition: Int32? = nil) -> [KafkaProducerRecord] {
+    (0..<count).map { index in
+        KafkaProducerRecord(
+            topic: topic,
+            partition: partition,
+            key: bytes("key-\(index % keys)"),
+            value: bytes("value-\(index)")
+        )
+    }
+}
+
+/// A consumer configuration for tests: short session, small batches so batching is exercised.
+public func consumerConfiguration(
+    _ client: KafkaConfiguration,
+    group: String,
+    topic: String,
+    maxBatchSize: Int = 100,
+    maxBufferedEvents: Int = 4
+) -> KafkaConsumerConfiguration {
+    KafkaConsumerConfiguration(
+        client: client,
+        groupID: group,
+        topics: [topic],
+        sessionTimeout: .milliseconds(6000),
+        maxBatchSize: maxBatchSize,
+        maxBufferedEvents: maxBufferedEvents
+    )
+}
+
+/// A producer configuration for tests, with a short delivery timeout.
+public func producerConfiguration(_ client: KafkaConfiguration) -> KafkaProducerConfiguration {
+    KafkaProducerConfiguration(client: client, deliveryTimeout: .seconds(10))
+}
+
+/// Sends `records` and requires that every one was delivered.
+public func produceAll(_ records: [KafkaProducerRecord], to client: KafkaConfiguration) async throws {
+    let producer = try KafkaProducer(configuration: producerConfiguration(client))
+    let report = try await producer.send(contentsOf: records)
+    #expect(report.failures == [])
+    #expect(report.deliveredCount == records.count)
+    await producer.shutdown()
+}
+
+/// Everything a consumer handed out while it was read, in order.
+public struct ConsumedEvents: Sendable {
+    public var messages: [KafkaMessage] = []
+    public var assigned: [KafkaTopicPartition] = []
+    public var revoked: [KafkaTopicPartition] = []
+    public var batchSizes: [Int] = []
+    /// Partitions owned now: each `.assigned` adds, each `.revoked` removes, in event order.
+    public var owned: Set<KafkaTopicPartition> = []
+    /// Non-fatal errors the consumer reported.
+    public var errors: [KafkaError] = []
+
+    public init() {}
+
+    public mutating func record(_ event: KafkaConsumerEvent) {
+        switch event {
+        case .messages(let batch):
+            messages += batch
+            batchSizes.append(batch.count)
+        case .assigned(let partitions):
+            assigned += partitions
+            owned.formUnion(partitions)
+        case .revoked(let partitions):
+            revoked += partitions
+            owned.subtract(partitions)
+        case .error(let error):
+            errors.append(error)
+        }
+    }
+}
+
+/// Thrown when a test waited too long.
+public struct TestTimeout: Error, CustomStringConvertible {
+    public let what: String
+
+    public init(what: String) {
+        self.what = what
+    }
+
+    public var description: String { "timed out waiting for \(what)" }
+}
+
+/// Reads events until `stop` says so, or throws `TestTimeout` after `timeout`.
+///
+/// - Parameters:
+///   - consumer: The consumer to read.
+///   - timeout: The most time to wait.
+///   - onMessages: Called with each batch (e.g. to commit).
+///   - stop: Decides after each event whether to stop reading.
+public func consume(
+    _ consumer: KafkaConsumer,
+    timeout: Duration = .seconds(60),
+    onMessages: @escaping @Sendable ([KafkaMessage]) async throws -> Void = { _ in },
+    until stop: @escaping @Sendable (ConsumedEvents) -> Bool
+) async throws -> ConsumedEvents {
+    try await withThrowingTaskGroup(of: ConsumedEvents?.self) { group in
+        group.addTask {
+            var seen = ConsumedEvents()
+            if stop(seen) { return seen }
+            for try await event in consumer.events {
+                seen.record(event)
+                if case .messages(let batch) = event { try await onMessages(batch) }
+                if stop(seen) { return seen }
+            }
+            return seen
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        guard let first = try await group.next(), let seen = first else {
+            group.cancelAll()
+            throw TestTimeout(what: "consumer events")
+        }
+        group.cancelAll()
+        return seen
+    }
+}
+
+/// The next offsets to commit after `batch`: last offset + 1 per partition.
+public func nextOffsets(after batch: [KafkaMessage]) -> [KafkaTopicPartition: Int64] {
+    var offsets: [KafkaTopicPartition: Int64] = [:]
+    for message in batch {
+        offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.offset + 1)
+    }
+    return offsets
+}
+
+/// The values of `messages` as strings.
+public func values(_ messages: [KafkaMessage]) -> [String] {
+    messages.map { String(decoding: $0.value, as: UTF8.self) }
+}
+
+/// A consumer read in a background task that commits every batch before asking for the next event, as the
+/// controller does; what it saw can be read at any time.
+public final class CommittingReader: Sendable {
+    public let consumer: KafkaConsumer
+    private let recorder = EventRecorder()
+    private let task: Task<Void, any Error>
+
+    public init(_ consumer: KafkaConsumer) {
+        self.consumer = consumer
+        let recorder = recorder
+        task = Task {
+            for try await event in consumer.events {
+                if case .messages(let batch) = event {
+                    try await consumer.commit(offsets: nextOffsets(after: batch))
+                }
+                await recorder.record(event)
+            }
+        }
+    }
+
+    /// What the reader saw so far.
+    public func seen() async -> ConsumedEvents {
+        await recorder.seen
+    }
+
+    /// Shuts the consumer down and waits for the reading task.
+    public func stop() async throws {
+        await consumer.shutdown()
+        try await task.value
+    }
+}
+
+/// Collects events in order.
+public actor EventRecorder {
+    public var seen = ConsumedEvents()
+
+    public func record(_ event: KafkaConsumerEvent) {
+        seen.record(event)
+    }
+}
+
+/// Polls `condition` every 50 ms until it holds, or throws `TestTimeout`.
+public func waitUntil(
+    _ what: String,
+    timeout: Duration = .seconds(60),
+    _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TestTimeout(what: what) }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
