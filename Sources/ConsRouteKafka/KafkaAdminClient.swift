@@ -41,4 +41,15 @@ public final class KafkaAdminClient: Sendable {
         let client = client
         return try await ThreadBridge.run(on: blockingQueue) { try client.topicMetadata(topic, timeout: timeout) }
     }
+
+    /// The offset after the last message of a partition (its high watermark), asked of the partition's leader.
+    ///
+    /// - Parameters:
+    ///   - partition: The topic and partition.
+    ///   - timeout: How long to wait for the broker.
+    /// - Throws: `KafkaError.topicFailed` naming the topic and partition.
+    public func highWatermark(of partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws -> Int64 {
+        let client = client
+        return try await ThreadBridge.run(on: blockingQueue) { try client.watermarks(partition, timeout: timeout).high }
+    }
 }

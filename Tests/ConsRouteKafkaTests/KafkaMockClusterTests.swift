@@ -41,4 +41,21 @@ struct KafkaMockClusterTests {
             try await admin.createTopic(KafkaTopicSpecification(name: "t", partitions: 0))
         }
     }
+
+    @Test("the high watermark follows what was produced; an unknown partition is an error naming it")
+    func highWatermark() async throws {
+        let cluster = try KafkaMockCluster()
+        let topic = uniqueName("watermark")
+        try cluster.createTopic(topic, partitions: 2)
+        let admin = try KafkaAdminClient(configuration: cluster.clientConfiguration)
+        let partition = KafkaTopicPartition(topic: topic, partition: 1)
+        #expect(try await admin.highWatermark(of: partition) == 0)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.clientConfiguration))
+        _ = try await producer.send(contentsOf: (0..<7).map { KafkaProducerRecord(topic: topic, partition: 1, value: [UInt8($0)]) })
+        await producer.shutdown()
+        #expect(try await admin.highWatermark(of: partition) == 7)
+        await #expect(throws: KafkaError.self) {
+            _ = try await admin.highWatermark(of: KafkaTopicPartition(topic: topic, partition: 9), timeout: .seconds(2))
+        }
+    }
 }

@@ -77,4 +77,20 @@ extension RDKafkaClient {
         let partitions = (0..<Int(described.partition_cnt)).map { described.partitions[$0].id }
         return KafkaTopicMetadata(name: name, partitions: partitions.sorted())
     }
+
+    /// The low and high watermark of a partition, asked of its leader (`rd_kafka_query_watermark_offsets`).
+    ///
+    /// - Throws: `KafkaError.topicFailed` when the query fails (unknown topic or partition, timeout).
+    func watermarks(_ partition: KafkaTopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        let code = rd_kafka_query_watermark_offsets(
+            pointer, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.wholeMilliseconds))
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw .topicFailed(
+                topic: partition.topic, code: KafkaErrorCode(code),
+                reason: "watermarks of partition \(partition.partition): \(KafkaErrorCode(code).message)")
+        }
+        return (low, high)
+    }
 }
