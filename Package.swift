@@ -82,6 +82,9 @@ let package = Package(
                 "ConsRouteModel",
                 "ConsRouteRouter",
                 "ConsRouteTuning",
+                "ConsRouteController",
+                "ConsRouteKafka",
+                "ConsRouteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -113,15 +116,15 @@ let package = Package(
         .testTarget(
             name: "ConsRouteControllerTests",
             dependencies: [
-                "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
+                "KafkaTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
         // Kafka test scenarios shared by the mock-cluster unit tests and the real-broker integration tests.
         .target(
             name: "KafkaTestSupport",
-            dependencies: ["ConsRouteKafka"],
+            dependencies: ["ConsRouteKafka", "ConsRouteModel", "ConsRouteTuning"],
             path: "Tests/KafkaTestSupport",
             swiftSettings: swiftSettings
         ),

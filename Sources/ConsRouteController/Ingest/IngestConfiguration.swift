@@ -1,0 +1,46 @@
+public import ConsRouteKafka
+
+/// Settings of telemetry ingestion.
+public struct IngestConfiguration: Sendable {
+    /// Broker addresses, security and pass-through librdkafka keys.
+    public var kafka: KafkaConfiguration
+    /// The consumer group of the controller replicas.
+    public var group: String
+    /// `consroute.telemetry`.
+    public var telemetryTopic: String
+    /// `consroute.dlq`.
+    public var deadLetterTopic: String
+    /// Representation dimension per known fleet.
+    public var fleets: [String: Int]
+    /// Messages larger than this are dead-lettered as `oversize`.
+    public var maximumMessageBytes: Int
+    /// Distinct event ids remembered per partition for dedupe.
+    public var dedupeWindow: Int
+    /// Width of a statistics time bucket.
+    public var bucketWidthMs: Int64
+    /// Messages per batch (one history transaction each).
+    public var batchSize: Int
+    /// Group session timeout (a Tansu group join waits about half of it).
+    public var sessionTimeout: Duration
+    /// Identifies this replica in dead-letter headers, so a restarted replica recognises its own.
+    public var replicaID: String
+
+    public init(
+        kafka: KafkaConfiguration, group: String = "consroute-controller", telemetryTopic: String = "consroute.telemetry",
+        deadLetterTopic: String = "consroute.dlq", fleets: [String: Int], maximumMessageBytes: Int = 64 * 1024,
+        dedupeWindow: Int = 1_000_000, bucketWidthMs: Int64 = 60_000, batchSize: Int = 500,
+        sessionTimeout: Duration = .seconds(10), replicaID: String = "replica-0"
+    ) {
+        self.kafka = kafka
+        self.group = group
+        self.telemetryTopic = telemetryTopic
+        self.deadLetterTopic = deadLetterTopic
+        self.fleets = fleets
+        self.maximumMessageBytes = maximumMessageBytes
+        self.dedupeWindow = dedupeWindow
+        self.bucketWidthMs = bucketWidthMs
+        self.batchSize = batchSize
+        self.sessionTimeout = sessionTimeout
+        self.replicaID = replicaID
+    }
+}

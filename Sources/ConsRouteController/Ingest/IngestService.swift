@@ -1,0 +1,164 @@
+public import ConsRouteKafka
+public import ConsRouteModel
+public import ConsRouteStore
+import Foundation
+import Synchronization
+
+/// Consumes telemetry from Kafka and applies each batch's effect to history exactly once (DESIGN §6.1).
+///
+/// Each batch's statistics, dead letters and advanced offsets are written in one SQLite transaction; on
+/// start, and whenever a partition is assigned, the consumer seeks to the stored offsets, so a crash at any
+/// point neither loses nor repeats an event's effect. State that is not in SQLite (the dedupe windows and
+/// whatever `onEvents` rebuilds) is rebuilt by re-reading each partition from its stored replay offset: those
+/// messages are replayed, never counted. Dead letters go through an outbox (see `DeadLetterForwarder`).
+public final class IngestService: Sendable {
+    /// Accepted events of a batch, or events re-read to rebuild in-memory state (`isReplay`).
+    public typealias EventSink = @Sendable (_ events: [TelemetryEvent], _ isReplay: Bool) async -> Void
+
+    /// Totals since start, for metrics and logs.
+    public struct Counters: Sendable, Equatable {
+        public var batches = 0
+        public var accepted = 0
+        public var replayed = 0
+        public var deadLettered = 0
+        public var rejections: [String: Int] = [:]
+    }
+
+    public let configuration: IngestConfiguration
+    private let store: HistoryStore
+    private let sink: EventSink
+    private let state = Mutex(Counters())
+
+    /// - Parameters:
+    ///   - store: where effects and offsets are written.
+    ///   - onEvents: receives accepted (and replayed) events, in order, after their batch is stored.
+    public init(configuration: IngestConfiguration, store: HistoryStore, onEvents: @escaping EventSink = { _, _ in }) {
+        self.configuration = configuration
+        self.store = store
+        self.sink = onEvents
+    }
+
+    /// Totals since start.
+    public var counters: Counters { state.withLock { $0 } }
+
+    /// Consumes until the task is cancelled or the consumer stops; returns after the current batch is stored.
+    /// Cancellation is a graceful stop, not an error.
+    ///
+    /// - Throws: Kafka and history errors (the caller restarts or exits; nothing stored is lost).
+    public func run() async throws {
+        do {
+            try await consume()
+        } catch is CancellationError {
+        }
+    }
+
+    private func consume() async throws {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: configuration.kafka))
+        let forwarder = DeadLetterForwarder(store: store, producer: producer, configuration: configuration)
+        try await forwarder.reconcile()
+        try await forwarder.flush()
+        let countFrom = LiveOffsets()
+        let store = store
+        let configuration = configuration
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(
+                client: configuration.kafka, groupID: configuration.group, topics: [configuration.telemetryTopic],
+                sessionTimeout: configuration.sessionTimeout, maxBatchSize: configuration.batchSize),
+            startOffsets: { partitions in
+                let stored = try await store.storedConsumerOffsets(group: configuration.group, topic: configuration.telemetryTopic)
+                var starts: [KafkaTopicPartition: Int64] = [:]
+                for partition in partitions {
+                    guard let offset = stored[partition.partition] else { continue }
+                    starts[partition] = offset.replayOffset ?? offset.nextOffset
+                    countFrom.set(partition.partition, offset.nextOffset)
+                }
+                return starts
+            })
+        var processor = IngestProcessor(
+            decoder: TelemetryDecoder(fleets: configuration.fleets, maximumMessageBytes: configuration.maximumMessageBytes),
+            dedupeCapacity: configuration.dedupeWindow, bucketWidthMs: configuration.bucketWidthMs)
+        do {
+            for try await event in consumer.events {
+                if Task.isCancelled { break }
+                switch event {
+                case .messages(let batch):
+                    try await handle(batch, processor: &processor, countFrom: countFrom, consumer: consumer, forwarder: forwarder)
+                case .revoked(let partitions):
+                    for partition in partitions {
+                        processor.dropPartition(partition.partition)
+                        countFrom.set(partition.partition, nil)
+                    }
+                case .assigned, .error:
+                    break
+                }
+            }
+        } catch {
+            await consumer.shutdown()
+            await producer.shutdown()
+            throw error
+        }
+        await consumer.shutdown()
+        await producer.shutdown()
+    }
+
+    private func handle(
+        _ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets,
+        consumer: KafkaConsumer, forwarder: DeadLetterForwarder
+    ) async throws {
+        let thresholds = countFrom.all
+        var replay: [IngestMessage] = []
+        var live: [IngestMessage] = []
+        for message in batch {
+            let ingest = IngestMessage(
+                partition: message.partition, offset: message.offset, value: message.value,
+                contentType: message.headers.first(named: "content-type")?.stringValue)
+            if let from = thresholds[message.partition], message.offset < from { replay.append(ingest) } else { live.append(ingest) }
+        }
+        if !replay.isEmpty {
+            let events = processor.replay(replay)
+            state.withLock { $0.replayed += replay.count }
+            await sink(events, true)
+        }
+        guard !live.isEmpty else { return }
+        let result = processor.process(live)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let effect = IngestEffect(
+            statistics: result.statistics,
+            offsets: result.nextOffsets.map { partition, next in
+                ConsumerOffset(
+                    group: configuration.group, topic: configuration.telemetryTopic, partition: partition, nextOffset: next,
+                    replayOffset: processor.replayStartOffset(partition: partition).map { min($0, next) })
+            },
+            deadLetters: result.deadLetters.map { letter in
+                DeadLetterRecord(
+                    sourceTopic: configuration.telemetryTopic, sourcePartition: letter.partition, sourceOffset: letter.offset,
+                    reasonCode: letter.reason.code, reason: letter.reason.description, contentType: letter.contentType,
+                    value: letter.value, recordedAt: now)
+            })
+        try await store.apply(effect)
+        state.withLock { counters in
+            counters.batches += 1
+            counters.accepted += result.accepted.count
+            counters.deadLettered += result.deadLetters.count
+            for (code, count) in result.rejections { counters.rejections[code, default: 0] += count }
+        }
+        await sink(result.accepted, false)
+        if !result.deadLetters.isEmpty { try await forwarder.flush() }
+        // Kafka's committed offsets are informational (lag, tools); history holds the authoritative ones.
+        try? await consumer.commit(
+            offsets: Dictionary(
+                uniqueKeysWithValues: result.nextOffsets.map {
+                    (KafkaTopicPartition(topic: configuration.telemetryTopic, partition: $0.key), $0.value)
+                }))
+    }
+}
+
+/// Per partition, the first offset whose effect is not yet stored: messages below it are replayed.
+/// Written by the consumer's start-offset provider (on its thread), read by the ingest loop.
+final class LiveOffsets: Sendable {
+    private let offsets = Mutex<[Int32: Int64]>([:])
+
+    func set(_ partition: Int32, _ offset: Int64?) { offsets.withLock { $0[partition] = offset } }
+
+    var all: [Int32: Int64] { offsets.withLock { $0 } }
+}
