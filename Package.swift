@@ -18,12 +18,20 @@ let package = Package(
         .library(name: "ConsRouteTuning", targets: ["ConsRouteTuning"]),
         .library(name: "ConsRouteStore", targets: ["ConsRouteStore"]),
         .library(name: "ConsRouteKafka", targets: ["ConsRouteKafka"]),
+        .library(name: "ConsRouteSimulation", targets: ["ConsRouteSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Pure values: wire types, tables, canonical JSON, signing, the routing rule. No I/O.
@@ -73,7 +81,25 @@ let package = Package(
         // The service: ingestion, window state, the control loop, publishing.
         .target(
             name: "ConsRouteController",
-            dependencies: ["ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka"],
+            dependencies: [
+                "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Scenarios, the synthetic fleet generator, event files and the offline replay backtest.
+        .target(
+            name: "ConsRouteSimulation",
+            dependencies: [
+                "ConsRouteModel", "ConsRouteController", "ConsRouteTuning",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -85,6 +111,7 @@ let package = Package(
                 "ConsRouteController",
                 "ConsRouteKafka",
                 "ConsRouteStore",
+                "ConsRouteSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -96,8 +123,16 @@ let package = Package(
                 "ConsRouteRouter",
                 "ConsRouteTuning",
                 "ConsRouteController",
+                "ConsRouteSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -118,6 +153,15 @@ let package = Package(
             dependencies: [
                 "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
                 "KafkaTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -145,6 +189,11 @@ let package = Package(
         .testTarget(
             name: "ConsRouteStoreTests",
             dependencies: ["ConsRouteStore", "ConsRouteTuning", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteSimulationTests",
+            dependencies: ["ConsRouteSimulation", "ConsRouteController", "ConsRouteModel", "ConsRouteTuning"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

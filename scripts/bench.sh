@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs consroute's benchmarks and, where a peer exists, the peer right next to it, on the same data files.
 #
-# Usage: bash scripts/bench.sh [WORKLOAD ...]      (default: router kmeans drift thresholds ingest)
+# Usage: bash scripts/bench.sh [WORKLOAD ...]      (default: router kmeans drift thresholds ingest;
+#        also: ingest-e2e (starts Tansu), replay, publish-fanout)
 # Environment:
 #   SHARED_BENCH  the shared benchmark folder (default: ../shared/bench)
 #   BENCH_DATA    where the data lives or is generated (default: .bench-data, 1.1 GB)
@@ -50,6 +51,13 @@ for workload in "${workloads[@]}"; do
       peer peer_w1_kmeans.py --dataset kmeans-1m --ks 16 --threads 1 --repeats 1 --warmup 0 ;;
     drift) ours drift; peer peer_w2_drift.py --repeats 3 --detectors ADWIN,PageHinkley ;;
     thresholds) ours thresholds; peer peer_w3_bo.py --peers grid-prefixsum,skopt --seeds 1 --bo-seeds 0 --repeats 5 ;;
+    ingest-e2e)
+      command -v kcat >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null
+      # A real broker: Tansu on loopback, with the librdkafka 2.x that speaks to it (kcat uses it too).
+      bash scripts/tansu.sh start >&2
+      ( eval "$(bash scripts/tansu.sh env)"; export CONSROUTE_BENCH_BROKER="$CONSROUTE_TEST_BROKER"
+        ours ingest-e2e --repeats 1 --warmup 0 )
+      bash scripts/tansu.sh stop >&2 ;;
     *) ours "$workload" ;;
   esac
 done

@@ -1,4 +1,4 @@
-public import ConsRouteKafka
+import ConsRouteKafka
 public import ConsRouteModel
 public import ConsRouteStore
 import Foundation

@@ -111,7 +111,16 @@ extension RoutingPolicy {
             tail += x[j] * x[j]
             j += 1
         }
-        return sum.sum() + tail
+        return horizontalSum(sum) + tail
+    }
+
+    /// The sum of the lanes by a shuffle tree (the standard library's `sum()` adds lane by lane, in order).
+    @inline(__always)
+    static func horizontalSum(_ s: SIMD16<Float>) -> Float {
+        let s1 = s + SIMD16(s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
+        let s2 = s1 + SIMD16(s1[4], s1[5], s1[6], s1[7], s1[0], s1[1], s1[2], s1[3], s1[4], s1[5], s1[6], s1[7], s1[0], s1[1], s1[2], s1[3])
+        let s3 = s2 + SIMD16(s2[2], s2[3], s2[0], s2[1], s2[2], s2[3], s2[0], s2[1], s2[2], s2[3], s2[0], s2[1], s2[2], s2[3], s2[0], s2[1])
+        return s3[0] + s3[1]
     }
 
     /// The exact float64 argmin over all clusters, ties to the lowest index.

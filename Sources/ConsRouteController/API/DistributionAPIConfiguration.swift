@@ -1,0 +1,47 @@
+/// Settings of the distribution API.
+public struct DistributionAPIConfiguration: Sendable {
+    /// The bearer token the admin endpoints require (non-empty).
+    public var adminToken: String
+    /// The longest long-poll `wait` a client may ask for; longer asks get 400 (default 60 s).
+    public var maximumWait: Duration
+    /// How often an idle server-sent-event stream gets a comment line (default 15 s).
+    public var heartbeatInterval: Duration
+    /// The largest admin request body accepted, in bytes (default 64 KiB).
+    public var maximumAdminBodyBytes: Int
+
+    /// Settings with the documented defaults.
+    ///
+    /// - Parameters:
+    ///   - adminToken: the admin bearer token.
+    ///   - maximumWait: the long-poll cap.
+    ///   - heartbeatInterval: the server-sent-event heartbeat period.
+    ///   - maximumAdminBodyBytes: the admin body size limit.
+    /// - Throws: `DistributionAPIConfigurationError` naming the setting that is out of range.
+    public init(
+        adminToken: String, maximumWait: Duration = .seconds(60), heartbeatInterval: Duration = .seconds(15),
+        maximumAdminBodyBytes: Int = 64 * 1024
+    ) throws(DistributionAPIConfigurationError) {
+        guard !adminToken.isEmpty else { throw .invalid(key: "adminToken", reason: "must not be empty") }
+        guard maximumWait > .zero else { throw .invalid(key: "maximumWait", reason: "must be positive") }
+        guard heartbeatInterval > .zero else { throw .invalid(key: "heartbeatInterval", reason: "must be positive") }
+        guard maximumAdminBodyBytes > 0 else {
+            throw .invalid(key: "maximumAdminBodyBytes", reason: "must be positive")
+        }
+        self.adminToken = adminToken
+        self.maximumWait = maximumWait
+        self.heartbeatInterval = heartbeatInterval
+        self.maximumAdminBodyBytes = maximumAdminBodyBytes
+    }
+}
+
+/// A distribution API setting that is out of range.
+public enum DistributionAPIConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The setting `key` is invalid for `reason`.
+    case invalid(key: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let key, let reason): "distribution API setting \(key) \(reason)"
+        }
+    }
+}

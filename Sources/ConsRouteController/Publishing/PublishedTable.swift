@@ -1,0 +1,33 @@
+public import ConsRouteModel
+public import NIOCore
+
+/// A signed table as the cache holds it, with its encodings made once at publish time.
+///
+/// `SignedTable.envelopeBytes()` re-serialises the table canonically on every call; a fan-out to thousands of
+/// subscribers must not pay that per subscriber, so the envelope and its server-sent-event frame are built once
+/// here and shared (a `ByteBuffer` is copy-on-write: writing it to many connections copies nothing).
+public struct PublishedTable: Sendable {
+    /// The signed table.
+    public let signed: SignedTable
+    /// The envelope's canonical bytes (`SignedTable.envelopeBytes()`).
+    public let envelope: ByteBuffer
+    /// The envelope as one `event: table` server-sent event whose `id` is the version.
+    public let streamEvent: ByteBuffer
+
+    /// Encodes `signed` once.
+    ///
+    /// - Complexity: O(size of the table).
+    public init(_ signed: SignedTable) {
+        self.signed = signed
+        let bytes = signed.envelopeBytes()
+        envelope = ByteBuffer(bytes: bytes)
+        streamEvent = ServerSentEvent(event: "table", id: String(signed.table.version), data: bytes).encoded()
+    }
+
+    /// The table's fleet.
+    public var fleet: String { signed.table.fleet }
+    /// The table's version.
+    public var version: UInt64 { signed.table.version }
+    /// The table's rollout (stage, cohort percent and salt).
+    public var rollout: Rollout { signed.table.rollout }
+}

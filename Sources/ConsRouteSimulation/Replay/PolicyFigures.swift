@@ -1,0 +1,54 @@
+import ConsRouteModel
+
+/// What a routing policy achieved on a range of events, absolute and relative to sending everything to the cloud,
+/// and its objective `U` (DESIGN §6) under the replay's weights.
+public struct PolicyFigures: Sendable, Codable, Equatable {
+    /// Share of events per tier.
+    public struct Shares: Sendable, Codable, Equatable {
+        /// Share served by the device.
+        public var device: Double
+        /// Share served by the edge.
+        public var edge: Double
+        /// Share served by the cloud.
+        public var cloud: Double
+    }
+
+    /// Events counted.
+    public var events: Int
+    /// Q: mean score of the tier each event was served by.
+    public var quality: Double
+    /// Q / Q(all-cloud).
+    public var qualityRatio: Double
+    /// Mean served latency (ms), re-prefill of moved conversations included.
+    public var latencyMs: Double
+    /// Mean latency / all-cloud mean latency.
+    public var latencyRatio: Double
+    /// Mean cost per event.
+    public var cost: Double
+    /// Mean cost / all-cloud mean cost.
+    public var costRatio: Double
+    /// Share of events per tier.
+    public var shares: Shares
+    /// `U = Q/Q_cloud − λ_latency·L/L_cloud − λ_cost·C/C_cloud − penalty·max(0, q_min − Q/Q_cloud)`.
+    public var objective: Double
+
+    /// The figures of `totals` against the all-cloud totals of the same events.
+    init(_ totals: OutcomeTotals, cloud: OutcomeTotals, weights: ObjectiveWeights) {
+        let n = Double(max(1, totals.count))
+        events = totals.count
+        quality = totals.score / n
+        latencyMs = totals.latencyMs / n
+        cost = totals.cost / n
+        qualityRatio = cloud.score > 0 ? totals.score / cloud.score : 0
+        latencyRatio = cloud.latencyMs > 0 ? totals.latencyMs / cloud.latencyMs : 0
+        costRatio = cloud.cost > 0 ? totals.cost / cloud.cost : 0
+        shares = Shares(
+            device: Double(totals.tierCounts[0]) / n,
+            edge: Double(totals.tierCounts[1]) / n,
+            cloud: Double(totals.tierCounts[2]) / n
+        )
+        objective =
+            qualityRatio - weights.lambdaLatency * latencyRatio - weights.lambdaCost * costRatio
+            - weights.penalty * max(0, weights.qMin - qualityRatio)
+    }
+}

@@ -1,0 +1,21 @@
+/// Why a replay could not run.
+public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The source held no event.
+    case noEvents
+    /// An event lacks `shadow`: a replay needs full-information events (every tier's outcome).
+    case missingShadow(event: Int)
+    /// An event's representation does not have the fleet's dimension.
+    case wrongDimension(event: Int, expected: Int, actual: Int)
+
+    /// The message, naming the event at fault.
+    public var description: String {
+        switch self {
+        case .noEvents: "the input holds no event"
+        case .missingShadow(let event):
+            "event \(event): shadow is missing; a replay needs full-information events "
+                + "(every tier's score, latency and cost)"
+        case .wrongDimension(let event, let expected, let actual):
+            "event \(event): representation has \(actual) values, the fleet's dimension is \(expected)"
+        }
+    }
+}

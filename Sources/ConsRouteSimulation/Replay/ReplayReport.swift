@@ -1,0 +1,134 @@
+/// The outcome of a replay: the adaptive policy, the baselines computed in the same run, per-window figures, the
+/// tables published, the drift detected and, for a scenario, how fast each phase change was absorbed.
+///
+/// Encoded with snake_case keys (`ReplayReport.encoder`).
+public struct ReplayReport: Sendable, Codable {
+    /// The baselines, over the same events.
+    public struct Baselines: Sendable, Codable {
+        /// Everything to the cloud (the reference of every ratio).
+        public var allCloud: PolicyFigures
+        /// Everything to the device.
+        public var allDevice: PolicyFigures
+        /// The first table, never updated (all-cloud before it, like the adaptive policy).
+        public var `static`: PolicyFigures
+        /// Per window, the exact sweep's thresholds in hindsight on the window's events, on the same clusters.
+        public var oracle: PolicyFigures
+    }
+
+    /// One window of `window_events` events.
+    public struct Window: Sendable, Codable {
+        /// Position of the window (0-based).
+        public var index: Int
+        /// First event index of the window.
+        public var firstEvent: Int
+        /// Last event index of the window (inclusive).
+        public var lastEvent: Int
+        /// Timestamp of the window's first event (Unix ms).
+        public var fromMs: Int64
+        /// Timestamp of the window's last event (Unix ms).
+        public var toMs: Int64
+        /// The table version in effect at the window's last event (0: none yet).
+        public var tableVersion: UInt64
+        /// The adaptive policy on the window.
+        public var policy: PolicyFigures
+        /// The first table, frozen, on the window.
+        public var `static`: PolicyFigures
+        /// The window's hindsight thresholds on the window.
+        public var oracle: PolicyFigures
+        /// Everything to the device on the window.
+        public var allDevice: PolicyFigures
+    }
+
+    /// A published table.
+    public struct Table: Sendable, Codable {
+        /// The table's version.
+        public var version: UInt64
+        /// The first event routed with it (prequential: it learned only from the events before).
+        public var firstEvent: Int
+        /// Events the pipeline had observed when the table was made.
+        public var observedEvents: Int
+        /// The simulated time of the tick that made it (Unix ms).
+        public var publishedAtMs: Int64
+        /// Its `provenance.trigger` (`bootstrap`, `drift:<ids>`, `schedule`).
+        public var trigger: String
+        /// Its number of clusters.
+        public var clusters: Int
+        /// Its `expected` outcome as the controller predicted it on held-out shadow samples.
+        public var expectedQualityRatio: Double
+        /// Predicted latency ratio.
+        public var expectedLatencyRatio: Double
+        /// Predicted cost ratio.
+        public var expectedCostRatio: Double
+        /// Predicted tier shares (device, edge, cloud).
+        public var expectedShares: [Double]
+    }
+
+    /// A tuning that produced no table (a guardrail or an error).
+    public struct Failure: Sendable, Codable {
+        /// The next event to be routed when the tuning ran.
+        public var atEvent: Int
+        /// The simulated time of the tick (Unix ms).
+        public var atMs: Int64
+        /// What asked for the tuning.
+        public var trigger: String
+        /// Why no table came out.
+        public var reason: String
+    }
+
+    /// A drift the pipeline detected.
+    public struct Drift: Sendable, Codable {
+        /// The drift's id (`<fleet>/drift/<observation>/<kind>`), as the tables' provenance cites it.
+        public var id: String
+        /// `occupancy`, `novelty`, `outcome`, `latency` or `cost`.
+        public var kind: String
+        /// The event being observed when it was detected.
+        public var atEvent: Int
+        /// That event's timestamp (Unix ms).
+        public var detectedAtMs: Int64
+        /// The cluster concerned (outcome drift).
+        public var clusterId: UInt32?
+        /// The tier concerned (outcome, latency and cost drift).
+        public var tier: String?
+    }
+
+    /// How long the adaptive policy took to absorb a phase change.
+    public struct PhaseRecovery: Sendable, Codable {
+        /// The phase's kind (`new_topic`, `shift`, `quality_drop`, `latency_rise`).
+        public var kind: String
+        /// The event index at which it started.
+        public var at: Int
+        /// The lowest window quality ratio from the phase until the next phase (or the end).
+        public var lowestQualityRatio: Double
+        /// Events from the phase start to the end of the last window below `q_min` before the next phase: after
+        /// that many events every window is back at or above `q_min` (0 if none dipped; nil if the last window
+        /// before the next phase is still below).
+        public var eventsToRecover: Int?
+    }
+
+    /// The replayed fleet.
+    public var fleet: String
+    /// Events replayed.
+    public var events: Int
+    /// The share of events whose shadow sample the pipeline saw.
+    public var shadowRate: Double
+    /// Events per window.
+    public var windowEvents: Int
+    /// λ_latency, λ_cost, q_min, penalty.
+    public var objectiveWeights: [String: Double]
+    /// The adaptive policy over the whole replay.
+    public var policy: PolicyFigures
+    /// The baselines over the whole replay.
+    public var baselines: Baselines
+    /// Per-window figures, in order.
+    public var windows: [Window]
+    /// Every table published, in order.
+    public var tables: [Table]
+    /// Tunings that produced no table.
+    public var tuningFailures: [Failure]
+    /// Every drift detected, in order.
+    public var driftEvents: [Drift]
+    /// Per scenario phase that started within the replay, its recovery.
+    public var phases: [PhaseRecovery]
+    /// The replay's wall time in seconds.
+    public var wallSeconds: Double
+}

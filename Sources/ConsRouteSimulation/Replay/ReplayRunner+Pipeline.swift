@@ -1,0 +1,118 @@
+import ConsRouteController
+import ConsRouteModel
+import ConsRouteTuning
+
+extension ReplayRunner {
+    /// Hands the queued events to the pipeline, ticks it, and publishes what it returns.
+    mutating func flush(nowMs: Int64) {
+        let firstQueued = eventCount - batch.count
+        var searchFrom = 0
+        for drift in pipeline.observe(batch) {
+            // The detecting event: the first queued event (after the previous detection) with the drift's timestamp.
+            let position = batch[searchFrom...].firstIndex { $0.timeUnixMs == drift.detectedAtMs } ?? searchFrom
+            searchFrom = position
+            drifts.append(
+                ReplayReport.Drift(
+                    id: drift.id,
+                    kind: drift.event.kind.name,
+                    atEvent: firstQueued + position,
+                    detectedAtMs: drift.detectedAtMs,
+                    clusterId: drift.clusterID,
+                    tier: drift.tier?.description
+                )
+            )
+        }
+        batch.removeAll(keepingCapacity: true)
+        lastTickMs = nowMs
+        guard let outcome = pipeline.tick(nowMs: nowMs) else { return }
+        guard let table = outcome.table else {
+            failures.append(
+                ReplayReport.Failure(
+                    atEvent: eventCount,
+                    atMs: nowMs,
+                    trigger: outcome.trigger.provenanceText,
+                    reason: outcome.failure ?? "no table"
+                )
+            )
+            return
+        }
+        pipeline.didPublish(table)
+        let compiled = CompiledTable(table)
+        adaptiveTable = compiled
+        if frozenTable == nil { frozenTable = compiled }
+        tables.append(
+            ReplayReport.Table(
+                version: table.version,
+                firstEvent: eventCount,
+                observedEvents: Int(pipeline.observedEvents),
+                publishedAtMs: nowMs,
+                trigger: table.provenance.trigger,
+                clusters: table.clusters.count,
+                expectedQualityRatio: table.expected.qualityRatio,
+                expectedLatencyRatio: table.expected.latencyRatio,
+                expectedCostRatio: table.expected.costRatio,
+                expectedShares: table.expected.shares
+            )
+        )
+    }
+
+    /// Ends the current window: the oracle routes it, and every policy's window figures are recorded.
+    mutating func closeWindow() {
+        guard let start = windowStart, eventCount > start.event else { return }
+        oracle.closeWindow()
+        let weights = settings.pipeline.objective
+        let cloud = allCloud.window
+        windows.append(
+            ReplayReport.Window(
+                index: windows.count,
+                firstEvent: start.event,
+                lastEvent: eventCount - 1,
+                fromMs: start.ms,
+                toMs: lastEventMs,
+                tableVersion: adaptiveTable?.table.version ?? 0,
+                policy: PolicyFigures(adaptive.window, cloud: cloud, weights: weights),
+                static: PolicyFigures(frozen.window, cloud: cloud, weights: weights),
+                oracle: PolicyFigures(oracle.ledger.window, cloud: cloud, weights: weights),
+                allDevice: PolicyFigures(allDevice.window, cloud: cloud, weights: weights)
+            )
+        )
+        for ledger in [\ReplayRunner.adaptive, \.frozen, \.allCloud, \.allDevice] {
+            self[keyPath: ledger].window = OutcomeTotals()
+        }
+        oracle.ledger.window = OutcomeTotals()
+        windowStart = nil
+    }
+
+    /// The report of the whole run.
+    func report(phases: [ScenarioPhase], wallSeconds: Double) -> ReplayReport {
+        let weights = settings.pipeline.objective
+        let cloud = allCloud.total
+        return ReplayReport(
+            fleet: fleet,
+            events: eventCount,
+            shadowRate: settings.shadowRate,
+            windowEvents: settings.windowEvents,
+            objectiveWeights: [
+                "lambda_latency": weights.lambdaLatency, "lambda_cost": weights.lambdaCost, "q_min": weights.qMin,
+                "penalty": weights.penalty,
+            ],
+            policy: PolicyFigures(adaptive.total, cloud: cloud, weights: weights),
+            baselines: ReplayReport.Baselines(
+                allCloud: PolicyFigures(cloud, cloud: cloud, weights: weights),
+                allDevice: PolicyFigures(allDevice.total, cloud: cloud, weights: weights),
+                static: PolicyFigures(frozen.total, cloud: cloud, weights: weights),
+                oracle: PolicyFigures(oracle.ledger.total, cloud: cloud, weights: weights)
+            ),
+            windows: windows,
+            tables: tables,
+            tuningFailures: failures,
+            driftEvents: drifts,
+            phases: ReplayReport.recoveries(
+                phases: phases.filter { $0.at < eventCount },
+                windows: windows,
+                qMin: weights.qMin
+            ),
+            wallSeconds: wallSeconds
+        )
+    }
+}

@@ -1,0 +1,158 @@
+import ConsRouteController
+import ConsRouteModel
+import ConsRouteTuning
+import Dispatch
+
+/// The control loop offline over full-information events (issue 6): a prequential backtest.
+///
+/// Events are routed in order with the table in effect at that moment (before the first table, everything goes to
+/// the cloud); the pipeline then sees only what a real fleet would send: the routed tier's outcome, and `shadow` on
+/// a seeded `shadowRate` share of the events. Time advances with the events' timestamps; `tick` runs every
+/// `tickEveryEvents` events or `tickEveryMs` of simulated time, and every table it returns is published at once
+/// and applies from the next event. Baselines (all-cloud, all-device, the first table frozen, the per-window
+/// hindsight oracle) are computed over the same events in the same pass.
+public struct ReplayRunner: Sendable {
+    /// The pipeline, window, shadow rate and tick cadence.
+    public let settings: ReplaySettings
+    var pipeline: FleetPipeline
+    var adaptive: PolicyLedger
+    var frozen: PolicyLedger
+    var allCloud: PolicyLedger
+    var allDevice: PolicyLedger
+    var oracle: HindsightOracle
+    /// The table in effect and the first one (the `static` baseline), compiled for routing.
+    var adaptiveTable: CompiledTable?
+    var frozenTable: CompiledTable?
+    var sessionSlots: [String: Int] = [:]
+    var shadowDraw: SeededGenerator
+    var batch: [TelemetryEvent] = []
+    var lastTickMs: Int64?
+    var eventCount = 0
+    var lastEventMs: Int64 = 0
+    var windowStart: (event: Int, ms: Int64)?
+    var windows: [ReplayReport.Window] = []
+    var tables: [ReplayReport.Table] = []
+    var failures: [ReplayReport.Failure] = []
+    var drifts: [ReplayReport.Drift] = []
+    var fleet = ""
+
+    /// - Parameter settings: the pipeline, window, shadow rate and tick cadence.
+    public init(settings: ReplaySettings) {
+        self.settings = settings
+        pipeline = FleetPipeline(settings: settings.pipeline, current: nil, lastVersion: 0)
+        let reprefill = settings.pipeline.metadata.reprefillMsPer1kTokens
+        adaptive = PolicyLedger(reprefillMsPer1kTokens: reprefill)
+        frozen = adaptive
+        allCloud = adaptive
+        allDevice = adaptive
+        let objective = settings.pipeline.objective
+        let weights =
+            (try? ConsRouteTuning.ObjectiveWeights(
+                lambdaLatency: objective.lambdaLatency,
+                lambdaCost: objective.lambdaCost,
+                qualityMin: objective.qMin,
+                penalty: objective.penalty
+            )) ?? .standard
+        oracle = HindsightOracle(weights: weights, reprefillMsPer1kTokens: reprefill)
+        shadowDraw = SeededGenerator(seed: settings.seed)
+    }
+
+    /// Replays every event of `source` and reports.
+    ///
+    /// - Parameters:
+    ///   - source: full-information events (each must carry `shadow`) of one fleet, in time order.
+    ///   - phases: the scenario's phases, for the recovery figures (empty for a file).
+    /// - Throws: `ReplayError`, or the source's error for a malformed event.
+    /// - Complexity: O(n · (k·d)) for routing plus the pipeline's tunings.
+    public consuming func run<Source: ReplayEventSource>(_ source: inout Source, phases: [ScenarioPhase] = []) throws
+        -> ReplayReport
+    {
+        let start = DispatchTime.now().uptimeNanoseconds
+        while let event = try source.nextEvent() {
+            try route(event)
+        }
+        guard eventCount > 0 else { throw ReplayError.noEvents }
+        closeWindow()
+        _ = pipeline.observe(batch)
+        return report(phases: phases, wallSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// Routes one event for every policy and queues what the fleet would report for the pipeline.
+    mutating func route(_ event: TelemetryEvent) throws(ReplayError) {
+        guard let shadow = event.shadow else { throw .missingShadow(event: eventCount) }
+        if eventCount == 0 { fleet = event.fleet }
+        guard event.representation.count == settings.pipeline.metadata.fingerprint.representationDim else {
+            throw .wrongDimension(
+                event: eventCount,
+                expected: settings.pipeline.metadata.fingerprint.representationDim,
+                actual: event.representation.count
+            )
+        }
+        if batch.count >= settings.tickEveryEvents
+            || (lastTickMs.map { event.timeUnixMs - $0 >= settings.tickEveryMs } ?? false)
+        {
+            flush(nowMs: event.timeUnixMs)
+        }
+        if lastTickMs == nil { lastTickMs = event.timeUnixMs }
+        if windowStart == nil { windowStart = (eventCount, event.timeUnixMs) }
+        let query = ReplayQuery(
+            slot: slot(of: event),
+            turn: event.turn,
+            contextTokens: event.contextTokens,
+            pDevice: event.pDevice,
+            pEdge: event.pEdge,
+            shadow: shadow
+        )
+        allCloud.serve(query, on: .cloud)
+        allDevice.serve(query, on: .device)
+        let frozenDecision = decide(event, query, frozenTable, ledger: frozen)
+        frozen.serve(query, on: frozenDecision?.tier ?? .cloud)
+        let decision = decide(event, query, adaptiveTable, ledger: adaptive)
+        let previousTier = adaptive.turnContext(query)?.previousTier
+        let served = adaptive.serve(query, on: decision?.tier ?? .cloud)
+        let version = adaptiveTable?.table.version ?? 0
+        let cluster = decision.flatMap { $0.isNovel ? nil : $0.clusterIndex } ?? -1
+        oracle.append(query, group: HindsightOracle.GroupKey(version: version, cluster: cluster))
+
+        var observed = event
+        observed.tier = decision?.tier ?? .cloud
+        observed.latencyMs = Float(served.latencyMs)
+        observed.cost = served.cost
+        observed.tableVersion = version
+        observed.cluster = decision?.clusterID ?? 0
+        observed.previousTier = event.turn > 0 ? previousTier : nil
+        if shadowDraw.nextUnit() >= settings.shadowRate { observed.shadow = nil }
+        batch.append(observed)
+        eventCount += 1
+        lastEventMs = event.timeUnixMs
+        if eventCount - windowStart!.event >= settings.windowEvents { closeWindow() }
+    }
+
+    /// The decision of a table for the event, as a router would make it (an expired table routes with its novel
+    /// thresholds); nil without a table: the cloud serves.
+    @inline(__always)
+    private func decide(_ event: TelemetryEvent, _ query: ReplayQuery, _ compiled: CompiledTable?, ledger: PolicyLedger)
+        -> RoutingDecision?
+    {
+        guard let compiled else { return nil }
+        let stale = compiled.table.isExpired(atMs: event.timeUnixMs)
+        return event.representation.withUnsafeBufferPointer {
+            compiled.policy.decide(
+                representation: $0,
+                pDevice: event.pDevice,
+                pEdge: event.pEdge,
+                turn: ledger.turnContext(query),
+                stale: stale
+            )
+        }
+    }
+
+    /// The conversation slot of the event's session (-1 without one).
+    private mutating func slot(of event: TelemetryEvent) -> Int {
+        guard !event.sessionID.isEmpty else { return -1 }
+        if let known = sessionSlots[event.sessionID] { return known }
+        let slot = sessionSlots.count
+        sessionSlots[event.sessionID] = slot
+        return slot
+    }
+}

@@ -1,0 +1,66 @@
+public import ConsRouteController
+import ConsRouteModel
+
+/// How a replay drives the control loop over full-information events.
+public struct ReplaySettings: Sendable {
+    /// The fleet's control loop (its objective is also the report's).
+    public var pipeline: FleetPipelineSettings
+    /// Events per report window (default 10,000).
+    public var windowEvents = 10_000
+    /// The share of events whose `shadow` the pipeline sees (seeded draw); the others arrive without it.
+    public var shadowRate: Double
+    /// `tick` is called once this many events arrived since the last call (default 1,000) ...
+    public var tickEveryEvents = 1_000
+    /// ... or once this much simulated time passed (default 1 s), whichever comes first.
+    public var tickEveryMs: Int64 = 1_000
+    /// Seed of the shadow-sampling draw.
+    public var seed: UInt64 = 0x5EED
+
+    /// - Parameters:
+    ///   - pipeline: the control loop's settings (`FleetPipelineSettings.replay(...)` gives the replay's defaults).
+    ///   - shadowRate: the share of events shadow-sampled, in [0, 1].
+    public init(pipeline: FleetPipelineSettings, shadowRate: Double) {
+        self.pipeline = pipeline
+        self.shadowRate = shadowRate
+    }
+}
+
+extension ReplaySettings {
+    /// The replay of a scenario: its fleet, fingerprint, objective and re-prefill costs, its shadow rate unless
+    /// `shadowRate` overrides it.
+    public init(scenario: Scenario, shadowRate: Double? = nil) {
+        self.init(
+            pipeline: .replay(
+                fleet: scenario.fleet,
+                fingerprint: scenario.fingerprint,
+                objective: scenario.objective,
+                reprefillMsPer1kTokens: scenario.sessions.reprefillMsPer1kTokens
+            ),
+            shadowRate: shadowRate ?? scenario.shadowRate
+        )
+    }
+
+    /// The replay of recorded events of a fleet: the DESIGN §6 objective, the default re-prefill costs
+    /// (`SessionSettings`), and a fingerprint naming the fleet.
+    ///
+    /// - Parameters:
+    ///   - fleet: the events' fleet.
+    ///   - dimension: their representation length d.
+    ///   - shadowRate: the share of events shadow-sampled.
+    public init(fleet: String, dimension: Int, shadowRate: Double) {
+        self.init(
+            pipeline: .replay(
+                fleet: fleet,
+                fingerprint: Fingerprint(
+                    representationModel: "replay/\(fleet)",
+                    representationDim: dimension,
+                    reranker: "replay",
+                    promptTemplate: "replay"
+                ),
+                objective: ObjectiveWeights(latencyRefMs: 1_000),
+                reprefillMsPer1kTokens: SessionSettings().reprefillMsPer1kTokens
+            ),
+            shadowRate: shadowRate
+        )
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import ConsRouteSimulation
+import Foundation
+
+/// `consroute replay`: the control loop offline over full-information events, with baselines, as a JSON report.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Backtest the control loop offline on full-information telemetry (prequential) and report.",
+        discussion: """
+            Events come from --input (JSON lines .jsonl, or length-delimited protobuf .pb/.bin; every event must \
+            carry shadow) or are generated from --scenario (see config/scenarios/README.md). Each event is routed \
+            with the table in effect at that moment; the pipeline sees the routed outcome and, on a --shadow-rate \
+            share, the shadow sample. The report (JSON) holds the policy, the all-cloud, all-device, static and \
+            oracle baselines, per-window figures, the tables published and the drift detected.
+            """
+    )
+
+    @Option(name: .long, help: "Recorded events (.jsonl or .pb/.bin).")
+    var input: String?
+
+    @Option(name: .long, help: "A scenario (YAML) to generate the events from instead of --input.")
+    var scenario: String?
+
+    @Option(name: .long, help: "With --scenario: generate this many events instead of the scenario's count.")
+    var events: Int?
+
+    @Option(name: .long, help: "With --scenario: also write the generated events to this file (.jsonl or .pb).")
+    var saveEvents: String?
+
+    @Option(name: .long, help: "Events per report window.")
+    var window = 10_000
+
+    @Option(
+        name: .customLong("shadow-rate"),
+        help: "Share of events whose shadow sample the pipeline sees (default: the scenario's, or 0.05)."
+    )
+    var shadowRate: Double?
+
+    @Option(name: .long, help: "Write the JSON report here (default: standard output).")
+    var out: String?
+
+    func validate() throws {
+        guard (input == nil) != (scenario == nil) else {
+            throw ValidationError("give exactly one of --input and --scenario")
+        }
+        guard window >= 1 else { throw ValidationError("--window must be >= 1, is \(window)") }
+        if let events, events < 1 { throw ValidationError("--events must be >= 1, is \(events)") }
+        if let shadowRate, !(0...1).contains(shadowRate) {
+            throw ValidationError("--shadow-rate must be in [0, 1], is \(shadowRate)")
+        }
+        if saveEvents != nil, scenario == nil { throw ValidationError("--save-events needs --scenario") }
+        if events != nil, scenario == nil { throw ValidationError("--events needs --scenario") }
+    }
+
+    func run() throws {
+        let report: ReplayReport
+        do {
+            report = try scenario.map(replayScenario) ?? replayFile(input!)
+        } catch let error as ScenarioError {
+            throw CommandFailure("\(error)")
+        } catch let error as EventFileError {
+            throw CommandFailure("\(error)")
+        } catch let error as ReplayError {
+            throw CommandFailure("\(error)")
+        }
+        let data = try report.jsonData()
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: data + Data("\n".utf8)) else {
+                throw CommandFailure("cannot write \(out)")
+            }
+        } else {
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        }
+        FileHandle.standardError.write(Data(summary(report).utf8))
+    }
+
+    private func replayScenario(_ path: String) throws -> ReplayReport {
+        var scenario = try ScenarioLoader().load(path: path)
+        if let events { scenario.events = events }
+        var settings = ReplaySettings(scenario: scenario, shadowRate: shadowRate)
+        settings.windowEvents = window
+        if let saveEvents {
+            let writer = try EventFileWriter(path: saveEvents)
+            var generator = ScenarioGenerator(scenario: scenario)
+            while let event = generator.next() { try writer.write(event) }
+            try writer.close()
+        }
+        var generator = ScenarioGenerator(scenario: scenario)
+        return try ReplayRunner(settings: settings).run(&generator, phases: scenario.phases)
+    }
+
+    private func replayFile(_ path: String) throws -> ReplayReport {
+        var reader = try EventFileReader(path: path)
+        var settings = ReplaySettings(fleet: reader.fleet, dimension: reader.dimension, shadowRate: shadowRate ?? 0.05)
+        settings.windowEvents = window
+        return try ReplayRunner(settings: settings).run(&reader)
+    }
+
+    private func summary(_ report: ReplayReport) -> String {
+        func figure(_ value: Double) -> String { String(format: "%.4f", value) }
+        func line(_ name: String, _ figures: PolicyFigures) -> String {
+            name.padding(toLength: 11, withPad: " ", startingAt: 0)
+                + "quality ratio \(figure(figures.qualityRatio))  latency ratio \(figure(figures.latencyRatio))  "
+                + "cost ratio \(figure(figures.costRatio))  objective \(figure(figures.objective))\n"
+        }
+        var text =
+            "replayed \(report.events) events of \(report.fleet) in \(String(format: "%.1f", report.wallSeconds)) s; "
+            + "\(report.tables.count) tables, \(report.driftEvents.count) drift events\n"
+        text +=
+            line("policy", report.policy) + line("static", report.baselines.static)
+            + line("oracle", report.baselines.oracle) + line("all_device", report.baselines.allDevice)
+        for phase in report.phases {
+            let recovery = phase.eventsToRecover.map { "\($0) events" } ?? "never (still below q_min)"
+            text +=
+                "phase \(phase.kind) at \(phase.at): lowest window quality ratio "
+                + "\(figure(phase.lowestQualityRatio)), back at q_min for good after \(recovery)\n"
+        }
+        return text
+    }
+}

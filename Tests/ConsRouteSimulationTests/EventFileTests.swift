@@ -1,0 +1,92 @@
+import ConsRouteModel
+import Foundation
+import Testing
+
+@testable import ConsRouteSimulation
+
+@Suite("Event files")
+struct EventFileTests {
+    private func generated(_ count: Int) throws -> [TelemetryEvent] {
+        var generator = ScenarioGenerator(scenario: try driftingScenario(events: count))
+        var events: [TelemetryEvent] = []
+        while let event = generator.next() { events.append(event) }
+        return events
+    }
+
+    private func write(_ events: [TelemetryEvent], to path: String) throws {
+        let writer = try EventFileWriter(path: path)
+        for event in events { try writer.write(event) }
+        try writer.close()
+    }
+
+    private func readAll(_ path: String) throws -> [TelemetryEvent] {
+        let reader = try EventFileReader(path: path)
+        var events: [TelemetryEvent] = []
+        while let event = try reader.nextEvent() { events.append(event) }
+        return events
+    }
+
+    private func text(of error: () throws -> Void) -> String {
+        do {
+            try error()
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test(
+        "JSON lines and length-delimited protobuf round-trip one, two and many events exactly",
+        arguments: ["jsonl", "pb"]
+    )
+    func roundTrip(suffix: String) throws {
+        for count in [1, 2, 3_000] {
+            let events = try generated(count)
+            let path = temporaryPath(suffix)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try write(events, to: path)
+            let reader = try EventFileReader(path: path)
+            #expect(reader.fleet == "small" && reader.dimension == 8)
+            #expect(try readAll(path) == events)
+        }
+    }
+
+    @Test("JSON lines: the line and field at fault")
+    func malformedJSON() throws {
+        let events = try generated(3)
+        let path = temporaryPath("jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bad = events[1]
+        bad.pDevice = 1.5
+        let lines = [events[0].jsonString(), "", bad.jsonString(), events[2].jsonString()]
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        #expect(text { _ = try readAll(path) } == "\(path):3: p_device is 1.5, outside [0, 1]")
+        try Data((events[0].jsonString() + "\n{\"fleet\": \"small\", \"colour\": 1}\n").utf8).write(
+            to: URL(fileURLWithPath: path)
+        )
+        let unknownField = text { _ = try readAll(path) }
+        #expect(unknownField.hasPrefix("\(path):2: malformed message") && unknownField.contains("colour"))
+        var otherFleet = events[2]
+        otherFleet.fleet = "other"
+        try Data((events[0].jsonString() + "\n" + otherFleet.jsonString()).utf8).write(to: URL(fileURLWithPath: path))
+        #expect(text { _ = try readAll(path) } == "\(path):2: unknown fleet \"other\"")
+    }
+
+    @Test("length-delimited protobuf: the record index and field at fault, truncation, empty files")
+    func malformedProtobuf() throws {
+        let events = try generated(3)
+        let path = temporaryPath("pb")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var bad = events[2]
+        bad.shadow!.latencyMs.edge = -3
+        try write([events[0], events[1], bad], to: path)
+        #expect(text { _ = try readAll(path) } == "\(path): record 2: shadow.latency_ms[edge] is -3.0, must be >= 0")
+        try write(events, to: path)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.dropLast(5).write(to: URL(fileURLWithPath: path))
+        #expect(text { _ = try readAll(path) }.hasPrefix("\(path): record 2: truncated record"))
+        try Data().write(to: URL(fileURLWithPath: path))
+        #expect(text { _ = try readAll(path) } == "\(path): the file holds no event")
+        #expect(text { _ = try EventFileReader(path: "events.csv") }.contains("unknown event file format"))
+    }
+}

@@ -1,0 +1,80 @@
+import ConsRouteModel
+import Foundation
+import Testing
+
+@testable import ConsRouteSimulation
+
+@Suite("Replay report")
+struct ReplayReportTests {
+    @Test("policy figures: known answer against all-cloud totals, with the quality penalty")
+    func figures() {
+        var cloud = OutcomeTotals()
+        var policy = OutcomeTotals()
+        for (tier, score, latency, cost) in [(Tier.device, Float(0.8), 100.0, Float(0)), (.cloud, 1, 400, 2)] {
+            policy.add(tier: tier, score: score, latencyMs: latency, cost: cost)
+            cloud.add(tier: .cloud, score: 1, latencyMs: 400, cost: 2)
+        }
+        let weights = ObjectiveWeights(latencyRefMs: 400)
+        let figures = PolicyFigures(policy, cloud: cloud, weights: weights)
+        #expect(figures.events == 2 && abs(figures.qualityRatio - 0.9) < 1e-7 && figures.latencyRatio == 0.625)
+        #expect(figures.costRatio == 0.5 && figures.shares == PolicyFigures.Shares(device: 0.5, edge: 0, cloud: 0.5))
+        // U = 0.9 − 0.3·0.625 − 0.3·0.5 − 10·(0.95 − 0.9)
+        #expect(abs(figures.objective - (0.9 - 0.1875 - 0.15 - 0.5)) < 1e-6)
+        let empty = PolicyFigures(OutcomeTotals(), cloud: OutcomeTotals(), weights: weights)
+        #expect(empty.events == 0 && empty.qualityRatio == 0)
+    }
+
+    private func window(_ index: Int, quality: Double) -> ReplayReport.Window {
+        var totals = OutcomeTotals()
+        var cloud = OutcomeTotals()
+        totals.add(tier: .edge, score: Float(quality), latencyMs: 1, cost: 1)
+        cloud.add(tier: .cloud, score: 1, latencyMs: 1, cost: 1)
+        let figures = PolicyFigures(totals, cloud: cloud, weights: ObjectiveWeights(latencyRefMs: 1))
+        return ReplayReport.Window(
+            index: index,
+            firstEvent: index * 100,
+            lastEvent: index * 100 + 99,
+            fromMs: 0,
+            toMs: 0,
+            tableVersion: 1,
+            policy: figures,
+            static: figures,
+            oracle: figures,
+            allDevice: figures
+        )
+    }
+
+    @Test("recovery: none dipped, dipped and recovered, still below at the next phase")
+    func recoveries() {
+        let qualities = [0.96, 0.96, 0.90, 0.93, 0.97, 0.96, 0.90, 0.91]
+        let windows = qualities.enumerated().map { window($0, quality: $1) }
+        let phases: [ScenarioPhase] = [
+            .latencyRise(at: 0, tier: .edge, extraMs: 1), .newTopic(at: 200, topic: 0, weight: 1),
+            .qualityDrop(at: 550, topic: 0, tier: .device, mean: 0.1, headFollows: false),
+        ]
+        let result = ReplayReport.recoveries(phases: phases, windows: windows, qMin: 0.95)
+        #expect(result[0].eventsToRecover == 0 && result[0].lowestQualityRatio >= 0.96 - 1e-6)
+        #expect(result[1].eventsToRecover == 200 && abs(result[1].lowestQualityRatio - 0.90) < 1e-6)
+        #expect(result[2].eventsToRecover == nil)
+        #expect(ReplayReport.recoveries(phases: [], windows: windows, qMin: 0.95).isEmpty)
+    }
+
+    @Test("the JSON report uses snake_case keys and decodes back")
+    func json() throws {
+        let (_, report) = try smallReport()
+        let text = String(decoding: try report.jsonData(), as: UTF8.self)
+        for key in [
+            "\"all_cloud\"", "\"all_device\"", "\"static\"", "\"oracle\"", "\"quality_ratio\"", "\"drift_events\"",
+            "\"table_version\"",
+        ] {
+            #expect(text.contains(key))
+        }
+        let decoded = try ReplayReport.decoder.decode(ReplayReport.self, from: Data(text.utf8))
+        #expect(decoded.policy == report.policy && decoded.windows.count == report.windows.count)
+    }
+
+    private func smallReport() throws -> (Scenario, ReplayReport) {
+        let scenario = try driftingScenario(events: 5_000)
+        return (scenario, try replay(scenario, smallReplaySettings(scenario)))
+    }
+}

@@ -1,0 +1,114 @@
+import ConsRouteModel
+import Testing
+
+@testable import ConsRouteSimulation
+
+@Suite("Replay")
+struct ReplayRunnerTests {
+    /// One replay of the drifting small scenario shared by the properties below (it takes a few seconds).
+    private static let drifting: Result<(Scenario, ReplayReport), any Error> = Result {
+        let scenario = try driftingScenario()
+        return (scenario, try replay(scenario, smallReplaySettings(scenario)))
+    }
+
+    @Test("a table is published after bootstrap; before it everything went to the cloud")
+    func bootstrap() throws {
+        let (_, report) = try Self.drifting.get()
+        let first = try #require(report.tables.first)
+        #expect(first.version == 1 && first.trigger == "bootstrap" && first.firstEvent >= 2_000)
+        let before = report.windows.filter { $0.lastEvent < first.firstEvent }
+        #expect(!before.isEmpty && before.allSatisfy { $0.tableVersion == 0 && $0.policy.shares.cloud == 1 })
+        #expect(report.events == 40_000 && report.windows.count == 20)
+    }
+
+    @Test("prequential: no table is used before it was made, and none learned from events after its first use")
+    func prequential() throws {
+        let (_, report) = try Self.drifting.get()
+        #expect(report.tables.count >= 2)
+        for (table, next) in zip(report.tables, report.tables.dropFirst()) {
+            #expect(table.version < next.version && table.firstEvent <= next.firstEvent)
+        }
+        for table in report.tables { #expect(table.observedEvents <= table.firstEvent) }
+        for window in report.windows where window.tableVersion > 0 {
+            let table = try #require(report.tables.first { $0.version == window.tableVersion })
+            #expect(table.firstEvent <= window.lastEvent)
+        }
+    }
+
+    @Test("after the new topic the window quality ratio is back at q_min")
+    func newTopicRecovers() throws {
+        let (_, report) = try Self.drifting.get()
+        let recluster = report.tables.first { $0.firstEvent > 15_000 && !$0.trigger.hasPrefix("bootstrap") }
+        #expect(recluster != nil)
+        let settled = report.windows.filter { $0.firstEvent >= 22_000 && $0.lastEvent < 28_000 }
+        #expect(!settled.isEmpty && settled.allSatisfy { $0.policy.qualityRatio >= 0.95 })
+        let phase = try #require(report.phases.first { $0.kind == "new_topic" })
+        #expect(phase.eventsToRecover != nil)
+    }
+
+    @Test("adaptive beats the frozen first table on the objective after a quality drop")
+    func adaptiveBeatsStatic() throws {
+        let (_, report) = try Self.drifting.get()
+        #expect(report.policy.objective > report.baselines.static.objective)
+        #expect(report.policy.qualityRatio >= 0.95)
+        let last = try #require(report.windows.last)
+        #expect(last.policy.qualityRatio >= 0.95 && last.static.qualityRatio < 0.95)
+        #expect(report.driftEvents.contains { $0.kind == "outcome" && $0.tier == "device" })
+    }
+
+    @Test("baselines: all-cloud is the reference, all-device is cheapest, the oracle is at least as good per window")
+    func baselines() throws {
+        let (_, report) = try Self.drifting.get()
+        let cloud = report.baselines.allCloud
+        #expect(cloud.qualityRatio == 1 && cloud.latencyRatio == 1 && cloud.costRatio == 1 && cloud.shares.cloud == 1)
+        #expect(report.baselines.allDevice.costRatio < report.policy.costRatio)
+        #expect(report.baselines.allDevice.shares.device == 1)
+        let shares = report.policy.shares
+        #expect(abs(shares.device + shares.edge + shares.cloud - 1) < 1e-9)
+        let oracleWins = report.windows.filter { $0.oracle.objective >= $0.policy.objective - 0.02 }.count
+        #expect(oracleWins >= report.windows.count * 9 / 10)
+    }
+
+    @Test("a replay of the same events twice gives the same report")
+    func deterministic() throws {
+        let scenario = try driftingScenario(events: 6_000)
+        var first = try replay(scenario, smallReplaySettings(scenario))
+        var second = try replay(scenario, smallReplaySettings(scenario))
+        first.wallSeconds = 0
+        second.wallSeconds = 0
+        #expect(try first.jsonData() == second.jsonData())
+    }
+
+    @Test("events without shadow, of another dimension, or none at all are rejected")
+    func badInput() throws {
+        let scenario = try driftingScenario(events: 10)
+        var generator = ScenarioGenerator(scenario: scenario)
+        var events: [TelemetryEvent] = []
+        while let event = generator.next() { events.append(event) }
+        events[3].shadow = nil
+        var source = ArraySource(events: events)
+        #expect(throws: ReplayError.missingShadow(event: 3)) {
+            try ReplayRunner(settings: smallReplaySettings(scenario)).run(&source)
+        }
+        events[3] = events[2]
+        events[5].representation.removeLast()
+        source = ArraySource(events: events)
+        #expect(throws: ReplayError.wrongDimension(event: 5, expected: 8, actual: 7)) {
+            try ReplayRunner(settings: smallReplaySettings(scenario)).run(&source)
+        }
+        source = ArraySource(events: [])
+        #expect(throws: ReplayError.noEvents) { try ReplayRunner(settings: smallReplaySettings(scenario)).run(&source) }
+    }
+}
+
+/// Events from an array.
+struct ArraySource: ReplayEventSource {
+    var events: [TelemetryEvent]
+    var position = 0
+
+    mutating func nextEvent() -> TelemetryEvent? {
+        guard position < events.count else { return nil }
+        position += 1
+        return events[position - 1]
+    }
+}

@@ -1,0 +1,96 @@
+import ConsRouteKafka
+import KafkaTestSupport
+import ConsRouteModel
+import ConsRouteStore
+import ConsRouteTuning
+import Foundation
+import Testing
+
+/// Exactly-once ingestion across crashes, against the real broker: the `consroute ingest` process is killed
+/// with SIGKILL at random points while telemetry with malformed and duplicated messages is produced; history
+/// must then hold exactly the valid unique events and the dead-letter topic exactly the malformed ones.
+@Suite("Ingestion crash safety (real broker)", .serialized)
+struct IngestCrashTests {
+    @Test("five SIGKILLs during a 200,000-event stream, then a SIGTERM restart: every event counted once")
+    func crashes() async throws {
+        let client = try testBroker()
+        let run = UUID().uuidString.prefix(8)
+        let telemetry = "crash-telemetry-\(run)"
+        let deadLetters = "crash-dlq-\(run)"
+        let admin = try KafkaAdminClient(configuration: client)
+        try await admin.createTopic(KafkaTopicSpecification(name: telemetry, partitions: 2))
+        try await admin.createTopic(KafkaTopicSpecification(name: deadLetters, partitions: 1))
+        let history = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(run).sqlite").path
+        let ingest = IngestProcessRunner(
+            broker: client.bootstrapServers.joined(separator: ","), history: history, telemetryTopic: telemetry,
+            deadLetterTopic: deadLetters, group: "crash-\(run)", fleets: TelemetryStream.fleets)
+
+        var stream = TelemetryStream(seed: 2026)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client))
+        let total = 200_000
+        var generator = SeededGenerator(seed: 77)
+        let killPoints = (0..<5).map { _ in Int.random(in: 10_000..<total, using: &generator) }.sorted()
+        var process = try ingest.start()
+        defer { process.kill(signal: SIGKILL) }
+        var produced = 0
+        for killAt in killPoints + [total] {
+            while produced < killAt {
+                let chunk = min(2_000, killAt - produced)
+                _ = try await producer.send(contentsOf: stream.records(count: chunk, topic: telemetry))
+                produced += chunk
+            }
+            progress("produced \(produced)")
+            if killAt < total {
+                // Let the consumer get into the batch stream before killing it at a random moment.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 200...1_500, using: &generator)))
+                process.kill(signal: SIGKILL)
+                progress("killed ingest at \(produced) events: \(process.wait())")
+                process = try ingest.start()
+            }
+        }
+        try await producer.flush()
+        let store = try HistoryStore(path: history)
+        try await waitUntilConsumed(store: store, group: "crash-\(run)", topic: telemetry, client: client, timeout: .seconds(240))
+        progress("consumed everything after the last SIGKILL")
+        // Graceful restart: SIGTERM exits 0 after the current batch, and a restart counts nothing twice.
+        process.kill(signal: SIGTERM)
+        #expect(process.wait() == 0)
+        progress("stopped with SIGTERM")
+        _ = try await producer.send(contentsOf: stream.records(count: 5_000, topic: telemetry))
+        try await producer.flush()
+        process = try ingest.start()
+        try await waitUntilConsumed(store: store, group: "crash-\(run)", topic: telemetry, client: client, timeout: .seconds(120))
+        process.kill(signal: SIGTERM)
+        #expect(process.wait() == 0)
+        await producer.shutdown()
+
+        let summaries = try await store.statistics(HistoryQuery())
+        var counted: [String: Int64] = [:]
+        for summary in summaries { counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount }
+        #expect(counted == stream.expectedCounts)
+        #expect(stream.expectedCounts.values.reduce(0, +) > 190_000)
+        let letters = try await readAll(topic: deadLetters, client: client)
+        #expect(letters.count == stream.malformedCount)
+        #expect(Set(letters.map(\.value)) == Set(stream.malformedPayloads))
+        #expect(try await store.pendingDeadLetters().isEmpty)
+        #expect(try await store.integrityProblems().isEmpty)
+    }
+
+    private func progress(_ text: String) {
+        FileHandle.standardError.write(Data("IngestCrashTests: \(text)\n".utf8))
+    }
+
+    private func waitUntilConsumed(
+        store: HistoryStore, group: String, topic: String, client: KafkaConfiguration, timeout: Duration
+    ) async throws {
+        // Partitions that received nothing have no stored offset: only the others are waited for.
+        let ends = try await endOffsets(topic: topic, client: client).filter { $0.value > 0 }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let stored = try await store.storedOffsets(group: group, topic: topic)
+            if ends.allSatisfy({ stored[$0.key] == $0.value }) { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw IntegrationSetupError(description: "ingest did not reach the end offsets \(ends) within \(timeout)")
+    }
+}

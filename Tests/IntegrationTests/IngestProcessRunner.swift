@@ -1,0 +1,47 @@
+import ConsRouteKafka
+import Foundation
+
+/// Starts the `consroute ingest` executable built next to the test bundle.
+struct IngestProcessRunner {
+    let broker: String
+    let history: String
+    let telemetryTopic: String
+    let deadLetterTopic: String
+    let group: String
+    let fleets: [String: Int]
+
+    func start() throws -> ChildProcess {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("consroute")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw IntegrationSetupError(description: "\(executable.path) is missing: build all products (swift build --build-tests)")
+        }
+        var arguments = [
+            "ingest", "--broker", broker, "--history", history, "--group", group, "--telemetry-topic", telemetryTopic,
+            "--dlq-topic", deadLetterTopic, "--session-timeout-ms", "6000",
+        ]
+        for (fleet, dimension) in fleets.sorted(by: { $0.key < $1.key }) { arguments += ["--fleet", "\(fleet)=\(dimension)"] }
+        return try ChildProcess(executable: executable, arguments: arguments)
+    }
+}
+
+/// A child process with kill and wait (Foundation's `Process`, whose SIGKILL we want to send ourselves).
+final class ChildProcess {
+    private let process = Process()
+
+    init(executable: URL, arguments: [String]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func kill(signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
+
+    @discardableResult
+    func wait() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationReason == .exit ? process.terminationStatus : -process.terminationStatus
+    }
+}
+
