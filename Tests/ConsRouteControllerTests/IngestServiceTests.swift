@@ -67,7 +67,9 @@ struct IngestServiceTests {
             counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount
         }
         #expect(counted == stream.expectedCounts)
-        let letters = try await readAll(topic: setup.configuration.deadLetterTopic, client: setup.cluster.clientConfiguration)
+        let letters = try await readAll(
+            topic: setup.configuration.deadLetterTopic, client: setup.cluster.clientConfiguration,
+            expected: stream.malformedCount)
         #expect(letters.map(\.value).sorted { $0.lexicographicallyPrecedes($1) }
             == stream.malformedPayloads.sorted { $0.lexicographicallyPrecedes($1) })
         #expect(Set(letters.compactMap { $0.headers.first(named: "consroute-reason")?.stringValue })
@@ -111,7 +113,8 @@ struct IngestServiceTests {
         }
         task.cancel()
         try await task.value
-        let letters = try await readAll(topic: setup.configuration.deadLetterTopic, client: setup.cluster.clientConfiguration)
+        let letters = try await readAll(
+            topic: setup.configuration.deadLetterTopic, client: setup.cluster.clientConfiguration, expected: 2)
         #expect(letters.map(\.value) == [[1, 2, 3], [4, 5, 6]])
         #expect(try await store.pendingDeadLetters().isEmpty)
     }

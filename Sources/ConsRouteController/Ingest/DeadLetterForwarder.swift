@@ -1,6 +1,7 @@
 import ConsRouteKafka
 import ConsRouteStore
 import Foundation
+import Synchronization
 
 /// Moves dead letters from the history outbox to the dead-letter topic exactly once.
 ///
@@ -67,30 +68,57 @@ struct DeadLetterForwarder: Sendable {
         }
     }
 
+    /// Reads the last `window` messages of the dead-letter topic (from the high watermark back), and keeps
+    /// reading until nothing arrives for a second: some brokers (Tansu's memory engine) report a watermark
+    /// below the real end, so the watermark only says where to start.
     private func scanTail(last window: Int64) async throws -> (Int64?, Bool) {
         let partition = KafkaTopicPartition(topic: configuration.deadLetterTopic, partition: 0)
-        let end = try await KafkaAdminClient(configuration: configuration.kafka)
-            .highWatermark(of: partition)
-        guard end > 0 else { return (nil, true) }
+        let end = try await KafkaAdminClient(configuration: configuration.kafka).highWatermark(of: partition)
         let start = max(0, end - window)
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
                 client: configuration.kafka, groupID: "\(configuration.group).dlq-reconcile.\(UUID().uuidString)",
                 topics: [configuration.deadLetterTopic], sessionTimeout: configuration.sessionTimeout),
             startOffsets: { partitions in Dictionary(uniqueKeysWithValues: partitions.map { ($0, start) }) })
-        var highest: Int64?
-        scan: for try await event in consumer.events {
-            guard case .messages(let batch) = event else { continue }
-            for message in batch {
-                if message.headers.first(named: Self.replicaHeader)?.stringValue == configuration.replicaID,
-                    let text = message.headers.first(named: Self.sequenceHeader)?.stringValue, let sequence = Int64(text)
-                {
-                    highest = max(highest ?? sequence, sequence)
+        let replicaID = configuration.replicaID
+        let scan = Mutex<(highest: Int64?, assigned: Bool, last: ContinuousClock.Instant)>((nil, false, .now))
+        let reader = Task {
+            for try await event in consumer.events {
+                switch event {
+                case .assigned:
+                    scan.withLock {
+                        $0.assigned = true
+                        $0.last = .now
+                    }
+                case .messages(let batch):
+                    for message in batch where message.headers.first(named: Self.replicaHeader)?.stringValue == replicaID {
+                        guard let text = message.headers.first(named: Self.sequenceHeader)?.stringValue,
+                            let sequence = Int64(text)
+                        else { continue }
+                        scan.withLock { $0.highest = max($0.highest ?? sequence, sequence) }
+                    }
+                    scan.withLock { $0.last = .now }
+                case .revoked, .error:
+                    break
                 }
-                if message.offset + 1 >= end { break scan }
             }
         }
+        // Done once assigned and quiet for a second (an empty topic or the end reached).
+        let deadline = ContinuousClock.now + .seconds(120)
+        while true {
+            try await Task.sleep(for: .milliseconds(100))
+            let (assigned, last) = scan.withLock { ($0.assigned, $0.last) }
+            if assigned, ContinuousClock.now - last >= .seconds(1) { break }
+            if ContinuousClock.now > deadline {
+                reader.cancel()
+                await consumer.shutdown()
+                throw KafkaError.consumerFailed(
+                    operation: "reading \(configuration.deadLetterTopic) to reconcile the dead-letter outbox", code: .timedOut,
+                    reason: "no assignment or no end within 120 s")
+            }
+        }
+        reader.cancel()
         await consumer.shutdown()
-        return (highest, start == 0)
+        return (scan.withLock { $0.highest }, start == 0)
     }
 }
