@@ -30,13 +30,21 @@ enum RouterBenchmark {
         var assignments = [Int32](repeating: 0, count: n)
         var tiers = [UInt8](repeating: 0, count: n)
         let timing = points.withUnsafeBufferPointer { points in
-            context.timed {
-                for query in 0..<n {
-                    let decision = policy.decide(
-                        representation: UnsafeBufferPointer(rebasing: points[query * d..<(query + 1) * d]),
-                        pDevice: pDevice[query], pEdge: pEdge[query])
-                    assignments[query] = Int32(truncatingIfNeeded: decision.clusterIndex)
-                    tiers[query] = UInt8(truncatingIfNeeded: decision.tier.rawValue)
+            pDevice.withUnsafeBufferPointer { pDevice in
+                pEdge.withUnsafeBufferPointer { pEdge in
+                    assignments.withUnsafeMutableBufferPointer { assignments in
+                        tiers.withUnsafeMutableBufferPointer { tiers in
+                            context.timed {
+                                for query in 0..<n {
+                                    let decision = policy.decide(
+                                        representation: UnsafeBufferPointer(start: points.baseAddress! + query * d, count: d),
+                                        pDevice: pDevice[query], pEdge: pEdge[query])
+                                    assignments[query] = Int32(truncatingIfNeeded: decision.clusterIndex)
+                                    tiers[query] = UInt8(truncatingIfNeeded: decision.tier.rawValue)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -77,13 +77,31 @@ public final class IngestService: Sendable {
         var processor = IngestProcessor(
             decoder: TelemetryDecoder(fleets: configuration.fleets, maximumMessageBytes: configuration.maximumMessageBytes),
             dedupeCapacity: configuration.dedupeWindow, bucketWidthMs: configuration.bucketWidthMs)
+        // One batch is written to history while the next is decoded (two cores: CPU and SQLite overlap);
+        // writes stay in order because each waits for the one before.
+        var inFlight: Task<[Int32: Int64], any Error>?
+        var lastCommit = ContinuousClock.now
         do {
             for try await event in consumer.events {
                 if Task.isCancelled { break }
                 switch event {
                 case .messages(let batch):
-                    try await handle(batch, processor: &processor, countFrom: countFrom, consumer: consumer, forwarder: forwarder)
+                    let prepared = prepare(batch, processor: &processor, countFrom: countFrom)
+                    let previous = try await inFlight?.value
+                    if let replayed = prepared.replayed { await sink(replayed, true) }
+                    if let (effect, result) = prepared.live {
+                        inFlight = Task { try await self.store(effect, result, forwarder: forwarder) }
+                    } else {
+                        inFlight = nil
+                    }
+                    // Kafka's committed offsets are informational (lag, tools): at most once a second.
+                    if let previous, ContinuousClock.now - lastCommit >= .seconds(1) {
+                        try? await consumer.commit(offsets: kafkaOffsets(previous))
+                        lastCommit = .now
+                    }
                 case .revoked(let partitions):
+                    if let done = try await inFlight?.value { try? await consumer.commit(offsets: kafkaOffsets(done)) }
+                    inFlight = nil
                     for partition in partitions {
                         processor.dropPartition(partition.partition)
                         countFrom.set(partition.partition, nil)
@@ -92,7 +110,9 @@ public final class IngestService: Sendable {
                     break
                 }
             }
+            if let done = try await inFlight?.value { try? await consumer.commit(offsets: kafkaOffsets(done)) }
         } catch {
+            _ = try? await inFlight?.value
             await consumer.shutdown()
             await producer.shutdown()
             throw error
@@ -101,10 +121,13 @@ public final class IngestService: Sendable {
         await producer.shutdown()
     }
 
-    private func handle(
-        _ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets,
-        consumer: KafkaConsumer, forwarder: DeadLetterForwarder
-    ) async throws {
+    /// A batch split into messages to replay (below the stored offsets) and the live part's effect.
+    private struct PreparedBatch {
+        var replayed: [TelemetryEvent]?
+        var live: (IngestEffect, IngestProcessor.BatchResult)?
+    }
+
+    private func prepare(_ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets) -> PreparedBatch {
         let thresholds = countFrom.all
         var replay: [IngestMessage] = []
         var live: [IngestMessage] = []
@@ -114,12 +137,12 @@ public final class IngestService: Sendable {
                 contentType: message.headers.first(named: "content-type")?.stringValue)
             if let from = thresholds[message.partition], message.offset < from { replay.append(ingest) } else { live.append(ingest) }
         }
+        var prepared = PreparedBatch()
         if !replay.isEmpty {
-            let events = processor.replay(replay)
+            prepared.replayed = processor.replay(replay)
             state.withLock { $0.replayed += replay.count }
-            await sink(events, true)
         }
-        guard !live.isEmpty else { return }
+        guard !live.isEmpty else { return prepared }
         let result = processor.process(live)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let effect = IngestEffect(
@@ -135,6 +158,14 @@ public final class IngestService: Sendable {
                     reasonCode: letter.reason.code, reason: letter.reason.description, contentType: letter.contentType,
                     value: letter.value, recordedAt: now)
             })
+        prepared.live = (effect, result)
+        return prepared
+    }
+
+    /// Writes a batch's effect, hands its events on, forwards its dead letters; returns the offsets it advanced.
+    private func store(
+        _ effect: IngestEffect, _ result: IngestProcessor.BatchResult, forwarder: DeadLetterForwarder
+    ) async throws -> [Int32: Int64] {
         try await store.apply(effect)
         state.withLock { counters in
             counters.batches += 1
@@ -144,12 +175,14 @@ public final class IngestService: Sendable {
         }
         await sink(result.accepted, false)
         if !result.deadLetters.isEmpty { try await forwarder.flush() }
-        // Kafka's committed offsets are informational (lag, tools); history holds the authoritative ones.
-        try? await consumer.commit(
-            offsets: Dictionary(
-                uniqueKeysWithValues: result.nextOffsets.map {
-                    (KafkaTopicPartition(topic: configuration.telemetryTopic, partition: $0.key), $0.value)
-                }))
+        return result.nextOffsets
+    }
+
+    private func kafkaOffsets(_ offsets: [Int32: Int64]) -> [KafkaTopicPartition: Int64] {
+        Dictionary(
+            uniqueKeysWithValues: offsets.map {
+                (KafkaTopicPartition(topic: configuration.telemetryTopic, partition: $0.key), $0.value)
+            })
     }
 }
 
