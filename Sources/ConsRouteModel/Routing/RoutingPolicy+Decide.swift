@@ -13,7 +13,7 @@ extension RoutingPolicy {
     ///   - representation: d floats (`dimension`); the caller guarantees the count.
     ///   - stale: use the novel thresholds for every query (an expired table).
     /// - Complexity: O(k·d), allocation-free.
-    @inline(__always)
+    @inlinable
     public func decide(
         representation: UnsafeBufferPointer<Float>, pDevice: Float, pEdge: Float, turn: TurnContext? = nil,
         stale: Bool = false
@@ -33,6 +33,7 @@ extension RoutingPolicy {
     }
 
     /// The two-threshold rule with the multi-turn switch margin.
+    @inlinable
     static func tier(
         pDevice: Float, pEdge: Float, tDevice: Float, tEdge: Float, turn: TurnContext,
         margins: (device: Float, edge: Float)

@@ -6,7 +6,7 @@ extension RoutingPolicy {
     /// exactly in float64 (`Σ (x − μ)²`), so the answer equals an exact float64 argmin (ties to the lowest
     /// index) while the common case costs k·d/16 fused multiply-adds.
     /// - Complexity: O(k·d), allocation-free for k ≤ 16·64.
-    @inline(__always)
+    @inlinable
     public func nearestCluster(_ x: UnsafeBufferPointer<Float>) -> (index: Int, distance2: Float) {
         let d = dimension
         let blockCount = norms.count
@@ -46,13 +46,13 @@ extension RoutingPolicy {
     }
 
     /// Lane-wise minimum without NaN handling (scores are never NaN for finite input), as one vector op.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func pointwiseMin(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
         a.replacing(with: b, where: b .< a)
     }
 
     /// The smallest lane, by a shuffle tree (the standard library's `min()` is a scalar loop).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func horizontalMin(_ s: SIMD16<Float>) -> Float {
         let s1 = pointwiseMin(
             s, SIMD16(s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]))
@@ -66,7 +66,7 @@ extension RoutingPolicy {
     }
 
     /// A mask as a 16-bit integer, lane i at bit i.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func laneBits(_ mask: SIMDMask<SIMD16<Int32>>) -> UInt32 {
         let values = SIMD16<Int32>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
         return UInt32(bitPattern: SIMD16<Int32>(repeating: 0).replacing(with: values, where: mask).wrappedSum())
@@ -76,7 +76,7 @@ extension RoutingPolicy {
     ///
     /// Eight independent accumulator chains: a fused multiply-add has a latency of about 4 cycles and two
     /// issue per cycle, so eight chains in flight keep both units busy (four chains halve the throughput).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func blockScores(
         _ x: UnsafePointer<Float>, _ d: Int, _ block: UnsafePointer<SIMD16<Float>>, _ norms: SIMD16<Float>
     ) -> SIMD16<Float> {
@@ -108,7 +108,7 @@ extension RoutingPolicy {
         return norms - (dot + dot)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func squaredNorm(_ x: UnsafePointer<Float>, _ d: Int) -> Float {
         var sum = SIMD16<Float>()
         var j = 0
@@ -126,7 +126,7 @@ extension RoutingPolicy {
     }
 
     /// The sum of the lanes by a shuffle tree (the standard library's `sum()` adds lane by lane, in order).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func horizontalSum(_ s: SIMD16<Float>) -> Float {
         let s1 = s + SIMD16(s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15], s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
         let s2 = s1 + SIMD16(s1[4], s1[5], s1[6], s1[7], s1[0], s1[1], s1[2], s1[3], s1[4], s1[5], s1[6], s1[7], s1[0], s1[1], s1[2], s1[3])
@@ -135,6 +135,7 @@ extension RoutingPolicy {
     }
 
     /// The exact float64 argmin over all clusters, ties to the lowest index.
+    @usableFromInline
     func exactNearest(_ x: UnsafePointer<Float>) -> (index: Int, distance2: Float) {
         let d = dimension
         return exactCentroids.withUnsafeBufferPointer { centroids in

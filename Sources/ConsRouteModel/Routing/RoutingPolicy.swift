@@ -14,20 +14,20 @@ public struct RoutingPolicy: Sendable {
     /// Cluster ids by index.
     public let clusterIDs: [UInt32]
 
-    let blocks: ContiguousArray<SIMD16<Float>>
+    @usableFromInline let blocks: ContiguousArray<SIMD16<Float>>
     /// ||μ||² per cluster (computed in Double, rounded once); +∞ in padding lanes so they never win.
-    let norms: ContiguousArray<SIMD16<Float>>
+    @usableFromInline let norms: ContiguousArray<SIMD16<Float>>
     /// The largest ||μ||², for the rounding-error bound of the float32 scores.
-    let maxNorm: Float
+    @usableFromInline let maxNorm: Float
     /// Row-major centroids in Double, for the exact tie-break.
-    let exactCentroids: ContiguousArray<Double>
-    let radius2: ContiguousArray<Float>
-    let deviceThresholds: ContiguousArray<Float>
-    let edgeThresholds: ContiguousArray<Float>
-    let novel: ThresholdPair
+    @usableFromInline let exactCentroids: ContiguousArray<Double>
+    @usableFromInline let radius2: ContiguousArray<Float>
+    @usableFromInline let deviceThresholds: ContiguousArray<Float>
+    @usableFromInline let edgeThresholds: ContiguousArray<Float>
+    @usableFromInline let novel: ThresholdPair
     /// Per tier: `lambda_latency * reprefill_ms_per_1k_tokens[t] / 1000 / latency_ref_ms`, so that the
     /// switch margin is `marginPerToken[t] * context_tokens`.
-    let marginPerToken: (device: Float, edge: Float)
+    @usableFromInline let marginPerToken: (device: Float, edge: Float)
 
     /// Compiles a (valid) table.
     ///
