@@ -12,7 +12,7 @@
 # Output: one JSON line per measurement in bench-results/<timestamp>.jsonl, ours and the peers' together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-shared="${SHARED_BENCH:-../shared/bench}"
+shared="$(cd "${SHARED_BENCH:-../shared/bench}" && pwd)"
 data="${BENCH_DATA:-.bench-data}"
 venv="${PEERS_VENV:-.bench-venv}"
 workloads=("$@")
@@ -22,7 +22,7 @@ if [[ ! -f "$data/router/meta.json" ]]; then
   echo "generating benchmark data in $data" >&2
   python3 "$shared/gen_data.py" --out "$data" --checksums >&2
 fi
-(cd "$data" && sha256sum -c --quiet "$OLDPWD/$shared/CHECKSUMS.seed7.sha256") \
+(cd "$data" && sha256sum -c --quiet "$shared/CHECKSUMS.seed7.sha256") \
   || echo "WARNING: data differs from CHECKSUMS.seed7.sha256" >&2
 
 if [[ -z "${NO_PEERS:-}" && ! -x "$venv/bin/python" ]]; then
