@@ -43,10 +43,13 @@ enum IngestE2EBenchmark {
         let produceSeconds = Double(DispatchTime.now().uptimeNanoseconds - produceStart) / 1e9
 
         let kcatSeconds = try kcat(broker: broker, topic: topic, expected: n)
-        let ours = try await consume(client: client, topic: topic, fleets: fleets, n: n)
+        // The product default, or CONSROUTE_BENCH_BATCH to compare batch sizes.
+        let batchSize = Int(ProcessInfo.processInfo.environment["CONSROUTE_BENCH_BATCH"] ?? "")
+            ?? IngestConfiguration(kafka: client, fleets: [:]).batchSize
+        let ours = try await consume(client: client, topic: topic, fleets: fleets, n: n, batchSize: batchSize)
         context.emit([
             "workload": "ingest-e2e", "peer": "consroute.IngestService", "n": n, "d": 64,
-            "params": ["partitions": partitions, "batch": 500, "broker": "tansu (memory engine), loopback"],
+            "params": ["partitions": partitions, "batch": batchSize, "broker": "tansu (memory engine), loopback"],
             "wall_s": rounded(ours.total), "events_per_s": rounded(Double(n) / ours.total, 0),
             "from_first_batch_s": rounded(ours.fromFirstBatch),
             "events_per_s_from_first_batch": rounded(Double(n) / ours.fromFirstBatch, 0),
@@ -62,7 +65,7 @@ enum IngestE2EBenchmark {
     }
 
     /// Consumes the backlog with a fresh history database until every partition's stored offset is at its end.
-    private static func consume(client: KafkaConfiguration, topic: String, fleets: [String], n: Int) async throws
+    private static func consume(client: KafkaConfiguration, topic: String, fleets: [String], n: Int, batchSize: Int) async throws
         -> (total: Double, fromFirstBatch: Double)
     {
         let history = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite")
@@ -73,7 +76,7 @@ enum IngestE2EBenchmark {
             configuration: IngestConfiguration(
                 kafka: client, group: "bench-\(UUID().uuidString.prefix(8))", telemetryTopic: topic,
                 deadLetterTopic: topic + "-dlq", fleets: Dictionary(uniqueKeysWithValues: fleets.map { ($0, 64) }),
-                sessionTimeout: .seconds(6)),
+                batchSize: batchSize, sessionTimeout: .seconds(6)),
             store: store, onEvents: { _, _ in firstBatch.mark() })
         let start = DispatchTime.now().uptimeNanoseconds
         let task = Task { try await service.run() }
