@@ -11,7 +11,7 @@ import Testing
 /// must then hold exactly the valid unique events and the dead-letter topic exactly the malformed ones.
 @Suite("Ingestion crash safety (real broker)", .serialized)
 struct IngestCrashTests {
-    @Test("five SIGKILLs during a 200,000-event stream, then a SIGTERM restart: every event counted once")
+    @Test("five SIGKILLs while a 200,000-event stream is produced and consumed, then a SIGTERM restart: every event counted once")
     func crashes() async throws {
         let client = try testBroker()
         let run = UUID().uuidString.prefix(8)
@@ -25,31 +25,35 @@ struct IngestCrashTests {
             broker: client.bootstrapServers.joined(separator: ","), history: history, telemetryTopic: telemetry,
             deadLetterTopic: deadLetters, group: "crash-\(run)", fleets: TelemetryStream.fleets)
 
-        var stream = TelemetryStream(seed: 2026)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client))
         let total = 200_000
+        // The stream is produced while the consumer runs, in chunks of 2,000 about every 40 ms (~4 s in all).
+        let production = Task { () throws -> TelemetryStream in
+            var stream = TelemetryStream(seed: 2026)
+            var produced = 0
+            while produced < total {
+                _ = try await producer.send(contentsOf: stream.records(count: 2_000, topic: telemetry))
+                produced += 2_000
+                try await Task.sleep(for: .milliseconds(40))
+            }
+            return stream
+        }
+        let store = try HistoryStore(path: history)
         var generator = SeededGenerator(seed: 77)
-        let killPoints = (0..<5).map { _ in Int.random(in: 10_000..<total, using: &generator) }.sorted()
         var process = try ingest.start()
         defer { process.kill(signal: SIGKILL) }
-        var produced = 0
-        for killAt in killPoints + [total] {
-            while produced < killAt {
-                let chunk = min(2_000, killAt - produced)
-                _ = try await producer.send(contentsOf: stream.records(count: chunk, topic: telemetry))
-                produced += chunk
-            }
-            progress("produced \(produced)")
-            if killAt < total {
-                // Let the consumer get into the batch stream before killing it at a random moment.
-                try await Task.sleep(for: .milliseconds(Int.random(in: 200...1_500, using: &generator)))
-                process.kill(signal: SIGKILL)
-                progress("killed ingest at \(produced) events: \(process.wait())")
-                process = try ingest.start()
-            }
+        for round in 1...5 {
+            // Kill at a random moment once this process is consuming (its offsets moved past the last ones).
+            let before = try await consumedCount(store: store, group: "crash-\(run)", topic: telemetry)
+            try await waitForProgress(store: store, group: "crash-\(run)", topic: telemetry, beyond: before)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &generator)))
+            process.kill(signal: SIGKILL)
+            let at = try await consumedCount(store: store, group: "crash-\(run)", topic: telemetry)
+            progress("SIGKILL \(round) with \(at) messages consumed: \(process.wait())")
+            process = try ingest.start()
         }
+        var stream = try await production.value
         try await producer.flush()
-        let store = try HistoryStore(path: history)
         try await waitUntilConsumed(store: store, group: "crash-\(run)", topic: telemetry, messages: total, timeout: .seconds(240))
         progress("consumed everything after the last SIGKILL")
         // Graceful restart: SIGTERM exits 0 after the current batch, and a restart counts nothing twice.
@@ -78,6 +82,19 @@ struct IngestCrashTests {
 
     private func progress(_ text: String) {
         FileHandle.standardError.write(Data("IngestCrashTests: \(text)\n".utf8))
+    }
+
+    private func consumedCount(store: HistoryStore, group: String, topic: String) async throws -> Int64 {
+        try await store.storedOffsets(group: group, topic: topic).values.reduce(0, +)
+    }
+
+    private func waitForProgress(store: HistoryStore, group: String, topic: String, beyond: Int64) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if try await consumedCount(store: store, group: group, topic: topic) > beyond { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw IntegrationSetupError(description: "the ingest process made no progress within 60 s")
     }
 
     /// Waits until history's stored offsets account for every produced message (offsets are contiguous from 0

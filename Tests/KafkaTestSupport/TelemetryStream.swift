@@ -5,7 +5,7 @@ import Foundation
 
 /// Telemetry for the crash test: two fleets, 1% malformed messages of every class, 1% duplicates (the same
 /// bytes sent again under the same key, so on the same partition), and the counts history must end with.
-public struct TelemetryStream {
+public struct TelemetryStream: Sendable {
     public static let fleets = ["fleet-a": 16, "fleet-b": 16]
     private var generator: SeededGenerator
     private var previous: (key: [UInt8], value: [UInt8])?
