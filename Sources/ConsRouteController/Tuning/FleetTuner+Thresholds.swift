@@ -120,7 +120,7 @@ extension FleetTuner {
             shares: [outcome.tierShares.device, outcome.tierShares.edge, outcome.tierShares.cloud])
     }
 
-    /// A table with the proposal's clusters and placeholder thresholds, for assigning samples exactly as
+    /// A table with the proposal's clusters (thresholds not chosen yet: the novel ones), for assigning samples exactly as
     /// devices will.
     func provisionalTable(_ clustering: ClusteringProposal) -> ThresholdTable {
         ThresholdTable(
