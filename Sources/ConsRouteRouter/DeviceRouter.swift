@@ -62,9 +62,16 @@ public final class DeviceRouter: Sendable {
     public func apply(envelope: [UInt8]) -> TableAcknowledgement {
         let now = clock()
         let held = table
-        let attemptedVersion = (try? SignedTable(envelope: envelope))?.table.version ?? 0
+        var attemptedVersion: UInt64 = 0
         do throws(RouterError) {
-            switch try verifier.verify(envelope: envelope, held: held, nowMs: now) {
+            let received: SignedTable
+            do {
+                received = try SignedTable(envelope: envelope)
+            } catch {
+                throw RouterError.malformedTable.with("\(error)")
+            }
+            attemptedVersion = received.table.version
+            switch try verifier.verify(received, held: held, nowMs: now, checkCohort: true) {
             case .alreadyHeld(let signed):
                 return acknowledgement(version: signed.table.version, error: nil, now: now)
             case .apply(let signed):

@@ -12,19 +12,9 @@ struct TableVerifier: Sendable {
         case alreadyHeld(SignedTable)
     }
 
-    /// Parses and checks an envelope against the router's configuration and the held table.
+    /// Checks a parsed envelope against the router's configuration and the held table.
     ///
     /// - Throws: `RouterError` naming the first check that failed.
-    func verify(envelope: [UInt8], held: SignedTable?, nowMs: Int64) throws(RouterError) -> Verdict {
-        let signed: SignedTable
-        do {
-            signed = try SignedTable(envelope: envelope)
-        } catch {
-            throw RouterError.malformedTable.with("\(error)")
-        }
-        return try verify(signed, held: held, nowMs: nowMs, checkCohort: true)
-    }
-
     func verify(_ signed: SignedTable, held: SignedTable?, nowMs: Int64, checkCohort: Bool) throws(RouterError) -> Verdict {
         let table = signed.table
         guard table.fleet == configuration.fleet else {

@@ -3,9 +3,8 @@ public import NIOCore
 
 /// A signed table as the cache holds it, with its encodings made once at publish time.
 ///
-/// `SignedTable.envelopeBytes()` re-serialises the table canonically on every call; a fan-out to thousands of
-/// subscribers must not pay that per subscriber, so the envelope and its server-sent-event frame are built once
-/// here and shared (a `ByteBuffer` is copy-on-write: writing it to many connections copies nothing).
+/// A fan-out to thousands of subscribers must not pay a per-subscriber copy, so the envelope and its
+/// server-sent-event frame are put into NIO buffers once here and shared (a `ByteBuffer` is copy-on-write: writing it to many connections copies nothing).
 public struct PublishedTable: Sendable {
     /// The signed table.
     public let signed: SignedTable

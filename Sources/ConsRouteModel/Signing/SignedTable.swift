@@ -14,7 +14,8 @@ public struct SignedTable: Sendable, Equatable {
     public let signature: [UInt8]
     /// The canonical bytes of the table as received: what the signature covers.
     public let signedBytes: [UInt8]
-    private let tableJSON: JSONValue
+    /// The envelope's canonical bytes, serialised once (published, stored and compared as they are).
+    private let envelope: [UInt8]
 
     /// Signs `table` with `key`.
     ///
@@ -23,10 +24,10 @@ public struct SignedTable: Sendable, Equatable {
         let json = try table.jsonValue()
         let bytes = json.canonicalBytes()
         self.table = table
-        self.tableJSON = json
         self.keyID = key.keyID
         self.signedBytes = bytes
         self.signature = key.signature(for: bytes)
+        self.envelope = Self.envelope(keyID: keyID, signature: signature, table: json)
     }
 
     /// Parses an envelope. The signature is *not* checked here: use `verifySignature(trusting:)`.
@@ -51,18 +52,20 @@ public struct SignedTable: Sendable, Equatable {
         }
         guard let tableJSON = members["table"] else { throw TableFormatError(field: "table", reason: "missing") }
         self.table = try ThresholdTable(json: tableJSON)
-        self.tableJSON = tableJSON
         self.keyID = keyID
         self.signature = Array(signature)
         self.signedBytes = tableJSON.canonicalBytes()
+        self.envelope = Self.envelope(keyID: keyID, signature: self.signature, table: tableJSON)
     }
 
     /// The envelope's canonical bytes (what is published and stored).
-    public func envelopeBytes() -> [UInt8] {
+    public func envelopeBytes() -> [UInt8] { envelope }
+
+    private static func envelope(keyID: String, signature: [UInt8], table: JSONValue) -> [UInt8] {
         JSONValue.object([
             "key_id": .string(keyID),
             "signature": .string(Data(signature).base64EncodedString()),
-            "table": tableJSON,
+            "table": table,
         ]).canonicalBytes()
     }
 
@@ -81,7 +84,7 @@ public struct SignedTable: Sendable, Equatable {
     }
 
     public static func == (lhs: SignedTable, rhs: SignedTable) -> Bool {
-        lhs.envelopeBytes() == rhs.envelopeBytes()
+        lhs.envelope == rhs.envelope
     }
 }
 
