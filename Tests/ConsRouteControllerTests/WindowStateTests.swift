@@ -13,6 +13,9 @@ struct WindowStateTests {
         #expect(reservoir.snapshot() == [3, 3.25, 4, 4.25, 5, 5.25])
         reservoir.append([0.1, -2])
         #expect(reservoir.snapshot().suffix(2) == [Float(Float16(0.1)), -2])
+        var rows: [Float] = []
+        reservoir.forEachRow { rows.append(contentsOf: $0) }
+        #expect(rows == reservoir.snapshot())
         reservoir.removeAll()
         #expect(reservoir.count == 0 && reservoir.snapshot().isEmpty)
     }

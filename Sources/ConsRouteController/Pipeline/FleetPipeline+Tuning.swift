@@ -51,16 +51,10 @@ extension FleetPipeline {
         self.policy = policy
         if let highest = table.clusters.map(\.id).max() { nextClusterID = max(nextClusterID, highest &+ 1) }
         // The reference distance: mean squared distance of the window's points to their nearest centroid.
-        let points = reservoir.snapshot()
-        let d = reservoir.dimension
         var total = 0.0
-        let count = points.count / d
-        points.withUnsafeBufferPointer { buffer in
-            for row in 0..<count {
-                total += Double(policy.nearestCluster(UnsafeBufferPointer(rebasing: buffer[row * d..<(row + 1) * d])).distance2)
-            }
-        }
-        referenceMeanDistance2 = count > 0 && total > 0 ? total / Double(count) : Double(d)
+        reservoir.forEachRow { row in total += Double(policy.nearestCluster(row).distance2) }
+        let count = reservoir.count
+        referenceMeanDistance2 = count > 0 && total > 0 ? total / Double(count) : Double(reservoir.dimension)
         let reference = FleetDriftMonitor.Reference(clusterCount: table.clusters.count)
         if var existing = monitor, (try? existing.rebase(reference: reference)) != nil {
             monitor = existing

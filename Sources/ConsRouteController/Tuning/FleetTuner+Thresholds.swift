@@ -64,12 +64,10 @@ extension FleetTuner {
             } else {
                 verdict = clamped.isEmpty ? .pass : .clamped(clusters: clamped)
             }
-            let all = shadow.all()
-            let cloudLatency = all.reduce(0.0) { $0 + Double($1.outcome.latencyMs.cloud) } / Double(max(1, all.count))
             return ThresholdProposal(
                 engine: settings.engine, clusters: reports,
                 thresholds: Dictionary(uniqueKeysWithValues: reports.map { ($0.id, $0.final) }), expected: expected,
-                verdict: verdict, shadowSamples: shadow.count, cloudLatencyMs: cloudLatency,
+                verdict: verdict, shadowSamples: shadow.count, cloudLatencyMs: shadow.meanCloudLatencyMs,
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         } catch {
             throw .optimisation("\(error)")

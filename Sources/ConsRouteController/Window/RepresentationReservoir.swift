@@ -58,6 +58,24 @@ public struct RepresentationReservoir: Sendable {
         return result
     }
 
+    /// Calls `body` with each held representation (oldest first) in one reused Float buffer, without
+    /// materialising the whole window.
+    ///
+    /// - Complexity: O(count · d); allocates one row.
+    public func forEachRow(_ body: (UnsafeBufferPointer<Float>) -> Void) {
+        let start = count < capacity ? 0 : next
+        var row = [Float](repeating: 0, count: dimension)
+        storage.withUnsafeBufferPointer { buffer in
+            row.withUnsafeMutableBufferPointer { output in
+                for index in 0..<count {
+                    let source = ((start + index) % capacity) * dimension
+                    for j in 0..<dimension { output[j] = Float(buffer[source + j]) }
+                    body(UnsafeBufferPointer(output))
+                }
+            }
+        }
+    }
+
     /// Forgets everything (the fleet's partition moved to another replica).
     public mutating func removeAll() {
         storage = []

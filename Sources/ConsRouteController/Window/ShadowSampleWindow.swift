@@ -69,6 +69,12 @@ public struct ShadowSampleWindow: Sendable {
         return groups
     }
 
+    /// Mean latency of the cloud tier over the held samples (the fleet's all-cloud latency), 0 when empty.
+    public var meanCloudLatencyMs: Double {
+        guard !samples.isEmpty else { return 0 }
+        return samples.reduce(0.0) { $0 + Double($1.outcome.latencyMs.cloud) } / Double(samples.count)
+    }
+
     /// All samples, newest first.
     public func all() -> [Sample] {
         (0..<samples.count).map { age in samples[(next - 1 - age + 2 * capacity) % capacity] }
