@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension HistoryStore {
@@ -11,7 +12,34 @@ extension HistoryStore {
         migrator.registerMigration("v1-history-schema") { db in
             try db.execute(sql: schemaVersion1)
         }
+        migrator.registerMigration("v2-bootstrap-trigger") { db in
+            try allowBootstrapTrigger(db)
+        }
         return migrator
+    }
+
+    /// Rebuilds the three tables whose `trigger_kind` CHECK predates the `bootstrap` kind (SQLite cannot alter a
+    /// CHECK constraint): each is copied into a new table with the wider constraint, then renamed, and its
+    /// indexes are made again. GRDB runs the migration in one transaction with foreign keys deferred.
+    private static func allowBootstrapTrigger(_ db: Database) throws {
+        for table in ["threshold_table", "recluster_run", "optimiser_run"] {
+            let definition = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
+            guard let definition else { throw HistoryStoreError.unreadableRow(table: table, column: "sql", value: "missing") }
+            let indexes = try String.fetchAll(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                arguments: [table])
+            let widened = definition
+                .replacingOccurrences(
+                    of: "trigger_kind IN ('drift', 'schedule', 'operator')",
+                    with: "trigger_kind IN ('bootstrap', 'drift', 'schedule', 'operator')")
+                .replacingOccurrences(of: "CREATE TABLE \(table)", with: "CREATE TABLE \(table)_v2")
+            try db.execute(sql: widened)
+            try db.execute(sql: "INSERT INTO \(table)_v2 SELECT * FROM \(table)")
+            try db.execute(sql: "DROP TABLE \(table)")
+            try db.execute(sql: "ALTER TABLE \(table)_v2 RENAME TO \(table)")
+            for index in indexes { try db.execute(sql: index) }
+        }
     }
 
     private static let schemaVersion1 = """

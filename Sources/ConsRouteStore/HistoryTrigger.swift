@@ -1,8 +1,10 @@
 /// What started a table publication, a re-cluster or an optimiser run.
 ///
-/// Stored as two columns: `trigger_kind` (`drift`, `schedule`, `operator`) and `trigger_ref` (the drift
-/// event id or the operator's note; NULL for a schedule).
+/// Stored as two columns: `trigger_kind` (`bootstrap`, `drift`, `schedule`, `operator`) and `trigger_ref` (the
+/// drift event id or the operator's note; NULL for a bootstrap or a schedule).
 public enum HistoryTrigger: Sendable, Hashable {
+    /// A fleet's first table, once enough telemetry arrived.
+    case bootstrap
     /// A drift event, by its id in the drift-event history.
     case drift(eventID: String)
     /// The periodic schedule.
@@ -12,6 +14,7 @@ public enum HistoryTrigger: Sendable, Hashable {
 
     var kind: String {
         switch self {
+        case .bootstrap: "bootstrap"
         case .drift: "drift"
         case .schedule: "schedule"
         case .operatorRequest: "operator"
@@ -21,7 +24,7 @@ public enum HistoryTrigger: Sendable, Hashable {
     var reference: String? {
         switch self {
         case .drift(let eventID): eventID
-        case .schedule: nil
+        case .bootstrap, .schedule: nil
         case .operatorRequest(let note): note
         }
     }
@@ -29,6 +32,7 @@ public enum HistoryTrigger: Sendable, Hashable {
     init(kind: String, reference: String?, table: String) throws {
         switch (kind, reference) {
         case ("drift", let eventID?): self = .drift(eventID: eventID)
+        case ("bootstrap", _): self = .bootstrap
         case ("schedule", _): self = .schedule
         case ("operator", let note): self = .operatorRequest(note: note ?? "")
         default:
