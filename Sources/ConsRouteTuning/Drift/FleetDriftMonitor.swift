@@ -24,12 +24,12 @@ public struct FleetDriftMonitor: Sendable {
     public private(set) var reference: Reference
     /// Number of observations accepted since creation; the next one gets this ``DriftEvent/eventIndex``.
     public private(set) var observedCount = 0
-    private var occupancy: OccupancyDriftTest
-    private var novelty: ADWINDetector
+    var occupancy: OccupancyDriftTest
+    var novelty: ADWINDetector
     /// One detector per (cluster, tier), at `cluster * 3 + tier`.
-    private var outcomes: [ADWINDetector]
-    private var latency: [PageHinkleyDetector]
-    private var cost: [PageHinkleyDetector]
+    var outcomes: [ADWINDetector]
+    var latency: [PageHinkleyDetector]
+    var cost: [PageHinkleyDetector]
 
     /// Creates a monitor.
     /// - Parameters:

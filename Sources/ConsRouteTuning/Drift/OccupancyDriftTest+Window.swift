@@ -13,6 +13,7 @@ extension OccupancyDriftTest {
 
         var best: DriftDetection?
         var bestRatio = 1.0
+        level = 0
         for length in configuration.windowLengths {
             let back = length / configuration.checkInterval
             guard checkpoint >= back else { break }
@@ -20,6 +21,7 @@ extension OccupancyDriftTest {
             guard let (statistic, degrees) = homogeneityStatistic(windowStart: start, windowEnd: slot) else { continue }
             testCount += 1
             let ratio = statistic / criticalValueByDegrees[degrees]
+            level = max(level, ratio)
             if ratio > bestRatio {
                 bestRatio = ratio
                 best = DriftDetection(

@@ -29,6 +29,9 @@ public struct OccupancyDriftTest: Sendable {
     public internal(set) var testCount = 0
     /// Number of changes detected since creation.
     public internal(set) var detectionCount = 0
+    /// The largest statistic over critical value of the last checkpoint's windows (1 would alarm; 0 before the
+    /// first test).
+    public internal(set) var level = 0.0
     // Internal rather than private: the checkpoint logic lives in OccupancyDriftTest+Window.swift.
     /// Critical values indexed by degrees of freedom (index 0 unused).
     var criticalValueByDegrees: [Double]

@@ -105,6 +105,16 @@ public struct PageHinkleyDetector: Sendable {
     public private(set) var detectionCount = 0
     /// Number of non-finite values that were ignored.
     public private(set) var ignoredCount = 0
+
+    /// The current statistic over the alarm threshold (1 would alarm; 0 before `minimumCount` values).
+    ///
+    /// - Complexity: O(1).
+    public var level: Double {
+        guard count >= configuration.minimumCount, configuration.threshold > 0 else { return 0 }
+        let rise = configuration.direction == .decrease ? 0 : increaseSum - increaseMinimum
+        let fall = configuration.direction == .increase ? 0 : decreaseMaximum - decreaseSum
+        return max(rise, fall) / configuration.threshold
+    }
     private var mean = 0.0
     private var squaredDeviation = 0.0
     private var increaseSum = 0.0
