@@ -1,3 +1,5 @@
+import ConsRouteController
+
 /// Why a scenario file could not be loaded. Every message names the file, the line and the field at fault.
 public enum ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be read.
@@ -16,3 +18,10 @@ public enum ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ScenarioError: YAMLFieldFailure {}
+
+/// A field of a scenario document.
+typealias YAMLField = YAMLNodeField<ScenarioError>
+/// A mapping of a scenario document.
+typealias YAMLMapping = YAMLNodeMapping<ScenarioError>

@@ -1,3 +1,4 @@
+import ConsRouteController
 import ConsRouteModel
 import Yams
 

@@ -1,0 +1,94 @@
+
+/// Everything `consroute serve` runs with (`config/controller.yaml` documents each key and its default).
+///
+/// Built by ``ControllerConfiguration/load(yaml:file:environment:)``, which validates every value and names the
+/// key at fault; the defaults here are the documented ones.
+public struct ControllerConfiguration: Sendable {
+    /// The Kafka cluster. No bootstrap servers: an in-process broker (librdkafka's mock cluster).
+    public struct Broker: Sendable, Equatable {
+        /// The documented defaults.
+        public init() {}
+
+        /// `host:port` entries; empty for the embedded broker.
+        public var bootstrapServers: [String] = []
+        /// The client id prefix of every Kafka client.
+        public var clientID = "consroute-controller"
+        /// librdkafka settings passed through as is (TLS, SASL, timeouts).
+        public var settings: [String: String] = [:]
+        /// Partitions of each topic the controller creates when it is missing.
+        public var partitions = 4
+        /// Replication factor of the topics the controller creates.
+        public var replicationFactor = 1
+        /// How long start-up waits for the broker before failing.
+        public var connectTimeoutMs: Int64 = 10_000
+
+        /// Whether the controller runs its own in-process broker.
+        public var isEmbedded: Bool { bootstrapServers.isEmpty }
+    }
+
+    /// The four topics of DESIGN §4.
+    public struct Topics: Sendable, Equatable {
+        /// The documented defaults.
+        public init() {}
+
+        public var telemetry = "consroute.telemetry"
+        public var acks = "consroute.acks"
+        public var tables = "consroute.tables"
+        public var deadLetters = "consroute.dlq"
+    }
+
+    /// Telemetry consumption.
+    public struct Ingest: Sendable, Equatable {
+        /// The documented defaults.
+        public init() {}
+
+        /// The consumer group of the controller replicas (acknowledgements use `<group>.acks`).
+        public var group = "consroute-controller"
+        /// This replica's id (dead-letter headers).
+        public var replicaID = "replica-0"
+        public var batchSize = 2_000
+        public var dedupeWindow = 1_000_000
+        public var maximumMessageBytes = 64 * 1024
+        public var bucketWidthMs: Int64 = 60_000
+        public var sessionTimeoutMs: Int64 = 10_000
+    }
+
+    /// The distribution API.
+    public struct HTTP: Sendable, Equatable {
+        /// The documented defaults.
+        public init() {}
+
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// The admin bearer token (or read from `adminTokenFile`).
+        public var adminToken = ""
+        public var adminTokenFile = ""
+        public var maximumWaitSeconds = 60
+        public var heartbeatSeconds = 15
+    }
+
+    /// The history database.
+    public struct History: Sendable, Equatable {
+        /// The documented defaults.
+        public init() {}
+
+        public var path = "consroute.sqlite"
+        /// Drift events, runs and statistics older than this are pruned (tables are kept).
+        public var retentionDays = 30
+    }
+
+    public var broker = Broker()
+    public var topics = Topics()
+    public var ingest = Ingest()
+    public var http = HTTP()
+    public var history = History()
+    /// The Ed25519 private key file (from `consroute keygen`).
+    public var signingKeyFile = "consroute.key"
+    /// How often each fleet's loop checks for due tunings.
+    public var tickMs: Int64 = 1_000
+    /// Every fleet's table metadata, objective and loop settings; at least one, names unique.
+    public var fleets: [FleetPipelineSettings] = []
+
+    /// A configuration with every default and no fleets.
+    public init() {}
+}

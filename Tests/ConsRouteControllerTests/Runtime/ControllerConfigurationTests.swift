@@ -1,0 +1,118 @@
+import ConsRouteController
+import ConsRouteModel
+import Foundation
+import Testing
+
+@Suite("Controller configuration")
+struct ControllerConfigurationTests {
+    static let minimal = """
+        fleets:
+          - name: phones
+            dimension: 8
+            fingerprint: {representation_model: m, reranker: r, prompt_template: p}
+        """
+
+    static func load(_ yaml: String, environment: [String: String] = [:]) throws(ConfigurationError) -> ControllerConfiguration {
+        try ControllerConfiguration.load(yaml: yaml, file: "test.yaml", environment: environment)
+    }
+
+    static func message(_ yaml: String, environment: [String: String] = [:]) -> String? {
+        do {
+            _ = try load(yaml, environment: environment)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("the shipped config/controller.yaml loads and states exactly the built-in defaults")
+    func shippedFileStatesTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../config/controller.yaml")
+            .standardized.path
+        let shipped = try ControllerConfiguration.load(path: path, environment: [:])
+        let yaml = """
+            http: {admin_token_file: admin.token}
+            fleets:
+              - name: drift-demo
+                dimension: 64
+                fingerprint: {representation_model: synthetic/drift-demo, reranker: synthetic, prompt_template: synthetic}
+            """
+        let defaults = try Self.load(yaml)
+        #expect(shipped.broker == defaults.broker)
+        #expect(shipped.topics == defaults.topics)
+        #expect(shipped.ingest == defaults.ingest)
+        #expect(shipped.http == defaults.http)
+        #expect(shipped.history == defaults.history)
+        #expect(shipped.signingKeyFile == defaults.signingKeyFile)
+        #expect(shipped.tickMs == defaults.tickMs)
+        let (file, code) = (shipped.fleets[0], defaults.fleets[0])
+        #expect(file.metadata.fingerprint == code.metadata.fingerprint)
+        #expect(file.metadata.lifetimeMs == code.metadata.lifetimeMs)
+        #expect(file.metadata.reprefillMsPer1kTokens == code.metadata.reprefillMsPer1kTokens)
+        #expect(file.objective == code.objective)
+        #expect(file.tuner.clusterCountRange == code.tuner.clusterCountRange)
+        #expect(file.tuner.samplesPerCluster == code.tuner.samplesPerCluster)
+        #expect(file.tuner.novelThresholds == code.tuner.novelThresholds)
+        #expect(file.drift == code.drift)
+        #expect(file.reservoirCapacity == code.reservoirCapacity)
+        #expect(file.debounceMs == code.debounceMs && file.scheduleMs == code.scheduleMs)
+    }
+
+    @Test("a minimal file gets the documented defaults")
+    func minimalDefaults() throws {
+        let configuration = try Self.load(Self.minimal)
+        #expect(configuration.broker.isEmbedded)
+        #expect(configuration.http.port == 8080)
+        #expect(configuration.topics.telemetry == "consroute.telemetry")
+        #expect(configuration.fleets.count == 1)
+        #expect(configuration.fleets[0].metadata.fingerprint.representationDim == 8)
+        #expect(configuration.fleets[0].objective.qMin == 0.95)
+        #expect(configuration.fleets[0].debounceMs == 30_000)
+    }
+
+    @Test("environment variables override scalar keys and are named in their errors")
+    func environmentOverrides() throws {
+        let configuration = try Self.load(
+            Self.minimal,
+            environment: [
+                "CONSROUTE_HTTP_PORT": "9090", "CONSROUTE_BROKER_BOOTSTRAP_SERVERS": "a:9092, b:9092",
+                "CONSROUTE_HISTORY_PATH": "/tmp/h.sqlite", "UNRELATED": "x",
+            ])
+        #expect(configuration.http.port == 9090)
+        #expect(configuration.broker.bootstrapServers == ["a:9092", "b:9092"])
+        #expect(configuration.history.path == "/tmp/h.sqlite")
+        let message = Self.message(Self.minimal, environment: ["CONSROUTE_HTTP_PORT": "eighty"])
+        #expect(message == "$CONSROUTE_HTTP_PORT: http.port: expected a whole number in 0...65535")
+    }
+
+    @Test("every bad value is one message naming the file, line and key")
+    func errorsNameTheKey() {
+        let cases: [(String, String)] = [
+            ("http:\n  prot: 80\n" + Self.minimal, "test.yaml:2: http.prot: unknown key"),
+            ("http:\n  port: 70000\n" + Self.minimal, "test.yaml:2: http.port: expected a whole number in 0...65535"),
+            ("broker:\n  bootstrap_servers: kafka\n" + Self.minimal, "broker.bootstrap_servers: kafka is not host:port"),
+            ("loop: {tick_ms: 1}\n" + Self.minimal, "loop.tick_ms: expected a whole number in 10...600000"),
+            ("http: {port: 1}", "fleets is missing"),
+            ("fleets: []", "fleets: expected at least one fleet"),
+            (Self.minimal + "\n    clusters: {k_min: 9, k_max: 3}", "fleets[0].clusters: k_min (9) must not exceed k_max (3)"),
+            (Self.minimal + "\n    optimiser: {engine: annealing}", "fleets[0].optimiser.engine: unknown engine annealing"),
+            (Self.minimal + "\n    objective: {q_min: 1.5}", "fleets[0].objective.q_min: expected a number in 0.0...1.0"),
+            (Self.minimal + "\n" + Self.minimal.split(separator: "\n").dropFirst().joined(separator: "\n"), "fleet phones is configured twice"),
+            ("fleets:\n  - name: phones\n    dimension: 8\n", "test.yaml:2: fleets[0].fingerprint: required key is missing"),
+            ("fleets: [\n", "test.yaml:"),
+            ("http: {admin_token: short}\n" + Self.minimal, "http.admin_token: an admin token needs at least 16 characters"),
+        ]
+        for (yaml, expected) in cases {
+            let message = Self.message(yaml)
+            #expect(message?.contains(expected) == true, "\(yaml) → \(message ?? "no error")")
+            #expect(message?.contains("\n") == false)
+        }
+    }
+
+    @Test("a missing file names the path")
+    func missingFile() {
+        #expect(throws: ConfigurationError.self) {
+            try ControllerConfiguration.load(path: "/nonexistent/controller.yaml", environment: [:])
+        }
+    }
+}
