@@ -89,6 +89,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -113,6 +116,7 @@ let package = Package(
                 "ConsRouteStore",
                 "ConsRouteSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -168,7 +172,13 @@ let package = Package(
         // Kafka test scenarios shared by the mock-cluster unit tests and the real-broker integration tests.
         .target(
             name: "KafkaTestSupport",
-            dependencies: ["ConsRouteKafka", "ConsRouteModel", "ConsRouteTuning"],
+            dependencies: [
+                "ConsRouteKafka", "ConsRouteModel", "ConsRouteTuning", "ConsRouteController", "ConsRouteStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/KafkaTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -22,6 +22,8 @@ public final class IngestService: Sendable {
         public var replayed = 0
         public var deadLettered = 0
         public var rejections: [String: Int] = [:]
+        /// Messages between the consumer's positions and the partition ends (nil before the first measurement).
+        public var lag: Int64?
     }
 
     public let configuration: IngestConfiguration
@@ -40,6 +42,9 @@ public final class IngestService: Sendable {
 
     /// Totals since start.
     public var counters: Counters { state.withLock { $0 } }
+
+    /// The consumer lag at the last measurement (every few seconds while consuming).
+    public var lag: Int64? { state.withLock { $0.lag } }
 
     /// Consumes until the task is cancelled or the consumer stops; returns after the current batch is stored.
     /// Cancellation is a graceful stop, not an error.
@@ -81,6 +86,7 @@ public final class IngestService: Sendable {
         // writes stay in order because each waits for the one before.
         var inFlight: Task<[Int32: Int64], any Error>?
         var lastCommit = ContinuousClock.now
+        var lastLag = ContinuousClock.now - .seconds(60)
         do {
             for try await event in consumer.events {
                 if Task.isCancelled { break }
@@ -98,6 +104,13 @@ public final class IngestService: Sendable {
                     if let previous, ContinuousClock.now - lastCommit >= .seconds(1) {
                         try? await consumer.commit(offsets: kafkaOffsets(previous))
                         lastCommit = .now
+                    }
+                    if ContinuousClock.now - lastLag >= .seconds(5) {
+                        lastLag = .now
+                        if let lags = try? await consumer.lag() {
+                            let total = lags.reduce(Int64(0)) { $0 + max(0, $1.lag ?? 0) }
+                            state.withLock { $0.lag = total }
+                        }
                     }
                 case .revoked(let partitions):
                     if let done = try await inFlight?.value { try? await consumer.commit(offsets: kafkaOffsets(done)) }

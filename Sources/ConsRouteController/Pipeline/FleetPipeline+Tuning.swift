@@ -89,7 +89,7 @@ extension FleetPipeline {
             case .occupancy, .novelty:
                 break
             }
-            let id = "\(settings.metadata.fleet)/drift/\(observedEvents)/\(drift.kind.name)"
+            let id = "\(settings.metadata.fleet)/drift/\(event.timeUnixMs)-\(observedEvents)/\(drift.kind.name)"
             detected.append(DetectedDrift(id: id, event: drift, detectedAtMs: event.timeUnixMs, clusterID: clusterID, tier: tier))
             var trigger = pending
                 ?? Trigger(kind: .drift, firstAtMs: event.timeUnixMs, recluster: false, driftEventIDs: [], clusters: [])

@@ -26,11 +26,17 @@ extension FleetPipeline {
         /// Cluster ids whose outcome drifted (informational: all clusters are re-optimised).
         public var clusters: Set<UInt32>
 
+        /// Drift event ids a table's provenance names at most.
+        static let citedDriftEvents = 4
+
         /// The table's `provenance.trigger` text.
         public var provenanceText: String {
             switch kind {
             case .bootstrap: "bootstrap"
-            case .drift: "drift:" + driftEventIDs.joined(separator: ",")
+            case .drift:
+                // The first few ids, then a count: a burst of drift can raise dozens, and the table stays small.
+                "drift:" + driftEventIDs.prefix(Self.citedDriftEvents).joined(separator: ",")
+                    + (driftEventIDs.count > Self.citedDriftEvents ? ",+\(driftEventIDs.count - Self.citedDriftEvents) more" : "")
             case .schedule: "schedule"
             case .operatorRequest: "operator"
             }
@@ -39,7 +45,8 @@ extension FleetPipeline {
 
     /// A drift the monitor detected, with what the history needs to record it.
     public struct DetectedDrift: Sendable {
-        /// Stable id (`<fleet>/drift/<observation index>/<kind>`), referenced by the table's provenance.
+        /// Stable id (`<fleet>/drift/<event time ms>-<observation index>/<kind>`; unique across restarts, which
+        /// restart the index), referenced by the table's provenance.
         public var id: String
         public var event: DriftEvent
         public var detectedAtMs: Int64

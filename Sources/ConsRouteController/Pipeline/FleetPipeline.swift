@@ -1,5 +1,5 @@
 public import ConsRouteModel
-import ConsRouteTuning
+public import ConsRouteTuning
 
 /// One fleet's control loop as a value-type state machine (DESIGN §6): window state, drift monitor,
 /// debounced triggers, and tuning. It does no I/O: the controller feeds it events, calls `tick` to let it tune,
@@ -94,6 +94,9 @@ public struct FleetPipeline: Sendable {
         lastTuneMs = nowMs
         return tune(trigger, nowMs: nowMs)
     }
+
+    /// The drift detectors' current levels (nil before the first table: nothing is monitored yet).
+    public var driftLevels: FleetDriftMonitor.Levels? { monitor?.levels() }
 
     /// Adopts a table that was published (or restored): routing, the drift reference and ids follow it.
     public mutating func didPublish(_ table: ThresholdTable) {

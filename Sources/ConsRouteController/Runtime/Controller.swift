@@ -1,0 +1,191 @@
+import ConsRouteKafka
+import ConsRouteModel
+public import ConsRouteStore
+import Foundation
+import Hummingbird
+public import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// `consroute serve`: the controller process (DESIGN §6–§11). One `ServiceGroup` runs the distribution API, the
+/// loop clock (tunings, metrics, retries), the acknowledgement consumer and telemetry ingestion; on SIGTERM or
+/// SIGINT (or cancellation) ingestion stops after its current batch with its offsets stored, then the loop, then
+/// the API closes its subscribers, and `run` returns.
+///
+/// `init` does every start-up check (key, history, broker, topics) and fails with a one-line
+/// `ControllerStartupError`; `run` binds the HTTP port and serves.
+public final class Controller: Sendable {
+    public let configuration: ControllerConfiguration
+    /// The broker in use (`host:port,...`), the embedded one's address when none is configured.
+    public let bootstrapServers: String
+    public let store: HistoryStore
+    public let cache: TableCache
+    public let fleets: [FleetController]
+    public let ingest: IngestService
+    public let metrics: ControllerMetrics
+    public let tally: AcknowledgementTally
+    /// The admin bearer token in effect.
+    public let adminToken: String
+    let publisher: TablePublisher
+    let acknowledgements: AcknowledgementService
+    let producer: KafkaProducer
+    /// Kept alive for the process's lifetime when the broker is embedded.
+    let embedded: KafkaMockCluster?
+    let logger: Logger
+    private let boundPort = Mutex<Int?>(nil)
+    private let ready = Mutex(false)
+
+    /// Starts everything that can fail before serving: reads the key and the admin token, opens history, reaches
+    /// (or embeds) the broker, creates missing topics, and restores each fleet's latest table.
+    ///
+    /// - Throws: `ControllerStartupError` naming the cause.
+    public init(configuration: ControllerConfiguration, logger: Logger = Logger(label: "consroute")) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        let key = try Self.signingKey(path: configuration.signingKeyFile)
+        adminToken = try Self.adminToken(configuration.http)
+        do {
+            store = try HistoryStore(path: configuration.history.path)
+        } catch {
+            throw ControllerStartupError.history(path: configuration.history.path, reason: "\(error)")
+        }
+        var kafka: KafkaConfiguration
+        if configuration.broker.isEmbedded {
+            do {
+                let cluster = try KafkaMockCluster(brokerCount: 1)
+                embedded = cluster
+                kafka = cluster.clientConfiguration
+            } catch {
+                throw ControllerStartupError.embeddedBroker(reason: "\(error)")
+            }
+        } else {
+            embedded = nil
+            kafka = KafkaConfiguration(
+                bootstrapServers: configuration.broker.bootstrapServers.joined(separator: ","),
+                clientID: configuration.broker.clientID)
+        }
+        kafka.additionalConfig.merge(configuration.broker.settings) { _, configured in configured }
+        bootstrapServers = kafka.bootstrapServers.joined(separator: ",")
+        try await Self.prepareTopics(configuration, kafka: kafka, embedded: embedded)
+        do {
+            producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: kafka))
+        } catch {
+            throw ControllerStartupError.brokerUnreachable(servers: bootstrapServers, reason: "\(error)")
+        }
+
+        let names = configuration.fleets.map(\.metadata.fleet)
+        metrics = ControllerMetrics(registry: PrometheusCollectorRegistry(), fleets: names)
+        cache = TableCache()
+        tally = AcknowledgementTally()
+        publisher = TablePublisher(
+            store: store, key: key, cache: cache, producer: producer, topic: configuration.topics.tables, metrics: metrics,
+            logger: logger)
+        var controllers: [FleetController] = []
+        for settings in configuration.fleets {
+            let fleet = settings.metadata.fleet
+            let current = try await store.tables(HistoryQuery(fleet: fleet), status: .active).first
+            let signed = try current.map { try SignedTable(envelope: Array($0.envelope.utf8)) }
+            if let signed { try await publisher.restore(signed) }
+            let highest = try await store.highestTableVersion(fleet: fleet) ?? 0
+            let loop = FleetLoop(settings: settings, current: signed?.table, lastVersion: highest)
+            controllers.append(
+                FleetController(loop: loop, publisher: publisher, store: store, metrics: metrics, logger: logger))
+        }
+        fleets = controllers
+        let byName = Dictionary(uniqueKeysWithValues: controllers.map { ($0.fleet, $0) })
+        let ingestLogger = logger
+        ingest = IngestService(
+            configuration: IngestConfiguration(
+                kafka: kafka, group: configuration.ingest.group, telemetryTopic: configuration.topics.telemetry,
+                deadLetterTopic: configuration.topics.deadLetters,
+                fleets: Dictionary(uniqueKeysWithValues: configuration.fleets.map { ($0.metadata.fleet, $0.metadata.fingerprint.representationDim) }),
+                maximumMessageBytes: configuration.ingest.maximumMessageBytes, dedupeWindow: configuration.ingest.dedupeWindow,
+                bucketWidthMs: configuration.ingest.bucketWidthMs, batchSize: configuration.ingest.batchSize,
+                sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs),
+                replicaID: configuration.ingest.replicaID),
+            store: store,
+            onEvents: { events, isReplay in
+                var byFleet: [String: [TelemetryEvent]] = [:]
+                for event in events { byFleet[event.fleet, default: []].append(event) }
+                for (fleet, events) in byFleet {
+                    do {
+                        try await byName[fleet]?.ingest(events, isReplay: isReplay)
+                    } catch {
+                        ingestLogger.error("drift events not recorded", metadata: ["fleet": "\(fleet)", "error": "\(error)"])
+                    }
+                }
+            })
+        acknowledgements = AcknowledgementService(
+            kafka: kafka, group: configuration.ingest.group + ".acks", topic: configuration.topics.acks,
+            fleets: Set(names), store: store, tally: tally, metrics: metrics,
+            sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs), logger: logger)
+    }
+
+    /// The HTTP port once the API listens (useful with `http.port: 0`).
+    public var httpPort: Int? { boundPort.withLock { $0 } }
+
+    /// Serves until SIGTERM/SIGINT (when `handleSignals`) or cancellation, then shuts down gracefully.
+    ///
+    /// - Parameters:
+    ///   - handleSignals: stop gracefully on SIGTERM and SIGINT (the CLI); in-process users cancel instead.
+    ///   - onListening: called with the bound port once the API accepts connections.
+    /// - Throws: `ControllerStartupError.httpBind` when the port cannot be bound; errors of a failed service.
+    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let api = DistributionAPI(
+            cache: cache, history: administration, status: administration, admin: administration,
+            metrics: DistributionMetrics(registry: metrics.registry),
+            configuration: try DistributionAPIConfiguration(
+                adminToken: adminToken, maximumWait: .seconds(configuration.http.maximumWaitSeconds),
+                heartbeatInterval: .seconds(configuration.http.heartbeatSeconds)),
+            readiness: { [self] in self.ready.withLock { $0 } })
+        let address = "\(configuration.http.host):\(configuration.http.port)"
+        let application = api.buildApplication(
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "consroute",
+                backlog: 4_096),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? 0
+                self.boundPort.withLock { $0 = port }
+                self.ready.withLock { $0 = true }
+                await onListening(port)
+            })
+        let loop = ControllerLoopService(
+            fleets: fleets, publisher: publisher, metrics: metrics, tally: tally, ingest: ingest, store: store,
+            tick: .milliseconds(configuration.tickMs),
+            retentionMs: Int64(configuration.history.retentionDays) * 86_400_000, logger: logger)
+        let ingest = ingest
+        let acknowledgements = acknowledgements
+        // Shut down in reverse order: ingestion first (its offsets stored), then acknowledgements, the loop, and
+        // the API last, so subscribers get every table published until then.
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: application, serviceName: "http"),
+            .init(service: loop, serviceName: "loop"),
+            .init(
+                service: RestartingService(name: "acknowledgements", logger: logger) { try await acknowledgements.run() },
+                serviceName: "acknowledgements"),
+            .init(service: RestartingService(name: "ingest", logger: logger) { try await ingest.run() }, serviceName: "ingest"),
+        ]
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES
+            || error.errnoCode == EADDRNOTAVAIL
+        {
+            throw ControllerStartupError.httpBind(address: address, reason: error.description)
+        } catch let error as ServiceGroupError {
+            throw error
+        }
+        await producer.shutdown()
+        logger.info("controller stopped", metadata: ["ingested": "\(ingest.counters.accepted)"])
+    }
+
+    /// The admin actions, fleet status and past tables, over this controller's fleets.
+    public var administration: ControllerAdministration {
+        ControllerAdministration(fleets: fleets, store: store, acknowledgements: tally)
+    }
+}

@@ -1,0 +1,118 @@
+import ConsRouteTuning
+public import ConsRouteModel
+public import ConsRouteStore
+public import Foundation
+
+/// The controller's side of the distribution API: operator actions on the fleets' loops, the fleets' status,
+/// and past tables from history.
+public struct ControllerAdministration: AdminActions, FleetStatusProvider, TableHistory {
+    private let fleets: [String: FleetController]
+    private let store: HistoryStore
+    private let acknowledgements: AcknowledgementTally
+    private let clock: @Sendable () -> Int64
+
+    /// - Parameters:
+    ///   - fleets: the fleets this controller runs.
+    ///   - store: the history.
+    ///   - acknowledgements: the devices' latest acknowledgements.
+    ///   - clock: Unix milliseconds now.
+    public init(
+        fleets: [FleetController], store: HistoryStore, acknowledgements: AcknowledgementTally,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
+    ) {
+        self.fleets = Dictionary(uniqueKeysWithValues: fleets.map { ($0.fleet, $0) })
+        self.store = store
+        self.acknowledgements = acknowledgements
+        self.clock = clock
+    }
+
+    private func controller(_ fleet: String) throws -> FleetController {
+        guard let controller = fleets[fleet] else { throw AdminActionError.unknownFleet(fleet) }
+        return controller
+    }
+
+    // MARK: AdminActions
+
+    public func rollback(fleet: String, toVersion version: UInt64) async throws -> JSONValue {
+        let signed = try await controller(fleet).rollback(to: version)
+        return .object([
+            "fleet": .string(fleet), "version": .number(String(signed.table.version)),
+            "content_of": .number(String(version)),
+        ])
+    }
+
+    public func retune(fleet: String) async throws -> JSONValue {
+        let controller = try controller(fleet)
+        guard !controller.loop.snapshot.isPaused else {
+            throw AdminActionError.conflict("fleet \(fleet) is paused; resume it first")
+        }
+        await controller.loop.requestRetune(nowMs: clock(), recluster: false)
+        return .object(["fleet": .string(fleet), "retune": .string("requested")])
+    }
+
+    public func pause(fleet: String) async throws -> JSONValue {
+        try await controller(fleet).loop.setPaused(true)
+        return .object(["fleet": .string(fleet), "paused": .bool(true)])
+    }
+
+    public func resume(fleet: String) async throws -> JSONValue {
+        try await controller(fleet).loop.setPaused(false)
+        return .object(["fleet": .string(fleet), "paused": .bool(false)])
+    }
+
+    public func promote(fleet: String) async throws -> JSONValue {
+        _ = try controller(fleet)
+        throw AdminActionError.conflict(
+            "fleet \(fleet) has no canary to promote (this controller publishes every table as active)")
+    }
+
+    // MARK: FleetStatusProvider
+
+    public func additionalStatus(fleet: String) async throws -> [String: JSONValue]? {
+        guard let controller = fleets[fleet] else { return nil }
+        let snapshot = controller.loop.snapshot
+        var status: [String: JSONValue] = [
+            "paused": .bool(snapshot.isPaused),
+            "tuning": .bool(snapshot.isTuning),
+            "pending_trigger": snapshot.pending.map { .string(FleetController.triggerLabel($0)) } ?? .null,
+            "observed_events": .number(String(snapshot.observedEvents)),
+            "window_events": .number(String(snapshot.windowEvents)),
+            "window_shadow_samples": .number(String(snapshot.windowShadowSamples)),
+            "last_version": .number(String(snapshot.lastVersion)),
+        ]
+        let recent = snapshot.recent
+        var observed: [String: JSONValue] = [
+            "tier_shares": .array(Tier.allCases.map { Self.number(recent.share($0)) })
+        ]
+        if let value = recent.qualityRatio { observed["quality_ratio"] = Self.number(value) }
+        if let value = recent.latencyRatio { observed["latency_ratio"] = Self.number(value) }
+        if let value = recent.costRatio { observed["cost_ratio"] = Self.number(value) }
+        status["observed"] = .object(observed)
+        if let levels = snapshot.driftLevels {
+            status["drift_levels"] = .object([
+                "occupancy": Self.number(levels.occupancy), "novelty": Self.number(levels.novelty),
+                "outcome": Self.number(levels.outcome), "latency": Self.number(levels.latency),
+                "cost": Self.number(levels.cost),
+            ])
+        }
+        let counts = acknowledgements.convergence(fleet: fleet, activeVersion: snapshot.tableVersion)
+        status["convergence"] = .object([
+            "devices": .number(String(counts.devices)), "on_active": .number(String(counts.onActive)),
+            "share": Self.number(counts.share),
+            "applied_by_version": .object(
+                Dictionary(uniqueKeysWithValues: counts.byVersion.map { (String($0.key), .number(String($0.value))) })),
+        ])
+        return status
+    }
+
+    // MARK: TableHistory
+
+    public func table(fleet: String, version: UInt64) async throws -> SignedTable? {
+        guard let record = try await store.table(fleet: fleet, version: version) else { return nil }
+        return try SignedTable(envelope: Array(record.envelope.utf8))
+    }
+
+    private static func number(_ value: Double) -> JSONValue {
+        value.isFinite ? .number(String(value)) : .null
+    }
+}

@@ -1,0 +1,80 @@
+import Prometheus
+public import ConsRouteStore
+import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// The controller's clock: every `tick` it lets each fleet run a due tuning (drift after its debounce, the
+/// schedule, an operator's request), refreshes the metrics from the fleets' snapshots and the ingest counters,
+/// produces tables the tables topic has not taken yet, and prunes history past its retention once an hour.
+public struct ControllerLoopService: Service {
+    private let fleets: [FleetController]
+    private let publisher: TablePublisher
+    private let metrics: ControllerMetrics
+    private let tally: AcknowledgementTally
+    private let ingest: IngestService
+    private let store: HistoryStore
+    private let tick: Duration
+    private let retentionMs: Int64
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - fleets: the fleets' controllers.
+    ///   - tick: the period.
+    ///   - retentionMs: history older than this is pruned (tables are kept).
+    public init(
+        fleets: [FleetController], publisher: TablePublisher, metrics: ControllerMetrics, tally: AcknowledgementTally,
+        ingest: IngestService, store: HistoryStore, tick: Duration, retentionMs: Int64, logger: Logger
+    ) {
+        self.fleets = fleets
+        self.publisher = publisher
+        self.metrics = metrics
+        self.tally = tally
+        self.ingest = ingest
+        self.store = store
+        self.tick = tick
+        self.retentionMs = retentionMs
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var lastPrune = ContinuousClock.now - .seconds(3_600)
+            while !Task.isCancelled {
+                for fleet in fleets {
+                    do {
+                        try await fleet.tick()
+                    } catch {
+                        logger.error("tuning or publication failed", metadata: ["fleet": "\(fleet.fleet)", "error": "\(error)"])
+                    }
+                    refreshMetrics(fleet)
+                }
+                metrics.recordIngest(ingest.counters)
+                if let lag = ingest.lag { metrics.consumerLag(topic: ingest.configuration.telemetryTopic, messages: lag) }
+                if await publisher.hasUnproduced { await publisher.produceUnproduced() }
+                if ContinuousClock.now - lastPrune >= .seconds(3_600) {
+                    lastPrune = .now
+                    await prune()
+                }
+                try? await Task.sleep(for: tick)
+            }
+        }
+    }
+
+    private func refreshMetrics(_ fleet: FleetController) {
+        let snapshot = fleet.loop.snapshot
+        metrics.record(snapshot, fleet: fleet.fleet)
+        let convergence = tally.convergence(fleet: fleet.fleet, activeVersion: snapshot.tableVersion)
+        metrics.acknowledgedShare(fleet: fleet.fleet).set(convergence.share)
+    }
+
+    private func prune() async {
+        let cutoff = Int64(Date().timeIntervalSince1970 * 1_000) - retentionMs
+        do {
+            let summary = try await store.prune(olderThan: cutoff)
+            logger.debug("history pruned", metadata: ["summary": "\(summary)"])
+        } catch {
+            logger.error("history pruning failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

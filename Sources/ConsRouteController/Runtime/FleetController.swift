@@ -1,0 +1,177 @@
+import Prometheus
+public import ConsRouteModel
+public import ConsRouteStore
+import ConsRouteTuning
+public import Foundation
+public import Logging
+
+/// One fleet's loop with its side effects (DESIGN §6): feeds it telemetry, records every drift event and run in
+/// history with its inputs and outputs, publishes the tables it produces, and carries out operator requests.
+public final class FleetController: Sendable {
+    public let loop: FleetLoop
+    private let publisher: TablePublisher
+    private let store: HistoryStore
+    private let metrics: ControllerMetrics?
+    private let logger: Logger
+    private let clock: @Sendable () -> Int64
+
+    /// - Parameters:
+    ///   - loop: the fleet's pipeline.
+    ///   - publisher: signs, stores and distributes tables.
+    ///   - store: where drift events and runs are written.
+    ///   - metrics: the controller's metrics.
+    ///   - logger: for tuning and publication notices.
+    ///   - clock: Unix milliseconds now.
+    public init(
+        loop: FleetLoop, publisher: TablePublisher, store: HistoryStore, metrics: ControllerMetrics?, logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
+    ) {
+        self.loop = loop
+        self.publisher = publisher
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public var fleet: String { loop.fleet }
+
+    /// Feeds a batch of the fleet's events; records the drifts they raised.
+    ///
+    /// - Throws: history errors (the events were observed; only the drift records failed).
+    public func ingest(_ events: [TelemetryEvent], isReplay: Bool) async throws {
+        let drifts = await loop.observe(events, isReplay: isReplay)
+        guard !drifts.isEmpty else { return }
+        let windowStart = loop.snapshot.windowFromMs
+        for drift in drifts {
+            metrics?.driftEvents(fleet: fleet, kind: drift.event.kind.name).increment()
+            logger.info(
+                "drift detected",
+                metadata: [
+                    "fleet": "\(fleet)", "kind": "\(drift.event.kind.name)", "id": "\(drift.id)",
+                    "statistic": "\(drift.event.statistic)", "threshold": "\(drift.event.threshold)",
+                ])
+            try await store.recordDriftEvent(record(drift, windowStart: windowStart ?? drift.detectedAtMs))
+        }
+    }
+
+    /// Runs a due tuning; records it and publishes its table.
+    ///
+    /// - Returns: the published table, if one was published.
+    /// - Throws: history or publication errors.
+    @discardableResult
+    public func tick() async throws -> SignedTable? {
+        let now = clock()
+        guard let outcome = await loop.tick(nowMs: now) else { return nil }
+        let trigger = Self.historyTrigger(outcome.trigger)
+        try await recordRuns(outcome, trigger: trigger, startedAt: now)
+        let triggerLabel = Self.triggerLabel(outcome.trigger.kind)
+        guard let table = outcome.table else {
+            let result = outcome.thresholds.map { _ in "rejected" } ?? "failed"
+            metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: result).increment()
+            logger.notice(
+                "tuning published nothing",
+                metadata: ["fleet": "\(fleet)", "trigger": "\(triggerLabel)", "reason": "\(outcome.failure ?? "none")"])
+            return nil
+        }
+        let signed = try await publisher.publish(table, trigger: trigger)
+        metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: "published").increment()
+        await loop.didPublish(signed.table)
+        logger.info(
+            "table published",
+            metadata: [
+                "fleet": "\(fleet)", "version": "\(signed.table.version)", "trigger": "\(outcome.trigger.provenanceText)",
+                "clusters": "\(signed.table.clusters.count)", "quality_ratio": "\(signed.table.expected.qualityRatio)",
+            ])
+        return signed
+    }
+
+    /// Publishes a new version with the content of `version` (DESIGN §5: a rollback is a new version).
+    ///
+    /// - Throws: `AdminActionError.unknownVersion` if history has no such table.
+    public func rollback(to version: UInt64) async throws -> SignedTable {
+        guard let record = try await store.table(fleet: fleet, version: version) else {
+            throw AdminActionError.unknownVersion(fleet: fleet, version: version)
+        }
+        let old = try SignedTable(envelope: Array(record.envelope.utf8)).table
+        let now = clock()
+        var table = old
+        table.createdAtMs = now
+        table.expiresAtMs = now + loop.settings.metadata.lifetimeMs
+        table.rollout = .active
+        table.provenance.trigger = "operator:rollback to v\(version)"
+        let signed = try await publisher.publish(table, trigger: .operatorRequest(note: "rollback to v\(version)"))
+        await loop.didPublish(signed.table)
+        logger.notice("rolled back", metadata: ["fleet": "\(fleet)", "to": "\(version)", "version": "\(signed.table.version)"])
+        return signed
+    }
+
+    // MARK: History records
+
+    static func historyTrigger(_ trigger: FleetPipeline.Trigger) -> HistoryTrigger {
+        switch trigger.kind {
+        case .bootstrap: .bootstrap
+        case .drift: trigger.driftEventIDs.first.map { .drift(eventID: $0) } ?? .schedule
+        case .schedule: .schedule
+        case .operatorRequest: .operatorRequest(note: "retune")
+        }
+    }
+
+    static func triggerLabel(_ kind: FleetPipeline.TriggerKind) -> String {
+        switch kind {
+        case .bootstrap: "bootstrap"
+        case .drift: "drift"
+        case .schedule: "schedule"
+        case .operatorRequest: "operator"
+        }
+    }
+
+    private func record(_ drift: FleetPipeline.DetectedDrift, windowStart: Int64) -> DriftEventRecord {
+        let detector: String
+        let action: String
+        switch drift.event.kind {
+        case .occupancy: (detector, action) = ("chi-square", "recluster")
+        case .novelty: (detector, action) = ("adwin", "recluster")
+        case .outcome: (detector, action) = ("adwin", "reoptimise cluster \(drift.clusterID.map(String.init) ?? "?")")
+        case .latency, .cost: (detector, action) = ("page-hinkley", "reoptimise all clusters")
+        }
+        return DriftEventRecord(
+            id: drift.id, fleet: fleet, detectedAt: drift.detectedAtMs, detector: detector, signal: drift.event.kind.name,
+            cluster: drift.clusterID, tier: drift.tier.flatMap { HistoryTier(rawValue: $0.description) },
+            statistic: drift.event.statistic, threshold: drift.event.threshold,
+            window: DataWindow(start: min(windowStart, drift.detectedAtMs), end: drift.detectedAtMs), action: action)
+    }
+
+    private func recordRuns(_ outcome: FleetPipeline.TuningOutcome, trigger: HistoryTrigger, startedAt: Int64) async throws {
+        let window = DataWindow(start: min(outcome.windowFromMs, outcome.windowToMs), end: outcome.windowToMs)
+        if let clustering = outcome.clustering {
+            metrics?.reclusterDuration(fleet: fleet).record(clustering.seconds)
+            let new = Set(clustering.newIDs)
+            try await store.recordReclusterRun(
+                ReclusterRunRecord(
+                    id: outcome.runID + "/recluster", fleet: fleet, startedAt: startedAt,
+                    duration: .milliseconds(clustering.seconds * 1_000), trigger: trigger,
+                    kBefore: clustering.clusterCountBefore, kAfter: clustering.clusterCount, inertia: max(0, clustering.inertia),
+                    matchedClusters: clustering.ids.filter { !new.contains($0) }, newClusters: clustering.newIDs,
+                    retiredClusters: clustering.retiredIDs, window: window))
+        }
+        guard let proposal = outcome.thresholds else { return }
+        metrics?.optimiserDuration(fleet: fleet).record(proposal.seconds)
+        for report in proposal.clusters {
+            let runID = "\(outcome.runID)/cluster/\(report.id)"
+            let best = report.trials.max { $0.objective < $1.objective }
+            try await store.recordOptimiserRun(
+                OptimiserRunRecord(
+                    id: runID, fleet: fleet, cluster: report.id, engine: proposal.engine.rawValue, trigger: trigger,
+                    startedAt: startedAt, duration: .milliseconds(proposal.seconds * 1_000),
+                    tDevice: Double(report.final.device), tEdge: Double(report.final.edge),
+                    objective: best?.objective ?? 0,
+                    qualityRatio: report.heldOutQualityRatio ?? proposal.expected.qualityRatio,
+                    latencyRatio: proposal.expected.latencyRatio, costRatio: proposal.expected.costRatio),
+                trials: report.trials.enumerated().map { index, trial in
+                    OptimiserTrialRecord(
+                        iteration: index, tDevice: Double(trial.tDevice), tEdge: Double(trial.tEdge), objective: trial.objective)
+                })
+        }
+    }
+}
