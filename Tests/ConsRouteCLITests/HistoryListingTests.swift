@@ -43,7 +43,7 @@ struct HistoryListingTests {
             rows: [
                 [
                     HistoryField("created_at_ms", "created", .time(1_795_334_400_000)),
-                    HistoryField.textOnly("summary", "short text"),
+                    HistoryField.textOnly("summary", .text("short text")),
                     HistoryField.jsonOnly("ids", .ids([3, 1])),
                     HistoryField.jsonOnly("by_reason", .counts(["stale": 2, "bad_signature": 1])),
                     HistoryField("score", "score", .number(.nan)),

@@ -48,8 +48,8 @@ struct HistoryField: Equatable {
     }
 
     /// A column shown only in the text table.
-    static func textOnly(_ header: String, _ text: String) -> HistoryField {
-        HistoryField(key: nil, header: header, value: .text(text))
+    static func textOnly(_ header: String, _ value: Value) -> HistoryField {
+        HistoryField(key: nil, header: header, value: value)
     }
 }
 

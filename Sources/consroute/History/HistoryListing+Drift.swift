@@ -18,10 +18,7 @@ extension HistoryListing {
                 HistoryField("tier", "tier", .text(event.tier?.rawValue)),
                 HistoryField("statistic", "statistic", .number(event.statistic)),
                 HistoryField("threshold", "threshold", .number(event.threshold)),
-                HistoryField.textOnly(
-                    "stat/thr",
-                    HistoryField.Value.number(ratio(event.statistic, event.threshold)).text
-                ),
+                HistoryField.textOnly("stat/thr", .number(ratio(event.statistic, event.threshold))),
                 HistoryField("action", "action", .text(event.action)),
                 HistoryField("window_start_ms", "window from", .time(event.window.start)),
                 HistoryField("window_end_ms", "window to", .time(event.window.end)),

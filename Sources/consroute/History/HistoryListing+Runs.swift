@@ -44,7 +44,7 @@ extension HistoryListing {
                 HistoryField("t_device", "t_device", .number(trial.tDevice)),
                 HistoryField("t_edge", "t_edge", .number(trial.tEdge)),
                 HistoryField("objective", "objective", .number(trial.objective)),
-                HistoryField.textOnly("best", trial.iteration == best ? "*" : ""),
+                HistoryField.textOnly("best", .text(trial.iteration == best ? "*" : "")),
             ]
         }
         return HistoryListing(rows: rows, limit: limit, noun: "trials")
@@ -65,7 +65,7 @@ extension HistoryListing {
             HistoryField("window_end_ms", "window to", .time(run.window.end)),
         ]
         return commonFields("recluster", run.id, run.fleet, run.startedAt, run.duration, run.trigger)
-            + (mixed ? [.textOnly("summary", summary)] + detail.map(jsonOnly) : detail)
+            + (mixed ? [.textOnly("summary", .text(summary))] + detail.map(jsonOnly) : detail)
     }
 
     private static func optimiserRow(_ run: OptimiserRunRecord, mixed: Bool) -> [HistoryField] {
@@ -84,7 +84,7 @@ extension HistoryListing {
             HistoryField("cost_ratio", "cost", .number(run.costRatio)),
         ]
         return commonFields("optimiser", run.id, run.fleet, run.startedAt, run.duration, run.trigger)
-            + (mixed ? [.textOnly("summary", summary)] + detail.map(jsonOnly) : detail)
+            + (mixed ? [.textOnly("summary", .text(summary))] + detail.map(jsonOnly) : detail)
     }
 
     private static func commonFields(

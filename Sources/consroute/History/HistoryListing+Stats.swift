@@ -33,7 +33,7 @@ extension HistoryListing {
                 HistoryField("mean_cost", "cost", .number(sums.meanCost)),
                 HistoryField("mean_served_score", "score", .number(sums.meanServedScore)),
                 HistoryField("observed_quality_ratio", "quality", .number(sums.observedQualityRatio)),
-                HistoryField("first_bucket_ms", "from", .time(summary.firstBucketStart)),
+                HistoryField("first_bucket_ms", "first bucket", .time(summary.firstBucketStart)),
                 HistoryField("last_bucket_ms", "last bucket", .time(summary.lastBucketStart)),
                 HistoryField.jsonOnly("buckets", .integer(Int64(summary.bucketCount))),
             ]

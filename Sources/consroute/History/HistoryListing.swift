@@ -25,25 +25,24 @@ struct HistoryListing: Equatable {
         guard let first = rows.first else { return "no \(noun) match" }
         let headers = first.compactMap(\.header)
         let cells = rows.map { row in row.filter { $0.header != nil }.map(\.value) }
+        let texts = cells.map { row in row.map(\.text) }
         var widths = headers.map(\.count)
         var alignsRight = Array(repeating: false, count: headers.count)
-        for row in cells {
-            for (column, value) in row.enumerated() {
-                widths[column] = max(widths[column], value.text.count)
-                alignsRight[column] = alignsRight[column] || value.alignsRight
+        for (row, rowTexts) in zip(cells, texts) {
+            for column in row.indices {
+                widths[column] = max(widths[column], rowTexts[column].count)
+                alignsRight[column] = alignsRight[column] || row[column].alignsRight
             }
         }
         func line(_ texts: [String]) -> String {
-            var parts: [String] = []
-            for (column, text) in texts.enumerated() {
+            var text = texts.enumerated().map { column, text in
                 let padding = String(repeating: " ", count: widths[column] - text.count)
-                let isLast = column == texts.count - 1
-                parts.append(alignsRight[column] ? padding + text : (isLast ? text : text + padding))
-            }
-            return parts.joined(separator: "  ")
+                return alignsRight[column] ? padding + text : text + padding
+            }.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text
         }
-        var lines = [line(headers)]
-        lines += cells.map { line($0.map(\.text)) }
+        var lines = [line(headers)] + texts.map(line)
         switch omitted {
         case .none: break
         case .some(let count?): lines.append("(\(count) more \(noun); raise --limit or narrow --since/--until)")
