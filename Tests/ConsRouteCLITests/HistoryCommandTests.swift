@@ -69,9 +69,17 @@ struct HistoryCommandTests {
         #expect(lines[1].hasPrefix("phones        3  active      active        -  "))
         #expect(lines[1].hasSuffix("     40         3"))
         #expect(lines[1].count == lines[0].count)
-        #expect(lines[3] == "(more tables match; raise --limit or narrow --since/--until)")
+        #expect(lines[3] == "(more tables match; raise --limit to see them)")
         let empty = try await history(fixture, ["tables", "--fleet", "cars"]).standardOutput
         #expect(empty == "no tables match\n")
+    }
+
+    @Test("--json keeps standard output one array; the limit's note goes to standard error")
+    func jsonLimitNote() async throws {
+        let fixture = try await HistoryFixture()
+        let result = try await history(fixture, ["drift", "--json", "--limit", "2"])
+        #expect(try jsonObjects(result.standardOutput).map { $0["id"] as? String } == ["d3", "d2"])
+        #expect(result.standardError == "(more drift events match; raise --limit to see them)\n")
     }
 
     @Test("drift: newest first, filtered by --cluster and --fleet")

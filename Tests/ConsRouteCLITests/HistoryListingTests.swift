@@ -71,7 +71,7 @@ struct HistoryListingTests {
         let rows = (0..<3).map { [HistoryField("v", "v", .integer(Int64($0)))] }
         let cut = HistoryListing(rows: rows, limit: 2, noun: "tables")
         #expect(cut.rows.count == 2)
-        #expect(cut.text().hasSuffix("(more tables match; raise --limit or narrow --since/--until)"))
+        #expect(cut.text().hasSuffix("(more tables match; raise --limit to see them)"))
         #expect(cut.json().split(separator: "\n").count == 4)
         #expect(HistoryListing(rows: rows, limit: 3, noun: "tables").omitted == .none)
         #expect(HistoryListing(rows: rows, limit: nil, noun: "tables").rows.count == 3)
@@ -113,7 +113,7 @@ struct HistoryListingTests {
         #expect(members[0]["mean_latency_ms"] as? Double == 100)
         #expect(members[0]["observed_quality_ratio"] as? Double == 0.9)
         #expect(listing.omitted == .some(count: 1))
-        #expect(listing.text().hasSuffix("(1 more statistics rows; raise --limit or narrow --since/--until)"))
+        #expect(listing.text().hasSuffix("(1 more statistics rows; raise --limit to see them)"))
     }
 
     @Test("runs of both kinds merge newest first; one kind gets its own columns")

@@ -20,7 +20,7 @@ extension HistoryCommand {
                 options.listingQuery(nowMs: HistoryOptions.nowMs()),
                 cluster: cluster
             )
-            HistoryCommand.print(HistoryListing.drift(events, limit: options.rowLimit), options)
+            HistoryCommand.printListing(HistoryListing.drift(events, limit: options.rowLimit), options)
         }
     }
 }

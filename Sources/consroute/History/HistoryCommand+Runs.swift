@@ -41,7 +41,10 @@ extension HistoryCommand {
                             + "`consroute history runs --kind optimiser` lists the runs"
                     )
                 }
-                HistoryCommand.print(HistoryListing.trials(records, runID: trials, limit: options.limit), options)
+                HistoryCommand.printListing(
+                    HistoryListing.trials(records, runID: trials, limit: options.limit),
+                    options
+                )
                 return
             }
             let kinds = kind.map { Set([$0]) } ?? Set(HistoryListing.RunKind.allCases)
@@ -54,7 +57,7 @@ extension HistoryCommand {
                 kinds: kinds,
                 limit: options.rowLimit
             )
-            HistoryCommand.print(listing, options)
+            HistoryCommand.printListing(listing, options)
         }
     }
 }

@@ -23,7 +23,7 @@ extension HistoryCommand {
             let store = try options.openStore()
             var summaries = try await store.statistics(options.query(nowMs: HistoryOptions.nowMs(), limit: nil))
             if let cluster { summaries.removeAll { $0.cluster != cluster } }
-            HistoryCommand.print(HistoryListing.stats(summaries, limit: options.rowLimit), options)
+            HistoryCommand.printListing(HistoryListing.stats(summaries, limit: options.rowLimit), options)
         }
     }
 }

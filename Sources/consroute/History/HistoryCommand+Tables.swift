@@ -39,7 +39,7 @@ extension HistoryCommand {
                 acknowledgements: acknowledgements,
                 limit: options.rowLimit
             )
-            HistoryCommand.print(listing, options)
+            HistoryCommand.printListing(listing, options)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `consroute history`: what the controller stored — tables, drift events, runs and window statistics.
 struct HistoryCommand: AsyncParsableCommand {
@@ -16,8 +17,12 @@ struct HistoryCommand: AsyncParsableCommand {
         subcommands: [Tables.self, Drift.self, Runs.self, Stats.self]
     )
 
-    /// Prints a listing to standard output in the form the options ask for.
-    static func print(_ listing: HistoryListing, _ options: HistoryOptions) {
-        Swift.print(listing.rendered(asJSON: options.json))
+    /// Prints a listing to standard output in the form the options ask for; with `--json`, a note that the limit
+    /// left rows out goes to standard error so that standard output stays one JSON array.
+    static func printListing(_ listing: HistoryListing, _ options: HistoryOptions) {
+        print(listing.rendered(asJSON: options.json))
+        if options.json, let note = listing.omittedNote {
+            FileHandle.standardError.write(Data((note + "\n").utf8))
+        }
     }
 }

@@ -42,13 +42,17 @@ struct HistoryListing: Equatable {
             while text.last == " " { text.removeLast() }
             return text
         }
-        var lines = [line(headers)] + texts.map(line)
-        switch omitted {
-        case .none: break
-        case .some(let count?): lines.append("(\(count) more \(noun); raise --limit or narrow --since/--until)")
-        case .some(nil): lines.append("(more \(noun) match; raise --limit or narrow --since/--until)")
-        }
+        let lines = [line(headers)] + texts.map(line) + [omittedNote].compactMap { $0 }
         return lines.joined(separator: "\n")
+    }
+
+    /// A note saying that the limit left rows out, or nil when every matching row is listed.
+    var omittedNote: String? {
+        switch omitted {
+        case .none: nil
+        case .some(let count?): "(\(count) more \(noun); raise --limit to see them)"
+        case .some(nil): "(more \(noun) match; raise --limit to see them)"
+        }
     }
 
     /// The listing as one JSON array with one object per row, an object per line, keys sorted.
