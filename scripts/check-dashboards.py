@@ -85,6 +85,22 @@ def describe(name, panel, target=None):
     return text + (f" target {target.get('refId', '?')}" if target is not None else "")
 
 
+def overlaps(name, panels):
+    """Top-level panels that cover a grid cell an earlier panel covers (panels inside a collapsed row are laid
+    out only when it opens, so they are not compared)."""
+    problems = []
+    owner = {}
+    for panel in panels:
+        grid = panel["gridPos"]
+        columns = range(grid["x"], grid["x"] + grid["w"])
+        cells = [(x, y) for y in range(grid["y"], grid["y"] + grid["h"]) for x in columns]
+        taken = next((cell for cell in cells if cell in owner), None)
+        if taken is not None:
+            problems.append(f"{describe(name, panel)}: overlaps panel '{owner[taken]}' at x {taken[0]}, y {taken[1]}")
+        owner.update({cell: panel["title"] for cell in cells if cell not in owner})
+    return problems
+
+
 def validate(path, dashboard, validator):
     """Schema errors and the layout and variable rules a schema cannot express."""
     name = path.name
@@ -101,8 +117,8 @@ def validate(path, dashboard, validator):
     if problems:
         return problems
     defined = {variable["name"] for variable in dashboard["templating"]["list"]} | GRAFANA_VARIABLES
+    problems += overlaps(name, dashboard["panels"])
     seen_ids = {}
-    cells = {}
     for panel in panels_of(dashboard):
         if panel["id"] in seen_ids:
             problems.append(f"{describe(name, panel)}: id {panel['id']} is also panel '{seen_ids[panel['id']]}'")
@@ -110,16 +126,6 @@ def validate(path, dashboard, validator):
         grid = panel["gridPos"]
         if grid["x"] + grid["w"] > 24:
             problems.append(f"{describe(name, panel)}: gridPos x {grid['x']} + w {grid['w']} exceeds 24 columns")
-        if panel.get("type") != "row" or not panel.get("collapsed", False):
-            for x in range(grid["x"], min(grid["x"] + grid["w"], 24)):
-                for y in range(grid["y"], grid["y"] + grid["h"]):
-                    if (x, y) in cells:
-                        problems.append(f"{describe(name, panel)}: overlaps panel '{cells[(x, y)]}' at x {x}, y {y}")
-                        break
-                    cells[(x, y)] = panel["title"]
-                else:
-                    continue
-                break
         ref_ids = [target["refId"] for target in panel.get("targets", [])]
         for ref_id in sorted({r for r in ref_ids if ref_ids.count(r) > 1}):
             problems.append(f"{describe(name, panel)}: refId {ref_id} is used by more than one target")
@@ -298,7 +304,9 @@ def main():
             if not found:
                 print(f"{path.name}: valid ({sum(1 for _ in targets_of(dashboard))} targets)")
         problems += check_scrape_config(arguments.prometheus_config)
-        if arguments.prometheus and not problems:
+        if arguments.prometheus and problems:
+            print(f"not querying {arguments.prometheus}: fix the problems above first")
+        elif arguments.prometheus:
             prometheus = Prometheus(arguments.prometheus, arguments.timeout, arguments.time)
             for path, dashboard in dashboards:
                 problems += query_targets(path, dashboard, prometheus, arguments)
