@@ -29,10 +29,9 @@ extension HistoryCommand {
             let query = try options.listingQuery(nowMs: HistoryOptions.nowMs())
             let records = try await store.tables(query, status: status.flatMap(TableStatus.init(rawValue:)))
             var acknowledgements: [HistoryListing.TableKey: AcknowledgementCounts] = [:]
-            for fleet in Set(records.map(\.fleet)) {
-                for counts in try await store.acknowledgements(fleet: fleet) {
-                    acknowledgements[HistoryListing.TableKey(fleet: fleet, version: counts.version)] = counts
-                }
+            for record in records.prefix(options.rowLimit) {
+                let counts = try await store.acknowledgements(fleet: record.fleet, version: record.version)
+                acknowledgements[HistoryListing.TableKey(fleet: record.fleet, version: record.version)] = counts.first
             }
             let listing = try HistoryListing.tables(
                 records,
