@@ -101,7 +101,7 @@ extension HistoryListing {
             HistoryField("fleet", "fleet", .text(fleet)),
             HistoryField("id", "id", .text(id)),
             HistoryField("trigger", "trigger", .text(trigger.kindName)),
-            HistoryField.jsonOnly("trigger_ref", .text(trigger.reference)),
+            HistoryField.jsonOnly("trigger_ref", .text(trigger.detail)),
             HistoryField("duration_ms", "ms", .number(milliseconds(duration))),
         ]
     }

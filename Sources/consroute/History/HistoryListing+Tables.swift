@@ -32,7 +32,7 @@ extension HistoryListing {
                 HistoryField("created_at_ms", "created", .time(record.createdAt)),
                 HistoryField.jsonOnly("expires_at_ms", .time(record.expiresAt)),
                 HistoryField("trigger", "trigger", .text(record.trigger.kindName)),
-                HistoryField.jsonOnly("trigger_ref", .text(record.trigger.reference)),
+                HistoryField.jsonOnly("trigger_ref", .text(record.trigger.detail)),
                 HistoryField.jsonOnly("optimiser_run_id", .text(record.optimiserRunID)),
                 HistoryField("clusters", "k", .integer(Int64(table.clusters.count))),
                 HistoryField("expected_quality_ratio", "exp quality", .number(table.expected.qualityRatio)),
@@ -62,26 +62,6 @@ extension HistoryListing {
                 "table version \(record.version) of fleet '\(record.fleet)' has a stored envelope that is not a "
                     + "signed table (\(error)); check that the database was written by a compatible consroute"
             )
-        }
-    }
-}
-
-extension HistoryTrigger {
-    /// The trigger's kind as stored and shown: `drift`, `schedule` or `operator`.
-    var kindName: String {
-        switch self {
-        case .drift: "drift"
-        case .schedule: "schedule"
-        case .operatorRequest: "operator"
-        }
-    }
-
-    /// The drift event id or the operator's note; nil for a schedule.
-    var reference: String? {
-        switch self {
-        case .drift(let eventID): eventID
-        case .schedule: nil
-        case .operatorRequest(let note): note.isEmpty ? nil : note
         }
     }
 }
