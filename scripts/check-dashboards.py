@@ -42,14 +42,12 @@ class CheckerError(Exception):
     """The checker cannot run; exit status 2."""
 
 
-def seconds(text, option):
+def duration_seconds(text):
+    """An argparse type: a duration such as 15s, 5m or 1h, in seconds."""
     match = DURATION_PATTERN.match(text)
-    if not match:
-        raise CheckerError(f"{option} {text!r} is not a duration such as 15s, 5m or 1h")
-    value = int(match.group(1)) * DURATION_SECONDS[match.group(2)]
-    if value <= 0:
-        raise CheckerError(f"{option} {text!r} must be positive")
-    return value
+    if not match or int(match.group(1)) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive duration such as 15s, 5m or 1h")
+    return int(match.group(1)) * DURATION_SECONDS[match.group(2)]
 
 
 def promql_duration(value):
@@ -235,9 +233,7 @@ def expand(expr, values):
 
 
 def query_targets(path, dashboard, prometheus, arguments):
-    interval = seconds(arguments.interval, "--interval")
-    scrape = seconds(arguments.scrape_interval, "--scrape-interval")
-    window = seconds(arguments.range, "--range")
+    interval, scrape, window = arguments.interval, arguments.scrape_interval, arguments.range
     values, problems = variable_values(dashboard, prometheus, dict(arguments.var))
     values.update({
         "__interval": promql_duration(interval),
@@ -268,9 +264,12 @@ def parse_arguments():
     parser.add_argument("--schema", type=pathlib.Path, default=ROOT / "dashboards/schema/dashboard.schema.json")
     parser.add_argument("--prometheus-config", type=pathlib.Path, default=ROOT / "dashboards/prometheus.yml")
     parser.add_argument("--prometheus", metavar="URL", help="query every panel target on this Prometheus")
-    parser.add_argument("--range", default="1h", help="$__range: the dashboard's time range (default 1h)")
-    parser.add_argument("--interval", default="15s", help="$__interval: the panel's step (default 15s)")
-    parser.add_argument("--scrape-interval", default="5s", help="Prometheus scrape interval (default 5s)")
+    parser.add_argument("--range", type=duration_seconds, default="1h",
+                        help="$__range: the dashboard's time range (default 1h)")
+    parser.add_argument("--interval", type=duration_seconds, default="15s",
+                        help="$__interval: the panel's step (default 15s)")
+    parser.add_argument("--scrape-interval", type=duration_seconds, default="5s",
+                        help="Prometheus scrape interval (default 5s)")
     parser.add_argument("--time", help="evaluate the queries at this time (unix seconds or RFC 3339; default now)")
     parser.add_argument("--timeout", type=float, default=10, help="seconds per Prometheus request")
     parser.add_argument("--var", action="append", default=[], type=lambda text: tuple(text.split("=", 1)),

@@ -135,6 +135,14 @@ struct DashboardCheckTests {
         #expect(result.standardOutput.contains("\(targets.count) of \(targets.count) targets returned data"))
     }
 
+    @Test("a bad duration argument is refused before anything runs, exit 2")
+    func badDuration() async throws {
+        let result = try await check(["--prometheus", "http://127.0.0.1:9", "--range", "10x"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("argument --range: '10x' is not a positive duration"))
+        #expect(result.standardOutput.isEmpty)
+    }
+
     @Test("an unreachable Prometheus is a clear error, exit 2")
     func unreachablePrometheus() async throws {
         let port = try freeLoopbackPort()
