@@ -211,5 +211,12 @@ let package = Package(
             dependencies: ["ConsRouteTuning"],
             swiftSettings: swiftSettings
         ),
+        // The CLI: `consroute history` parsing and formatting (imported), the built binary run as a user would,
+        // and scripts/check-dashboards.py against the dashboards and a real Prometheus.
+        .testTarget(
+            name: "ConsRouteCLITests",
+            dependencies: ["consroute", "ConsRouteStore", "ConsRouteModel", "ConsRouteTuning"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

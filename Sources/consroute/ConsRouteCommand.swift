@@ -11,7 +11,8 @@ struct ConsRouteCommand: AsyncParsableCommand {
             the message names the cause); 64 the command line is wrong.
             """,
         subcommands: [
-            ServeCommand.self, DemoCommand.self, IngestCommand.self, KeygenCommand.self, ReplayCommand.self, TableCommand.self,
+            ServeCommand.self, DemoCommand.self, HistoryCommand.self, IngestCommand.self, KeygenCommand.self,
+            ReplayCommand.self, TableCommand.self,
         ])
 }
 

@@ -1,0 +1,189 @@
+import ConsRouteModel
+import ConsRouteStore
+import ConsRouteTuning
+import Foundation
+
+/// A history database file filled with known tables, acknowledgements, drift events, runs and statistics, at
+/// times relative to now so that `--since 2h` style filters select known rows.
+///
+/// Fleet `phones`: tables 1 (3 h ago), 2 (2 h ago), 3 (30 min ago, active; 40 applied, 2 stale and 1 bad
+/// signature rejections; version 2 has 50 applied); drift events `d1` (cluster 3, 2 h 10 min ago) and `d2`
+/// (cluster 5, 40 min ago); re-cluster run `rc-1` (2 h 5 min ago), optimiser runs `opt-1` (cluster 3, 2 h 4 min
+/// ago, 3 trials) and `opt-2` (cluster 5, 35 min ago); statistics: cluster 0 device 30 and cloud 10 events an hour
+/// ago, cluster 1 edge 60 events 3 hours ago. Fleet `tv`: table 1 as a 10% canary (10 min ago), drift event `d3`
+/// (cluster 3, 5 min ago), optimiser run `opt-3` (8 min ago), cluster 0 edge 5 events 5 minutes ago.
+struct HistoryFixture {
+    let directory: TemporaryDirectory
+    let path: String
+    let nowMs: Int64
+
+    static let minute: Int64 = 60_000
+
+    /// Creates and fills the database.
+    /// - Parameter fileName: The database's file name inside a fresh temporary directory.
+    init(fileName: String = "history.sqlite") async throws {
+        directory = try TemporaryDirectory()
+        path = directory.path(fileName)
+        nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let store = try HistoryStore(path: path)
+        try await fillTables(store)
+        try await fillEvents(store)
+        try await fillRuns(store)
+        try await fillStatistics(store)
+    }
+
+    private func ago(_ minutes: Int64) -> Int64 { nowMs - minutes * Self.minute }
+
+    private func fillTables(_ store: HistoryStore) async throws {
+        let key = TableSigningKey()
+        var generator = SeededGenerator(seed: 7)
+        let tables: [(fleet: String, version: UInt64, minutesAgo: Int64, status: TableStatus)] = [
+            ("phones", 1, 180, .active), ("phones", 2, 120, .active), ("phones", 3, 30, .active),
+            ("tv", 1, 10, .canary),
+        ]
+        for entry in tables {
+            var table = ThresholdTable.example(
+                fleet: entry.fleet,
+                version: entry.version,
+                dimension: 4,
+                clusterCount: 3,
+                createdAtMs: ago(entry.minutesAgo),
+                using: &generator
+            )
+            table.expected.qualityRatio = 0.9 + 0.01 * Double(entry.version)
+            if entry.status == .canary { table.rollout = Rollout(stage: .canary, percent: 10, salt: "cohort") }
+            let signed = try SignedTable(signing: table, with: key)
+            try await store.insertTable(
+                ThresholdTableRecord(
+                    fleet: entry.fleet,
+                    version: entry.version,
+                    parentVersion: entry.version > 1 ? entry.version - 1 : nil,
+                    status: entry.status,
+                    createdAt: table.createdAtMs,
+                    expiresAt: table.expiresAtMs,
+                    trigger: entry.version == 1 ? .schedule : .drift(eventID: "d\(entry.version - 1)"),
+                    optimiserRunID: nil,
+                    envelope: signed.envelopeString()
+                )
+            )
+        }
+        try await store.apply(
+            IngestEffect(acknowledgements: [
+                AcknowledgementDelta(fleet: "phones", version: 3, outcome: .applied, count: 40),
+                AcknowledgementDelta(fleet: "phones", version: 3, outcome: .rejected(reason: "stale"), count: 2),
+                AcknowledgementDelta(
+                    fleet: "phones",
+                    version: 3,
+                    outcome: .rejected(reason: "bad_signature"),
+                    count: 1
+                ),
+                AcknowledgementDelta(fleet: "phones", version: 2, outcome: .applied, count: 50),
+            ])
+        )
+    }
+
+    private func fillEvents(_ store: HistoryStore) async throws {
+        let events: [(id: String, fleet: String, minutesAgo: Int64, cluster: UInt32, signal: String)] = [
+            ("d1", "phones", 130, 3, "occupancy"), ("d2", "phones", 40, 5, "outcome"), ("d3", "tv", 5, 3, "latency"),
+        ]
+        for event in events {
+            try await store.recordDriftEvent(
+                DriftEventRecord(
+                    id: event.id,
+                    fleet: event.fleet,
+                    detectedAt: ago(event.minutesAgo),
+                    detector: "adwin",
+                    signal: event.signal,
+                    cluster: event.cluster,
+                    tier: event.signal == "occupancy" ? nil : .edge,
+                    statistic: 0.3,
+                    threshold: 0.1,
+                    window: DataWindow(start: ago(event.minutesAgo + 10), end: ago(event.minutesAgo)),
+                    action: "reoptimise"
+                )
+            )
+        }
+    }
+
+    private func fillRuns(_ store: HistoryStore) async throws {
+        try await store.recordReclusterRun(
+            ReclusterRunRecord(
+                id: "rc-1",
+                fleet: "phones",
+                startedAt: ago(125),
+                duration: .milliseconds(840),
+                trigger: .drift(eventID: "d1"),
+                kBefore: 2,
+                kAfter: 3,
+                inertia: 41.5,
+                matchedClusters: [0, 1],
+                newClusters: [2],
+                retiredClusters: [],
+                window: DataWindow(start: ago(140), end: ago(125))
+            )
+        )
+        let runs: [(id: String, fleet: String, minutesAgo: Int64, cluster: UInt32)] = [
+            ("opt-1", "phones", 124, 3), ("opt-2", "phones", 35, 5), ("opt-3", "tv", 8, 0),
+        ]
+        for run in runs {
+            let trials =
+                run.id == "opt-1"
+                ? (0..<3).map {
+                    OptimiserTrialRecord(
+                        iteration: $0,
+                        tDevice: 0.5 + 0.1 * Double($0),
+                        tEdge: 0.4,
+                        objective: [0.6, 0.8, 0.7][$0]
+                    )
+                }
+                : []
+            try await store.recordOptimiserRun(
+                OptimiserRunRecord(
+                    id: run.id,
+                    fleet: run.fleet,
+                    cluster: run.cluster,
+                    engine: "gp-bo",
+                    trigger: .schedule,
+                    startedAt: ago(run.minutesAgo),
+                    duration: .milliseconds(120),
+                    tDevice: 0.6,
+                    tEdge: 0.4,
+                    objective: 0.8,
+                    qualityRatio: 0.96,
+                    latencyRatio: 0.5,
+                    costRatio: 0.4
+                ),
+                trials: trials
+            )
+        }
+    }
+
+    private func fillStatistics(_ store: HistoryStore) async throws {
+        func bucket(_ fleet: String, _ cluster: UInt32, _ tier: HistoryTier, minutesAgo: Int64, events: Int64)
+            -> WindowStatisticsBucket
+        {
+            WindowStatisticsBucket(
+                fleet: fleet,
+                cluster: cluster,
+                tier: tier,
+                bucketStart: ago(minutesAgo),
+                sums: StatisticsSums(
+                    eventCount: events,
+                    shadowCount: 1,
+                    latencySum: Double(events) * 200,
+                    costSum: Double(events) * 0.5,
+                    servedScoreSum: 0.9,
+                    cloudScoreSum: 1
+                )
+            )
+        }
+        try await store.apply(
+            IngestEffect(statistics: [
+                bucket("phones", 0, .device, minutesAgo: 60, events: 30),
+                bucket("phones", 0, .cloud, minutesAgo: 60, events: 10),
+                bucket("phones", 1, .edge, minutesAgo: 180, events: 60),
+                bucket("tv", 0, .edge, minutesAgo: 5, events: 5),
+            ])
+        )
+    }
+}

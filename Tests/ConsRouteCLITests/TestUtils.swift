@@ -1,0 +1,99 @@
+import Foundation
+
+/// A directory under the system temporary directory, removed when the value is released.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("consroute-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// The path of a file inside the directory.
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Why a test could not set up what it needs; the test fails with this (it never skips).
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The output and exit status of a finished child process.
+struct ProcessResult {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+}
+
+/// Runs a program to completion without blocking a thread: the output goes to files, the end is awaited.
+/// - Parameters:
+///   - executable: The program.
+///   - arguments: Its arguments.
+///   - environment: Variables to set on top of this process's environment.
+///   - directory: The working directory.
+func runProcess(
+    _ executable: URL,
+    _ arguments: [String],
+    environment: [String: String] = [:],
+    directory: URL? = nil
+) async throws -> ProcessResult {
+    let scratch = try TemporaryDirectory()
+    FileManager.default.createFile(atPath: scratch.path("out"), contents: nil)
+    FileManager.default.createFile(atPath: scratch.path("err"), contents: nil)
+    let output = try FileHandle(forWritingTo: scratch.url.appendingPathComponent("out"))
+    let error = try FileHandle(forWritingTo: scratch.url.appendingPathComponent("err"))
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    if let directory { process.currentDirectoryURL = directory }
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = FileHandle.nullDevice
+    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+        }
+    }
+    try output.close()
+    try error.close()
+    return ProcessResult(
+        status: status,
+        standardOutput: try String(contentsOfFile: scratch.path("out"), encoding: .utf8),
+        standardError: try String(contentsOfFile: scratch.path("err"), encoding: .utf8)
+    )
+}
+
+/// Runs the `consroute` executable built next to the test bundle.
+func runConsroute(
+    _ arguments: [String],
+    environment: [String: String] = [:],
+    directory: URL? = nil
+) async throws -> ProcessResult {
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("consroute")
+    guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+        throw TestSetupError(
+            description: "\(executable.path) is missing: build all products (swift build --build-tests)"
+        )
+    }
+    return try await runProcess(executable, arguments, environment: environment, directory: directory)
+}
+
+/// Parses a `--json` listing into its objects.
+func jsonObjects(_ text: String) throws -> [[String: Any]] {
+    guard let objects = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
+        throw TestSetupError(description: "not a JSON array of objects: \(text)")
+    }
+    return objects
+}
