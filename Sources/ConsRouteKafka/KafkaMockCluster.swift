@@ -80,4 +80,12 @@ public final class KafkaMockCluster: Sendable {
     public func failNextRequests(_ request: Request, with errors: [KafkaErrorCode]) {
         cluster.pushRequestErrors(apiKey: request.rawValue, errors: errors)
     }
+
+    /// Simulates a broker outage: every broker goes down (connections close, new ones are refused) when `up` is
+    /// false, and comes back when it is true; the topics and their messages survive.
+    ///
+    /// - Parameter up: whether the brokers accept connections.
+    public func setBrokersAvailable(_ up: Bool) {
+        for id in 1...brokerCount { cluster.setBroker(Int32(id), up: up) }
+    }
 }

@@ -1,6 +1,6 @@
 public import ConsRouteController
 public import ConsRouteKafka
-import ConsRouteModel
+public import ConsRouteModel
 import ConsRouteStore
 public import Foundation
 import ConsRouteTuning
@@ -150,7 +150,7 @@ public struct ControllerScenario: Sendable {
     }
 
     /// Waits until the fleet's loop has observed `events` events.
-    func waitForObserved(_ controller: Controller, events: Int64) async throws {
+    public func waitForObserved(_ controller: Controller, events: Int64) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let loop = controller.fleets.first, loop.loop.snapshot.observedEvents >= events { return }
@@ -160,7 +160,7 @@ public struct ControllerScenario: Sendable {
     }
 
     /// Waits until the cache holds a version above `version`.
-    func waitForVersion(above version: UInt64, cache: TableCache, within timeout: Duration) async throws -> SignedTable {
+    public func waitForVersion(above version: UInt64, cache: TableCache, within timeout: Duration) async throws -> SignedTable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let table = await cache.tables(fleet: fleet).active, table.version > version { return table.signed }

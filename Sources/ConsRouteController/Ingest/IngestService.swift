@@ -11,6 +11,10 @@ import Synchronization
 /// point neither loses nor repeats an event's effect. State that is not in SQLite (the dedupe windows and
 /// whatever `onEvents` rebuilds) is rebuilt by re-reading each partition from its stored replay offset: those
 /// messages are replayed, never counted. Dead letters go through an outbox (see `DeadLetterForwarder`).
+///
+/// A partition re-assigned to this same process (a rebalance, a consumer restarted after a broker outage) is
+/// replayed too, to rebuild its dedupe window, but events this process already handed to `onEvents` are not
+/// handed again: the window state built from them is still here.
 public final class IngestService: Sendable {
     /// Accepted events of a batch, or events re-read to rebuild in-memory state (`isReplay`).
     public typealias EventSink = @Sendable (_ events: [TelemetryEvent], _ isReplay: Bool) async -> Void
@@ -30,6 +34,8 @@ public final class IngestService: Sendable {
     private let store: HistoryStore
     private let sink: EventSink
     private let state = Mutex(Counters())
+    /// Per partition, the offset after the last event handed to `onEvents` by this process.
+    private let handedOffsets = Mutex<[Int32: Int64]>([:])
 
     /// - Parameters:
     ///   - store: where effects and offsets are written.
@@ -142,18 +148,31 @@ public final class IngestService: Sendable {
 
     private func prepare(_ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets) -> PreparedBatch {
         let thresholds = countFrom.all
+        let handed = handedOffsets.withLock { $0 }
+        var rebuildOnly: [IngestMessage] = []
         var replay: [IngestMessage] = []
         var live: [IngestMessage] = []
         for message in batch {
             let ingest = IngestMessage(
                 partition: message.partition, offset: message.offset, value: message.value,
                 contentType: message.headers.first(named: "content-type")?.stringValue)
-            if let from = thresholds[message.partition], message.offset < from { replay.append(ingest) } else { live.append(ingest) }
+            if let from = thresholds[message.partition], message.offset < from {
+                if let next = handed[message.partition], message.offset < next {
+                    rebuildOnly.append(ingest)
+                } else {
+                    replay.append(ingest)
+                }
+            } else {
+                live.append(ingest)
+            }
         }
         var prepared = PreparedBatch()
+        if !rebuildOnly.isEmpty { _ = processor.replay(rebuildOnly) }
         if !replay.isEmpty {
             prepared.replayed = processor.replay(replay)
+            let ends = Dictionary(replay.map { ($0.partition, $0.offset + 1) }, uniquingKeysWith: max)
             state.withLock { $0.replayed += replay.count }
+            handedOffsets.withLock { $0.merge(ends, uniquingKeysWith: max) }
         }
         guard !live.isEmpty else { return prepared }
         let result = processor.process(live)
@@ -187,6 +206,7 @@ public final class IngestService: Sendable {
             for (code, count) in result.rejections { counters.rejections[code, default: 0] += count }
         }
         await sink(result.accepted, false)
+        handedOffsets.withLock { $0.merge(result.nextOffsets, uniquingKeysWith: max) }
         if !result.deadLetters.isEmpty { try await forwarder.flush() }
         return result.nextOffsets
     }

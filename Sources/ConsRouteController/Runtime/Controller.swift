@@ -1,4 +1,4 @@
-import ConsRouteKafka
+public import ConsRouteKafka
 import ConsRouteModel
 public import ConsRouteStore
 import Foundation
@@ -32,8 +32,8 @@ public final class Controller: Sendable {
     let publisher: TablePublisher
     let acknowledgements: AcknowledgementService
     let producer: KafkaProducer
-    /// Kept alive for the process's lifetime when the broker is embedded.
-    let embedded: KafkaMockCluster?
+    /// The in-process broker when none is configured (kept alive for the controller's lifetime).
+    public let embedded: KafkaMockCluster?
     let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
     private let ready = Mutex(false)

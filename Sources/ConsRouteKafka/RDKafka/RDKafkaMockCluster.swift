@@ -35,4 +35,13 @@ final class RDKafkaMockCluster: @unchecked Sendable {
         let codes = errors.map(\.rdKafkaValue)
         rd_kafka_mock_push_request_errors_array(cluster, apiKey, codes.count, codes)
     }
+
+    /// Takes broker `id` (1-based) down or up: its connections close and it refuses new ones until up again.
+    func setBroker(_ id: Int32, up: Bool) {
+        if up {
+            _ = rd_kafka_mock_broker_set_up(cluster, id)
+        } else {
+            _ = rd_kafka_mock_broker_set_down(cluster, id)
+        }
+    }
 }
