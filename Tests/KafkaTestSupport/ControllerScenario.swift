@@ -5,6 +5,7 @@ import ConsRouteStore
 public import Foundation
 import ConsRouteTuning
 import Logging
+import Synchronization
 import Testing
 
 /// The controller end to end (issue 5's acceptance flow), on whichever broker the caller gives: the embedded
@@ -144,9 +145,71 @@ public struct ControllerScenario: Sendable {
         #expect(rolledBack.table.clusters == first.table.clusters)
         #expect(try await store.table(fleet: fleet, version: latest + 1)?.status == .active)
 
+        // 6. The tables topic: a reader from the beginning, keeping the highest verified version per fleet,
+        // ends on the latest table (nothing depends on compaction).
+        let reader = try KafkaConsumer(
+            configuration: consumerConfiguration(kafka, group: "reader-\(UUID().uuidString)", topic: configuration.topics.tables))
+        let verifying = try KeyFile.signingKey(from: Array(Data(contentsOf: URL(fileURLWithPath: configuration.signingKeyFile))))
+            .verifyingKey
+        let highest = Mutex<UInt64>(0)
+        _ = try await consume(
+            reader, timeout: .seconds(30),
+            onMessages: { batch in
+                for message in batch {
+                    let signed = try SignedTable(envelope: message.value)
+                    try signed.verifySignature(trusting: [verifying])
+                    #expect(message.key == Array(fleet.utf8))
+                    highest.withLock { $0 = max($0, signed.table.version) }
+                }
+            },
+            until: { _ in highest.withLock { $0 } >= latest + 1 })
+        await reader.shutdown()
+
+        // 7. The CLI shows it all, as text and as JSON.
+        let db = configuration.history.path
+        let tablesText = try await Self.consroute(["history", "tables", "--db", db, "--fleet", fleet])
+        #expect(tablesText.contains("bootstrap") && tablesText.contains("drift") && tablesText.contains("operator"))
+        let tablesJSON = try await Self.consroute(["history", "tables", "--db", db, "--json"])
+        let versions = try Self.objects(tablesJSON).compactMap { $0["version"] as? Int }
+        #expect(versions.max() == Int(latest + 1))
+        let driftJSON = try Self.objects(try await Self.consroute(["history", "drift", "--db", db, "--json", "--limit", "500"]))
+        #expect(Set(driftJSON.compactMap { $0["signal"] as? String }).isSuperset(of: ["outcome"]))
+        #expect(driftJSON.contains { ["novelty", "occupancy"].contains($0["signal"] as? String ?? "") })
+        let runsJSON = try Self.objects(try await Self.consroute(["history", "runs", "--db", db, "--json", "--limit", "500"]))
+        #expect(runsJSON.contains { $0["kind"] as? String == "recluster" })
+        #expect(runsJSON.contains { $0["kind"] as? String == "optimiser" })
+        let runsText = try await Self.consroute(["history", "runs", "--db", db])
+        #expect(runsText.contains("recluster") && runsText.contains("optimiser"))
+        let statsText = try await Self.consroute(["history", "stats", "--db", db, "--fleet", fleet])
+        #expect(statsText.contains(fleet))
+
         running.cancel()
         _ = await running.result
         await producer.shutdown()
+    }
+
+    /// Runs the `consroute` executable built next to the test bundle; returns its standard output, failing the
+    /// test on a non-zero exit.
+    static func consroute(_ arguments: [String]) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("consroute")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        // Read while it runs: a listing larger than the pipe's buffer would otherwise block the child.
+        let reading = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        let text = String(decoding: await reading.value, as: UTF8.self)
+        #expect(status == 0, "consroute \(arguments.joined(separator: " ")) exited \(status)")
+        return text
+    }
+
+    static func objects(_ json: String) throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]) ?? []
     }
 
     /// Waits until the fleet's loop has observed `events` events.
