@@ -103,7 +103,8 @@ public struct ControllerScenario: Sendable {
         try await waitForObserved(controller, events: 9_500)
         _ = try await producer.send(contentsOf: stream.records(count: 2_500, topic: telemetry))
         try await waitForObserved(controller, events: 12_000)
-        let held = try await controller.cache.tables(fleet: fleet).latestVersion
+        try await waitForQuiet(controller)
+        let held = await controller.cache.tables(fleet: fleet).latestVersion
         async let polled = http.request("GET", "/v1/fleets/\(fleet)/table?after=\(held)&wait=30")
         let subscription = try await http.stream("/v1/fleets/\(fleet)/table/stream")
         stream.phase = .degraded
@@ -220,6 +221,25 @@ public struct ControllerScenario: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         throw TestTimeout(what: "the loop to observe \(events) events")
+    }
+
+    /// Waits until the fleet has no tuning pending or running and no new version for a second.
+    public func waitForQuiet(_ controller: Controller) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var version = await controller.cache.tables(fleet: fleet).latestVersion
+        var since = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            let snapshot = controller.fleets[0].loop.snapshot
+            let current = await controller.cache.tables(fleet: fleet).latestVersion
+            if current != version || snapshot.pending != nil || snapshot.isTuning {
+                version = current
+                since = .now
+            } else if ContinuousClock.now - since >= .seconds(1) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestTimeout(what: "the fleet to settle")
     }
 
     /// Waits until the cache holds a version above `version`.

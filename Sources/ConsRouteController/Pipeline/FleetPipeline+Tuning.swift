@@ -46,10 +46,15 @@ extension FleetPipeline {
     }
 
     mutating func adopt(_ table: ThresholdTable) {
+        // New thresholds on the same clusters change neither what the representation detectors compare against
+        // nor the shadow scores the outcome detectors watch: they keep their reference, so a change that starts
+        // right after a threshold update is still measured against the traffic before it.
+        let sameClusters = self.table.map { Self.sameClusters($0, table) } ?? false
         self.table = table
         let policy = RoutingPolicy(table: table)
         self.policy = policy
         if let highest = table.clusters.map(\.id).max() { nextClusterID = max(nextClusterID, highest &+ 1) }
+        if sameClusters, monitor != nil { return }
         // The reference distance: mean squared distance of the window's points to their nearest centroid.
         var total = 0.0
         reservoir.forEachRow { row in total += Double(policy.nearestCluster(row).distance2) }
@@ -61,6 +66,11 @@ extension FleetPipeline {
         } else {
             monitor = try? FleetDriftMonitor(configuration: settings.drift, reference: reference)
         }
+    }
+
+    static func sameClusters(_ a: ThresholdTable, _ b: ThresholdTable) -> Bool {
+        a.clusters.count == b.clusters.count
+            && zip(a.clusters, b.clusters).allSatisfy { $0.id == $1.id && $0.centroid == $1.centroid && $0.radius2 == $1.radius2 }
     }
 
     mutating func monitorDrift(_ event: TelemetryEvent) -> [DetectedDrift] {
