@@ -8,7 +8,7 @@ struct ConsRouteCommand: AsyncParsableCommand {
         abstract: "Control plane for consistency-aware routing of LLM queries across device, edge and cloud.",
         discussion: """
             Exit codes: 0 success; 1 the operation failed (an invalid or unverifiable table, an I/O error; \
-            the message names the cause); 64 the command line is wrong.
+            the message names the cause); 64 the command line is wrong; 78 (serve) the configuration is invalid.
             """,
         subcommands: [
             ServeCommand.self, DemoCommand.self, HistoryCommand.self, IngestCommand.self, KeygenCommand.self,
