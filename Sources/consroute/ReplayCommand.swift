@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsRouteController
 import ConsRouteSimulation
 import Foundation
 
@@ -40,6 +41,14 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Write the JSON report here (default: standard output).")
     var out: String?
 
+    @Option(name: .customLong("debounce-s"), help: "Seconds (of event time) a drift trigger waits for more drift (default 30).")
+    var debounceSeconds: Double?
+
+    @Option(
+        name: .customLong("minimum-interval-s"),
+        help: "Least seconds (of event time) between two drift- or schedule-triggered tunings (default 60).")
+    var minimumIntervalSeconds: Double?
+
     func validate() throws {
         guard (input == nil) != (scenario == nil) else {
             throw ValidationError("give exactly one of --input and --scenario")
@@ -51,6 +60,15 @@ struct ReplayCommand: ParsableCommand {
         }
         if saveEvents != nil, scenario == nil { throw ValidationError("--save-events needs --scenario") }
         if events != nil, scenario == nil { throw ValidationError("--events needs --scenario") }
+        for (name, value) in [("--debounce-s", debounceSeconds), ("--minimum-interval-s", minimumIntervalSeconds)] {
+            if let value, !(value >= 0 && value <= 86_400) { throw ValidationError("\(name) must be in [0, 86400], is \(value)") }
+        }
+    }
+
+    /// Applies the loop-timing options to `settings`.
+    private func applyTiming(_ settings: inout ReplaySettings) {
+        if let debounceSeconds { settings.pipeline.debounceMs = Int64(debounceSeconds * 1_000) }
+        if let minimumIntervalSeconds { settings.pipeline.minimumIntervalMs = Int64(minimumIntervalSeconds * 1_000) }
     }
 
     func run() throws {
@@ -80,6 +98,7 @@ struct ReplayCommand: ParsableCommand {
         if let events { scenario.events = events }
         var settings = ReplaySettings(scenario: scenario, shadowRate: shadowRate)
         settings.windowEvents = window
+        applyTiming(&settings)
         if let saveEvents {
             let writer = try EventFileWriter(path: saveEvents)
             var generator = ScenarioGenerator(scenario: scenario)
@@ -94,6 +113,7 @@ struct ReplayCommand: ParsableCommand {
         var reader = try EventFileReader(path: path)
         var settings = ReplaySettings(fleet: reader.fleet, dimension: reader.dimension, shadowRate: shadowRate ?? 0.05)
         settings.windowEvents = window
+        applyTiming(&settings)
         return try ReplayRunner(settings: settings).run(&reader)
     }
 

@@ -4,8 +4,8 @@ import Foundation
     import Glibc
 #endif
 
-/// A real Prometheus (Debian's `prometheus` package) on a free loopback port, scraping nothing, over a storage
-/// folder that may hold backfilled blocks.
+/// A real Prometheus (Debian's `prometheus` package) on a free loopback port, scraping the given targets (or
+/// nothing), over a storage folder that may hold backfilled blocks.
 final class PrometheusServer {
     let url: String
     private let process = Process()
@@ -15,12 +15,20 @@ final class PrometheusServer {
     /// - Parameters:
     ///   - storage: The TSDB folder (created if missing).
     ///   - directory: Where the configuration and the log go.
-    init(storage: String, directory: TemporaryDirectory) async throws {
+    ///   - scrapeTargets: `host:port` of controllers to scrape at `/metrics` (none: scrape nothing).
+    ///   - scrapeInterval: The scrape interval, e.g. `1s`.
+    init(storage: String, directory: TemporaryDirectory, scrapeTargets: [String] = [], scrapeInterval: String = "5s")
+        async throws
+    {
         let executable = try installedProgram("prometheus")
         let port = try freeLoopbackPort()
         url = "http://127.0.0.1:\(port)"
         let config = directory.path("prometheus-empty.yml")
-        try "global:\n  scrape_interval: 5s\nscrape_configs: []\n".write(
+        let jobs = scrapeTargets.isEmpty
+            ? "scrape_configs: []\n"
+            : "scrape_configs:\n  - job_name: consroute\n    metrics_path: /metrics\n    static_configs:\n"
+                + "      - targets: [\(scrapeTargets.map { "'\($0)'" }.joined(separator: ", "))]\n"
+        try "global:\n  scrape_interval: \(scrapeInterval)\n\(jobs)".write(
             toFile: config,
             atomically: true,
             encoding: .utf8
