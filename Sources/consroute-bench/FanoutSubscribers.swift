@@ -4,15 +4,16 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// The subscriber side: `count` SSE connections on one NIO event loop, reporting on stdout `ready` when all hold
+/// The subscriber side: `count` SSE connections on `loops` NIO event loops, reporting on stdout `ready` when all hold
 /// version 1, `done <v> <cpu seconds>` when all hold version v, then one `receipts <v> <ns>...` line per later version.
 struct FanoutSubscribers {
     let port: Int
     let count: Int
     let versions: Int
+    let loops: Int
 
     func run() throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
         let tally = ReceiptTally(subscribers: count, versions: versions)
         var channels: [any Channel] = []
         channels.reserveCapacity(count)

@@ -31,12 +31,17 @@ enum PublishFanoutBenchmark {
     static let fleet = "bench"
     static let portVariable = "CONSROUTE_FANOUT_PORT"
     static let countVariable = "CONSROUTE_FANOUT_SUBSCRIBERS"
+    /// The subscriber process's event-loop threads (default 1), inherited from the environment by the child.
+    static let loopsVariable = "CONSROUTE_FANOUT_CLIENT_LOOPS"
+    static var clientLoops: Int {
+        ProcessInfo.processInfo.environment[loopsVariable].flatMap(Int.init).map { max(1, $0) } ?? 1
+    }
 
     static func run(_ context: BenchContext) throws {
         let environment = ProcessInfo.processInfo.environment
         if let port = environment[portVariable].flatMap(Int.init) {
             let count = environment[countVariable].flatMap(Int.init) ?? subscriberCount
-            try FanoutSubscribers(port: port, count: count, versions: versionCount).run()
+            try FanoutSubscribers(port: port, count: count, versions: versionCount, loops: clientLoops).run()
             return
         }
         let count = context.limit.map { min($0, subscriberCount) } ?? subscriberCount
@@ -122,7 +127,7 @@ enum PublishFanoutBenchmark {
             "params": [
                 "subscribers": subscribers, "publishes": latencies.count, "spacing_ms": 250,
                 "table": "example k=\(shape.clusters) d=\(shape.dimension)", "envelope_bytes": envelopeBytes, "transport": "SSE over HTTP/1.1, loopback",
-                "clients": "child process, NIO, 1 event loop", "cores": ProcessInfo.processInfo.activeProcessorCount,
+                "clients": "child process, NIO, \(clientLoops) event loop(s)", "cores": ProcessInfo.processInfo.activeProcessorCount,
             ] as [String: any Sendable],
             "receipts": all.count,
             "latency_ms_p50": rounded(percentile(all, 0.5), 3), "latency_ms_p99": rounded(percentile(all, 0.99), 3),
