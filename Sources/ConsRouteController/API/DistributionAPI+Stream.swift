@@ -31,6 +31,9 @@ extension DistributionAPI {
                 let subscription = await cache.openStream(
                     fleet: fleet, device: device, after: held, on: channel.eventLoop
                 ) { frame in
+                    // A client that stopped reading would make the channel buffer every later frame without bound;
+                    // closing it bounds that, and it reconnects with Last-Event-ID to get the newest table.
+                    guard channel.isWritable else { return channel.close(promise: nil) }
                     channel.writeAndFlush(HTTPResponsePart.body(frame), promise: nil)
                 }
                 ending = try await Self.untilStreamEnds(request, closing: subscription) { try await gracefulShutdown() }

@@ -1,7 +1,10 @@
 import ConsRouteController
 import ConsRouteModel
+import ConsRouteTuning
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
+import NIOPosix
 import Testing
 
 @Suite("server-sent-event fan-out")
@@ -90,6 +93,32 @@ struct EventStreamFanoutTests {
             await stream.close()
             try await waitForCondition { await harness.cache.watcherCount(fleet: "fleet-a") == 0 }
             try await waitForCondition { harness.api.metrics.subscriberCount(fleet: "fleet-a", kind: .sse) == 0 }
+        }
+    }
+
+    @Test("a client that stops reading is disconnected instead of buffered for without bound")
+    func stalledClient() async throws {
+        let harness = try APIHarness()
+        try await harness.publish(Fixtures.signed(version: 1))
+        try await harness.application().test(.live) { client in
+            let stalled = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.autoRead, value: false)
+                .channelOption(.socketOption(.so_rcvbuf), value: 4096)
+                .connect(host: "127.0.0.1", port: client.port!).get()
+            let request = "GET /v1/fleets/fleet-a/table/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            try await stalled.writeAndFlush(ByteBuffer(string: request)).get()
+            try await waitForCondition { await harness.cache.watcherCount(fleet: "fleet-a") == 1 }
+            var generator = SeededGenerator(seed: 3)
+            var version: UInt64 = 2
+            while await harness.cache.watcherCount(fleet: "fleet-a") == 1, version < 5_000 {
+                let table = ThresholdTable.example(
+                    fleet: "fleet-a", version: version, dimension: 64, clusterCount: 16, using: &generator)
+                try await harness.publish(try SignedTable(signing: table, with: Fixtures.key))
+                version += 1
+            }
+            try await waitForCondition { await harness.cache.watcherCount(fleet: "fleet-a") == 0 }
+            try await waitForCondition { harness.api.metrics.subscriberCount(fleet: "fleet-a", kind: .sse) == 0 }
+            try? await stalled.close().get()
         }
     }
 }
