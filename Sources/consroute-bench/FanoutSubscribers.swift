@@ -43,8 +43,8 @@ struct FanoutSubscribers {
             }
             .connect(host: "127.0.0.1", port: port)
             .flatMap { channel in
-                let request = "GET /v1/fleets/\(PublishFanoutBenchmark.fleet)/table/stream?device=d-\(index) HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+                let path = "/v1/fleets/\(PublishFanoutBenchmark.fleet)/table/stream?device=d-\(index)"
+                let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
                 return channel.writeAndFlush(ByteBuffer(string: request)).map { channel }
             }
     }

@@ -130,7 +130,8 @@ enum PublishFanoutBenchmark {
             "workload": "publish-fanout", "peer": "consroute.DistributionAPI+TableCache", "dataset": "synthetic",
             "params": [
                 "subscribers": subscribers, "publishes": latencies.count, "spacing_ms": 250,
-                "table": "example k=\(shape.clusters) d=\(shape.dimension)", "envelope_bytes": envelopeBytes, "transport": "SSE over HTTP/1.1, loopback",
+                "table": "example k=\(shape.clusters) d=\(shape.dimension)", "envelope_bytes": envelopeBytes,
+                "transport": "SSE over HTTP/1.1, loopback",
                 "clients": "child process, NIO, \(clientLoops) event loop(s)", "cores": cores,
             ] as [String: any Sendable],
             "receipts": all.count,

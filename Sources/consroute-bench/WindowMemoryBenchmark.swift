@@ -20,8 +20,10 @@ enum WindowMemoryBenchmark {
         let events = context.limit ?? windowEvents
         var settings = FleetPipelineSettings(
             metadata: FleetTableMetadata(
-                fleet: "window", fingerprint: Fingerprint(
-                    representationModel: "bench", representationDim: dimension, reranker: "bench", promptTemplate: "bench"),
+                fleet: "window",
+                fingerprint: Fingerprint(
+                    representationModel: "bench", representationDim: dimension, reranker: "bench",
+                    promptTemplate: "bench"),
                 lifetimeMs: 86_400_000, reprefillMsPer1kTokens: [40, 15, 5], controllerVersion: "bench"),
             objective: ObjectiveWeights(latencyRefMs: 800))
         settings.reservoirCapacity = events

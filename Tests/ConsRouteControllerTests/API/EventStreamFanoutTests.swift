@@ -9,6 +9,8 @@ import Testing
 
 @Suite("server-sent-event fan-out")
 struct EventStreamFanoutTests {
+    static let streamPath = "/v1/fleets/fleet-a/table/stream"
+
     @Test("every one of many streams gets each publish exactly once, in order")
     func manyStreams() async throws {
         let harness = try APIHarness()
@@ -16,7 +18,7 @@ struct EventStreamFanoutTests {
         try await harness.application().test(.live) { client in
             var streams: [EventStreamClient] = []
             for _ in 0..<40 {
-                let stream = try await EventStreamClient.connect(port: client.port!, path: "/v1/fleets/fleet-a/table/stream")
+                let stream = try await EventStreamClient.connect(port: client.port!, path: Self.streamPath)
                 #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
                 #expect(await eventID(stream.items.next()) == "1")
                 streams.append(stream)
@@ -62,7 +64,7 @@ struct EventStreamFanoutTests {
     func fleetsApart() async throws {
         let harness = try APIHarness()
         try await harness.application().test(.live) { client in
-            let stream = try await EventStreamClient.connect(port: client.port!, path: "/v1/fleets/fleet-a/table/stream")
+            let stream = try await EventStreamClient.connect(port: client.port!, path: Self.streamPath)
             #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
             try await waitForCondition { await harness.cache.watcherCount(fleet: "fleet-a") == 1 }
             try await harness.publish(Fixtures.signed(fleet: "fleet-b", version: 1))
@@ -81,7 +83,7 @@ struct EventStreamFanoutTests {
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             services: [TableCacheHeartbeat(cache: harness.cache, interval: .milliseconds(50))])
         try await app.test(.live) { client in
-            let stream = try await EventStreamClient.connect(port: client.port!, path: "/v1/fleets/fleet-a/table/stream")
+            let stream = try await EventStreamClient.connect(port: client.port!, path: Self.streamPath)
             #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
             #expect(await eventID(stream.items.next()) == "1")
             #expect(await stream.items.next() == .heartbeat)
