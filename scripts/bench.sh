@@ -2,7 +2,7 @@
 # Runs consroute's benchmarks and, where a peer exists, the peer right next to it, on the same data files.
 #
 # Usage: bash scripts/bench.sh [WORKLOAD ...]      (default: router kmeans drift thresholds ingest;
-#        also: ingest-e2e (starts Tansu), replay, publish-fanout)
+#        also: ingest-e2e (starts Tansu), replay, publish-fanout, window-memory)
 # Environment:
 #   SHARED_BENCH  the shared benchmark folder (default: ../shared/bench)
 #   BENCH_DATA    where the data lives or is generated (default: .bench-data, 1.1 GB)

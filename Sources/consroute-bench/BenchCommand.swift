@@ -22,6 +22,7 @@ struct BenchCommand: AsyncParsableCommand {
         case ingestE2E = "ingest-e2e"
         case replay
         case publishFanout = "publish-fanout"
+        case windowMemory = "window-memory"
     }
 
     @Option(name: .long, help: "The data folder written by gen_data.py (one folder per dataset).")
@@ -51,6 +52,7 @@ struct BenchCommand: AsyncParsableCommand {
             case .ingestE2E: try await IngestE2EBenchmark.run(context)
             case .replay: try ReplayBenchmark.run(context)
             case .publishFanout: try PublishFanoutBenchmark.run(context)
+            case .windowMemory: try WindowMemoryBenchmark.run(context)
             }
         }
     }

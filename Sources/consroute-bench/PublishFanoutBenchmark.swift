@@ -31,12 +31,17 @@ enum PublishFanoutBenchmark {
     static let fleet = "bench"
     static let portVariable = "CONSROUTE_FANOUT_PORT"
     static let countVariable = "CONSROUTE_FANOUT_SUBSCRIBERS"
+    /// The subscriber process's event-loop threads (default 1), inherited from the environment by the child.
+    static let loopsVariable = "CONSROUTE_FANOUT_CLIENT_LOOPS"
+    static var clientLoops: Int {
+        ProcessInfo.processInfo.environment[loopsVariable].flatMap(Int.init).map { max(1, $0) } ?? 1
+    }
 
     static func run(_ context: BenchContext) throws {
         let environment = ProcessInfo.processInfo.environment
         if let port = environment[portVariable].flatMap(Int.init) {
             let count = environment[countVariable].flatMap(Int.init) ?? subscriberCount
-            try FanoutSubscribers(port: port, count: count, versions: versionCount).run()
+            try FanoutSubscribers(port: port, count: count, versions: versionCount, loops: clientLoops).run()
             return
         }
         let count = context.limit.map { min($0, subscriberCount) } ?? subscriberCount
@@ -115,20 +120,31 @@ enum PublishFanoutBenchmark {
     ) -> [String: any Sendable] {
         let all = latencies.flatMap { $0 }.sorted()
         let perPublishP99 = latencies.map { percentile($0.sorted(), 0.99) }
+        let lastReceipts = latencies.map { $0.max() ?? 0 }
+        let clientSteady = clientCPU.count > 1 ? Array(clientCPU.dropFirst()) : clientCPU
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // Server and subscribers share the cores: the last receipt cannot come sooner than their CPU time per publish
+        // spread over every core, however well either is written.
+        let floor = (median(serverCPU) + median(clientSteady)) * 1000 / Double(cores)
         return [
             "workload": "publish-fanout", "peer": "consroute.DistributionAPI+TableCache", "dataset": "synthetic",
             "params": [
                 "subscribers": subscribers, "publishes": latencies.count, "spacing_ms": 250,
-                "table": "example k=\(shape.clusters) d=\(shape.dimension)", "envelope_bytes": envelopeBytes, "transport": "SSE over HTTP/1.1, loopback",
-                "clients": "child process, NIO, 1 event loop",
+                "table": "example k=\(shape.clusters) d=\(shape.dimension)", "envelope_bytes": envelopeBytes,
+                "transport": "SSE over HTTP/1.1, loopback",
+                "clients": "child process, NIO, \(clientLoops) event loop(s)", "cores": cores,
             ] as [String: any Sendable],
             "receipts": all.count,
             "latency_ms_p50": rounded(percentile(all, 0.5), 3), "latency_ms_p99": rounded(percentile(all, 0.99), 3),
             "latency_ms_max": rounded(all.last ?? 0, 3),
             "p99_per_publish_ms_median": rounded(median(perPublishP99), 3),
             "p99_per_publish_ms": perPublishP99.map { rounded($0, 3) },
+            "last_receipt_per_publish_ms_median": rounded(median(lastReceipts), 3),
             "server_cpu_ms_per_publish_median": rounded(median(serverCPU) * 1000, 3),
-            "subscribers_cpu_ms_per_publish_median": rounded(median(clientCPU.dropFirst().map { $0 }) * 1000, 3),
+            "server_cpu_us_per_receipt": rounded(median(serverCPU) * 1e6 / Double(subscribers), 2),
+            "subscribers_cpu_ms_per_publish_median": rounded(median(clientSteady) * 1000, 3),
+            "subscribers_cpu_us_per_receipt": rounded(median(clientSteady) * 1e6 / Double(subscribers), 2),
+            "cpu_floor_ms_per_publish": rounded(floor, 3),
             "target_p99_ms": 50,
         ]
     }
@@ -230,121 +246,6 @@ struct SubscriberProcess {
     }
 
     func waitUntilExit() { process.waitUntilExit() }
-}
-
-/// The subscriber side: `count` SSE connections on one NIO event loop, reporting on stdout `ready` when all hold
-/// version 1, `done <v> <cpu seconds>` when all hold version v, then one `receipts <v> <ns>...` line per later version.
-struct FanoutSubscribers {
-    let port: Int
-    let count: Int
-    let versions: Int
-
-    func run() throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let tally = ReceiptTally(subscribers: count, versions: versions)
-        var channels: [any Channel] = []
-        channels.reserveCapacity(count)
-        for batchStart in stride(from: 0, to: count, by: 500) {
-            let futures = (batchStart..<min(count, batchStart + 500)).map { index in connect(index, group: group, tally: tally) }
-            for future in futures { channels.append(try future.wait()) }
-        }
-        tally.waitForAllVersions()
-        var output = ""
-        for version in 2...versions {
-            output += "receipts \(version) " + tally.receipts(version: version).map(String.init).joined(separator: " ") + "\n"
-        }
-        FileHandle.standardOutput.write(Data(output.utf8))
-        for channel in channels { channel.close(promise: nil) }
-        try group.syncShutdownGracefully()
-    }
-
-    private func connect(_ index: Int, group: MultiThreadedEventLoopGroup, tally: ReceiptTally) -> EventLoopFuture<any Channel> {
-        ClientBootstrap(group: group)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(FanoutSubscriberHandler(tally: tally))
-                }
-            }
-            .connect(host: "127.0.0.1", port: port)
-            .flatMap { channel in
-                var head = HTTPRequestHead(
-                    version: .http1_1, method: .GET, uri: "/v1/fleets/\(PublishFanoutBenchmark.fleet)/table/stream?device=d-\(index)")
-                head.headers.add(name: "Host", value: "127.0.0.1")
-                head.headers.add(name: "Accept", value: "text/event-stream")
-                channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                return channel.writeAndFlush(HTTPClientRequestPart.end(nil)).map { channel }
-            }
-    }
-}
-
-/// Parses one subscriber's stream and stamps each table event's arrival.
-final class FanoutSubscriberHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-
-    private var parser = ServerSentEventParser()
-    private let tally: ReceiptTally
-
-    init(tally: ReceiptTally) { self.tally = tally }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            if head.status != .ok { tally.fail("stream answered \(head.status.code)") }
-        case .body(let buffer):
-            for event in parser.parse(buffer.readableBytesView) where event.event == "table" {
-                guard let version = event.id.flatMap(UInt64.init) else { return tally.fail("event without a version id") }
-                tally.record(version: version, at: monotonicNanoseconds())
-            }
-        case .end:
-            tally.fail("a stream ended")
-        }
-    }
-}
-
-/// Receipt times per version; prints `ready` / `done <v> <cpu seconds>` as versions complete.
-final class ReceiptTally: Sendable {
-    private struct State {
-        var receipts: [[UInt64]]
-        var completed = 0
-    }
-
-    private let subscribers: Int
-    private let state: Mutex<State>
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(subscribers: Int, versions: Int) {
-        self.subscribers = subscribers
-        state = Mutex(State(receipts: (0..<versions).map { _ in
-            var times: [UInt64] = []
-            times.reserveCapacity(subscribers)
-            return times
-        }))
-    }
-
-    func record(version: UInt64, at time: UInt64) {
-        let index = Int(version) - 1
-        let (complete, last) = state.withLock { state -> (Bool, Bool) in
-            guard state.receipts.indices.contains(index) else { return (false, false) }
-            state.receipts[index].append(time)
-            guard state.receipts[index].count == subscribers else { return (false, false) }
-            state.completed += 1
-            return (true, state.completed == state.receipts.count)
-        }
-        guard complete else { return }
-        let line = version == 1 ? "ready\n" : "done \(version) \(processCPUSeconds())\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
-        if last { finished.signal() }
-    }
-
-    func fail(_ reason: String) {
-        FileHandle.standardError.write(Data("publish-fanout subscriber: \(reason)\n".utf8))
-        exit(1)
-    }
-
-    func waitForAllVersions() { finished.wait() }
-
-    func receipts(version: Int) -> [UInt64] { state.withLock { $0.receipts[version - 1] } }
 }
 
 /// Past versions from the cache only (the benchmark has no history).

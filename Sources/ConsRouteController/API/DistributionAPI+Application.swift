@@ -14,7 +14,7 @@ extension DistributionAPI {
     public func buildApplication(
         configuration: ApplicationConfiguration, services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) -> Application<RouterResponder<BasicRequestContext>> {
+    ) -> Application<RouterResponder<DistributionRequestContext>> {
         let heartbeat = TableCacheHeartbeat(cache: cache, interval: self.configuration.heartbeatInterval)
         return Application(
             router: buildRouter(), configuration: configuration, services: [heartbeat] + services,

@@ -48,16 +48,17 @@ public struct DistributionAPI: Sendable {
         self.readiness = readiness
     }
 
-    /// A router with every route of the API, counting requests in `consroute_http_requests_total`.
-    public func buildRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    /// A router with every route of the API, counting requests in `consroute_http_requests_total`; its context
+    /// carries the connection's channel, so streams are written by the cache's fan-out.
+    public func buildRouter() -> Router<DistributionRequestContext> {
+        let router = Router(context: DistributionRequestContext.self)
         addRoutes(to: router)
         return router
     }
 
     /// Adds every route of the API to `router`, for an application with its own request context; that
     /// application must also run a `TableCacheHeartbeat` on `cache` for the server-sent-event heartbeats
-    /// (`buildApplication` does).
+    /// (`buildApplication` does). A context that is a `ChannelRequestContext` gets the fast stream fan-out.
     ///
     /// - Parameter router: the router to extend.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {

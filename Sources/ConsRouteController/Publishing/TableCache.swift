@@ -2,8 +2,9 @@ public import ConsRouteModel
 
 /// The latest tables of every fleet and the subscribers waiting for the next one.
 ///
-/// Knows nothing about transport (after go-control-plane's snapshot cache): HTTP handlers, a Kafka producer or a
-/// test ask it which table a device should apply and park in `watch` until that changes.
+/// Knows nothing about HTTP (after go-control-plane's snapshot cache): handlers, a Kafka producer or a test ask it
+/// which table a device should apply and park in `watch` until that changes; server-sent-event streams subscribe
+/// with a function that writes a frame on their event loop (`openStream`).
 /// Per fleet it holds the active table and an optional canary; versions strictly increase per fleet.
 public actor TableCache {
     /// A subscriber parked in `watch`.
@@ -17,18 +18,21 @@ public actor TableCache {
     var fleets: [String: FleetTables] = [:]
     var watchers: [String: [UInt64: Watcher]] = [:]
     var nextWatcherID: UInt64 = 0
+    /// The open server-sent-event streams, per event loop.
+    let streams = TableStreamFanout()
 
     /// An empty cache.
     public init() {}
 
-    /// Publishes `signed` to its fleet, as the active table or the canary by `table.rollout.stage`, and wakes
-    /// every parked watcher of the fleet that should now apply something newer than it holds.
+    /// Publishes `signed` to its fleet, as the active table or the canary by `table.rollout.stage`, wakes every
+    /// parked watcher of the fleet that should now apply something newer than it holds, and sends the table to
+    /// each such open stream (one task per event loop).
     ///
     /// - Parameter signed: the table; its encodings are made once here and shared by every subscriber.
     /// - Returns: the table as cached.
     /// - Throws: `TableCacheError.versionNotIncreasing` if the version is not above the fleet's latest.
-    /// - Complexity: O(w + s) for w parked watchers of the fleet and a table of size s; no work per watcher of
-    ///   other fleets.
+    /// - Complexity: O(w + s) for w parked watchers of the fleet and a table of size s, plus O(l) for l event loops
+    ///   with streams; no work per watcher of other fleets.
     @discardableResult
     public func publish(_ signed: SignedTable) throws(TableCacheError) -> PublishedTable {
         let fleet = signed.table.fleet
@@ -37,6 +41,7 @@ public actor TableCache {
         try tables.add(published)
         fleets[fleet] = tables
         wakeWatchers(of: fleet, tables: tables)
+        streams.publish(fleet: fleet, tables: tables)
         return published
     }
 
@@ -60,17 +65,18 @@ public actor TableCache {
         fleets.sorted { $0.key < $1.key }.map { (fleet: $0.key, tables: $0.value) }
     }
 
-    /// How many watchers are parked on `fleet` right now.
+    /// How many subscribers wait on `fleet` right now: parked watchers and open server-sent-event streams.
     public func watcherCount(fleet: String) -> Int {
-        watchers[fleet]?.count ?? 0
+        (watchers[fleet]?.count ?? 0) + streams.subscriberCount(fleet: fleet)
     }
 
-    /// Wakes every parked watcher of every fleet without a table: `watchUntilPulse` returns nil, so a
-    /// server-sent-event stream writes its heartbeat; `watch` parks again.
+    /// Writes a heartbeat to every open server-sent-event stream and wakes every parked watcher of every fleet
+    /// without a table: `watchUntilPulse` returns nil; `watch` parks again.
     ///
     /// One call per heartbeat period serves every subscriber, instead of one timer per subscriber.
-    /// - Complexity: O(w) for w parked watchers.
+    /// - Complexity: O(w) for w parked watchers, plus one task per event loop with streams.
     public func pulse() {
+        streams.heartbeat()
         let parked = watchers
         watchers = [:]
         for (_, fleetWatchers) in parked {
