@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ConsRouteStore", targets: ["ConsRouteStore"]),
         .library(name: "ConsRouteKafka", targets: ["ConsRouteKafka"]),
         .library(name: "ConsRouteSimulation", targets: ["ConsRouteSimulation"]),
+        .library(name: "ConsRouteClient", targets: ["ConsRouteClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -78,11 +79,22 @@ let package = Package(
             dependencies: ["ConsRouteStore"],
             swiftSettings: swiftSettings
         ),
+        // An HTTP/1.1 client of the distribution API: tables, long-poll, server-sent events, admin; device subscriptions.
+        .target(
+            name: "ConsRouteClient",
+            dependencies: [
+                "ConsRouteModel", "ConsRouteRouter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The service: ingestion, window state, the control loop, publishing.
         .target(
             name: "ConsRouteController",
             dependencies: [
-                "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
+                "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka", "ConsRouteClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -96,7 +108,8 @@ let package = Package(
         .target(
             name: "ConsRouteSimulation",
             dependencies: [
-                "ConsRouteModel", "ConsRouteController", "ConsRouteTuning",
+                "ConsRouteModel", "ConsRouteController", "ConsRouteTuning", "ConsRouteRouter", "ConsRouteClient",
+                "ConsRouteKafka",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -112,6 +125,7 @@ let package = Package(
                 "ConsRouteKafka",
                 "ConsRouteStore",
                 "ConsRouteSimulation",
+                "ConsRouteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -124,6 +138,7 @@ let package = Package(
                 "ConsRouteTuning",
                 "ConsRouteController",
                 "ConsRouteSimulation",
+                "ConsRouteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -152,7 +167,7 @@ let package = Package(
             name: "ConsRouteControllerTests",
             dependencies: [
                 "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
-                "KafkaTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "ConsRouteClient", "KafkaTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -193,7 +208,22 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsRouteSimulationTests",
-            dependencies: ["ConsRouteSimulation", "ConsRouteController", "ConsRouteModel", "ConsRouteTuning"],
+            dependencies: [
+                "ConsRouteSimulation", "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteRouter",
+                "ConsRouteClient", "ConsRouteKafka", "KafkaTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteClientTests",
+            dependencies: [
+                "ConsRouteClient", "ConsRouteController", "ConsRouteModel", "ConsRouteRouter", "ConsRouteTuning",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import ConsRouteClient
 import NIOCore
 
 /// The server-sent events of one subscriber: every table its device should apply that is newer than the one it
