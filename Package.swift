@@ -222,7 +222,8 @@ let package = Package(
                 "ConsRouteClient", "ConsRouteController", "ConsRouteModel", "ConsRouteRouter", "ConsRouteTuning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
