@@ -10,7 +10,10 @@ struct ConsRouteCommand: AsyncParsableCommand {
             Exit codes: 0 success; 1 the operation failed (an invalid or unverifiable table, an I/O error; \
             the message names the cause); 64 the command line is wrong.
             """,
-        subcommands: [DemoCommand.self, IngestCommand.self, KeygenCommand.self, ReplayCommand.self, TableCommand.self])
+        subcommands: [
+            DemoCommand.self, IngestCommand.self, KeygenCommand.self, ReplayCommand.self, RollbackCommand.self,
+            SimulateCommand.self, SubscribeCommand.self, TableCommand.self,
+        ])
 }
 
 /// A failure with a message naming the cause; exits with code 1.
