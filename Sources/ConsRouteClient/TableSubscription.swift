@@ -40,12 +40,18 @@ public struct TableSubscription: Sendable {
     /// and 5xx answers are retried with the client's backoff; the subscription never gives up on a controller
     /// that is down.
     ///
-    /// - Parameter acknowledge: called with every acknowledgement, in order; a throw ends the subscription.
+    /// - Parameters:
+    ///   - ready: called once, after the first request was answered and its table (if any) applied: from then
+    ///     on the router holds what the server served at start.
+    ///   - acknowledge: called with every acknowledgement, in order; a throw ends the subscription.
     /// - Throws: what `acknowledge` throws, or a `TableClientError` that retrying cannot fix (a 4xx other than
     ///   408 and 429, a malformed response). Returns normally when cancelled.
-    public func run(acknowledge: @Sendable (TableAcknowledgement) async throws -> Void) async throws {
+    public func run(
+        ready: @Sendable () -> Void = {}, acknowledge: @Sendable (TableAcknowledgement) async throws -> Void
+    ) async throws {
         do {
             let received = try await checkCurrent(acknowledge)
+            ready()
             switch transport {
             case .sse: try await followStream(after: received, acknowledge)
             case .longPoll: try await longPoll(after: received, acknowledge)

@@ -50,18 +50,34 @@ public final class LiveFleetSimulator: Sendable {
         counters = Mutex(LiveCounters(recentEvents: settings.recentEvents))
     }
 
-    /// Runs the simulation: subscribes every device, sends the scenario's events at the set pace, waits until
-    /// every event was delivered or failed, then ends the subscriptions.
+    /// Runs the simulation: subscribes every device, and once every device's first table request was answered
+    /// (a device boots with the current table, if the fleet has one), sends the scenario's events at the set
+    /// pace; waits until every event was delivered or failed, then ends the subscriptions.
     ///
     /// - Returns: the final progress snapshot.
     /// - Throws: `CancellationError` if cancelled; a `TableClientError` a subscription cannot retry (the API
     ///   refused it); `KafkaError.shutDown` if the producer was shut down during the run.
     public func run() async throws -> LiveProgress {
-        counters.withLock { $0.startedAt = .now }
+        let (readiness, ready) = AsyncThrowingStream<Void, any Error>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { subscriptions in
             for router in routers {
-                subscriptions.addTask { try await self.subscribe(router) }
+                subscriptions.addTask {
+                    do {
+                        try await self.subscribe(router, ready: { ready.yield() })
+                    } catch {
+                        // Also ends the wait for readiness, which would otherwise wait for this device forever.
+                        ready.finish(throwing: error)
+                        throw error
+                    }
+                }
             }
+            var waiting = routers.count
+            for try await _ in readiness {
+                waiting -= 1
+                if waiting == 0 { break }
+            }
+            try Task.checkCancellation()
+            counters.withLock { $0.startedAt = .now }
             try await withThrowingTaskGroup(of: Void.self) { sends in
                 try await sendEvents(sends: &sends)
             }
@@ -72,11 +88,11 @@ public final class LiveFleetSimulator: Sendable {
     }
 
     /// Keeps one device's router up to date and produces its acknowledgements.
-    private func subscribe(_ router: DeviceRouter) async throws {
+    private func subscribe(_ router: DeviceRouter, ready: @escaping @Sendable () -> Void) async throws {
         let subscription = TableSubscription(
             client: client, router: router, transport: settings.transport, longPollWait: settings.longPollWait)
         let topic = settings.acksTopic
-        try await subscription.run { acknowledgement in
+        try await subscription.run(ready: ready) { acknowledgement in
             let record = KafkaProducerRecord(
                 topic: topic, key: Array(acknowledgement.fleet.utf8), value: acknowledgement.protobufBytes())
             do {
