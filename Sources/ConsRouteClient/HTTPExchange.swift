@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// One HTTP/1.1 request on a connection of its own (`Connection: close`), over NIO's async channel: nothing
 /// blocks a thread, and cancelling the calling task closes the connection.
@@ -22,12 +23,13 @@ struct HTTPExchange: Sendable {
     var readIdleTimeout: Duration?
 
     /// Connects to `address`, sends the request, reads the response head, and hands it with the rest of the
-    /// response to `handle`; the connection is closed when `handle` returns or throws.
+    /// response to `handle`; the connection is closed when `handle` returns or throws, when `timeout` has passed
+    /// since the connection was made, or when the calling task is cancelled.
     ///
     /// - Throws: `TableClientError.connectionFailed` if the server cannot be reached or closes the connection
-    ///   before a response head; whatever `handle` throws.
+    ///   before a response head; `.timedOut` past `timeout`; whatever `handle` throws.
     func perform<Result: Sendable>(
-        at address: ServerAddress, group: any EventLoopGroup, connectTimeout: Duration,
+        at address: ServerAddress, group: any EventLoopGroup, connectTimeout: Duration, timeout: Duration?,
         _ handle: (HTTPResponseHead, inout Inbound) async throws -> Result
     ) async throws -> Result {
         let url = address.url(target)
@@ -50,7 +52,32 @@ struct HTTPExchange: Sendable {
         } catch {
             throw TableClientError.connectionFailed(url: url, reason: "\(error)")
         }
-        return try await channel.executeThenClose { inbound, outbound in
+        // Closing the connection is what ends a read in progress: on the deadline, and on cancellation.
+        let expired = ExpiryFlag()
+        let deadline = timeout.map { timeout in
+            channel.channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.wholeNanoseconds)) {
+                expired.set()
+                channel.channel.close(promise: nil)
+            }
+        }
+        defer { deadline?.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await exchange(on: channel, url: url, address: address, handle)
+            } onCancel: {
+                channel.channel.close(promise: nil)
+            }
+        } catch where expired.isSet {
+            throw TableClientError.timedOut(url: url, after: timeout ?? .zero)
+        }
+    }
+
+    /// Sends the request on a connected channel and reads the response head.
+    private func exchange<Result: Sendable>(
+        on channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>, url: String,
+        address: ServerAddress, _ handle: (HTTPResponseHead, inout Inbound) async throws -> Result
+    ) async throws -> Result {
+        try await channel.executeThenClose { inbound, outbound in
             var head = HTTPRequestHead(version: .http1_1, method: method, uri: target)
             head.headers.add(name: "Host", value: address.hostHeader)
             head.headers.add(name: "Connection", value: "close")
@@ -109,6 +136,15 @@ struct HTTPExchange: Sendable {
             }
         }
     }
+}
+
+/// Whether a request's deadline passed (set on the event loop, read by the requesting task).
+final class ExpiryFlag: Sendable {
+    private let value = Atomic(false)
+
+    func set() { value.store(true, ordering: .releasing) }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }
 
 /// Closes the connection when the `IdleStateHandler` before it reports that nothing was read for its timeout.

@@ -66,7 +66,9 @@ extension TableClient {
         let url = address.url(target)
         let limit = configuration.maximumResponseBytes
         var parser = ServerSentEventParser()
-        try await exchange.perform(at: address, group: group, connectTimeout: configuration.connectTimeout) {
+        try await exchange.perform(
+            at: address, group: group, connectTimeout: configuration.connectTimeout, timeout: nil
+        ) {
             head, inbound in
             guard head.status.code == 200 else {
                 let body = try await HTTPExchange.collectBody(&inbound, limit: limit, url: url)

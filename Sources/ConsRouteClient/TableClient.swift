@@ -117,22 +117,10 @@ public struct TableClient: Sendable {
     /// Performs `exchange` within `timeout`.
     func send<Result: Sendable>(
         _ exchange: HTTPExchange, timeout: Duration,
-        _ handle: @escaping @Sendable (HTTPResponseHead, inout HTTPExchange.Inbound) async throws -> Result
+        _ handle: (HTTPResponseHead, inout HTTPExchange.Inbound) async throws -> Result
     ) async throws -> Result {
-        let address = address
-        let group = group
-        let connectTimeout = configuration.connectTimeout
-        return try await withThrowingTaskGroup(of: Result.self) { tasks in
-            tasks.addTask {
-                try await exchange.perform(at: address, group: group, connectTimeout: connectTimeout, handle)
-            }
-            tasks.addTask {
-                try await Task.sleep(for: timeout)
-                throw TableClientError.timedOut(url: address.url(exchange.target), after: timeout)
-            }
-            defer { tasks.cancelAll() }
-            return try await tasks.next()!
-        }
+        try await exchange.perform(
+            at: address, group: group, connectTimeout: configuration.connectTimeout, timeout: timeout, handle)
     }
 
     /// The error for an unexpected status: the API's `error` message if the body is its JSON error, else the

@@ -1,6 +1,8 @@
 import ConsRouteClient
 import ConsRouteController
 import ConsRouteTuning
+import NIOCore
+import NIOPosix
 import ConsRouteModel
 import Testing
 
@@ -134,6 +136,23 @@ struct TableClientTests {
         } throws: { error in
             guard case TableClientError.connectionFailed(let url, _) = error else { return false }
             return url == "http://127.0.0.1:\(port)/v1/fleets/fleet-a/table" && (error as! TableClientError).isRetryable
+        }
+    }
+
+    @Test("a server that accepts but never answers: timedOut naming the URL and the limit, retryable")
+    func timeout() async throws {
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { silent.close(promise: nil) }
+        let port = try #require(silent.localAddress?.port)
+        let client = try TableClient(
+            url: "http://127.0.0.1:\(port)", configuration: TableClientConfiguration(requestTimeout: .milliseconds(200)))
+        await #expect {
+            _ = try await client.table(fleet: Fixtures.fleet)
+        } throws: { error in
+            guard case TableClientError.timedOut(let url, let after) = error else { return false }
+            return url == "http://127.0.0.1:\(port)/v1/fleets/fleet-a/table" && after == .milliseconds(200)
+                && (error as! TableClientError).isRetryable
         }
     }
 
