@@ -16,6 +16,7 @@ struct LiveFleetSimulatorTests {
         let progress = try await harness.serve { port, producer in
             try await harness.simulator(scenario, transport: transport, producer: producer, port: port).run()
         }
+        #expect(progress.devicesReady == 6 && progress.devices == 6)
         #expect(progress.eventsSent == 600 && progress.eventsDelivered == 600 && progress.eventsFailed == 0)
         #expect(progress.holdings == [LiveProgress.Holding(version: 1, devices: 6)])
         #expect(progress.acksSent == 6 && progress.acksApplied == 6 && progress.acksFailed == 0)

@@ -3,6 +3,7 @@ import ConsRouteModel
 /// What a live simulation has done so far, behind the simulator's lock.
 struct LiveCounters: Sendable {
     var startedAt: ContinuousClock.Instant?
+    var devicesReady = 0
     var eventsSent = 0
     var eventsDelivered = 0
     var eventsFailed = 0

@@ -73,6 +73,7 @@ public final class LiveFleetSimulator: Sendable {
             }
             var waiting = routers.count
             for try await _ in readiness {
+                counters.withLock { $0.devicesReady += 1 }
                 waiting -= 1
                 if waiting == 0 { break }
             }
@@ -118,6 +119,8 @@ public final class LiveFleetSimulator: Sendable {
         return counters.withLock { counters in
             let recent = counters.recent.totals()
             return LiveProgress(
+                devicesReady: counters.devicesReady,
+                devices: routers.count,
                 targetEvents: settings.scenario.events,
                 eventsSent: counters.eventsSent,
                 eventsDelivered: counters.eventsDelivered,

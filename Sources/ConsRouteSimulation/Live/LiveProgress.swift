@@ -14,6 +14,10 @@ public struct LiveProgress: Sendable, Codable, Equatable {
         public var devices: Int
     }
 
+    /// Devices whose first table request was answered; events start when all are.
+    public var devicesReady: Int
+    /// Devices in the fleet.
+    public var devices: Int
     /// Events the run will send.
     public var targetEvents: Int
     /// Events generated, routed and handed to the producer.
@@ -60,6 +64,9 @@ public struct LiveProgress: Sendable, Codable, Equatable {
                 100 * figures.shares.cloud)
         }
         let held = holdings.map { "v\($0.version):\($0.devices)" }.joined(separator: " ")
+        guard devicesReady == devices else {
+            return "waiting for the devices' first table request: \(devicesReady)/\(devices) answered"
+        }
         return "\(eventsSent)/\(targetEvents) events (\(eventsDelivered) delivered"
             + (eventsFailed > 0 ? ", \(eventsFailed) failed" : "") + String(format: ", %.0f/s)", eventsPerSecond)
             + " phase \(phase) | tables \(held) | acks \(acksSent) (\(acksApplied) applied)"
