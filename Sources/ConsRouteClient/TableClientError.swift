@@ -13,6 +13,7 @@ public enum TableClientError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The response is not what the API sends (e.g. a table without an `ETag`, a status that is not JSON).
     case malformedResponse(url: String, reason: String)
 
+    /// The message, naming the URL and what went wrong.
     public var description: String {
         switch self {
         case .invalidURL(let url, let reason): "invalid API URL \(url): \(reason)"

@@ -163,7 +163,7 @@ struct SimulateCommand: AsyncParsableCommand {
             devices per table version: \(held)
             acks sent \(progress.acksSent) (\(progress.acksApplied) applied), \(progress.acksFailed) failed
             \(line("whole run", progress.run))
-            \(line("last \(recentEvents) events", progress.recent))
+            \(line("last \(progress.recent?.events ?? 0) events", progress.recent))
             """
     }
 }
