@@ -2,6 +2,7 @@ import ConsRouteModel
 
 /// What a live simulation has done so far, behind the simulator's lock.
 struct LiveCounters: Sendable {
+    var runCalled = false
     var startedAt: ContinuousClock.Instant?
     var devicesReady = 0
     var eventsSent = 0

@@ -54,10 +54,17 @@ public final class LiveFleetSimulator: Sendable {
     /// (a device boots with the current table, if the fleet has one), sends the scenario's events at the set
     /// pace; waits until every event was delivered or failed, then ends the subscriptions.
     ///
+    /// A simulator runs once (its routers and counters carry the run's state); make a new one for another run.
+    ///
     /// - Returns: the final progress snapshot.
     /// - Throws: `CancellationError` if cancelled; a `TableClientError` a subscription cannot retry (the API
     ///   refused it); `KafkaError.shutDown` if the producer was shut down during the run.
     public func run() async throws -> LiveProgress {
+        let first = counters.withLock { counters in
+            defer { counters.runCalled = true }
+            return !counters.runCalled
+        }
+        precondition(first, "a LiveFleetSimulator runs once; make a new one for another run")
         let (readiness, ready) = AsyncThrowingStream<Void, any Error>.makeStream()
         try await withThrowingTaskGroup(of: Void.self) { subscriptions in
             for router in routers {
