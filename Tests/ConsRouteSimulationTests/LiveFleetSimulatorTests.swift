@@ -81,6 +81,25 @@ struct LiveFleetSimulatorTests {
         #expect(acks.map(\.version).sorted() == [1, 1, 1, 1, 2, 2, 2, 2])
     }
 
+    @Test("a subscription the API refuses ends the run with its error")
+    func refusedSubscription() async throws {
+        let harness = try LiveHarness()
+        let scenario = try liveScenario(devices: 2, events: 100)
+        try await harness.publish(version: 1, for: scenario)
+        try await harness.serve { port, producer in
+            let simulator = try harness.simulator(
+                scenario, transport: .sse, producer: producer, port: port, maximumResponseBytes: 64)
+            await #expect {
+                _ = try await simulator.run()
+            } throws: { error in
+                guard case TableClientError.responseTooLarge(let url, 64) = error else { return false }
+                return url.hasSuffix("/v1/fleets/small/table?device=device-0")
+                    || url.hasSuffix("/v1/fleets/small/table?device=device-1")
+            }
+            #expect(simulator.progress().eventsSent == 0)
+        }
+    }
+
     @Test("settings out of range are refused naming the setting")
     func invalidSettings() throws {
         var settings = LiveSimulationSettings(scenario: try liveScenario(), trustedKeys: [TableSigningKey().verifyingKey])

@@ -44,9 +44,10 @@ struct LiveHarness {
     }
 
     /// A simulator of `scenario` against this API and cluster.
-    func simulator(_ scenario: Scenario, transport: TableTransport, producer: KafkaProducer, port: Int) throws
-        -> LiveFleetSimulator
-    {
+    func simulator(
+        _ scenario: Scenario, transport: TableTransport, producer: KafkaProducer, port: Int,
+        maximumResponseBytes: Int = 1 << 20
+    ) throws -> LiveFleetSimulator {
         var settings = LiveSimulationSettings(scenario: scenario, trustedKeys: [key.verifyingKey])
         settings.telemetryTopic = telemetryTopic
         settings.acksTopic = acksTopic
@@ -58,6 +59,7 @@ struct LiveHarness {
         let client = try TableClient(
             url: "http://127.0.0.1:\(port)",
             configuration: TableClientConfiguration(
+                maximumResponseBytes: maximumResponseBytes,
                 backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))))
         return try LiveFleetSimulator(settings: settings, client: client, producer: producer)
     }

@@ -66,11 +66,13 @@ public final class LiveFleetSimulator: Sendable {
         }
         precondition(first, "a LiveFleetSimulator runs once; make a new one for another run")
         let (readiness, ready) = AsyncThrowingStream<Void, any Error>.makeStream()
-        try await withThrowingTaskGroup(of: Void.self) { subscriptions in
+        // Child tasks answer whether they were the sender: a subscription ends only when cancelled or failing.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             for router in routers {
-                subscriptions.addTask {
+                group.addTask {
                     do {
                         try await self.subscribe(router, ready: { ready.yield() })
+                        return false
                     } catch {
                         // Also ends the wait for readiness, which would otherwise wait for this device forever.
                         ready.finish(throwing: error)
@@ -86,11 +88,13 @@ public final class LiveFleetSimulator: Sendable {
             }
             try Task.checkCancellation()
             counters.withLock { $0.startedAt = .now }
-            try await withThrowingTaskGroup(of: Void.self) { sends in
-                try await sendEvents(sends: &sends)
+            group.addTask {
+                try await withThrowingTaskGroup(of: Void.self) { sends in try await self.sendEvents(sends: &sends) }
+                return true
             }
-            subscriptions.cancelAll()
-            try await subscriptions.waitForAll()
+            // A subscription that fails (the API refused it) ends the run at once, with its error.
+            while let senderFinished = try await group.next(), !senderFinished {}
+            group.cancelAll()
         }
         return progress()
     }
