@@ -50,7 +50,7 @@ struct HTTPExchange: Sendable {
                     }
                 }
         } catch {
-            throw TableClientError.connectionFailed(url: url, reason: "\(error)")
+            throw TableClientError.connectionFailed(url: url, reason: Self.reason(connecting: error))
         }
         // Closing the connection is what ends a read in progress: on the deadline, and on cancellation.
         let expired = ExpiryFlag()
@@ -107,6 +107,15 @@ struct HTTPExchange: Sendable {
             }
             return try await handle(responseHead, &iterator)
         }
+    }
+
+    /// A short reason for a failed connect: the socket error of the last address tried, or why the name did not
+    /// resolve, rather than NIO's full account of every attempt.
+    static func reason(connecting error: any Error) -> String {
+        guard let failure = error as? NIOConnectionError else { return "\(error)" }
+        if let last = failure.connectionErrors.last { return "\(last.error)" }
+        if let dns = failure.dnsAError ?? failure.dnsAAAAError { return "cannot resolve \(failure.host): \(dns)" }
+        return "\(error)"
     }
 
     /// Reads the rest of a response's body, up to `limit` bytes.
