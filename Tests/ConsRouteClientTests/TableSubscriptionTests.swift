@@ -12,7 +12,7 @@ struct TableSubscriptionTests {
         let router = try Fixtures.router()
         let log = AcknowledgementLog()
         try await server.serve { port in
-            let subscription = TableSubscription(client: try client(port: port), router: router, transport: transport)
+            let subscription = try makeSubscription(port: port, router: router, transport: transport)
             let task = Task { try await subscription.run { log.append($0) } }
             try await waitForCondition { log.all.count == 1 }
             try await server.publish(Fixtures.signed(version: 2))
@@ -32,7 +32,7 @@ struct TableSubscriptionTests {
         let router = try Fixtures.router()
         let log = AcknowledgementLog()
         try await server.serve { port in
-            let subscription = TableSubscription(client: try client(port: port), router: router, transport: transport)
+            let subscription = try makeSubscription(port: port, router: router, transport: transport)
             let task = Task { try await subscription.run { log.append($0) } }
             try await waitForCondition { log.all.count == 1 }
             try await server.publish(Fixtures.tampered(version: 1, claiming: 2))
@@ -59,7 +59,7 @@ struct TableSubscriptionTests {
         #expect(router.apply(envelope: Fixtures.signed(version: 3).envelopeBytes()).applied)
         let log = AcknowledgementLog()
         try await server.serve { port in
-            let subscription = TableSubscription(client: try client(port: port), router: router, transport: transport)
+            let subscription = try makeSubscription(port: port, router: router, transport: transport)
             let task = Task { try await subscription.run { log.append($0) } }
             try await waitForCondition { log.all.count == 1 }
             try await server.publish(Fixtures.signed(version: 4))
@@ -81,7 +81,7 @@ struct TableSubscriptionTests {
         let router = try Fixtures.router(fingerprint: local)
         let log = AcknowledgementLog()
         try await server.serve { port in
-            let subscription = TableSubscription(client: try client(port: port), router: router, transport: .sse)
+            let subscription = try makeSubscription(port: port, router: router, transport: .sse)
             let task = Task { try await subscription.run { log.append($0) } }
             try await waitForCondition { log.all.count == 1 }
             task.cancel()
@@ -99,7 +99,7 @@ struct TableSubscriptionTests {
         let port = try await server.serve { port in port }
         let router = try Fixtures.router()
         let log = AcknowledgementLog()
-        let subscription = TableSubscription(client: try client(port: port), router: router, transport: transport)
+        let subscription = try makeSubscription(port: port, router: router, transport: transport)
         let task = Task { try await subscription.run { log.append($0) } }
         try await Task.sleep(for: .milliseconds(100))
         #expect(log.all.isEmpty)

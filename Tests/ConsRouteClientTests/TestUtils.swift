@@ -120,6 +120,12 @@ func client(port: Int) throws -> TableClient {
             requestTimeout: .seconds(5), backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))))
 }
 
+/// A subscription of `router` through `client(port:)`. Long-polls wait 1 s: a parked long-poll ends on the server
+/// only when its wait does, and the server's graceful shutdown waits for it.
+func makeSubscription(port: Int, router: DeviceRouter, transport: TableTransport) throws -> TableSubscription {
+    TableSubscription(client: try client(port: port), router: router, transport: transport, longPollWait: .seconds(1))
+}
+
 /// Polls `condition` every millisecond until it holds; records an issue after `timeout`.
 func waitForCondition(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
