@@ -29,7 +29,10 @@ struct HTTPExchange: Sendable {
     /// - Throws: `TableClientError.connectionFailed` if the server cannot be reached or closes the connection
     ///   before a response head; `.timedOut` past `timeout`; whatever `handle` throws.
     func perform<Result: Sendable>(
-        at address: ServerAddress, group: any EventLoopGroup, connectTimeout: Duration, timeout: Duration?,
+        at address: ServerAddress,
+        group: any EventLoopGroup,
+        connectTimeout: Duration,
+        timeout: Duration?,
         _ handle: (HTTPResponseHead, inout Inbound) async throws -> Result
     ) async throws -> Result {
         let url = address.url(target)
@@ -46,7 +49,8 @@ struct HTTPExchange: Sendable {
                         }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                            wrappingChannelSynchronously: channel)
+                            wrappingChannelSynchronously: channel
+                        )
                     }
                 }
         } catch {
@@ -67,15 +71,17 @@ struct HTTPExchange: Sendable {
             } onCancel: {
                 channel.channel.close(promise: nil)
             }
-        } catch where expired.isSet {
+        } catch  where expired.isSet {
             throw TableClientError.timedOut(url: url, after: timeout ?? .zero)
         }
     }
 
     /// Sends the request on a connected channel and reads the response head.
     private func exchange<Result: Sendable>(
-        on channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>, url: String,
-        address: ServerAddress, _ handle: (HTTPResponseHead, inout Inbound) async throws -> Result
+        on channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>,
+        url: String,
+        address: ServerAddress,
+        _ handle: (HTTPResponseHead, inout Inbound) async throws -> Result
     ) async throws -> Result {
         try await channel.executeThenClose { inbound, outbound in
             var head = HTTPRequestHead(version: .http1_1, method: method, uri: target)
@@ -103,7 +109,10 @@ struct HTTPExchange: Sendable {
             }
             guard case .head(let responseHead)? = first else {
                 try Task.checkCancellation()
-                throw TableClientError.connectionFailed(url: url, reason: "the server closed the connection without a response")
+                throw TableClientError.connectionFailed(
+                    url: url,
+                    reason: "the server closed the connection without a response"
+                )
             }
             return try await handle(responseHead, &iterator)
         }
@@ -141,7 +150,10 @@ struct HTTPExchange: Sendable {
                 return body
             case .head, nil:
                 try Task.checkCancellation()
-                throw TableClientError.connectionFailed(url: url, reason: "the connection ended inside the response body")
+                throw TableClientError.connectionFailed(
+                    url: url,
+                    reason: "the connection ended inside the response body"
+                )
             }
         }
     }
@@ -175,6 +187,7 @@ extension Duration {
         let (seconds, attoseconds) = components
         let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return seconds < 0 ? .min : .max }
-        return product.addingReportingOverflow(attoseconds / 1_000_000_000).overflow ? .max : product + attoseconds / 1_000_000_000
+        return product.addingReportingOverflow(attoseconds / 1_000_000_000).overflow
+            ? .max : product + attoseconds / 1_000_000_000
     }
 }

@@ -16,8 +16,10 @@ extension TableClient {
         -> JSONValue
     {
         var exchange = HTTPExchange(
-            method: .POST, target: "/v1/fleets/\(ServerAddress.escape(fleet))/\(action.rawValue)",
-            headers: [(name: "Authorization", value: "Bearer \(token)")])
+            method: .POST,
+            target: "/v1/fleets/\(ServerAddress.escape(fleet))/\(action.rawValue)",
+            headers: [(name: "Authorization", value: "Bearer \(token)")]
+        )
         exchange.body = (body ?? .object([:])).canonicalBytes()
         return try await jsonRequest(exchange)
     }
@@ -31,6 +33,11 @@ extension TableClient {
     /// - Returns: the controller's JSON result.
     /// - Throws: as `admin(_:fleet:body:token:)`.
     public func rollback(fleet: String, toVersion version: UInt64, token: String) async throws -> JSONValue {
-        try await admin(.rollback, fleet: fleet, body: .object(["to_version": JSONValue(integer: version)]), token: token)
+        try await admin(
+            .rollback,
+            fleet: fleet,
+            body: .object(["to_version": JSONValue(integer: version)]),
+            token: token
+        )
     }
 }

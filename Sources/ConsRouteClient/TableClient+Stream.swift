@@ -17,7 +17,9 @@ extension TableClient {
     ///   - device: the device id, which selects a canary cohort (nil: the active table).
     ///   - after: the version the caller holds (0 for none): the server starts with the current table if newer.
     /// - Returns: the envelopes, in the order received.
-    public func stream(fleet: String, device: String? = nil, after: UInt64 = 0) -> AsyncThrowingStream<[UInt8], any Error> {
+    public func stream(fleet: String, device: String? = nil, after: UInt64 = 0) -> AsyncThrowingStream<
+        [UInt8], any Error
+    > {
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         let client = self
         let target = "\(Self.tablePath(fleet: fleet))/stream" + Self.query(["device": device])
@@ -38,7 +40,9 @@ extension TableClient {
 
     /// Connects, reads, and reconnects with backoff until cancelled or a non-retryable failure.
     private func followStream(
-        target: String, after: UInt64, into continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+        target: String,
+        after: UInt64,
+        into continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
     ) async throws {
         var lastEventID: String? = after > 0 ? String(after) : nil
         var backoff = configuration.backoff
@@ -56,7 +60,9 @@ extension TableClient {
 
     /// One connection of the stream: yields each `table` event's data until the connection ends.
     private func readStream(
-        target: String, lastEventID: inout String?, backoff: inout ReconnectBackoff,
+        target: String,
+        lastEventID: inout String?,
+        backoff: inout ReconnectBackoff,
         into continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
     ) async throws {
         var headers: [(name: String, value: String)] = [(name: "Accept", value: "text/event-stream")]
@@ -67,16 +73,23 @@ extension TableClient {
         let limit = configuration.maximumResponseBytes
         var parser = ServerSentEventParser()
         try await exchange.perform(
-            at: address, group: group, connectTimeout: configuration.connectTimeout, timeout: nil
+            at: address,
+            group: group,
+            connectTimeout: configuration.connectTimeout,
+            timeout: nil
         ) {
-            head, inbound in
+            head,
+            inbound in
             guard head.status.code == 200 else {
                 let body = try await HTTPExchange.collectBody(&inbound, limit: limit, url: url)
                 throw Self.statusError(url: url, code: Int(head.status.code), body: body)
             }
             let contentType = head.headers.first(name: "Content-Type") ?? ""
             guard contentType.lowercased().hasPrefix("text/event-stream") else {
-                throw TableClientError.malformedResponse(url: url, reason: "content type \(contentType), not text/event-stream")
+                throw TableClientError.malformedResponse(
+                    url: url,
+                    reason: "content type \(contentType), not text/event-stream"
+                )
             }
             while true {
                 let part: HTTPClientResponsePart?

@@ -24,7 +24,8 @@ public struct TableClient: Sendable {
     ///   - group: the event loops the connections run on (default: NIO's shared singleton).
     /// - Throws: `TableClientError.invalidURL` saying what is wrong with `url`.
     public init(
-        url: String, configuration: TableClientConfiguration = TableClientConfiguration(),
+        url: String,
+        configuration: TableClientConfiguration = TableClientConfiguration(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws(TableClientError) {
         address = try ServerAddress(url: url)
@@ -116,11 +117,17 @@ public struct TableClient: Sendable {
 
     /// Performs `exchange` within `timeout`.
     func send<Result: Sendable>(
-        _ exchange: HTTPExchange, timeout: Duration,
+        _ exchange: HTTPExchange,
+        timeout: Duration,
         _ handle: (HTTPResponseHead, inout HTTPExchange.Inbound) async throws -> Result
     ) async throws -> Result {
         try await exchange.perform(
-            at: address, group: group, connectTimeout: configuration.connectTimeout, timeout: timeout, handle)
+            at: address,
+            group: group,
+            connectTimeout: configuration.connectTimeout,
+            timeout: timeout,
+            handle
+        )
     }
 
     /// The error for an unexpected status: the API's `error` message if the body is its JSON error, else the

@@ -22,8 +22,10 @@ public struct TableClientConfiguration: Sendable, Equatable {
     ///   - streamIdleTimeout: the silence after which a stream is reconnected.
     ///   - backoff: the reconnection delays.
     public init(
-        connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(10),
-        maximumResponseBytes: Int = 16 * 1024 * 1024, streamIdleTimeout: Duration = .seconds(45),
+        connectTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(10),
+        maximumResponseBytes: Int = 16 * 1024 * 1024,
+        streamIdleTimeout: Duration = .seconds(45),
         backoff: ReconnectBackoff = ReconnectBackoff()
     ) {
         self.connectTimeout = connectTimeout

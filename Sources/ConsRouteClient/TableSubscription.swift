@@ -24,7 +24,12 @@ public struct TableSubscription: Sendable {
     ///   - router: the router to keep up to date.
     ///   - transport: server-sent events or long-poll.
     ///   - longPollWait: the long-poll `wait` (default 30 s).
-    public init(client: TableClient, router: DeviceRouter, transport: TableTransport, longPollWait: Duration = .seconds(30)) {
+    public init(
+        client: TableClient,
+        router: DeviceRouter,
+        transport: TableTransport,
+        longPollWait: Duration = .seconds(30)
+    ) {
         self.client = client
         self.router = router
         self.transport = transport
@@ -47,7 +52,8 @@ public struct TableSubscription: Sendable {
     /// - Throws: what `acknowledge` throws, or a `TableClientError` that retrying cannot fix (a 4xx other than
     ///   408 and 429, a malformed response). Returns normally when cancelled.
     public func run(
-        ready: @Sendable () -> Void = {}, acknowledge: @Sendable (TableAcknowledgement) async throws -> Void
+        ready: @Sendable () -> Void = {},
+        acknowledge: @Sendable (TableAcknowledgement) async throws -> Void
     ) async throws {
         do {
             let received = try await checkCurrent(acknowledge)
@@ -58,7 +64,7 @@ public struct TableSubscription: Sendable {
             }
         } catch is CancellationError {
             return
-        } catch where Task.isCancelled {
+        } catch  where Task.isCancelled {
             // A request cut short by the cancellation fails in its own way; the subscription simply ends.
             return
         }
@@ -77,7 +83,10 @@ public struct TableSubscription: Sendable {
             let held = router.table?.table.version
             do {
                 let response = try await client.table(
-                    fleet: router.configuration.fleet, device: router.configuration.deviceID, ifNoneMatch: held)
+                    fleet: router.configuration.fleet,
+                    device: router.configuration.deviceID,
+                    ifNoneMatch: held
+                )
                 if case .table(let envelope, let version) = response {
                     try await acknowledge(router.apply(envelope: envelope))
                     return max(version, heldVersion)
@@ -115,7 +124,11 @@ public struct TableSubscription: Sendable {
             let response: TableResponse
             do {
                 response = try await client.waitForTable(
-                    fleet: fleet, device: device, after: max(received, heldVersion), wait: longPollWait)
+                    fleet: fleet,
+                    device: device,
+                    after: max(received, heldVersion),
+                    wait: longPollWait
+                )
                 backoff.reset()
             } catch let error as TableClientError where error.isRetryable {
                 try await Task.sleep(for: backoff.nextDelay())

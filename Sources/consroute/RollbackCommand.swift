@@ -16,7 +16,8 @@ struct RollbackCommand: AsyncParsableCommand {
             Exit codes: 0 the rollback was published; 1 it failed (controller unreachable, unknown fleet or \
             version, a conflict, controller unavailable; the message names the cause); 64 the command line is \
             wrong (including no token given); 77 the controller refused the token (401 or 403).
-            """)
+            """
+    )
 
     @Option(name: .long, help: "The controller's API, http://host:port.")
     var url: String
@@ -60,7 +61,9 @@ struct RollbackCommand: AsyncParsableCommand {
         } else if case .object(let members) = result, case .number(let version)? = members["version"] {
             print("fleet \(fleet) rolled back to the content of version \(toVersion): published as version \(version)")
         } else {
-            print("fleet \(fleet) rolled back to the content of version \(toVersion): \(String(decoding: result.canonicalBytes(), as: UTF8.self))")
+            print(
+                "fleet \(fleet) rolled back to the content of version \(toVersion): \(String(decoding: result.canonicalBytes(), as: UTF8.self))"
+            )
         }
     }
 

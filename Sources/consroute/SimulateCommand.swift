@@ -9,7 +9,8 @@ import Foundation
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run a fleet of simulated devices against a controller: tables over HTTP, telemetry and acks to Kafka.",
+        abstract:
+            "Run a fleet of simulated devices against a controller: tables over HTTP, telemetry and acks to Kafka.",
         discussion: """
             Every device of --scenario (see config/scenarios/README.md) has its own router and subscribes to \
             the fleet's tables at --url (SSE or long-poll), verifying them with --public-key and the scenario's \
@@ -23,7 +24,8 @@ struct SimulateCommand: AsyncParsableCommand {
             Exit codes: 0 every event was delivered; 1 the scenario file is malformed (the message names the \
             line and field), a key file is unusable, the API refused the subscriptions, or events could not be \
             delivered; 64 the command line is wrong.
-            """)
+            """
+    )
 
     @Option(name: .long, help: "The scenario (YAML).")
     var scenario: String
@@ -96,11 +98,18 @@ struct SimulateCommand: AsyncParsableCommand {
         settings.recentEvents = recentEvents
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
-                client: KafkaConfiguration(bootstrapServers: brokers, clientID: "consroute-simulate")))
-        let simulator = try LiveFleetSimulator(settings: settings, client: try TableClient(url: url), producer: producer)
+                client: KafkaConfiguration(bootstrapServers: brokers, clientID: "consroute-simulate")
+            )
+        )
+        let simulator = try LiveFleetSimulator(
+            settings: settings,
+            client: try TableClient(url: url),
+            producer: producer
+        )
         report(
             "simulating \(loaded.devices) devices of fleet \(loaded.fleet): \(loaded.events) events at "
-                + "\(settings.eventsPerSecond)/s, tables by \(transport.rawValue) from \(url), Kafka \(brokers)")
+                + "\(settings.eventsPerSecond)/s, tables by \(transport.rawValue) from \(url), Kafka \(brokers)"
+        )
         let final: LiveProgress
         do {
             final = try await runReporting(simulator)
@@ -115,7 +124,9 @@ struct SimulateCommand: AsyncParsableCommand {
             print(summary(final))
         }
         if final.eventsFailed > 0 {
-            throw CommandFailure("\(final.eventsFailed) of \(final.eventsSent) events could not be delivered to \(brokers)")
+            throw CommandFailure(
+                "\(final.eventsFailed) of \(final.eventsSent) events could not be delivered to \(brokers)"
+            )
         }
     }
 
@@ -152,8 +163,15 @@ struct SimulateCommand: AsyncParsableCommand {
             return String(
                 format: "%@: quality ratio %.4f  latency ratio %.4f  cost ratio %.4f  objective %.4f  "
                     + "shares device %.1f%% edge %.1f%% cloud %.1f%%",
-                name, figures.qualityRatio, figures.latencyRatio, figures.costRatio, figures.objective,
-                100 * figures.shares.device, 100 * figures.shares.edge, 100 * figures.shares.cloud)
+                name,
+                figures.qualityRatio,
+                figures.latencyRatio,
+                figures.costRatio,
+                figures.objective,
+                100 * figures.shares.device,
+                100 * figures.shares.edge,
+                100 * figures.shares.cloud
+            )
         }
         let held = progress.holdings.map { "v\($0.version): \($0.devices)" }.joined(separator: ", ")
         return """

@@ -23,7 +23,8 @@ struct SubscribeCommand: AsyncParsableCommand {
 
             Exit codes: 0 after --count tables; 1 the API refused the subscription or a key file is unusable \
             (the message names the cause); 64 the command line is wrong.
-            """)
+            """
+    )
 
     @Option(name: .long, help: "The distribution API, http://host:port.")
     var url: String
@@ -72,7 +73,8 @@ struct SubscribeCommand: AsyncParsableCommand {
             guard !given.contains(false) else {
                 throw ValidationError(
                     "give the local fingerprint (--representation-model, --representation-dim, --reranker, "
-                        + "--prompt-template) or --fingerprint-from-first")
+                        + "--prompt-template) or --fingerprint-from-first"
+                )
             }
         }
         if let representationDim, representationDim < 1 {
@@ -91,7 +93,13 @@ struct SubscribeCommand: AsyncParsableCommand {
         let client = try TableClient(url: url)
         let fingerprint = try await localFingerprint(client: client, keys: keys)
         let router = try DeviceRouter(
-            configuration: RouterConfiguration(fleet: fleet, deviceID: device, fingerprint: fingerprint, trustedKeys: keys))
+            configuration: RouterConfiguration(
+                fleet: fleet,
+                deviceID: device,
+                fingerprint: fingerprint,
+                trustedKeys: keys
+            )
+        )
         let subscription = TableSubscription(client: client, router: router, transport: transport)
         let (acknowledgements, continuation) = AsyncThrowingStream<TableAcknowledgement, any Error>.makeStream()
         do {
@@ -121,8 +129,11 @@ struct SubscribeCommand: AsyncParsableCommand {
     private func localFingerprint(client: TableClient, keys: [TableVerifyingKey]) async throws -> Fingerprint {
         if let representationModel, let representationDim, let reranker, let promptTemplate {
             return Fingerprint(
-                representationModel: representationModel, representationDim: representationDim, reranker: reranker,
-                promptTemplate: promptTemplate)
+                representationModel: representationModel,
+                representationDim: representationDim,
+                reranker: reranker,
+                promptTemplate: promptTemplate
+            )
         }
         var announced = false
         while true {
@@ -142,7 +153,9 @@ struct SubscribeCommand: AsyncParsableCommand {
             do {
                 let signed = try SignedTable(envelope: envelope)
                 try signed.verifySignature(trusting: keys)
-                FileHandle.standardError.write(Data("adopted fingerprint \(signed.table.fingerprint) from version \(version)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("adopted fingerprint \(signed.table.fingerprint) from version \(version)\n".utf8)
+                )
                 return signed.table.fingerprint
             } catch {
                 throw CommandFailure("the first table (version \(version)) cannot give its fingerprint: \(error)")
@@ -163,9 +176,12 @@ struct SubscribeCommand: AsyncParsableCommand {
         }
         let prefix = "\(TimeText.utc(acknowledgement.timeUnixMs)) \(acknowledgement.fleet) v\(acknowledgement.version)"
         guard acknowledgement.applied else { return "\(prefix) rejected: \(acknowledgement.reason)" }
-        guard let table = router.table?.table, table.version == acknowledgement.version else { return "\(prefix) applied" }
+        guard let table = router.table?.table, table.version == acknowledgement.version else {
+            return "\(prefix) applied"
+        }
         let rollout = table.rollout.stage == .canary ? "canary \(table.rollout.percent)%" : "active"
-        return "\(prefix) applied: \(table.clusters.count) clusters, \(rollout), expires \(TimeText.utc(table.expiresAtMs))"
+        return
+            "\(prefix) applied: \(table.clusters.count) clusters, \(rollout), expires \(TimeText.utc(table.expiresAtMs))"
     }
 }
 

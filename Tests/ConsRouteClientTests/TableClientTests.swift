@@ -1,9 +1,9 @@
 import ConsRouteClient
 import ConsRouteController
+import ConsRouteModel
 import ConsRouteTuning
 import NIOCore
 import NIOPosix
-import ConsRouteModel
 import Testing
 
 @Suite("TableClient against the distribution API on 127.0.0.1")
@@ -15,11 +15,14 @@ struct TableClientTests {
         try await server.publish(first)
         try await server.serve { port in
             let client = try client(port: port)
-            #expect(try await client.table(fleet: Fixtures.fleet) == .table(envelope: first.envelopeBytes(), version: 1))
+            #expect(
+                try await client.table(fleet: Fixtures.fleet) == .table(envelope: first.envelopeBytes(), version: 1)
+            )
             #expect(try await client.table(fleet: Fixtures.fleet, ifNoneMatch: 1) == .notModified(version: 1))
             #expect(
                 try await client.table(fleet: Fixtures.fleet, ifNoneMatch: 0)
-                    == .table(envelope: first.envelopeBytes(), version: 1))
+                    == .table(envelope: first.envelopeBytes(), version: 1)
+            )
             await #expect {
                 _ = try await client.table(fleet: "fleet-z")
             } throws: { error in
@@ -35,10 +38,13 @@ struct TableClientTests {
         try await server.publish(Fixtures.signed(version: 1))
         try await server.serve { port in
             let client = try client(port: port)
-            #expect(isTable(try await client.waitForTable(fleet: Fixtures.fleet, after: 0, wait: .seconds(5)), version: 1))
+            #expect(
+                isTable(try await client.waitForTable(fleet: Fixtures.fleet, after: 0, wait: .seconds(5)), version: 1)
+            )
             #expect(
                 try await client.waitForTable(fleet: Fixtures.fleet, after: 1, wait: .milliseconds(100))
-                    == .notModified(version: 1))
+                    == .notModified(version: 1)
+            )
             async let parked = client.waitForTable(fleet: Fixtures.fleet, after: 1, wait: .seconds(10))
             try await waitForCondition { await server.cache.watcherCount(fleet: Fixtures.fleet) == 1 }
             let second = Fixtures.signed(version: 2)
@@ -146,7 +152,9 @@ struct TableClientTests {
         defer { silent.close(promise: nil) }
         let port = try #require(silent.localAddress?.port)
         let client = try TableClient(
-            url: "http://127.0.0.1:\(port)", configuration: TableClientConfiguration(requestTimeout: .milliseconds(200)))
+            url: "http://127.0.0.1:\(port)",
+            configuration: TableClientConfiguration(requestTimeout: .milliseconds(200))
+        )
         await #expect {
             _ = try await client.table(fleet: Fixtures.fleet)
         } throws: { error in
@@ -162,7 +170,8 @@ struct TableClientTests {
             ("https://example.com", "must start with http://"), ("http://", "has no host"),
             ("http://host:0", "port must be"), ("http://host:8080/v1", "must be only scheme, host and port"),
             ("http://[::1", "unclosed"),
-        ])
+        ]
+    )
     func invalidURLs(url: String, reason: String) {
         #expect {
             _ = try TableClient(url: url)
@@ -190,7 +199,12 @@ struct TableClientTests {
             #expect(delay >= ceiling / 2 && delay <= ceiling)
             ceilings.append(ceiling)
         }
-        #expect(ceilings == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(
+            ceilings == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+                .seconds(1),
+            ]
+        )
         backoff.reset()
         #expect(backoff.ceiling == .milliseconds(100))
     }

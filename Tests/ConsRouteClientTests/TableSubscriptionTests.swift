@@ -25,7 +25,10 @@ struct TableSubscriptionTests {
         #expect(router.table?.table.version == 2)
     }
 
-    @Test("rejects a tampered table and one signed by another key, keeps the good one, applies the next", arguments: TableTransport.allCases)
+    @Test(
+        "rejects a tampered table and one signed by another key, keeps the good one, applies the next",
+        arguments: TableTransport.allCases
+    )
     func rejectsBadTables(transport: TableTransport) async throws {
         let server = try APIServer()
         try await server.publish(Fixtures.signed(version: 1))
@@ -51,7 +54,10 @@ struct TableSubscriptionTests {
         #expect(router.table?.table.version == 4)
     }
 
-    @Test("a router ahead of the server rejects the older table once, as version not newer", arguments: TableTransport.allCases)
+    @Test(
+        "a router ahead of the server rejects the older table once, as version not newer",
+        arguments: TableTransport.allCases
+    )
     func rejectsLower(transport: TableTransport) async throws {
         let server = try APIServer()
         try await server.publish(Fixtures.signed(version: 2))
@@ -93,7 +99,10 @@ struct TableSubscriptionTests {
         #expect(router.table == nil)
     }
 
-    @Test("a subscription started while the controller is down applies the table once it is up", arguments: TableTransport.allCases)
+    @Test(
+        "a subscription started while the controller is down applies the table once it is up",
+        arguments: TableTransport.allCases
+    )
     func waitsForController(transport: TableTransport) async throws {
         let server = try APIServer()
         let port = try await server.serve { port in port }

@@ -24,7 +24,13 @@ enum Fixtures {
     static func signed(version: UInt64, key: TableSigningKey = key) -> SignedTable {
         var generator = SeededGenerator(seed: version)
         let table = ThresholdTable.example(
-            fleet: fleet, version: version, dimension: 4, clusterCount: 2, createdAtMs: createdAtMs, using: &generator)
+            fleet: fleet,
+            version: version,
+            dimension: 4,
+            clusterCount: 2,
+            createdAtMs: createdAtMs,
+            using: &generator
+        )
         return try! SignedTable(signing: table, with: key)
     }
 
@@ -39,8 +45,12 @@ enum Fixtures {
     static func router(device: String = "device-1", fingerprint: Fingerprint? = nil) throws -> DeviceRouter {
         try DeviceRouter(
             configuration: RouterConfiguration(
-                fleet: fleet, deviceID: device, fingerprint: fingerprint ?? signed(version: 1).table.fingerprint,
-                trustedKeys: [key.verifyingKey]))
+                fleet: fleet,
+                deviceID: device,
+                fingerprint: fingerprint ?? signed(version: 1).table.fingerprint,
+                trustedKeys: [key.verifyingKey]
+            )
+        )
     }
 }
 
@@ -77,11 +87,18 @@ struct APIServer {
 
     init(maximumWait: Duration = .seconds(60)) throws {
         api = DistributionAPI(
-            cache: cache, history: NoHistory(), status: NoHistory(), admin: admin,
+            cache: cache,
+            history: NoHistory(),
+            status: NoHistory(),
+            admin: admin,
             metrics: DistributionMetrics(registry: PrometheusCollectorRegistry()),
             configuration: try DistributionAPIConfiguration(
-                adminToken: Fixtures.adminToken, maximumWait: maximumWait, heartbeatInterval: .seconds(15)),
-            readiness: { true })
+                adminToken: Fixtures.adminToken,
+                maximumWait: maximumWait,
+                heartbeatInterval: .seconds(15)
+            ),
+            readiness: { true }
+        )
     }
 
     /// Runs the API on 127.0.0.1:`port` (0: any free port) while `body` runs, then stops it.
@@ -90,9 +107,11 @@ struct APIServer {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = api.buildApplication(
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }
+        )
         let services = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [app], logger: Logger(label: "test")))
+            configuration: ServiceGroupConfiguration(services: [app], logger: Logger(label: "test"))
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             let port = try #require(await ports.first(where: { _ in true }))
@@ -117,7 +136,10 @@ func client(port: Int) throws -> TableClient {
     try TableClient(
         url: "http://127.0.0.1:\(port)",
         configuration: TableClientConfiguration(
-            requestTimeout: .seconds(5), backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))))
+            requestTimeout: .seconds(5),
+            backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))
+        )
+    )
 }
 
 /// A subscription of `router` through `client(port:)`. Long-polls wait 1 s: a parked long-poll ends on the server

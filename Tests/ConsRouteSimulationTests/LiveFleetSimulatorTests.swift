@@ -8,7 +8,10 @@ import Testing
 
 @Suite("LiveFleetSimulator against the API on 127.0.0.1 and a Kafka mock cluster")
 struct LiveFleetSimulatorTests {
-    @Test("devices boot with the published table; every event reports it; one applied ack per device", arguments: TableTransport.allCases)
+    @Test(
+        "devices boot with the published table; every event reports it; one applied ack per device",
+        arguments: TableTransport.allCases
+    )
     func publishedTable(transport: TableTransport) async throws {
         let harness = try LiveHarness()
         let scenario = try liveScenario()
@@ -88,7 +91,12 @@ struct LiveFleetSimulatorTests {
         try await harness.publish(version: 1, for: scenario)
         try await harness.serve { port, producer in
             let simulator = try harness.simulator(
-                scenario, transport: .sse, producer: producer, port: port, maximumResponseBytes: 64)
+                scenario,
+                transport: .sse,
+                producer: producer,
+                port: port,
+                maximumResponseBytes: 64
+            )
             await #expect {
                 _ = try await simulator.run()
             } throws: { error in
@@ -102,7 +110,10 @@ struct LiveFleetSimulatorTests {
 
     @Test("settings out of range are refused naming the setting")
     func invalidSettings() throws {
-        var settings = LiveSimulationSettings(scenario: try liveScenario(), trustedKeys: [TableSigningKey().verifyingKey])
+        var settings = LiveSimulationSettings(
+            scenario: try liveScenario(),
+            trustedKeys: [TableSigningKey().verifyingKey]
+        )
         settings.eventsPerSecond = 0
         #expect(throws: LiveSimulationError.invalidSetting("eventsPerSecond", "must be > 0, is 0.0")) {
             try settings.validate()
@@ -127,8 +138,15 @@ struct LiveFleetSimulatorTests {
         for index in 0..<5 {
             recent.append(
                 RecentOutcomes.Outcome(
-                    tier: index < 3 ? .cloud : .device, score: Float(index), latencyMs: 1, cost: 1, cloudScore: 1,
-                    cloudLatencyMs: 2, cloudCost: 4))
+                    tier: index < 3 ? .cloud : .device,
+                    score: Float(index),
+                    latencyMs: 1,
+                    cost: 1,
+                    cloudScore: 1,
+                    cloudLatencyMs: 2,
+                    cloudCost: 4
+                )
+            )
         }
         let (served, cloud) = recent.totals()
         #expect(served.count == 3 && served.score == 2 + 3 + 4 && served.tierCounts == [2, 0, 1])

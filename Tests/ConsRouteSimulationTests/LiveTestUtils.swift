@@ -28,24 +28,37 @@ struct LiveHarness {
         try cluster.createTopic(telemetryTopic, partitions: 1)
         try cluster.createTopic(acksTopic, partitions: 1)
         api = DistributionAPI(
-            cache: cache, history: NoLiveHistory(), status: NoLiveHistory(), admin: NoLiveHistory(),
+            cache: cache,
+            history: NoLiveHistory(),
+            status: NoLiveHistory(),
+            admin: NoLiveHistory(),
             metrics: DistributionMetrics(registry: PrometheusCollectorRegistry()),
-            configuration: try DistributionAPIConfiguration(adminToken: "live-test-token"), readiness: { true })
+            configuration: try DistributionAPIConfiguration(adminToken: "live-test-token"),
+            readiness: { true }
+        )
     }
 
     /// Signs and publishes table `version` for `scenario`'s fleet and fingerprint (4 clusters).
     func publish(version: UInt64, for scenario: Scenario) async throws {
         var generator = SeededGenerator(seed: version)
         var table = ThresholdTable.example(
-            fleet: scenario.fleet, version: version, dimension: scenario.dimension, clusterCount: 4,
-            createdAtMs: Int64(Date().timeIntervalSince1970 * 1000), using: &generator)
+            fleet: scenario.fleet,
+            version: version,
+            dimension: scenario.dimension,
+            clusterCount: 4,
+            createdAtMs: Int64(Date().timeIntervalSince1970 * 1000),
+            using: &generator
+        )
         table.fingerprint = scenario.fingerprint
         try await cache.publish(try SignedTable(signing: table, with: key))
     }
 
     /// A simulator of `scenario` against this API and cluster.
     func simulator(
-        _ scenario: Scenario, transport: TableTransport, producer: KafkaProducer, port: Int,
+        _ scenario: Scenario,
+        transport: TableTransport,
+        producer: KafkaProducer,
+        port: Int,
         maximumResponseBytes: Int = 1 << 20
     ) throws -> LiveFleetSimulator {
         var settings = LiveSimulationSettings(scenario: scenario, trustedKeys: [key.verifyingKey])
@@ -60,7 +73,9 @@ struct LiveHarness {
             url: "http://127.0.0.1:\(port)",
             configuration: TableClientConfiguration(
                 maximumResponseBytes: maximumResponseBytes,
-                backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))))
+                backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))
+            )
+        )
         return try LiveFleetSimulator(settings: settings, client: client, producer: producer)
     }
 
@@ -71,9 +86,11 @@ struct LiveHarness {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = api.buildApplication(
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }
+        )
         let services = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [app], logger: Logger(label: "live-test")))
+            configuration: ServiceGroupConfiguration(services: [app], logger: Logger(label: "live-test"))
+        )
         let producer = try KafkaProducer(configuration: producerConfiguration(cluster.clientConfiguration))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
@@ -95,7 +112,11 @@ struct LiveHarness {
     func telemetry(expected: Int, scenario: Scenario) async throws -> [TelemetryEvent] {
         let decoder = TelemetryDecoder(fleets: [scenario.fleet: scenario.dimension])
         let messages = try await readAll(
-            topic: telemetryTopic, client: cluster.clientConfiguration, expected: expected, quiet: .milliseconds(500))
+            topic: telemetryTopic,
+            client: cluster.clientConfiguration,
+            expected: expected,
+            quiet: .milliseconds(500)
+        )
         #expect(messages.allSatisfy { $0.key == Array(scenario.fleet.utf8) })
         return try messages.map { message in try decoder.decode(message.value).get() }
     }
@@ -103,7 +124,11 @@ struct LiveHarness {
     /// Every acknowledgement produced.
     func acknowledgements(expected: Int) async throws -> [TableAcknowledgement] {
         let messages = try await readAll(
-            topic: acksTopic, client: cluster.clientConfiguration, expected: expected, quiet: .milliseconds(500))
+            topic: acksTopic,
+            client: cluster.clientConfiguration,
+            expected: expected,
+            quiet: .milliseconds(500)
+        )
         return try messages.map { try TableAcknowledgement(bytes: $0.value) }
     }
 }

@@ -37,7 +37,8 @@ extension LiveFleetSimulator {
                 let router = routers[devices[event.deviceID]!]
                 let (observed, outcome) = routing.route(event, router: router, nowMs: nowMs)
                 records.append(
-                    KafkaProducerRecord(topic: settings.telemetryTopic, key: fleetKey, value: observed.protobufBytes()))
+                    KafkaProducerRecord(topic: settings.telemetryTopic, key: fleetKey, value: observed.protobufBytes())
+                )
                 outcomes.append(outcome)
             }
             let phase = Self.phase(of: scenario, at: generator.eventIndex - 1)

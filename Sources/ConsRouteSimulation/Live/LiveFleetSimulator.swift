@@ -44,8 +44,12 @@ public final class LiveFleetSimulator: Sendable {
         routers = try (0..<scenario.devices).map { index in
             try DeviceRouter(
                 configuration: RouterConfiguration(
-                    fleet: scenario.fleet, deviceID: "device-\(index)", fingerprint: scenario.fingerprint,
-                    trustedKeys: settings.trustedKeys))
+                    fleet: scenario.fleet,
+                    deviceID: "device-\(index)",
+                    fingerprint: scenario.fingerprint,
+                    trustedKeys: settings.trustedKeys
+                )
+            )
         }
         counters = Mutex(LiveCounters(recentEvents: settings.recentEvents))
     }
@@ -102,11 +106,18 @@ public final class LiveFleetSimulator: Sendable {
     /// Keeps one device's router up to date and produces its acknowledgements.
     private func subscribe(_ router: DeviceRouter, ready: @escaping @Sendable () -> Void) async throws {
         let subscription = TableSubscription(
-            client: client, router: router, transport: settings.transport, longPollWait: settings.longPollWait)
+            client: client,
+            router: router,
+            transport: settings.transport,
+            longPollWait: settings.longPollWait
+        )
         let topic = settings.acksTopic
         try await subscription.run(ready: ready) { acknowledgement in
             let record = KafkaProducerRecord(
-                topic: topic, key: Array(acknowledgement.fleet.utf8), value: acknowledgement.protobufBytes())
+                topic: topic,
+                key: Array(acknowledgement.fleet.utf8),
+                value: acknowledgement.protobufBytes()
+            )
             do {
                 _ = try await self.producer.send(record)
                 self.counters.withLock { counters in
@@ -137,14 +148,18 @@ public final class LiveFleetSimulator: Sendable {
                 eventsDelivered: counters.eventsDelivered,
                 eventsFailed: counters.eventsFailed,
                 phase: counters.phase,
-                holdings: holdings.sorted { $0.key < $1.key }.map { LiveProgress.Holding(version: $0.key, devices: $0.value) },
+                holdings: holdings.sorted { $0.key < $1.key }.map {
+                    LiveProgress.Holding(version: $0.key, devices: $0.value)
+                },
                 acksSent: counters.acksSent,
                 acksApplied: counters.acksApplied,
                 acksFailed: counters.acksFailed,
                 elapsedSeconds: counters.startedAt.map { Self.seconds(ContinuousClock.now - $0) } ?? 0,
                 run: counters.served.count > 0
                     ? PolicyFigures(counters.served, cloud: counters.allCloud, weights: weights) : nil,
-                recent: recent.served.count > 0 ? PolicyFigures(recent.served, cloud: recent.cloud, weights: weights) : nil)
+                recent: recent.served.count > 0
+                    ? PolicyFigures(recent.served, cloud: recent.cloud, weights: weights) : nil
+            )
         }
     }
 

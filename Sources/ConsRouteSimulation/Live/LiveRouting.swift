@@ -34,8 +34,13 @@ struct LiveRouting: Sendable {
     ) {
         guard let shadow = event.shadow else { preconditionFailure("ScenarioGenerator gives every event a shadow") }
         let query = ReplayQuery(
-            slot: slot(of: event), turn: event.turn, contextTokens: event.contextTokens, pDevice: event.pDevice,
-            pEdge: event.pEdge, shadow: shadow)
+            slot: slot(of: event),
+            turn: event.turn,
+            contextTokens: event.contextTokens,
+            pDevice: event.pDevice,
+            pEdge: event.pEdge,
+            shadow: shadow
+        )
         let context = served.turnContext(query)
         let (decision, version) = Self.decide(event, context: context, router: router)
         let tier = decision?.tier ?? .cloud
@@ -55,8 +60,14 @@ struct LiveRouting: Sendable {
         return (
             observed,
             RecentOutcomes.Outcome(
-                tier: tier, score: shadow.score[tier], latencyMs: outcome.latencyMs, cost: outcome.cost,
-                cloudScore: shadow.score.cloud, cloudLatencyMs: cloud.latencyMs, cloudCost: cloud.cost)
+                tier: tier,
+                score: shadow.score[tier],
+                latencyMs: outcome.latencyMs,
+                cost: outcome.cost,
+                cloudScore: shadow.score.cloud,
+                cloudLatencyMs: cloud.latencyMs,
+                cloudCost: cloud.cost
+            )
         )
     }
 
@@ -70,7 +81,11 @@ struct LiveRouting: Sendable {
         while true {
             guard let before = router.policy?.version else { return (nil, 0) }
             let decision = try? router.route(
-                representation: event.representation, pDevice: event.pDevice, pEdge: event.pEdge, turn: context)
+                representation: event.representation,
+                pDevice: event.pDevice,
+                pEdge: event.pEdge,
+                turn: context
+            )
             if router.policy?.version == before { return (decision, decision == nil ? 0 : before) }
         }
     }

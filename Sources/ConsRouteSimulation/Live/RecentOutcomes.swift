@@ -41,7 +41,12 @@ struct RecentOutcomes: Sendable {
         var cloud = OutcomeTotals()
         for outcome in ring {
             served.add(tier: outcome.tier, score: outcome.score, latencyMs: outcome.latencyMs, cost: outcome.cost)
-            cloud.add(tier: .cloud, score: outcome.cloudScore, latencyMs: outcome.cloudLatencyMs, cost: outcome.cloudCost)
+            cloud.add(
+                tier: .cloud,
+                score: outcome.cloudScore,
+                latencyMs: outcome.cloudLatencyMs,
+                cost: outcome.cloudCost
+            )
         }
         return (served, cloud)
     }
