@@ -79,7 +79,7 @@ let package = Package(
             dependencies: ["ConsRouteStore"],
             swiftSettings: swiftSettings
         ),
-        // An HTTP/1.1 client of the distribution API: tables, long-poll, server-sent events, admin; device subscriptions.
+        // HTTP/1.1 client of the distribution API (tables, long-poll, SSE, admin) and the device subscription.
         .target(
             name: "ConsRouteClient",
             dependencies: [
