@@ -149,12 +149,9 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     /// A progress line: standard output, or standard error when standard output carries the JSON.
+    /// Written unbuffered, so that a pipe sees each line when it is made.
     private func report(_ line: String) {
-        if json {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        } else {
-            print(line)
-        }
+        (json ? FileHandle.standardError : FileHandle.standardOutput).write(Data((line + "\n").utf8))
     }
 
     private func summary(_ progress: LiveProgress) -> String {

@@ -114,7 +114,8 @@ struct SubscribeCommand: AsyncParsableCommand {
                 }
                 var received = 0
                 for try await acknowledgement in acknowledgements {
-                    print(line(acknowledgement, router: router))
+                    // Unbuffered: a pipe (`| jq`) sees each table when it arrives.
+                    FileHandle.standardOutput.write(Data((line(acknowledgement, router: router) + "\n").utf8))
                     received += 1
                     if let count, received >= count { break }
                 }
