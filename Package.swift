@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ConsRouteStore", targets: ["ConsRouteStore"]),
         .library(name: "ConsRouteKafka", targets: ["ConsRouteKafka"]),
         .library(name: "ConsRouteSimulation", targets: ["ConsRouteSimulation"]),
+        .library(name: "ConsRouteClient", targets: ["ConsRouteClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -79,11 +80,22 @@ let package = Package(
             dependencies: ["ConsRouteStore"],
             swiftSettings: swiftSettings
         ),
+        // HTTP/1.1 client of the distribution API (tables, long-poll, SSE, admin) and the device subscription.
+        .target(
+            name: "ConsRouteClient",
+            dependencies: [
+                "ConsRouteModel", "ConsRouteRouter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The service: ingestion, window state, the control loop, publishing.
         .target(
             name: "ConsRouteController",
             dependencies: [
-                "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
+                "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka", "ConsRouteClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -102,7 +114,8 @@ let package = Package(
         .target(
             name: "ConsRouteSimulation",
             dependencies: [
-                "ConsRouteModel", "ConsRouteController", "ConsRouteTuning",
+                "ConsRouteModel", "ConsRouteController", "ConsRouteTuning", "ConsRouteRouter", "ConsRouteClient",
+                "ConsRouteKafka",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -118,6 +131,7 @@ let package = Package(
                 "ConsRouteKafka",
                 "ConsRouteStore",
                 "ConsRouteSimulation",
+                "ConsRouteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -131,6 +145,7 @@ let package = Package(
                 "ConsRouteTuning",
                 "ConsRouteController",
                 "ConsRouteSimulation",
+                "ConsRouteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -159,7 +174,7 @@ let package = Package(
             name: "ConsRouteControllerTests",
             dependencies: [
                 "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
-                "KafkaTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "ConsRouteClient", "KafkaTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -177,6 +192,7 @@ let package = Package(
             name: "KafkaTestSupport",
             dependencies: [
                 "ConsRouteKafka", "ConsRouteModel", "ConsRouteTuning", "ConsRouteController", "ConsRouteStore",
+                "ConsRouteClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -206,7 +222,27 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsRouteSimulationTests",
-            dependencies: ["ConsRouteSimulation", "ConsRouteController", "ConsRouteModel", "ConsRouteTuning"],
+            dependencies: [
+                "ConsRouteSimulation", "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteRouter",
+                "ConsRouteClient", "ConsRouteKafka", "KafkaTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ConsRouteClientTests",
+            dependencies: [
+                "ConsRouteClient", "ConsRouteController", "ConsRouteModel", "ConsRouteRouter", "ConsRouteTuning",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import ConsRouteClient
 import ConsRouteController
 import ConsRouteModel
 import ConsRouteTuning

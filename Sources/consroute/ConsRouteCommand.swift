@@ -11,8 +11,8 @@ struct ConsRouteCommand: AsyncParsableCommand {
             the message names the cause); 64 the command line is wrong; 78 (serve) the configuration is invalid.
             """,
         subcommands: [
-            ServeCommand.self, DemoCommand.self, HistoryCommand.self, IngestCommand.self, KeygenCommand.self,
-            ReplayCommand.self, TableCommand.self,
+            ServeCommand.self, DemoCommand.self, SimulateCommand.self, SubscribeCommand.self, RollbackCommand.self,
+            HistoryCommand.self, TableCommand.self, ReplayCommand.self, IngestCommand.self, KeygenCommand.self,
         ])
 }
 

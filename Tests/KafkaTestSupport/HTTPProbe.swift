@@ -1,3 +1,4 @@
+import ConsRouteClient
 import ConsRouteController
 public import ConsRouteModel
 import NIOCore

@@ -1,3 +1,4 @@
+import ConsRouteClient
 public import ConsRouteModel
 public import NIOCore
 

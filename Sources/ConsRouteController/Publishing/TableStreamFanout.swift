@@ -1,3 +1,4 @@
+import ConsRouteClient
 import NIOCore
 import Synchronization
 

@@ -1,4 +1,4 @@
-import ConsRouteController
+import ConsRouteClient
 import ConsRouteTuning
 import NIOCore
 import Testing
