@@ -2,9 +2,11 @@ import ConsRouteModel
 import ConsRouteTuning
 
 extension FleetPipeline {
-    mutating func tune(_ trigger: Trigger, nowMs: Int64) -> TuningOutcome {
-        runCounter += 1
-        let runID = "\(settings.metadata.fleet)/run/\(nowMs)/\(runCounter)"
+    /// Re-clusters (when the trigger asks) and re-optimises on this pipeline's window; reads only, so it can run
+    /// on a copy while the original keeps observing.
+    ///
+    /// - Complexity: one re-clustering of the reservoir and one optimisation of every cluster.
+    public func tune(_ trigger: Trigger, runID: String, nowMs: Int64) -> TuningOutcome {
         let tuner = FleetTuner(settings: settings.tuner, objective: settings.objective)
         var outcome = TuningOutcome(
             trigger: trigger, clustering: nil, thresholds: nil, table: nil, failure: nil,

@@ -78,6 +78,15 @@ public struct FleetPipeline: Sendable {
     /// Runs a tuning if one is due: a pending trigger past its debounce and the minimum interval, or the
     /// schedule. CPU-bound (re-clustering and optimisation): call it off the cooperative pool.
     public mutating func tick(nowMs: Int64) -> TuningOutcome? {
+        guard let due = takeDueTuning(nowMs: nowMs) else { return nil }
+        return tune(due.trigger, runID: due.runID, nowMs: nowMs)
+    }
+
+    /// Takes the tuning that is due, if any (the trigger is consumed): the first half of `tick`, for a caller
+    /// that runs `tune` on a copy of the pipeline while this one keeps observing events.
+    ///
+    /// - Returns: the trigger and the run id to pass to `tune`.
+    public mutating func takeDueTuning(nowMs: Int64) -> (trigger: Trigger, runID: String)? {
         guard !isPaused else { return nil }
         if pending == nil, let schedule = settings.scheduleMs, table != nil, let last = lastTuneMs, nowMs - last >= schedule {
             pending = Trigger(kind: .schedule, firstAtMs: nowMs, recluster: false, driftEventIDs: [], clusters: [])
@@ -92,7 +101,8 @@ public struct FleetPipeline: Sendable {
         }
         pending = nil
         lastTuneMs = nowMs
-        return tune(trigger, nowMs: nowMs)
+        runCounter += 1
+        return (trigger, "\(settings.metadata.fleet)/run/\(nowMs)/\(runCounter)")
     }
 
     /// The drift detectors' current levels (nil before the first table: nothing is monitored yet).

@@ -3,10 +3,10 @@ public import ConsRouteTuning
 import Dispatch
 import Synchronization
 
-/// One fleet's `FleetPipeline`, confined to a serial dispatch queue of its own: observing events, tuning
-/// (seconds of CPU when re-clustering) and adopting tables run there, one at a time, never on the cooperative
-/// pool. Callers `await` each step, so a long tuning back-pressures ingestion of the same fleet instead of
-/// queueing events without bound.
+/// One fleet's `FleetPipeline`, confined to a serial dispatch queue of its own: observing events and adopting
+/// tables run there, one at a time, never on the cooperative pool. A tuning (seconds of CPU when
+/// re-clustering) runs on a copy of the pipeline on a second queue, so observation goes on meanwhile; drift
+/// seen during a tuning becomes the next trigger. Callers `await` each step.
 public final class FleetLoop: Sendable {
     /// What the status endpoint and the metrics read, refreshed after every step (never waits for a tuning).
     public struct Snapshot: Sendable {
@@ -27,6 +27,7 @@ public final class FleetLoop: Sendable {
 
     public let settings: FleetPipelineSettings
     private let queue: DispatchQueue
+    private let tuningQueue: DispatchQueue
     /// Touched only on `queue`; the lock is never contended and only satisfies the compiler.
     private let pipeline: Mutex<FleetPipeline>
     private let recent: Mutex<RecentOutcomes>
@@ -40,6 +41,7 @@ public final class FleetLoop: Sendable {
         self.settings = settings
         let pipeline = FleetPipeline(settings: settings, current: current, lastVersion: lastVersion)
         queue = DispatchQueue(label: "consroute.fleet.\(settings.metadata.fleet)")
+        tuningQueue = DispatchQueue(label: "consroute.fleet.\(settings.metadata.fleet).tuning")
         self.pipeline = Mutex(pipeline)
         recent = Mutex(RecentOutcomes())
         published = Mutex(Self.snapshot(of: pipeline, recent: RecentOutcomes(), isTuning: false))
@@ -59,10 +61,20 @@ public final class FleetLoop: Sendable {
         }
     }
 
-    /// Runs a tuning if one is due (see `FleetPipeline.tick`).
+    /// Runs a tuning if one is due (see `FleetPipeline.tick`), on a copy of the pipeline taken when it starts.
+    /// Not reentrant: one caller ticks a fleet, and awaits each tuning before the next tick.
     public func tick(nowMs: Int64) async -> FleetPipeline.TuningOutcome? {
+        let due = await run { pipeline -> (FleetPipeline, FleetPipeline.Trigger, String)? in
+            guard let (trigger, runID) = pipeline.takeDueTuning(nowMs: nowMs) else { return nil }
+            return (pipeline, trigger, runID)
+        }
+        guard let (copy, trigger, runID) = due else { return nil }
         published.withLock { $0.isTuning = true }
-        return await run { pipeline in pipeline.tick(nowMs: nowMs) }
+        let outcome = await withCheckedContinuation { continuation in
+            tuningQueue.async { continuation.resume(returning: copy.tune(trigger, runID: runID, nowMs: nowMs)) }
+        }
+        published.withLock { $0.isTuning = false }
+        return outcome
     }
 
     /// Adopts a table that was published.
@@ -87,7 +99,11 @@ public final class FleetLoop: Sendable {
                     let result = body(&pipeline)
                     return (result, Self.snapshot(of: pipeline, recent: self.recent.withLock { $0 }, isTuning: false))
                 }
-                self.published.withLock { $0 = snapshot }
+                self.published.withLock { current in
+                    let tuning = current.isTuning
+                    current = snapshot
+                    current.isTuning = tuning
+                }
                 continuation.resume(returning: result)
             }
         }

@@ -37,11 +37,14 @@ struct BrokerOutageTests {
 
         _ = try await producer.send(contentsOf: stream.records(count: 1_000, topic: telemetry))
         let deadline = ContinuousClock.now + .seconds(30)
-        while controller.ingest.counters.accepted < 4_000, ContinuousClock.now < deadline {
+        while controller.ingest.counters.accepted < 4_000 || controller.fleets[0].loop.snapshot.observedEvents < 4_000,
+            ContinuousClock.now < deadline
+        {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(controller.ingest.counters.accepted == 4_000)
         // Partitions re-assigned after the outage are replayed for their dedupe windows, not observed twice.
+        try await Task.sleep(for: .milliseconds(500))
         #expect(controller.fleets[0].loop.snapshot.observedEvents == 4_000)
         await producer.shutdown()
     }
