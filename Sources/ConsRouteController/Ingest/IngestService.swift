@@ -26,6 +26,11 @@ public final class IngestService: Sendable {
         public var replayed = 0
         public var deadLettered = 0
         public var rejections: [String: Int] = [:]
+        /// Messages skipped because the broker no longer had them when the consumer got there (retention
+        /// deleted them, or an offset reset jumped past them): a gap between consecutive offsets of a partition.
+        public var lost = 0
+        /// Whether the consumer holds an assignment (it has joined its group).
+        public var isAssigned = false
         /// Messages between the consumer's positions and the partition ends (nil before the first measurement).
         public var lag: Int64?
     }
@@ -36,6 +41,8 @@ public final class IngestService: Sendable {
     private let state = Mutex(Counters())
     /// Per partition, the offset after the last event handed to `onEvents` by this process.
     private let handedOffsets = Mutex<[Int32: Int64]>([:])
+    /// Per partition, the offset after the last message consumed, to see gaps.
+    private let consumedOffsets = Mutex<[Int32: Int64]>([:])
 
     /// - Parameters:
     ///   - store: where effects and offsets are written.
@@ -125,7 +132,10 @@ public final class IngestService: Sendable {
                         processor.dropPartition(partition.partition)
                         countFrom.set(partition.partition, nil)
                     }
-                case .assigned, .error:
+                    consumedOffsets.withLock { consumed in for partition in partitions { consumed[partition.partition] = nil } }
+                case .assigned:
+                    state.withLock { $0.isAssigned = true }
+                case .error:
                     break
                 }
             }
@@ -149,6 +159,7 @@ public final class IngestService: Sendable {
     private func prepare(_ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets) -> PreparedBatch {
         let thresholds = countFrom.all
         let handed = handedOffsets.withLock { $0 }
+        countGaps(batch)
         var rebuildOnly: [IngestMessage] = []
         var replay: [IngestMessage] = []
         var live: [IngestMessage] = []
@@ -209,6 +220,22 @@ public final class IngestService: Sendable {
         handedOffsets.withLock { $0.merge(result.nextOffsets, uniquingKeysWith: max) }
         if !result.deadLetters.isEmpty { try await forwarder.flush() }
         return result.nextOffsets
+    }
+
+    /// Counts messages the consumer jumped over (retention, offset resets); a partition's first batch after an
+    /// assignment starts wherever the stored offsets say, so only gaps within a run of consumption count.
+    private func countGaps(_ batch: [KafkaMessage]) {
+        var lost = 0
+        consumedOffsets.withLock { consumed in
+            for message in batch {
+                if let expected = consumed[message.partition], message.offset > expected {
+                    lost += Int(message.offset - expected)
+                }
+                consumed[message.partition] = message.offset + 1
+            }
+        }
+        guard lost > 0 else { return }
+        state.withLock { $0.lost += lost }
     }
 
     private func kafkaOffsets(_ offsets: [Int32: Int64]) -> [KafkaTopicPartition: Int64] {

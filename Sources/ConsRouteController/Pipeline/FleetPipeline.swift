@@ -11,6 +11,8 @@ public struct FleetPipeline: Sendable {
     public internal(set) var lastVersion: UInt64
     public internal(set) var pending: Trigger?
     public internal(set) var isPaused = false
+    /// A tuning taken with `takeDueTuning` has not been reported finished (`tuningFinished`) yet.
+    public internal(set) var isTuningInFlight = false
     public internal(set) var reservoir: RepresentationReservoir
     public internal(set) var shadow: ShadowSampleWindow
     /// Events observed since start (drift event ids count from here).
@@ -54,7 +56,7 @@ public struct FleetPipeline: Sendable {
             observedEvents += 1
             guard !isReplay else { continue }
             if table == nil {
-                if pending == nil, reservoir.count >= settings.bootstrapEvents,
+                if pending == nil, !isTuningInFlight, reservoir.count >= settings.bootstrapEvents,
                     shadow.count >= settings.tuner.minimumShadowSamples
                 {
                     pending = Trigger(kind: .bootstrap, firstAtMs: event.timeUnixMs, recluster: true, driftEventIDs: [], clusters: [])
@@ -79,8 +81,13 @@ public struct FleetPipeline: Sendable {
     /// schedule. CPU-bound (re-clustering and optimisation): call it off the cooperative pool.
     public mutating func tick(nowMs: Int64) -> TuningOutcome? {
         guard let due = takeDueTuning(nowMs: nowMs) else { return nil }
+        defer { tuningFinished() }
         return tune(due.trigger, runID: due.runID, nowMs: nowMs)
     }
+
+    /// Reports that the tuning taken with `takeDueTuning` is over (its table, if any, adopted with
+    /// `didPublish` first): until then no new bootstrap is triggered.
+    public mutating func tuningFinished() { isTuningInFlight = false }
 
     /// Takes the tuning that is due, if any (the trigger is consumed): the first half of `tick`, for a caller
     /// that runs `tune` on a copy of the pipeline while this one keeps observing events.
@@ -102,6 +109,7 @@ public struct FleetPipeline: Sendable {
         pending = nil
         lastTuneMs = nowMs
         runCounter += 1
+        isTuningInFlight = true
         return (trigger, "\(settings.metadata.fleet)/run/\(nowMs)/\(runCounter)")
     }
 

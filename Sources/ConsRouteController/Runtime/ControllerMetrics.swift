@@ -25,7 +25,7 @@ public final class ControllerMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry, fleets: [String]) {
         self.registry = registry
         self.fleets = fleets
-        for result in ["accepted", "duplicate", "dead_lettered", "replayed"] { messages(result).increment(by: Int64(0)) }
+        for result in ["accepted", "duplicate", "dead_lettered", "replayed", "lost"] { messages(result).increment(by: Int64(0)) }
         for reason in TelemetryRejection.allCodes { rejections(reason).increment(by: Int64(0)) }
         batches.increment(by: Int64(0))
         for fleet in fleets {
@@ -71,6 +71,7 @@ public final class ControllerMetrics: Sendable {
         advance("replayed", to: counters.replayed, counter: messages("replayed"))
         advance("dead_lettered", to: counters.deadLettered, counter: messages("dead_lettered"))
         advance("duplicate", to: counters.rejections["duplicate"] ?? 0, counter: messages("duplicate"))
+        advance("lost", to: counters.lost, counter: messages("lost"))
         for (reason, count) in counters.rejections {
             advance("reason.\(reason)", to: count, counter: rejections(reason))
         }

@@ -63,6 +63,17 @@ public final class FleetController: Sendable {
     public func tick() async throws -> SignedTable? {
         let now = clock()
         guard let outcome = await loop.tick(nowMs: now) else { return nil }
+        do {
+            let published = try await handle(outcome, now: now)
+            await loop.tuningFinished()
+            return published
+        } catch {
+            await loop.tuningFinished()
+            throw error
+        }
+    }
+
+    private func handle(_ outcome: FleetPipeline.TuningOutcome, now: Int64) async throws -> SignedTable? {
         let trigger = Self.historyTrigger(outcome.trigger)
         try await recordRuns(outcome, trigger: trigger, startedAt: now)
         let triggerLabel = Self.triggerLabel(outcome.trigger.kind)

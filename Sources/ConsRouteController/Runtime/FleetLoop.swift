@@ -82,6 +82,11 @@ public final class FleetLoop: Sendable {
         await run { pipeline in pipeline.didPublish(table) }
     }
 
+    /// Reports that the tuning `tick` returned is over (its table, if any, adopted first).
+    public func tuningFinished() async {
+        await run { pipeline in pipeline.tuningFinished() }
+    }
+
     /// Asks for a re-tune at the next tick.
     public func requestRetune(nowMs: Int64, recluster: Bool) async {
         await run { pipeline in pipeline.requestRetune(nowMs: nowMs, recluster: recluster) }

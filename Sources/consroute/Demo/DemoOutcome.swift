@@ -18,14 +18,16 @@ struct DemoOutcome {
     let driftCounts: [(signal: String, count: Int)]
     let qualityTarget: Double
     let ingested: Int
+    let lost: Int
     let seconds: Double
     let url: String
     let fleet: String
 
     init(
-        progress: LiveProgress, store: HistoryStore, fleet: String, qualityTarget: Double, ingested: Int, seconds: Double,
-        url: String
+        progress: LiveProgress, store: HistoryStore, fleet: String, qualityTarget: Double, ingested: Int, lost: Int,
+        seconds: Double, url: String
     ) async throws {
+        self.lost = lost
         self.progress = progress
         self.qualityTarget = qualityTarget
         self.ingested = ingested
@@ -50,7 +52,8 @@ struct DemoOutcome {
 
     func summary(workspace: DemoWorkspace) -> String {
         var text = "\nSummary: \(progress.eventsDelivered) events from \(progress.devices) devices in "
-            + String(format: "%.0f s", seconds) + "; the controller ingested \(ingested).\n"
+            + String(format: "%.0f s", seconds) + "; the controller ingested \(ingested)"
+            + (lost > 0 ? " (\(lost) were gone from the embedded broker before it read them: it fell behind)" : "") + ".\n"
         text += "\nTables published (\(tables.count)):\n"
         for table in tables {
             let trigger = table.trigger.count > 70 ? String(table.trigger.prefix(67)) + "..." : table.trigger

@@ -31,6 +31,16 @@ struct DemoRun {
         let url = "http://127.0.0.1:\(port)"
         display.line("controller: \(url)  broker \(controller.bootstrapServers) (embedded)  log \(workspace.logPath)")
 
+        // The fleet starts once the controller's consumer has joined its group: the embedded broker keeps only
+        // about 5 MB per partition, so events sent long before would be gone when it starts reading.
+        let joinDeadline = ContinuousClock.now + .seconds(60)
+        while !controller.ingest.counters.isAssigned {
+            guard ContinuousClock.now < joinDeadline else {
+                try? await stopController()
+                throw CommandFailure("the controller's consumer did not join its group within 60 s")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         var settings = LiveSimulationSettings(scenario: scenario, trustedKeys: [workspace.trustedKey])
         settings.eventsPerSecond = rate
         settings.telemetryTopic = controller.configuration.topics.telemetry
@@ -63,14 +73,16 @@ struct DemoRun {
         await producer.shutdown()
         // Let the controller ingest the fleet's last events and finish a tuning it started.
         let deadline = ContinuousClock.now + .seconds(30)
-        while controller.ingest.counters.accepted < progress.eventsDelivered, ContinuousClock.now < deadline {
+        while controller.ingest.counters.accepted + controller.ingest.counters.lost < progress.eventsDelivered,
+            ContinuousClock.now < deadline
+        {
             try? await Task.sleep(for: .milliseconds(200))
         }
         try? await Task.sleep(for: .seconds(1))
         try await stopController()
         return try await DemoOutcome(
             progress: progress, store: controller.store, fleet: scenario.fleet, qualityTarget: scenario.objective.qMin,
-            ingested: controller.ingest.counters.accepted, seconds: (ContinuousClock.now - started) / .seconds(1),
+            ingested: controller.ingest.counters.accepted, lost: controller.ingest.counters.lost, seconds: (ContinuousClock.now - started) / .seconds(1),
             url: url)
     }
 
@@ -81,7 +93,8 @@ struct DemoRun {
             return "[\(pad(elapsed))s] devices subscribing: \(progress.devicesReady)/\(progress.devices)"
         }
         var text = "[\(pad(elapsed))s] \(thousands(progress.eventsSent))/\(thousands(progress.targetEvents)) events"
-            + " (\(thousands(Int(progress.eventsPerSecond)))/s) \(progress.phase)"
+            + " (\(thousands(Int(progress.eventsPerSecond)))/s), \(thousands(controller.ingest.counters.accepted)) ingested,"
+            + " \(progress.phase)"
         if let active = await controller.cache.tables(fleet: scenario.fleet).active {
             let onIt = progress.holdings.first { $0.version == active.version }?.devices ?? 0
             let trigger = active.signed.table.provenance.trigger.split(separator: ":").first.map(String.init) ?? ""
