@@ -39,6 +39,9 @@ public final class ControllerMetrics: Sendable {
                 }
             }
             tablesPublished(fleet: fleet).increment(by: Int64(0))
+            // Histograms exported at zero from the start, so the first run is an increase Prometheus can see.
+            _ = reclusterDuration(fleet: fleet)
+            _ = optimiserDuration(fleet: fleet)
             for result in ["applied", "rejected"] { acks(fleet: fleet, result: result).increment(by: Int64(0)) }
             acknowledgedShare(fleet: fleet).set(0.0)
         }

@@ -1,0 +1,117 @@
+import ConsRouteModel
+import Foundation
+import Testing
+
+/// Issue 6's dashboard check, for real: `consroute serve` (embedded broker) fed by `consroute simulate`, scraped by
+/// a real Prometheus on loopback, and every panel query of `dashboards/` must return data.
+@Suite("Dashboards against a live controller")
+struct DashboardLiveTests {
+    @Test("every panel target returns data from a Prometheus scraping a controller fed by the simulator")
+    func everyPanelHasData() async throws {
+        let folder = try TemporaryDirectory()
+        let port = try freeLoopbackPort()
+        let key = TableSigningKey()
+        FileManager.default.createFile(atPath: folder.path("consroute.key"), contents: Data(KeyFile.privateKeyFile(key)))
+        FileManager.default.createFile(
+            atPath: folder.path("consroute.pub"), contents: Data(KeyFile.publicKeyFile(key.verifyingKey)))
+        // The demo scenario's fleet, with loop timings short enough for a test (a debug build: one k, small windows).
+        let configuration = """
+            http: {port: \(port), admin_token_file: \(folder.path("admin.token"))}
+            history: {path: \(folder.path("history.sqlite"))}
+            keys: {signing_key_file: \(folder.path("consroute.key"))}
+            loop: {tick_ms: 200}
+            fleets:
+              - name: drift-demo
+                dimension: 64
+                fingerprint: {representation_model: synthetic/drift-demo, reranker: synthetic, prompt_template: synthetic}
+                clusters: {k_min: 8, k_max: 8}
+                window: {representations: 20000, shadow_samples: 5000}
+                loop: {bootstrap_events: 3000, debounce_s: 1, minimum_interval_s: 2, schedule_s: 5}
+            """
+        try configuration.write(toFile: folder.path("controller.yaml"), atomically: true, encoding: .utf8)
+        let controller = try ChildProcess(consroute: ["serve", "--config", folder.path("controller.yaml"), "--log-level", "warning"])
+        defer { controller.stop() }
+        let line = try await controller.firstLine(within: .seconds(60))
+        let broker = try #require(line.split(separator: " ").drop { $0 != "broker" }.dropFirst().first.map(String.init))
+
+        let prometheus = try await PrometheusServer(
+            storage: folder.path("prometheus"), directory: folder, scrapeTargets: ["127.0.0.1:\(port)"], scrapeInterval: "1s")
+        defer { prometheus.stop() }
+        let simulation = try await runConsroute([
+            "simulate", "--scenario", repositoryRoot.appendingPathComponent("config/scenarios/demo.yaml").path,
+            "--url", "http://127.0.0.1:\(port)", "--brokers", broker, "--public-key", folder.path("consroute.pub"),
+            "--devices", "40", "--events", "30000", "--rate", "1500", "--progress-every", "60",
+        ])
+        #expect(simulation.status == 0, "\(simulation.standardOutput)\(simulation.standardError)")
+        // A few more scrapes after the last events, then every panel query.
+        try await Task.sleep(for: .seconds(5))
+        let result = try await runProcess(
+            try installedProgram("python3"),
+            [
+                repositoryRoot.appendingPathComponent("scripts/check-dashboards.py").path, "--prometheus", prometheus.url,
+                "--scrape-interval", "1s", "--range", "5m",
+            ])
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        #expect(result.standardOutput.contains("targets returned data"))
+        try await prometheus.shutDown()
+        controller.stop()
+        #expect(await controller.exitStatus() == 0)
+    }
+}
+
+/// A long-running `consroute` child (the controller): its first output line, SIGTERM, its exit status.
+final class ChildProcess: Sendable {
+    private let process: Process
+    private let output: Pipe
+
+    init(consroute arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("consroute")
+        process.arguments = arguments
+        output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The first line the child prints on standard output.
+    func firstLine(within timeout: Duration) async throws -> String {
+        let output = output
+        let reader = Task.detached { () -> String in
+            var collected = Data()
+            while !collected.contains(UInt8(ascii: "\n")) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                collected.append(chunk)
+            }
+            return String(decoding: collected, as: UTF8.self)
+        }
+        let line = await withTaskGroup(of: String?.self) { group in
+            group.addTask { await reader.value }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let line, !line.isEmpty else {
+            stop()
+            throw TestSetupError(description: "consroute printed nothing within \(timeout)")
+        }
+        return line
+    }
+
+    /// SIGTERM, if it still runs.
+    func stop() {
+        if process.isRunning { process.terminate() }
+    }
+
+    /// Waits for the exit; returns its status.
+    func exitStatus() async -> Int32 {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        return process.terminationStatus
+    }
+}
