@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import HTTPTypes
 import ConsRouteModel
 import Hummingbird
@@ -10,7 +11,7 @@ extension DistributionAPI {
         let fleet = try context.parameters.require("fleet")
         let query = try TableQuery(request.uri, maximumWait: configuration.maximumWait)
         if let after = query.after {
-            return try await longPollResponse(fleet: fleet, device: query.device, after: after, wait: query.wait)
+            return try await longPollResponse(request, fleet: fleet, device: query.device, after: after, wait: query.wait)
         }
         guard let table = await cache.table(fleet: fleet, device: query.device) else {
             throw APIError.noTable(fleet: fleet)
@@ -22,17 +23,25 @@ extension DistributionAPI {
     }
 
     /// The long-poll: the newer table at once if there is one, else the first one published within `wait`,
-    /// else 304 (with the `ETag` of what the caller should apply, if anything).
-    private func longPollResponse(fleet: String, device: String?, after: UInt64, wait: Duration) async throws
-        -> Response
+    /// else 304 (with the `ETag` of what the caller should apply, if anything). A parked poll ends early, with
+    /// 304, when the server shuts down gracefully, and when its client closes the connection (nobody to answer).
+    private func longPollResponse(_ request: Request, fleet: String, device: String?, after: UInt64, wait: Duration)
+        async throws -> Response
     {
         let current = await cache.table(fleet: fleet, device: device)
         if let current, current.version > after { return Self.tableResponse(current.envelope, version: current.version) }
         if wait > .zero {
             metrics.subscriberOpened(fleet: fleet, kind: .longpoll)
             defer { metrics.subscriberClosed(fleet: fleet, kind: .longpoll) }
-            if let table = try await cache.watch(fleet: fleet, device: device, after: after, timeout: wait) {
-                return Self.tableResponse(table.envelope, version: table.version)
+            let cache = cache
+            do {
+                let table = try await request.body.consumeWithCancellationOnInboundClose { _ in
+                    try await cancelWhenGracefulShutdown {
+                        try await cache.watch(fleet: fleet, device: device, after: after, timeout: wait)
+                    }
+                }
+                if let table { return Self.tableResponse(table.envelope, version: table.version) }
+            } catch is CancellationError {
             }
         }
         return Self.notModified(version: await cache.table(fleet: fleet, device: device)?.version)
