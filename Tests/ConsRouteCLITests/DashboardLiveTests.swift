@@ -15,6 +15,8 @@ struct DashboardLiveTests {
         FileManager.default.createFile(
             atPath: folder.path("consroute.pub"), contents: Data(KeyFile.publicKeyFile(key.verifyingKey)))
         // The demo scenario's fleet, with loop timings short enough for a test (a debug build: one k, small windows).
+        // The re-clustering of the first table can happen before Prometheus's first scrape, so the test needs one
+        // later: the scenario's new topic at 60,000 events.
         let configuration = """
             http: {port: \(port), admin_token_file: \(folder.path("admin.token"))}
             history: {path: \(folder.path("history.sqlite"))}
@@ -29,21 +31,24 @@ struct DashboardLiveTests {
                 loop: {bootstrap_events: 3000, debounce_s: 1, minimum_interval_s: 2, schedule_s: 5}
             """
         try configuration.write(toFile: folder.path("controller.yaml"), atomically: true, encoding: .utf8)
+        // Prometheus first, so it scrapes the controller from its first second: a run that happens before the first
+        // scrape would show no increase.
+        let prometheus = try await PrometheusServer(
+            storage: folder.path("prometheus"), directory: folder, scrapeTargets: ["127.0.0.1:\(port)"], scrapeInterval: "1s")
+        defer { prometheus.stop() }
         let controller = try ChildProcess(consroute: ["serve", "--config", folder.path("controller.yaml"), "--log-level", "warning"])
         defer { controller.stop() }
         let line = try await controller.firstLine(within: .seconds(60))
         let broker = try #require(line.split(separator: " ").drop { $0 != "broker" }.dropFirst().first.map(String.init))
 
-        let prometheus = try await PrometheusServer(
-            storage: folder.path("prometheus"), directory: folder, scrapeTargets: ["127.0.0.1:\(port)"], scrapeInterval: "1s")
-        defer { prometheus.stop() }
         let simulation = try await runConsroute([
             "simulate", "--scenario", repositoryRoot.appendingPathComponent("config/scenarios/demo.yaml").path,
             "--url", "http://127.0.0.1:\(port)", "--brokers", broker, "--public-key", folder.path("consroute.pub"),
-            "--devices", "40", "--events", "30000", "--rate", "1500", "--progress-every", "60",
+            "--devices", "40", "--events", "75000", "--rate", "3500", "--progress-every", "60",
         ])
         #expect(simulation.status == 0, "\(simulation.standardOutput)\(simulation.standardError)")
-        // A few more scrapes after the last events, then every panel query.
+        // A few more scrapes after the last events, then every panel query. The scenario's new topic (at 60,000
+        // events) makes a drift-triggered re-clustering well inside the scraped time.
         try await Task.sleep(for: .seconds(5))
         let result = try await runProcess(
             try installedProgram("python3"),
@@ -51,6 +56,12 @@ struct DashboardLiveTests {
                 repositoryRoot.appendingPathComponent("scripts/check-dashboards.py").path, "--prometheus", prometheus.url,
                 "--scrape-interval", "1s", "--range", "5m",
             ])
+        if result.status != 0 {
+            let series = try await runProcess(
+                try installedProgram("curl"),
+                ["-s", "\(prometheus.url)/api/v1/query", "--data-urlencode", "query=consroute_recluster_duration_seconds_count[5m]"])
+            Issue.record("recluster count series: \(series.standardOutput)")
+        }
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
         #expect(result.standardOutput.contains("targets returned data"))
         try await prometheus.shutDown()
