@@ -75,15 +75,17 @@ struct DemoOutcome {
         text += "  \(qualityRatio >= qualityTarget ? "✓" : "✗") quality ratio "
             + String(format: "%.3f", qualityRatio) + " (q_min \(qualityTarget))\n"
         let db = workspace.historyPath
+        // The way this process was started, so the commands work without consroute on PATH.
+        let consroute = CommandLine.arguments.first ?? "consroute"
         text += """
 
             Where to look next:
-              consroute history tables --db \(db)
-              consroute history drift --db \(db)
-              consroute history runs --db \(db)        (and: history stats, --json on each)
-              consroute serve --config \(workspace.configurationPath)
+              \(consroute) history tables --db \(db)
+              \(consroute) history drift --db \(db)
+              \(consroute) history runs --db \(db)        (and: history stats, --json on each)
+              \(consroute) serve --config \(workspace.configurationPath)
                   then: curl \(url)/v1/fleets/\(fleet)/table | /status | /metrics
-                        consroute subscribe --url \(url) --fleet \(fleet) --public-key \(workspace.publicKeyPath) --fingerprint-from-first
+                        \(consroute) subscribe --url \(url) --fleet \(fleet) --public-key \(workspace.publicKeyPath) --fingerprint-from-first
               dashboards/: Grafana dashboard and Prometheus scrape config (README, "History and dashboards")
               controller log: \(workspace.logPath)
 
