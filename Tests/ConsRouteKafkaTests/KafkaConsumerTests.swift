@@ -1,5 +1,6 @@
 import ConsRouteKafka
 import KafkaTestSupport
+import Synchronization
 import Testing
 
 @Suite("Consumer on the mock cluster")
@@ -84,8 +85,24 @@ struct KafkaConsumerTests {
         let consumer = try KafkaConsumer(
             configuration: consumerConfiguration(cluster.clientConfiguration, group: uniqueName("g"), topic: topic)
         )
-        _ = try await consume(consumer) { $0.messages.count >= 30 }
-        let lags = try await consumer.lag()
+        // Measured while the consumer is still being read: once `consume` stops reading, the consumer may already
+        // be closing (its events' reader went away), and then it has no assignment to report.
+        let consumed = Mutex(0)
+        let measured = Mutex<[KafkaPartitionLag]>([])
+        _ = try await consume(
+            consumer,
+            onMessages: { batch in
+                let total = consumed.withLock { count in
+                    count += batch.count
+                    return count
+                }
+                if total >= 30 {
+                    let lags = try await consumer.lag()
+                    measured.withLock { $0 = lags }
+                }
+            },
+            until: { $0.messages.count >= 30 })
+        let lags = measured.withLock { $0 }
         await consumer.shutdown()
         #expect(lags == [KafkaPartitionLag(topicPartition: .init(topic: topic, partition: 0), position: 30, highWatermark: 30)])
         #expect(lags.first?.lag == 0)
