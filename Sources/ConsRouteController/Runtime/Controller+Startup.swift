@@ -1,5 +1,6 @@
 import ConsRouteKafka
 import ConsRouteModel
+import ConsRouteStore
 import Foundation
 
 extension Controller {
@@ -82,5 +83,29 @@ extension Controller {
                 throw .brokerUnreachable(servers: servers, reason: "cannot create or find topic \(name): \(error)")
             }
         }
+    }
+
+    /// Records a table another replica published (read from the tables topic) as this history's active table, with
+    /// the trigger its provenance names.
+    static func adoptFromTopic(_ signed: SignedTable, store: HistoryStore) async throws {
+        let table = signed.table
+        let trigger: HistoryTrigger
+        let text = table.provenance.trigger
+        if text == "bootstrap" {
+            trigger = .bootstrap
+        } else if text.hasPrefix("drift:"), let first = text.dropFirst(6).split(separator: ",").first {
+            trigger = .drift(eventID: String(first))
+        } else if text == "schedule" {
+            trigger = .schedule
+        } else {
+            trigger = .operatorRequest(note: text)
+        }
+        try await store.insertTable(
+            ThresholdTableRecord(
+                fleet: table.fleet, version: table.version, parentVersion: table.parentVersion > 0 ? table.parentVersion : nil,
+                status: table.rollout.stage == .canary ? .canary : .active, createdAt: table.createdAtMs,
+                expiresAt: table.expiresAtMs, trigger: trigger,
+                optimiserRunID: table.provenance.optimiserRunID.isEmpty ? nil : table.provenance.optimiserRunID,
+                envelope: signed.envelopeString()))
     }
 }

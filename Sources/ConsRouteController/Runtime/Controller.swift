@@ -83,9 +83,24 @@ public final class Controller: Sendable {
         publisher = TablePublisher(
             store: store, key: key, cache: cache, producer: producer, topic: configuration.topics.tables, metrics: metrics,
             logger: logger)
+        // Another replica may have published newer tables of these fleets (DESIGN §9): the tables topic has them.
+        // The embedded broker is new with this process, so there is nothing to read.
+        var fromTopic: [String: SignedTable] = [:]
+        if !configuration.broker.isEmbedded {
+            let reader = TablesTopicReader(kafka: kafka, topic: configuration.topics.tables, trustedKeys: [key.verifyingKey])
+            do {
+                fromTopic = try await reader.latestTables(timeout: .milliseconds(configuration.broker.connectTimeoutMs * 3))
+            } catch {
+                throw ControllerStartupError.topic(name: configuration.topics.tables, reason: "\(error)")
+            }
+        }
         var controllers: [FleetController] = []
         for settings in configuration.fleets {
             let fleet = settings.metadata.fleet
+            if let newer = fromTopic[fleet], newer.table.version > (try await store.highestTableVersion(fleet: fleet) ?? 0) {
+                try await Self.adoptFromTopic(newer, store: store)
+                logger.notice("adopted a newer table from the tables topic", metadata: ["fleet": "\(fleet)", "version": "\(newer.table.version)"])
+            }
             let current = try await store.tables(HistoryQuery(fleet: fleet), status: .active).first
             let signed = try current.map { try SignedTable(envelope: Array($0.envelope.utf8)) }
             if let signed { try await publisher.restore(signed) }
