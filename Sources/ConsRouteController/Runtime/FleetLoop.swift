@@ -28,9 +28,9 @@ public final class FleetLoop: Sendable {
     public let settings: FleetPipelineSettings
     private let queue: DispatchQueue
     private let tuningQueue: DispatchQueue
-    /// Touched only on `queue`; the lock is never contended and only satisfies the compiler.
-    private let pipeline: Mutex<FleetPipeline>
-    private let recent: Mutex<RecentOutcomes>
+    /// The pipeline and the recent outcomes of its events, touched only on `queue`; the lock is never contended
+    /// and only satisfies the compiler.
+    private let state: Mutex<(pipeline: FleetPipeline, recent: RecentOutcomes)>
     private let published: Mutex<Snapshot>
 
     /// - Parameters:
@@ -42,9 +42,8 @@ public final class FleetLoop: Sendable {
         let pipeline = FleetPipeline(settings: settings, current: current, lastVersion: lastVersion)
         queue = DispatchQueue(label: "consroute.fleet.\(settings.metadata.fleet)")
         tuningQueue = DispatchQueue(label: "consroute.fleet.\(settings.metadata.fleet).tuning")
-        self.pipeline = Mutex(pipeline)
-        recent = Mutex(RecentOutcomes())
-        published = Mutex(Self.snapshot(of: pipeline, recent: RecentOutcomes(), isTuning: false))
+        state = Mutex((pipeline, RecentOutcomes()))
+        published = Mutex(Self.snapshot(of: pipeline, recent: RecentOutcomes(), driftLevels: pipeline.driftLevels))
     }
 
     /// The fleet's name.
@@ -55,70 +54,73 @@ public final class FleetLoop: Sendable {
 
     /// Feeds accepted (or replayed) events; returns the drifts detected.
     public func observe(_ events: [TelemetryEvent], isReplay: Bool) async -> [FleetPipeline.DetectedDrift] {
-        await run { pipeline in
-            if !isReplay { self.recent.withLock { recent in for event in events { recent.add(event) } } }
-            return pipeline.observe(events, isReplay: isReplay)
+        await run { state in
+            if !isReplay { for event in events { state.recent.add(event) } }
+            return state.pipeline.observe(events, isReplay: isReplay)
         }
     }
 
     /// Runs a tuning if one is due (see `FleetPipeline.tick`), on a copy of the pipeline taken when it starts.
     /// Not reentrant: one caller ticks a fleet, and awaits each tuning before the next tick.
     public func tick(nowMs: Int64) async -> FleetPipeline.TuningOutcome? {
-        let due = await run { pipeline -> (FleetPipeline, FleetPipeline.Trigger, String)? in
-            guard let (trigger, runID) = pipeline.takeDueTuning(nowMs: nowMs) else { return nil }
-            return (pipeline, trigger, runID)
+        // The drift levels (a scan of every detector) are refreshed here, once per tick, not per observed batch.
+        let due = await run(refreshingDriftLevels: true) { state -> (FleetPipeline, FleetPipeline.Trigger, String)? in
+            guard let (trigger, runID) = state.pipeline.takeDueTuning(nowMs: nowMs) else { return nil }
+            return (state.pipeline, trigger, runID)
         }
         guard let (copy, trigger, runID) = due else { return nil }
-        published.withLock { $0.isTuning = true }
-        let outcome = await withCheckedContinuation { continuation in
+        return await withCheckedContinuation { continuation in
             tuningQueue.async { continuation.resume(returning: copy.tune(trigger, runID: runID, nowMs: nowMs)) }
         }
-        published.withLock { $0.isTuning = false }
-        return outcome
     }
 
     /// Adopts a table that was published.
     public func didPublish(_ table: ThresholdTable) async {
-        await run { pipeline in pipeline.didPublish(table) }
+        await run { $0.pipeline.didPublish(table) }
     }
 
     /// Reports that the tuning `tick` returned is over (its table, if any, adopted first).
     public func tuningFinished() async {
-        await run { pipeline in pipeline.tuningFinished() }
+        await run { $0.pipeline.tuningFinished() }
     }
 
     /// Asks for a re-tune at the next tick.
     public func requestRetune(nowMs: Int64, recluster: Bool) async {
-        await run { pipeline in pipeline.requestRetune(nowMs: nowMs, recluster: recluster) }
+        await run { $0.pipeline.requestRetune(nowMs: nowMs, recluster: recluster) }
     }
 
     /// Pauses or resumes tuning.
     public func setPaused(_ paused: Bool) async {
-        await run { pipeline in pipeline.setPaused(paused) }
+        await run { $0.pipeline.setPaused(paused) }
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable (inout FleetPipeline) -> T) async -> T {
+    private func run<T: Sendable>(
+        refreshingDriftLevels: Bool = false,
+        _ body: @escaping @Sendable (inout (pipeline: FleetPipeline, recent: RecentOutcomes)) -> T
+    ) async -> T {
         await withCheckedContinuation { continuation in
             queue.async {
-                let (result, snapshot) = self.pipeline.withLock { pipeline in
-                    let result = body(&pipeline)
-                    return (result, Self.snapshot(of: pipeline, recent: self.recent.withLock { $0 }, isTuning: false))
+                let previousLevels = self.published.withLock { $0.driftLevels }
+                // The snapshot is taken inside the lock: a copy of the pipeline kept past it would make the next
+                // append copy the whole reservoir.
+                let (result, snapshot) = self.state.withLock { state in
+                    let result = body(&state)
+                    let levels = refreshingDriftLevels ? state.pipeline.driftLevels : previousLevels
+                    return (result, Self.snapshot(of: state.pipeline, recent: state.recent, driftLevels: levels))
                 }
-                self.published.withLock { current in
-                    let tuning = current.isTuning
-                    current = snapshot
-                    current.isTuning = tuning
-                }
+                self.published.withLock { $0 = snapshot }
                 continuation.resume(returning: result)
             }
         }
     }
 
-    private static func snapshot(of pipeline: FleetPipeline, recent: RecentOutcomes, isTuning: Bool) -> Snapshot {
+    private static func snapshot(
+        of pipeline: FleetPipeline, recent: RecentOutcomes, driftLevels: FleetDriftMonitor.Levels?
+    ) -> Snapshot {
         Snapshot(
             tableVersion: pipeline.table?.version, lastVersion: pipeline.lastVersion, isPaused: pipeline.isPaused,
             pending: pipeline.pending?.kind, observedEvents: pipeline.observedEvents, windowEvents: pipeline.reservoir.count,
-            windowShadowSamples: pipeline.shadow.count, windowFromMs: pipeline.windowFromMs, recent: recent, driftLevels: pipeline.driftLevels,
-            expected: pipeline.table?.expected, isTuning: isTuning)
+            windowShadowSamples: pipeline.shadow.count, windowFromMs: pipeline.windowFromMs, recent: recent,
+            driftLevels: driftLevels, expected: pipeline.table?.expected, isTuning: pipeline.isTuningInFlight)
     }
 }
