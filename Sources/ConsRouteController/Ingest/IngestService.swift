@@ -41,8 +41,6 @@ public final class IngestService: Sendable {
     private let state = Mutex(Counters())
     /// Per partition, the offset after the last event handed to `onEvents` by this process.
     private let handedOffsets = Mutex<[Int32: Int64]>([:])
-    /// Per partition, the offset after the last message consumed, to see gaps.
-    private let consumedOffsets = Mutex<[Int32: Int64]>([:])
 
     /// - Parameters:
     ///   - store: where effects and offsets are written.
@@ -92,6 +90,8 @@ public final class IngestService: Sendable {
                 }
                 return starts
             })
+        // Per partition, the offset after the last message consumed in this run, to see gaps.
+        var consumed: [Int32: Int64] = [:]
         var processor = IngestProcessor(
             decoder: TelemetryDecoder(fleets: configuration.fleets, maximumMessageBytes: configuration.maximumMessageBytes),
             dedupeCapacity: configuration.dedupeWindow, bucketWidthMs: configuration.bucketWidthMs)
@@ -105,6 +105,7 @@ public final class IngestService: Sendable {
                 if Task.isCancelled { break }
                 switch event {
                 case .messages(let batch):
+                    countGaps(batch, consumed: &consumed)
                     let prepared = prepare(batch, processor: &processor, countFrom: countFrom)
                     let previous = try await inFlight?.value
                     if let replayed = prepared.replayed { await sink(replayed, true) }
@@ -132,7 +133,7 @@ public final class IngestService: Sendable {
                         processor.dropPartition(partition.partition)
                         countFrom.set(partition.partition, nil)
                     }
-                    consumedOffsets.withLock { consumed in for partition in partitions { consumed[partition.partition] = nil } }
+                    for partition in partitions { consumed[partition.partition] = nil }
                 case .assigned:
                     state.withLock { $0.isAssigned = true }
                 case .error:
@@ -159,7 +160,6 @@ public final class IngestService: Sendable {
     private func prepare(_ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets) -> PreparedBatch {
         let thresholds = countFrom.all
         let handed = handedOffsets.withLock { $0 }
-        countGaps(batch)
         var rebuildOnly: [IngestMessage] = []
         var replay: [IngestMessage] = []
         var live: [IngestMessage] = []
@@ -224,15 +224,13 @@ public final class IngestService: Sendable {
 
     /// Counts messages the consumer jumped over (retention, offset resets); a partition's first batch after an
     /// assignment starts wherever the stored offsets say, so only gaps within a run of consumption count.
-    private func countGaps(_ batch: [KafkaMessage]) {
+    private func countGaps(_ batch: [KafkaMessage], consumed: inout [Int32: Int64]) {
         var lost = 0
-        consumedOffsets.withLock { consumed in
-            for message in batch {
-                if let expected = consumed[message.partition], message.offset > expected {
-                    lost += Int(message.offset - expected)
-                }
-                consumed[message.partition] = message.offset + 1
+        for message in batch {
+            if let expected = consumed[message.partition], message.offset > expected {
+                lost += Int(message.offset - expected)
             }
+            consumed[message.partition] = message.offset + 1
         }
         guard lost > 0 else { return }
         state.withLock { $0.lost += lost }

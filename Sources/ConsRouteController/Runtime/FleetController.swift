@@ -4,6 +4,7 @@ public import ConsRouteStore
 import ConsRouteTuning
 public import Foundation
 public import Logging
+import Synchronization
 
 /// One fleet's loop with its side effects (DESIGN §6): feeds it telemetry, records every drift event and run in
 /// history with its inputs and outputs, publishes the tables it produces, and carries out operator requests.
@@ -14,6 +15,7 @@ public final class FleetController: Sendable {
     private let metrics: ControllerMetrics?
     private let logger: Logger
     private let clock: @Sendable () -> Int64
+    private let driftEvents = Mutex(0)
 
     /// - Parameters:
     ///   - loop: the fleet's pipeline.
@@ -36,12 +38,16 @@ public final class FleetController: Sendable {
 
     public var fleet: String { loop.fleet }
 
+    /// Drift events detected since start.
+    public var driftEventCount: Int { driftEvents.withLock { $0 } }
+
     /// Feeds a batch of the fleet's events; records the drifts they raised.
     ///
     /// - Throws: history errors (the events were observed; only the drift records failed).
     public func ingest(_ events: [TelemetryEvent], isReplay: Bool) async throws {
         let drifts = await loop.observe(events, isReplay: isReplay)
         guard !drifts.isEmpty else { return }
+        driftEvents.withLock { $0 += drifts.count }
         let windowStart = loop.snapshot.windowFromMs
         for drift in drifts {
             metrics?.driftEvents(fleet: fleet, kind: drift.event.kind.name).increment()

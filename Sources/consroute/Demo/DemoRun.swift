@@ -3,7 +3,6 @@ import ConsRouteController
 import ConsRouteKafka
 import ConsRouteModel
 import ConsRouteSimulation
-import ConsRouteStore
 import Foundation
 
 /// One demo run: the controller and the simulated fleet side by side in this process, a progress line every
@@ -102,7 +101,7 @@ struct DemoRun {
         } else {
             text += " | no table yet"
         }
-        let drifts = (try? await controller.store.driftEvents(HistoryQuery(fleet: scenario.fleet)).count) ?? 0
+        let drifts = controller.fleets.first { $0.fleet == scenario.fleet }?.driftEventCount ?? 0
         text += " | drift events \(drifts)"
         if let run = progress.run {
             text += String(
