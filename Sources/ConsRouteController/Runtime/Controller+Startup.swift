@@ -89,17 +89,7 @@ extension Controller {
     /// the trigger its provenance names.
     static func adoptFromTopic(_ signed: SignedTable, store: HistoryStore) async throws {
         let table = signed.table
-        let trigger: HistoryTrigger
-        let text = table.provenance.trigger
-        if text == "bootstrap" {
-            trigger = .bootstrap
-        } else if text.hasPrefix("drift:"), let first = text.dropFirst(6).split(separator: ",").first {
-            trigger = .drift(eventID: String(first))
-        } else if text == "schedule" {
-            trigger = .schedule
-        } else {
-            trigger = .operatorRequest(note: text)
-        }
+        let trigger = FleetController.historyTrigger(provenance: table.provenance.trigger)
         try await store.insertTable(
             ThresholdTableRecord(
                 fleet: table.fleet, version: table.version, parentVersion: table.parentVersion > 0 ? table.parentVersion : nil,

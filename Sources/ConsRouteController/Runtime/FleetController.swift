@@ -134,6 +134,17 @@ public final class FleetController: Sendable {
         }
     }
 
+    /// The history trigger a table's `provenance.trigger` text names (for tables another replica published): the
+    /// inverse of `Trigger.provenanceText`, with an operator's text kept as the note.
+    static func historyTrigger(provenance text: String) -> HistoryTrigger {
+        if text == "bootstrap" { return .bootstrap }
+        if text == "schedule" { return .schedule }
+        if text.hasPrefix("drift:"), let first = text.dropFirst("drift:".count).split(separator: ",").first {
+            return .drift(eventID: String(first))
+        }
+        return .operatorRequest(note: text)
+    }
+
     static func triggerLabel(_ kind: FleetPipeline.TriggerKind) -> String {
         switch kind {
         case .bootstrap: "bootstrap"
