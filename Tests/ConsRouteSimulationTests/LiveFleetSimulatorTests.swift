@@ -134,10 +134,10 @@ struct LiveFleetSimulatorTests {
 
     @Test("the recent window keeps the last events only")
     func recentWindow() {
-        var recent = RecentOutcomes(capacity: 3)
+        var recent = RecentOutcomeRing(capacity: 3)
         for index in 0..<5 {
             recent.append(
-                RecentOutcomes.Outcome(
+                RecentOutcomeRing.Outcome(
                     tier: index < 3 ? .cloud : .device,
                     score: Float(index),
                     latencyMs: 1,

@@ -14,9 +14,9 @@ struct LiveCounters: Sendable {
     var phase = "initial"
     var served = OutcomeTotals()
     var allCloud = OutcomeTotals()
-    var recent: RecentOutcomes
+    var recent: RecentOutcomeRing
 
     init(recentEvents: Int) {
-        recent = RecentOutcomes(capacity: recentEvents)
+        recent = RecentOutcomeRing(capacity: recentEvents)
     }
 }

@@ -29,7 +29,7 @@ extension LiveFleetSimulator {
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             var records: [KafkaProducerRecord] = []
             records.reserveCapacity(count)
-            var outcomes: [RecentOutcomes.Outcome] = []
+            var outcomes: [RecentOutcomeRing.Outcome] = []
             outcomes.reserveCapacity(count)
             for _ in 0..<count {
                 guard let event = generator.next() else { break }

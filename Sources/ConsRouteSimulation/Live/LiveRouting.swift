@@ -30,7 +30,7 @@ struct LiveRouting: Sendable {
     ///
     /// - Complexity: O(k·d) for the decision.
     mutating func route(_ event: TelemetryEvent, router: DeviceRouter, nowMs: Int64) -> (
-        event: TelemetryEvent, outcome: RecentOutcomes.Outcome
+        event: TelemetryEvent, outcome: RecentOutcomeRing.Outcome
     ) {
         guard let shadow = event.shadow else { preconditionFailure("ScenarioGenerator gives every event a shadow") }
         let query = ReplayQuery(
@@ -59,7 +59,7 @@ struct LiveRouting: Sendable {
         if shadowDraw.nextUnit() >= shadowRate { observed.shadow = nil }
         return (
             observed,
-            RecentOutcomes.Outcome(
+            RecentOutcomeRing.Outcome(
                 tier: tier,
                 score: shadow.score[tier],
                 latencyMs: outcome.latencyMs,

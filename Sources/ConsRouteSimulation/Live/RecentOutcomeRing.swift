@@ -2,7 +2,7 @@ import ConsRouteModel
 
 /// The outcomes of the last `capacity` events, for the live simulation's recent figures: what the fleet served
 /// and what the cloud would have served, in a ring.
-struct RecentOutcomes: Sendable {
+struct RecentOutcomeRing: Sendable {
     /// One event: the served tier and its score, latency and cost; the cloud's.
     struct Outcome: Sendable {
         var tier: Tier
