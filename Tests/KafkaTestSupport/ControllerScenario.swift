@@ -106,7 +106,9 @@ public struct ControllerScenario: Sendable {
         try await waitForQuiet(controller)
         let held = await controller.cache.tables(fleet: fleet).latestVersion
         async let polled = http.request("GET", "/v1/fleets/\(fleet)/table?after=\(held)&wait=30")
-        let subscription = try await http.stream("/v1/fleets/\(fleet)/table/stream")
+        let subscription = try TableStreamRecorder(port: port, fleet: fleet)
+        // The current table first: the subscription is open before the change.
+        _ = try await subscription.nextTable(above: held - 1, within: .seconds(5))
         stream.phase = .degraded
         _ = try await producer.send(contentsOf: stream.records(count: 4_000, topic: telemetry))
         let degraded = try await waitForVersion(above: held, cache: controller.cache, within: .seconds(30))

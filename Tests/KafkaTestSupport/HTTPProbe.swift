@@ -1,5 +1,4 @@
 import ConsRouteClient
-import ConsRouteController
 public import ConsRouteModel
 import NIOCore
 import NIOHTTP1
@@ -7,7 +6,7 @@ import NIOPosix
 import Synchronization
 
 /// A plain HTTP/1.1 client for the controller's API in end-to-end tests: one connection per request, the whole
-/// response collected; and a server-sent-event subscription that yields each table with its receipt time.
+/// response collected, any method and headers (a wrong bearer token, `If-None-Match`) with the status as is.
 public struct HTTPProbe: Sendable {
     /// A collected response.
     public struct Response: Sendable {
@@ -52,18 +51,6 @@ public struct HTTPProbe: Sendable {
         return response
     }
 
-    /// Opens `GET path` as a server-sent-event stream.
-    public func stream(_ path: String) async throws -> TableSubscriptionProbe {
-        let (parts, continuation) = AsyncStream<HTTPClientResponsePart>.makeStream()
-        let channel = try await connect(continuation)
-        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
-        head.headers.add(name: "Host", value: "127.0.0.1")
-        head.headers.add(name: "Accept", value: "text/event-stream")
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
-        return TableSubscriptionProbe(channel: channel, parts: parts)
-    }
-
     private func connect(_ continuation: AsyncStream<HTTPClientResponsePart>.Continuation) async throws -> any Channel {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -76,59 +63,46 @@ public struct HTTPProbe: Sendable {
     }
 }
 
-/// A server-sent-event subscription to a fleet's tables.
-public final class TableSubscriptionProbe: Sendable {
+/// A fleet's tables as a device's SSE subscription receives them (`ConsRouteClient.TableClient.stream`), each with
+/// its receipt time.
+public final class TableStreamRecorder: Sendable {
     /// A table as received.
     public struct Receipt: Sendable {
         public var table: SignedTable
         public var receivedAt: ContinuousClock.Instant
     }
 
-    private let channel: any Channel
-    private let receipts: AsyncStream<Receipt>
+    private let receipts = Mutex<[Receipt]>([])
+    private let reading = Mutex<Task<Void, Never>?>(nil)
 
-    init(channel: any Channel, parts: AsyncStream<HTTPClientResponsePart>) {
-        self.channel = channel
-        let (receipts, continuation) = AsyncStream<Receipt>.makeStream()
-        self.receipts = receipts
-        Task {
-            var parser = ServerSentEventParser()
-            for await part in parts {
-                guard case .body(let buffer) = part else { continue }
-                let now = ContinuousClock.now
-                for event in parser.parse(buffer.readableBytesView) {
-                    if let table = try? SignedTable(envelope: event.data) {
-                        continuation.yield(Receipt(table: table, receivedAt: now))
-                    }
+    /// Subscribes to `fleet`'s tables at 127.0.0.1:`port`; the server starts with the current table.
+    public init(port: Int, fleet: String) throws {
+        let client = try TableClient(url: "http://127.0.0.1:\(port)")
+        let task = Task { [self] in
+            do {
+                for try await envelope in client.stream(fleet: fleet) {
+                    guard let table = try? SignedTable(envelope: envelope) else { continue }
+                    let receipt = Receipt(table: table, receivedAt: .now)
+                    self.receipts.withLock { $0.append(receipt) }
                 }
-            }
-            continuation.finish()
+            } catch {}
         }
+        reading.withLock { $0 = task }
     }
 
-    /// The first table above `version` received, waiting at most `timeout`.
+    /// The first table received above `version`, waiting at most `timeout`.
     public func nextTable(above version: UInt64, within timeout: Duration) async throws -> Receipt {
-        let receipts = receipts
-        return try await withThrowingTaskGroup(of: Receipt?.self) { group in
-            group.addTask {
-                for await receipt in receipts where receipt.table.table.version > version { return receipt }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let receipt = first else {
-                throw TestTimeout(what: "a streamed table above version \(version)")
-            }
-            return receipt
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let receipt = receipts.withLock({ $0.first { $0.table.table.version > version } }) { return receipt }
+            try await Task.sleep(for: .milliseconds(5))
         }
+        throw TestTimeout(what: "a streamed table above version \(version)")
     }
 
-    /// Closes the connection.
+    /// Ends the subscription.
     public func close() {
-        channel.close(promise: nil)
+        reading.withLock { $0?.cancel() }
     }
 }
 
