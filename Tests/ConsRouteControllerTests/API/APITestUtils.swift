@@ -117,6 +117,15 @@ struct APIHarness {
     func application() -> some ApplicationProtocol {
         api.buildApplication(configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)))
     }
+
+    /// The application on 127.0.0.1 at a free port, and the port once it listens (run the application to get it).
+    func listeningApplication() -> (application: some ApplicationProtocol, port: AsyncStream<Int>) {
+        let (port, continuation) = AsyncStream<Int>.makeStream()
+        let application = api.buildApplication(
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
+        return (application, port)
+    }
 }
 
 /// A readiness answer a test can flip.

@@ -80,10 +80,7 @@ struct EventStreamTests {
     func gracefulShutdown() async throws {
         let harness = try APIHarness()
         try await harness.publish(Fixtures.signed(version: 1))
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = harness.api.buildApplication(
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+        let (app, ports) = harness.listeningApplication()
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await app.run() }

@@ -1,8 +1,5 @@
 import ConsRouteController
 import Hummingbird
-import NIOCore
-import NIOHTTP1
-import NIOPosix
 import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing
@@ -14,10 +11,7 @@ struct LongPollLifetimeTests {
     func clientGoesAway() async throws {
         let harness = try APIHarness()
         try await harness.publish(Fixtures.signed(version: 1))
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = harness.api.buildApplication(
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+        let (app, ports) = harness.listeningApplication()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             let port = try #require(await ports.first(where: { _ in true }))
@@ -36,10 +30,7 @@ struct LongPollLifetimeTests {
     func gracefulShutdown() async throws {
         let harness = try APIHarness()
         try await harness.publish(Fixtures.signed(version: 1))
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = harness.api.buildApplication(
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+        let (app, ports) = harness.listeningApplication()
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await app.run() }
