@@ -82,9 +82,15 @@ func installedProgram(_ name: String) throws -> URL {
 
 /// A TCP port on 127.0.0.1 that nothing listens on: bound to port 0, read back, released.
 func freeLoopbackPort() throws -> Int {
+    let (socketDescriptor, port) = try boundLoopbackSocket()
+    close(socketDescriptor)
+    return port
+}
+
+/// A TCP socket bound to a free port on 127.0.0.1 (listening when `listening`), and the port; the caller closes it.
+func boundLoopbackSocket(listening: Bool = false) throws -> (descriptor: Int32, port: Int) {
     let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socketDescriptor >= 0 else { throw TestSetupError(description: "socket() failed: errno \(errno)") }
-    defer { close(socketDescriptor) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -95,6 +101,9 @@ func freeLoopbackPort() throws -> Int {
             bind(socketDescriptor, generic, length) == 0 && getsockname(socketDescriptor, generic, &length) == 0
         }
     }
-    guard bound else { throw TestSetupError(description: "cannot bind a loopback port: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard bound, !listening || listen(socketDescriptor, 1) == 0 else {
+        close(socketDescriptor)
+        throw TestSetupError(description: "cannot bind a loopback port: errno \(errno)")
+    }
+    return (socketDescriptor, Int(UInt16(bigEndian: address.sin_port)))
 }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `consroute serve` as an operator meets it: each start-up failure is one line naming the cause with a
@@ -77,7 +77,7 @@ struct ServeCommandTests {
     @Test("a port in use: exit 1, one line naming http.port")
     func portInUse() async throws {
         let directory = try TemporaryDirectory()
-        let (socket, port) = try Self.listeningSocket()
+        let (socket, port) = try boundLoopbackSocket(listening: true)
         defer { close(socket) }
         let path = try Self.setUp(directory)
         let result = try await runConsroute(["serve", "--config", path], environment: ["CONSROUTE_HTTP_PORT": String(port)])
@@ -91,49 +91,15 @@ struct ServeCommandTests {
     func gracefulShutdown() async throws {
         let directory = try TemporaryDirectory()
         let path = try Self.setUp(directory)
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("consroute")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["serve", "--config", path, "--log-level", "warning"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = try await Task.detached {
-            var collected = Data()
-            while !collected.contains(UInt8(ascii: "\n")) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                collected.append(chunk)
-            }
-            return String(decoding: collected, as: UTF8.self)
-        }.value
+        let process = try ChildProcess(consroute: ["serve", "--config", path, "--log-level", "warning"])
+        let line = try await process.firstLine(within: .seconds(60))
         #expect(line.hasPrefix("consroute serve: http://127.0.0.1:"))
         #expect(line.contains("(embedded)"))
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.path("admin.token"))
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        process.terminate()
-        process.waitUntilExit()
+        process.stop()
+        let status = await process.exitStatus()
         #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
-    }
-
-    /// A TCP socket listening on a free loopback port.
-    static func listeningSocket() throws -> (Int32, Int) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        guard bound == 0, listen(descriptor, 1) == 0 else { throw TestSetupError(description: "cannot listen") }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
+        #expect(status == 0)
     }
 }

@@ -97,3 +97,63 @@ func jsonObjects(_ text: String) throws -> [[String: Any]] {
     }
     return objects
 }
+
+/// A long-running `consroute` child (the controller): its first output line, SIGTERM, its exit status.
+final class ChildProcess: Sendable {
+    private let process: Process
+    private let output: Pipe
+
+    init(consroute arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("consroute")
+        process.arguments = arguments
+        output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The first line the child prints on standard output.
+    func firstLine(within timeout: Duration) async throws -> String {
+        let output = output
+        let reader = Task.detached { () -> String in
+            var collected = Data()
+            while !collected.contains(UInt8(ascii: "\n")) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                collected.append(chunk)
+            }
+            return String(decoding: collected, as: UTF8.self)
+        }
+        let line = await withTaskGroup(of: String?.self) { group in
+            group.addTask { await reader.value }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let line, !line.isEmpty else {
+            stop()
+            throw TestSetupError(description: "consroute printed nothing within \(timeout)")
+        }
+        return line
+    }
+
+    /// SIGTERM, if it still runs.
+    func stop() {
+        if process.isRunning { process.terminate() }
+    }
+
+    /// Why the child ended (read after `exitStatus()`).
+    var terminationReason: Process.TerminationReason { process.terminationReason }
+
+    /// Waits for the exit; returns its status.
+    func exitStatus() async -> Int32 {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        return process.terminationStatus
+    }
+}
