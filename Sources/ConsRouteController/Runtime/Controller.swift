@@ -149,6 +149,7 @@ public final class Controller: Sendable {
     ///   - onListening: called with the bound port once the API accepts connections.
     /// - Throws: `ControllerStartupError.httpBind` when the port cannot be bound; errors of a failed service.
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let administration = administration
         let api = DistributionAPI(
             cache: cache, history: administration, status: administration, admin: administration,
             metrics: DistributionMetrics(registry: metrics.registry),

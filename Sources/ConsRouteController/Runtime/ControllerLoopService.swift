@@ -4,7 +4,7 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 
-/// The controller's clock: every `tick` it lets each fleet run a due tuning (drift after its debounce, the
+/// The controller's clocks: every `tick` each fleet, on a clock of its own, runs a due tuning (drift after its debounce, the
 /// schedule, an operator's request), refreshes the metrics from the fleets' snapshots and the ingest counters,
 /// produces tables the tables topic has not taken yet, and prunes history past its retention once an hour.
 public struct ControllerLoopService: Service {
@@ -39,25 +39,40 @@ public struct ControllerLoopService: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            var lastPrune = ContinuousClock.now - .seconds(3_600)
-            while !Task.isCancelled {
+            // One clock per fleet, so a fleet's long re-clustering delays neither the other fleets nor the
+            // controller-wide housekeeping.
+            await withTaskGroup(of: Void.self) { group in
                 for fleet in fleets {
-                    do {
-                        try await fleet.tick()
-                    } catch {
-                        logger.error("tuning or publication failed", metadata: ["fleet": "\(fleet.fleet)", "error": "\(error)"])
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do {
+                                try await fleet.tick()
+                            } catch {
+                                logger.error(
+                                    "tuning or publication failed", metadata: ["fleet": "\(fleet.fleet)", "error": "\(error)"])
+                            }
+                            refreshMetrics(fleet)
+                            try? await Task.sleep(for: tick)
+                        }
                     }
-                    refreshMetrics(fleet)
                 }
-                metrics.recordIngest(ingest.counters)
-                if let lag = ingest.lag { metrics.consumerLag(topic: ingest.configuration.telemetryTopic, messages: lag) }
-                if await publisher.hasUnproduced { await publisher.produceUnproduced() }
-                if ContinuousClock.now - lastPrune >= .seconds(3_600) {
-                    lastPrune = .now
-                    await prune()
-                }
-                try? await Task.sleep(for: tick)
+                group.addTask { await housekeeping() }
             }
+        }
+    }
+
+    /// Ingest metrics, tables the tables topic has not taken yet, and hourly pruning.
+    private func housekeeping() async {
+        var lastPrune = ContinuousClock.now - .seconds(3_600)
+        while !Task.isCancelled {
+            metrics.recordIngest(ingest.counters)
+            if let lag = ingest.lag { metrics.consumerLag(topic: ingest.configuration.telemetryTopic, messages: lag) }
+            if await publisher.hasUnproduced { await publisher.produceUnproduced() }
+            if ContinuousClock.now - lastPrune >= .seconds(3_600) {
+                lastPrune = .now
+                await prune()
+            }
+            try? await Task.sleep(for: tick)
         }
     }
 
