@@ -36,10 +36,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
+        // The routing rule's nearest-centroid kernel: header-only C vector extensions (see its header).
+        .target(name: "CConsRouteKernels"),
         // Pure values: wire types, tables, canonical JSON, signing, the routing rule. No I/O.
         .target(
             name: "ConsRouteModel",
             dependencies: [
+                "CConsRouteKernels",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

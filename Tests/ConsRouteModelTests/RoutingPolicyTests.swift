@@ -53,6 +53,23 @@ struct RoutingPolicyTests {
         #expect(x.withUnsafeBufferPointer { policy.nearestCluster($0).index } == referenceNearest(x, table))
     }
 
+    @Test("a near-tie in the same lane of two blocks is settled exactly, either way round")
+    func nearTieSameLaneAcrossBlocks() {
+        // Clusters 3 and 19 share lane 3 of blocks 0 and 1: the kernel sees them only through that lane's
+        // smallest and second-smallest score, so a near-tie there must still go to the exact path.
+        for (near, far) in [(3, 19), (19, 3)] {
+            var table = Fixtures.table(dimension: 2, clusters: 20)
+            for index in table.clusters.indices { table.clusters[index].centroid = [Float(index) * 100, 500] }
+            table.clusters[near].centroid = [1_000, 0.001]
+            table.clusters[far].centroid = [1_000, 0]
+            let policy = RoutingPolicy(table: table)
+            let x: [Float] = [1_000, 0.0006]
+            let index = x.withUnsafeBufferPointer { policy.nearestCluster($0).index }
+            #expect(index == referenceNearest(x, table))
+            #expect(index == near)
+        }
+    }
+
     @Test("the two-threshold rule, novelty and staleness")
     func tierRule() {
         var table = Fixtures.table(dimension: 2, clusters: 1)

@@ -1,8 +1,8 @@
 /// A table compiled for the data plane: centroids laid out for SIMD, thresholds in flat arrays.
 ///
 /// Built once per table (`init(table:)`); `decide` then allocates nothing. Centroids are stored
-/// transposed in blocks of 16 clusters (`blocks[b * d + j]` holds dimension j of clusters 16b...16b+15),
-/// so one query is scored against 16 centroids per fused multiply-add.
+/// transposed in blocks of 16 clusters (16 floats at `(b * d + j) * 16` hold dimension j of clusters
+/// 16b...16b+15), so one query is scored against 16 centroids per fused multiply-add.
 public struct RoutingPolicy: Sendable {
     /// The table's fleet and version.
     public let fleet: String
@@ -14,13 +14,18 @@ public struct RoutingPolicy: Sendable {
     /// Cluster ids by index.
     public let clusterIDs: [UInt32]
 
-    @usableFromInline let blocks: ContiguousArray<SIMD16<Float>>
-    /// ||μ||² per cluster (computed in Double, rounded once); +∞ in padding lanes so they never win.
-    @usableFromInline let norms: ContiguousArray<SIMD16<Float>>
+    /// The kernel's floats: `blockCount · d · 16` centroid lanes, then `blockCount · 16` norms ||μ||²
+    /// (computed in Double, rounded once; +∞ in padding lanes so they never win), starting at the first
+    /// 64-byte boundary of the buffer (`kernelAlignmentSlack` floats of slack). The alignment matters: a
+    /// block row split over two cache lines makes every load of the scoring loop a split load, and an
+    /// array's elements start wherever the allocator put its header.
+    let kernelFloats: ContiguousArray<Float>
+    /// The number of 16-cluster blocks.
+    let blockCount: Int
     /// The largest ||μ||², for the rounding-error bound of the float32 scores.
-    @usableFromInline let maxNorm: Float
+    let maxNorm: Float
     /// Row-major centroids in Double, for the exact tie-break.
-    @usableFromInline let exactCentroids: ContiguousArray<Double>
+    let exactCentroids: ContiguousArray<Double>
     @usableFromInline let radius2: ContiguousArray<Float>
     @usableFromInline let deviceThresholds: ContiguousArray<Float>
     @usableFromInline let edgeThresholds: ContiguousArray<Float>
@@ -36,31 +41,38 @@ public struct RoutingPolicy: Sendable {
         let d = table.dimension
         let k = table.clusters.count
         let blockCount = (k + 15) / 16
-        var blocks = ContiguousArray(repeating: SIMD16<Float>(), count: blockCount * d)
-        var norms = ContiguousArray(repeating: SIMD16<Float>(repeating: .infinity), count: blockCount)
+        let normsStart = blockCount * d * 16
+        var kernel = ContiguousArray<Float>(repeating: 0, count: Self.kernelAlignmentSlack + normsStart + blockCount * 16)
         var exact = ContiguousArray<Double>()
         exact.reserveCapacity(k * d)
         var maxNorm: Float = 0
-        for (index, cluster) in table.clusters.enumerated() {
-            let block = index / 16
-            let lane = index % 16
-            var norm = 0.0
-            for j in 0..<d {
-                let value = cluster.centroid[j]
-                blocks[block * d + j][lane] = value
-                exact.append(Double(value))
-                norm += Double(value) * Double(value)
+        // Written in place at the buffer's first 64-byte boundary, which `nearestCluster` finds again: the
+        // buffer is never mutated afterwards, so it never moves.
+        kernel.withUnsafeMutableBufferPointer { buffer in
+            let start = Self.aligned(UnsafePointer(buffer.baseAddress!)) - UnsafePointer(buffer.baseAddress!)
+            let floats = UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + normsStart + blockCount * 16)])
+            for lane in normsStart..<floats.count { floats[lane] = .infinity }
+            for (index, cluster) in table.clusters.enumerated() {
+                let block = index / 16
+                let lane = index % 16
+                var norm = 0.0
+                for j in 0..<d {
+                    let value = cluster.centroid[j]
+                    floats[(block * d + j) * 16 + lane] = value
+                    exact.append(Double(value))
+                    norm += Double(value) * Double(value)
+                }
+                floats[normsStart + index] = Float(norm)
+                maxNorm = max(maxNorm, Float(norm))
             }
-            norms[block][lane] = Float(norm)
-            maxNorm = max(maxNorm, Float(norm))
         }
         fleet = table.fleet
         version = table.version
         dimension = d
         clusterCount = k
         clusterIDs = table.clusters.map(\.id)
-        self.blocks = blocks
-        self.norms = norms
+        kernelFloats = kernel
+        self.blockCount = blockCount
         self.maxNorm = maxNorm
         exactCentroids = exact
         radius2 = ContiguousArray(table.clusters.map(\.radius2))
