@@ -163,12 +163,16 @@ public final class IngestService: Sendable {
         var rebuildOnly: [IngestMessage] = []
         var replay: [IngestMessage] = []
         var live: [IngestMessage] = []
-        for message in batch {
+        live.reserveCapacity(batch.count)
+        // By index, so that only the value buffer is retained, not every field of each message.
+        for index in batch.indices {
+            let partition = batch[index].partition
+            let offset = batch[index].offset
             let ingest = IngestMessage(
-                partition: message.partition, offset: message.offset, value: message.value,
-                contentType: message.headers.first(named: "content-type")?.stringValue)
-            if let from = thresholds[message.partition], message.offset < from {
-                if let next = handed[message.partition], message.offset < next {
+                partition: partition, offset: offset, value: batch[index].value,
+                contentType: batch[index].headers.first(named: "content-type")?.stringValue)
+            if let from = thresholds[partition], offset < from {
+                if let next = handed[partition], offset < next {
                     rebuildOnly.append(ingest)
                 } else {
                     replay.append(ingest)
@@ -226,11 +230,14 @@ public final class IngestService: Sendable {
     /// assignment starts wherever the stored offsets say, so only gaps within a run of consumption count.
     private func countGaps(_ batch: [KafkaMessage], consumed: inout [Int32: Int64]) {
         var lost = 0
-        for message in batch {
-            if let expected = consumed[message.partition], message.offset > expected {
-                lost += Int(message.offset - expected)
+        // By index: the loop reads two integers and must not copy (retain) each message's buffers.
+        for index in batch.indices {
+            let partition = batch[index].partition
+            let offset = batch[index].offset
+            if let expected = consumed[partition], offset > expected {
+                lost += Int(offset - expected)
             }
-            consumed[message.partition] = message.offset + 1
+            consumed[partition] = offset + 1
         }
         guard lost > 0 else { return }
         state.withLock { $0.lost += lost }
