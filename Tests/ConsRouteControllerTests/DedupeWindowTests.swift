@@ -17,10 +17,10 @@ struct DedupeWindowTests {
         #expect(readmitted)
     }
 
-    @Test("matches a reference set-with-FIFO on a seeded stream with many repeats and colliding hashes")
+    @Test("matches a reference set-with-FIFO on a seeded stream with many repeats, colliding hashes and growth")
     func reference() {
         var generator = SeededGenerator(seed: 11)
-        for capacity in [2, 7, 64, 1_000] {
+        for capacity in [2, 7, 64, 1_000, 5_000] {  // 5,000 also grows the table twice
             var window = DedupeWindow(capacity: capacity)
             var referenceSet = Set<EventID>()
             var fifo: [EventID] = []

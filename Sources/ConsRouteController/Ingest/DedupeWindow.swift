@@ -1,31 +1,37 @@
 public import ConsRouteModel
 
-/// The most recent `capacity` distinct event ids, answering "seen before?" in O(1) without allocating.
+/// The most recent `capacity` distinct event ids, answering "seen before?" in O(1).
 ///
 /// An open-addressing hash set (linear probing, backward-shift deletion, so no tombstones) plus a FIFO ring
 /// of insertion order: inserting into a full window evicts the oldest id. Duplicates within the window
 /// count once (DESIGN §4); the window is per partition, so a partition's window moves with it on rebalance.
+///
+/// The table grows with the ids it holds (doubling at half load) up to twice the capacity, so a window costs
+/// memory for what it has seen rather than for what it could hold: a fresh million-id window used to zero
+/// 48 MB before its first insert, and each of a consumer's partitions has one.
 public struct DedupeWindow: Sendable {
     /// How many distinct ids the window remembers.
     public let capacity: Int
     private var slots: [EventID?]
     /// Insertion order with each id's tag (its Kafka offset), oldest at `ringStart` once full.
-    private var ring: [(id: EventID, tag: Int64)]
+    private var ring: [(id: EventID, tag: Int64)] = []
     private var ringStart = 0
-    private let mask: Int
+    private var mask: Int
+    /// The table size at which the window stops growing: the first power of two ≥ 2 · capacity.
+    private let largestSize: Int
 
     /// The number of ids held.
     public private(set) var count = 0
 
-    /// - Parameter capacity: ids remembered (at least 1). Memory is about 88 bytes per id.
+    /// - Parameter capacity: ids remembered (at least 1). Memory grows to about 72 bytes per id held.
     public init(capacity: Int) {
         precondition(capacity >= 1, "a dedupe window needs a capacity of at least 1")
         self.capacity = capacity
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        var largest = 16
+        while largest < capacity * 2 { largest <<= 1 }
+        largestSize = largest
+        let size = min(largest, 1 << 12)
         slots = [EventID?](repeating: nil, count: size)
-        ring = []
-        ring.reserveCapacity(capacity)
         mask = size - 1
     }
 
@@ -39,8 +45,12 @@ public struct DedupeWindow: Sendable {
             if existing == id { return false }
             index = (index + 1) & mask
         }
-        if count == capacity { evictOldest() }
-        // Eviction may have shifted entries; find the free slot again.
+        if count == capacity {
+            evictOldest()
+        } else if (count + 1) * 2 > slots.count, slots.count < largestSize {
+            grow()
+        }
+        // Eviction may have shifted entries, growing moved them all; find the free slot again.
         index = Self.hash(id) & mask
         while slots[index] != nil { index = (index + 1) & mask }
         slots[index] = id
@@ -68,6 +78,18 @@ public struct DedupeWindow: Sendable {
     public var oldestTag: Int64? {
         guard !ring.isEmpty else { return nil }
         return ring.count < capacity ? ring[0].tag : ring[ringStart].tag
+    }
+
+    /// Doubles the table and re-inserts every id.
+    private mutating func grow() {
+        let old = slots
+        slots = [EventID?](repeating: nil, count: old.count * 2)
+        mask = slots.count - 1
+        for case let id? in old {
+            var index = Self.hash(id) & mask
+            while slots[index] != nil { index = (index + 1) & mask }
+            slots[index] = id
+        }
     }
 
     private mutating func evictOldest() {
