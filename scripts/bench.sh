@@ -2,7 +2,8 @@
 # Runs consroute's benchmarks and, where a peer exists, the peer right next to it, on the same data files.
 #
 # Usage: bash scripts/bench.sh [WORKLOAD ...]      (default: router kmeans drift thresholds ingest;
-#        also: ingest-e2e (starts Tansu), replay, publish-fanout, window-memory)
+#        also: ingest-e2e (starts Tansu, runs kcat), replay, publish-fanout (and its kernel floor,
+#        scripts/fanout-floor.c), window-memory)
 # Environment:
 #   SHARED_BENCH  the shared benchmark folder (default: ../shared/bench)
 #   BENCH_DATA    where the data lives or is generated (default: .bench-data, 1.1 GB)
@@ -58,6 +59,11 @@ for workload in "${workloads[@]}"; do
       ( eval "$(bash scripts/tansu.sh env)"; export CONSROUTE_BENCH_BROKER="$CONSROUTE_TEST_BROKER"
         ours ingest-e2e --repeats 1 --warmup 0 )
       bash scripts/tansu.sh stop >&2 ;;
+    publish-fanout)
+      ours publish-fanout
+      # The kernel floor on this machine, same subscribers, frame sizes, publishes and spacing: raw C, no HTTP.
+      "${CC:-clang}" -O2 -pthread -o .build/fanout-floor scripts/fanout-floor.c >&2
+      for bytes in 13417 1105; do .build/fanout-floor 10000 "$bytes" 20 >> "$out"; done ;;
     *) ours "$workload" ;;
   esac
 done
