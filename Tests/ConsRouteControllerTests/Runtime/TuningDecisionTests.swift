@@ -95,4 +95,24 @@ struct TuningDecisionTests {
         #expect(failed.tableVersion == nil && failed.qualityRatio == nil && failed.costRatio == nil)
         #expect(Set(all.map(\.runID)).count == 3)
     }
+
+    @Test("a table that cannot be published is a failed decision naming the publication error, and tick throws")
+    func publicationFailure() async throws {
+        var harness = try Harness()
+        let fleet = harness.scenario.fleet
+        // A lifetime below zero gives a table that expires before it is created, which signing refuses.
+        var expired = harness.settings
+        expired.metadata.lifetimeMs = -1
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        let controller = try await harness.controller(
+            expired, current: nil, nowMs: now, events: harness.settings.bootstrapEvents)
+        await #expect(throws: TableFormatError.self) { try await controller.tick() }
+        #expect(try await harness.store.highestTableVersion(fleet: fleet) == nil)
+        let decisions = try await harness.store.tuningDecisions(HistoryQuery(fleet: fleet))
+        #expect(decisions.count == 1)
+        let failed = try #require(decisions.first)
+        #expect(failed.result == .failed && failed.tableVersion == nil && failed.trigger == .bootstrap)
+        #expect(failed.reason.hasPrefix("publication: table.expires_at"), "\(failed.reason)")
+        #expect(failed.qualityRatio != nil, "the proposal was made before publication failed")
+    }
 }
