@@ -15,6 +15,9 @@ extension HistoryStore {
         migrator.registerMigration("v2-bootstrap-trigger") { db in
             try allowBootstrapTrigger(db)
         }
+        migrator.registerMigration("v3-tuning-decisions") { db in
+            try db.execute(sql: tuningDecisionSchema)
+        }
         return migrator
     }
 
@@ -41,6 +44,33 @@ extension HistoryStore {
             for index in indexes { try db.execute(sql: index) }
         }
     }
+
+    /// One row per tuning run: published (with the version), rejected by a guardrail or failed (with the reason),
+    /// the proposal's predicted ratios (all three or none) and the data window.
+    private static let tuningDecisionSchema = """
+        CREATE TABLE tuning_decision (
+            run_id TEXT PRIMARY KEY CHECK (run_id <> ''),
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            trigger_kind TEXT NOT NULL CHECK (trigger_kind IN ('bootstrap', 'drift', 'schedule', 'operator')),
+            trigger_ref TEXT,
+            decided_at INTEGER NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('published', 'rejected', 'failed')),
+            reason TEXT NOT NULL,
+            table_version INTEGER CHECK (table_version IS NULL OR table_version > 0),
+            quality_ratio REAL CHECK (quality_ratio IS NULL OR quality_ratio >= 0),
+            latency_ratio REAL CHECK (latency_ratio IS NULL OR latency_ratio >= 0),
+            cost_ratio REAL CHECK (cost_ratio IS NULL OR cost_ratio >= 0),
+            window_start INTEGER NOT NULL,
+            window_end INTEGER NOT NULL CHECK (window_end >= window_start),
+            window_first_offset INTEGER,
+            window_end_offset INTEGER,
+            CHECK ((result = 'published') = (table_version IS NOT NULL)),
+            CHECK ((result = 'published') = (reason = '')),
+            CHECK ((quality_ratio IS NULL) = (latency_ratio IS NULL) AND (quality_ratio IS NULL) = (cost_ratio IS NULL))
+        );
+        CREATE INDEX tuning_decision_decided ON tuning_decision (fleet, decided_at);
+        CREATE INDEX tuning_decision_decided_all ON tuning_decision (decided_at);
+        """
 
     private static let schemaVersion1 = """
         CREATE TABLE threshold_table (

@@ -4,7 +4,7 @@ extension HistoryStore {
     /// Removes history older than a cutoff, in one transaction.
     ///
     /// Removed: statistics buckets starting before the cutoff, drift events detected before it, re-cluster and
-    /// optimiser runs (with their trials) started before it, and tables created before it together with their
+    /// optimiser runs (with their trials) started before it, tuning decisions made before it, and tables created before it together with their
     /// acknowledgement counts. Never removed: each fleet's highest-version table (so versions keep increasing
     /// across restarts), its `active` and `canary` tables, and consumer offsets.
     /// - Parameter cutoff: Unix milliseconds; rows strictly older go.
@@ -22,6 +22,11 @@ extension HistoryStore {
             summary.driftEvents = try Self.delete("DELETE FROM drift_event WHERE detected_at < ?", cutoff, in: db)
             summary.reclusterRuns = try Self.delete("DELETE FROM recluster_run WHERE started_at < ?", cutoff, in: db)
             summary.optimiserRuns = try Self.delete("DELETE FROM optimiser_run WHERE started_at < ?", cutoff, in: db)
+            summary.tuningDecisions = try Self.delete(
+                "DELETE FROM tuning_decision WHERE decided_at < ?",
+                cutoff,
+                in: db
+            )
             summary.acknowledgements = try Self.delete(
                 """
                 DELETE FROM table_acknowledgement

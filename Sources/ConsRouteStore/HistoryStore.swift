@@ -1,7 +1,7 @@
 import GRDB
 
-/// The controller's SQLite history: threshold tables, drift events, re-cluster and optimiser runs, time-bucketed
-/// window statistics, acknowledgement counts and Kafka consumer offsets.
+/// The controller's SQLite history: threshold tables, drift events, re-cluster and optimiser runs, tuning
+/// decisions, time-bucketed window statistics, acknowledgement counts and Kafka consumer offsets.
 ///
 /// **Files and durability.** On a file the store is a GRDB `DatabasePool` in WAL mode: one writer and
 /// concurrent readers (the HTTP API and `consroute history` read while ingest writes; other processes wait

@@ -8,7 +8,7 @@ public enum HistoryStoreError: Error, Equatable, CustomStringConvertible {
     case tableVersionNotIncreasing(fleet: String, version: UInt64, highest: UInt64)
     /// No table with this fleet and version is stored.
     case tableNotFound(fleet: String, version: UInt64)
-    /// A drift event, re-cluster run or optimiser run with this id is already stored.
+    /// A drift event, re-cluster run, optimiser run or tuning decision with this id is already stored.
     case duplicateRecordID(kind: String, id: String)
     /// A consumer offset would not move forward, so the batch was most likely applied before.
     case offsetNotAdvanced(group: String, topic: String, partition: Int32, stored: Int64, proposed: Int64)

@@ -8,6 +8,8 @@ public struct PruneSummary: Sendable, Hashable {
     public var reclusterRuns: Int
     /// Optimiser runs removed (their trials go with them).
     public var optimiserRuns: Int
+    /// Tuning decisions removed.
+    public var tuningDecisions: Int
     /// Tables removed.
     public var tables: Int
     /// Acknowledgement count rows removed with their tables.
@@ -19,6 +21,7 @@ public struct PruneSummary: Sendable, Hashable {
     ///   - driftEvents: Drift events removed.
     ///   - reclusterRuns: Re-cluster runs removed.
     ///   - optimiserRuns: Optimiser runs removed.
+    ///   - tuningDecisions: Tuning decisions removed.
     ///   - tables: Tables removed.
     ///   - acknowledgements: Acknowledgement rows removed.
     public init(
@@ -26,6 +29,7 @@ public struct PruneSummary: Sendable, Hashable {
         driftEvents: Int = 0,
         reclusterRuns: Int = 0,
         optimiserRuns: Int = 0,
+        tuningDecisions: Int = 0,
         tables: Int = 0,
         acknowledgements: Int = 0
     ) {
@@ -33,12 +37,13 @@ public struct PruneSummary: Sendable, Hashable {
         self.driftEvents = driftEvents
         self.reclusterRuns = reclusterRuns
         self.optimiserRuns = optimiserRuns
+        self.tuningDecisions = tuningDecisions
         self.tables = tables
         self.acknowledgements = acknowledgements
     }
 
     /// Rows removed in all.
     public var total: Int {
-        statisticsBuckets + driftEvents + reclusterRuns + optimiserRuns + tables + acknowledgements
+        statisticsBuckets + driftEvents + reclusterRuns + optimiserRuns + tuningDecisions + tables + acknowledgements
     }
 }

@@ -122,6 +122,48 @@ struct HistoryCommandTests {
         #expect(try await json(fixture, ["runs", "--trials", "opt-1", "--limit", "2"]).count == 2)
     }
 
+    @Test("decisions: newest first with result, version or reason, predicted ratios; --fleet, --since, --result")
+    func decisions() async throws {
+        let fixture = try await HistoryFixture()
+        let rows = try await json(fixture, ["decisions"])
+        #expect(rows.map { $0["run_id"] as? String } == ["tv/run/1", "phones/run/2", "phones/run/1"])
+        #expect(rows.map { $0["result"] as? String } == ["failed", "rejected", "published"])
+        let rejected = rows[1]
+        #expect(rejected["fleet"] as? String == "phones")
+        #expect(rejected["reason"] as? String == HistoryFixture.guardrail)
+        #expect(rejected["table_version"] is NSNull)
+        #expect(rejected["quality_ratio"] as? Double == 0.91)
+        #expect(rejected["latency_ratio"] as? Double == 0.5)
+        #expect(rejected["cost_ratio"] as? Double == 0.4)
+        #expect(rejected["trigger"] as? String == "drift")
+        #expect(rejected["trigger_ref"] as? String == "d2")
+        #expect(rejected["decided_at_ms"] as? Int64 == fixture.nowMs - 34 * HistoryFixture.minute)
+        #expect(rejected["window_start_ms"] as? Int64 == fixture.nowMs - 49 * HistoryFixture.minute)
+        #expect(rejected["window_first_offset"] is NSNull)
+        #expect(rows[2]["table_version"] as? Int == 2 && rows[2]["reason"] is NSNull)
+        #expect(rows[0]["quality_ratio"] is NSNull && rows[0]["trigger_ref"] is NSNull)
+        let runIDs = { (arguments: [String]) in
+            try await json(fixture, ["decisions"] + arguments).map { $0["run_id"] as? String }
+        }
+        #expect(try await runIDs(["--fleet", "phones", "--since", "1h"]) == ["phones/run/2"])
+        #expect(try await runIDs(["--result", "published"]) == ["phones/run/1"])
+        #expect(try await runIDs(["--fleet", "tv", "--result", "rejected"]) == [])
+    }
+
+    @Test("decisions text: an aligned table with the reason last, cut at --limit with a note")
+    func decisionsText() async throws {
+        let fixture = try await HistoryFixture()
+        let output = try await history(fixture, ["decisions", "--fleet", "phones", "--limit", "1"]).standardOutput
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(output)")
+        #expect(lines[0].hasPrefix("decided               fleet   run           trigger  result    version  quality"))
+        #expect(lines[0].hasSuffix("latency  cost  reason"))
+        #expect(lines[1].hasSuffix("drift    rejected        -     0.91      0.5   0.4  \(HistoryFixture.guardrail)"))
+        #expect(lines[2] == "(more tuning decisions match; raise --limit to see them)")
+        let empty = try await history(fixture, ["decisions", "--fleet", "cars"]).standardOutput
+        #expect(empty == "no tuning decisions match\n")
+    }
+
     @Test("runs --trials of an unknown run fails naming the run, exit 1")
     func unknownRun() async throws {
         let fixture = try await HistoryFixture()
@@ -191,6 +233,7 @@ struct HistoryCommandTests {
             (["tables", "--status", "live"], "--status"),
             (["runs", "--trials", "opt-1", "--kind", "recluster"], "--trials"),
             (["runs", "--trials", "opt-1", "--since", "1h"], "--trials"), (["stats", "--bogus"], "--bogus"),
+            (["decisions", "--result", "skipped"], "--result"),
             (["drift", "--cluster", "x"], "--cluster"), (["tables", "--fleet", ""], "--fleet"),
         ] as [([String], String)]
     )

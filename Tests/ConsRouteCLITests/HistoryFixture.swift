@@ -9,9 +9,11 @@ import Foundation
 /// Fleet `phones`: tables 1 (3 h ago), 2 (2 h ago), 3 (30 min ago, active; 40 applied, 2 stale and 1 bad
 /// signature rejections; version 2 has 50 applied); drift events `d1` (cluster 3, 2 h 10 min ago) and `d2`
 /// (cluster 5, 40 min ago); re-cluster run `rc-1` (2 h 5 min ago), optimiser runs `opt-1` (cluster 3, 2 h 4 min
-/// ago, 3 trials) and `opt-2` (cluster 5, 35 min ago); statistics: cluster 0 device 30 and cloud 10 events an hour
-/// ago, cluster 1 edge 60 events 3 hours ago. Fleet `tv`: table 1 as a 10% canary (10 min ago), drift event `d3`
-/// (cluster 3, 5 min ago), optimiser run `opt-3` (8 min ago), cluster 0 edge 5 events 5 minutes ago.
+/// ago, 3 trials) and `opt-2` (cluster 5, 35 min ago); tuning decisions `phones/run/1` (published version 2, 2 h ago)
+/// and `phones/run/2` (rejected by the q_min guardrail, 34 min ago); statistics: cluster 0 device 30 and cloud 10
+/// events an hour ago, cluster 1 edge 60 events 3 hours ago. Fleet `tv`: table 1 as a 10% canary (10 min ago), drift
+/// event `d3` (cluster 3, 5 min ago), optimiser run `opt-3` (8 min ago), decision `tv/run/1` (failed, no proposal,
+/// 7 min ago), cluster 0 edge 5 events 5 minutes ago.
 struct HistoryFixture {
     let directory: TemporaryDirectory
     let path: String
@@ -29,6 +31,7 @@ struct HistoryFixture {
         try await fillTables(store)
         try await fillEvents(store)
         try await fillRuns(store)
+        try await fillDecisions(store)
         try await fillStatistics(store)
     }
 
@@ -154,6 +157,39 @@ struct HistoryFixture {
                     costRatio: 0.4
                 ),
                 trials: trials
+            )
+        }
+    }
+
+    /// The reason of the rejected decision `phones/run/2`.
+    static let guardrail = "guardrail: predicted quality ratio 0.91 is below q_min 0.95"
+
+    private func fillDecisions(_ store: HistoryStore) async throws {
+        typealias Decision = (
+            runID: String, fleet: String, trigger: HistoryTrigger, minutesAgo: Int64, result: TuningDecisionResult,
+            reason: String, version: UInt64?, quality: Double?
+        )
+        let shortOfSamples = "optimisation needs 200 shadow samples, the window has 40"
+        let decisions: [Decision] = [
+            ("phones/run/1", "phones", .drift(eventID: "d1"), 120, .published, "", 2, 0.97),
+            ("phones/run/2", "phones", .drift(eventID: "d2"), 34, .rejected, Self.guardrail, nil, 0.91),
+            ("tv/run/1", "tv", .schedule, 7, .failed, shortOfSamples, nil, nil),
+        ]
+        for decision in decisions {
+            try await store.recordTuningDecision(
+                TuningDecisionRecord(
+                    runID: decision.runID,
+                    fleet: decision.fleet,
+                    trigger: decision.trigger,
+                    decidedAt: ago(decision.minutesAgo),
+                    result: decision.result,
+                    reason: decision.reason,
+                    tableVersion: decision.version,
+                    qualityRatio: decision.quality,
+                    latencyRatio: decision.quality.map { _ in 0.5 },
+                    costRatio: decision.quality.map { _ in 0.4 },
+                    window: DataWindow(start: ago(decision.minutesAgo + 15), end: ago(decision.minutesAgo))
+                )
             )
         }
     }

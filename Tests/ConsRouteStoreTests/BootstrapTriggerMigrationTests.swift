@@ -25,7 +25,7 @@ struct BootstrapTriggerMigrationTests {
             }
         }
         let store = try HistoryStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1-history-schema", "v2-bootstrap-trigger"])
+        #expect(try await store.appliedMigrations() == everyMigration)
         #expect(try await store.integrityProblems().isEmpty)
         #expect(try await store.table(fleet: "phones", version: 1) == Sample.table(version: 1))
         #expect(try await store.optimiserTrials(runID: "run-1").count == 1)
@@ -48,7 +48,8 @@ struct BootstrapTriggerMigrationTests {
             indexes == [
                 "drift_event_detected", "drift_event_detected_all", "optimiser_run_started", "optimiser_run_started_all",
                 "recluster_run_started", "recluster_run_started_all", "threshold_table_created", "threshold_table_one_active",
-                "threshold_table_one_canary", "window_statistics_bucket",
+                "threshold_table_one_canary", "tuning_decision_decided", "tuning_decision_decided_all",
+                "window_statistics_bucket",
             ])
     }
 }

@@ -9,7 +9,7 @@ struct MigrationTests {
     @Test("an in-memory store is migrated and intact")
     func inMemorySchema() async throws {
         let store = try makeStore()
-        #expect(try await store.appliedMigrations() == ["v1-history-schema", "v2-bootstrap-trigger"])
+        #expect(try await store.appliedMigrations() == everyMigration)
         #expect(try await store.integrityProblems().isEmpty)
         #expect(store.path == nil)
     }
@@ -23,7 +23,7 @@ struct MigrationTests {
             #expect(store.path == path)
         }
         let reopened = try HistoryStore(path: path)
-        #expect(try await reopened.appliedMigrations() == ["v1-history-schema", "v2-bootstrap-trigger"])
+        #expect(try await reopened.appliedMigrations() == everyMigration)
         let queue = try DatabaseQueue(path: path)
         let (tables, journalMode) = try await queue.read { db in
             (
@@ -40,7 +40,7 @@ struct MigrationTests {
         #expect(
             tables == [
                 "consumer_offset", "dead_letter_outbox", "drift_event", "optimiser_run", "optimiser_trial", "recluster_run",
-                "table_acknowledgement", "threshold_table", "window_statistics",
+                "table_acknowledgement", "threshold_table", "tuning_decision", "window_statistics",
             ]
         )
         #expect(journalMode == "wal")
@@ -83,7 +83,7 @@ struct ConcurrentOpeningTests {
             }
         }
         #expect(failures.all.isEmpty)
-        #expect(try await HistoryStore(path: path).appliedMigrations() == ["v1-history-schema", "v2-bootstrap-trigger"])
+        #expect(try await HistoryStore(path: path).appliedMigrations() == everyMigration)
     }
 }
 

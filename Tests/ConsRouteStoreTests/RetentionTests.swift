@@ -9,7 +9,7 @@ struct RetentionTests {
         #expect(try await store.prune(olderThan: .max) == PruneSummary())
     }
 
-    @Test("old statistics, drift events and runs go; newer ones and consumer offsets stay")
+    @Test("old statistics, drift events, runs and decisions go; newer ones and consumer offsets stay")
     func prunesOldHistory() async throws {
         let store = try makeStore()
         try await store.apply(
@@ -29,14 +29,26 @@ struct RetentionTests {
             trials: [OptimiserTrialRecord(iteration: 0, tDevice: 0.5, tEdge: 0.5, objective: 0)]
         )
         try await store.recordOptimiserRun(Sample.optimiserRun(id: "new", startedAt: 1_000), trials: [])
+        try await store.recordTuningDecision(Sample.decision(runID: "old", decidedAt: 999))
+        try await store.recordTuningDecision(Sample.decision(runID: "new", decidedAt: 1_000, result: .rejected))
         let summary = try await store.prune(olderThan: 1_000)
-        #expect(summary == PruneSummary(statisticsBuckets: 1, driftEvents: 1, reclusterRuns: 1, optimiserRuns: 1))
-        #expect(summary.total == 4)
+        #expect(
+            summary
+                == PruneSummary(
+                    statisticsBuckets: 1,
+                    driftEvents: 1,
+                    reclusterRuns: 1,
+                    optimiserRuns: 1,
+                    tuningDecisions: 1
+                )
+        )
+        #expect(summary.total == 5)
         #expect(try await store.statisticsBuckets(HistoryQuery()).map(\.bucketStart) == [2_000, 1_000])
         #expect(try await store.driftEvents(HistoryQuery()).map(\.id) == ["new"])
         #expect(try await store.reclusterRuns(HistoryQuery()).map(\.id) == ["new"])
         #expect(try await store.optimiserRuns(HistoryQuery()).map(\.id) == ["new"])
         #expect(try await store.optimiserTrials(runID: "old").isEmpty)
+        #expect(try await store.tuningDecisions(HistoryQuery()).map(\.runID) == ["new"])
         #expect(try await store.storedOffsets(group: "controller", topic: "consroute.telemetry") == [0: 3])
     }
 

@@ -6,6 +6,9 @@ func makeStore() throws -> HistoryStore {
     try HistoryStore.inMemory()
 }
 
+/// The names of every migration, oldest first, as a fully migrated store lists them.
+let everyMigration = ["v1-history-schema", "v2-bootstrap-trigger", "v3-tuning-decisions"]
+
 /// A directory under the system temporary directory, removed when the value is released.
 final class TemporaryDirectory {
     let url: URL
@@ -95,6 +98,28 @@ enum Sample {
             qualityRatio: 0.97,
             latencyRatio: 0.4,
             costRatio: 0.3
+        )
+    }
+
+    static func decision(
+        runID: String,
+        fleet: String = "phones",
+        decidedAt: Int64 = 1_000,
+        result: TuningDecisionResult = .published
+    ) -> TuningDecisionRecord {
+        let published = result == .published
+        return TuningDecisionRecord(
+            runID: runID,
+            fleet: fleet,
+            trigger: .drift(eventID: "drift-\(runID)"),
+            decidedAt: decidedAt,
+            result: result,
+            reason: published ? "" : "guardrail: predicted quality ratio 0.91 is below q_min 0.95",
+            tableVersion: published ? 7 : nil,
+            qualityRatio: 0.91,
+            latencyRatio: 0.42,
+            costRatio: 0.33,
+            window: DataWindow(start: decidedAt - 3_600_000, end: decidedAt, firstOffset: 10, endOffset: 4_010)
         )
     }
 

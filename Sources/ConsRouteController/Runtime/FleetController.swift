@@ -6,8 +6,9 @@ public import Foundation
 public import Logging
 import Synchronization
 
-/// One fleet's loop with its side effects (DESIGN §6): feeds it telemetry, records every drift event and run in
-/// history with its inputs and outputs, publishes the tables it produces, and carries out operator requests.
+/// One fleet's loop with its side effects (DESIGN §6): feeds it telemetry, records every drift event, run and
+/// tuning decision in history with its inputs and outputs, publishes the tables it produces, and carries out
+/// operator requests.
 public final class FleetController: Sendable {
     public let loop: FleetLoop
     private let publisher: TablePublisher
@@ -61,7 +62,8 @@ public final class FleetController: Sendable {
         }
     }
 
-    /// Runs a due tuning; records it and publishes its table.
+    /// Runs a due tuning; records its runs, publishes its table, and records the decision (published with the
+    /// version, rejected by a guardrail, or failed, with the reason).
     ///
     /// - Returns: the published table, if one was published.
     /// - Throws: history or publication errors.
@@ -84,15 +86,32 @@ public final class FleetController: Sendable {
         try await recordRuns(outcome, trigger: trigger, startedAt: now)
         let triggerLabel = Self.triggerLabel(outcome.trigger.kind)
         guard let table = outcome.table else {
-            let result = outcome.thresholds.map { _ in "rejected" } ?? "failed"
-            metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: result).increment()
+            let result: TuningDecisionResult = outcome.thresholds == nil ? .failed : .rejected
+            let reason = outcome.failure ?? "the tuning produced no table"
+            metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: result.rawValue).increment()
             logger.notice(
                 "tuning published nothing",
-                metadata: ["fleet": "\(fleet)", "trigger": "\(triggerLabel)", "reason": "\(outcome.failure ?? "none")"])
+                metadata: ["fleet": "\(fleet)", "trigger": "\(triggerLabel)", "reason": "\(reason)"])
+            try await recordDecision(outcome, trigger: trigger, result: result, reason: reason, version: nil)
             return nil
         }
-        let signed = try await publisher.publish(table, trigger: trigger)
-        metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: "published").increment()
+        let signed: SignedTable
+        do {
+            signed = try await publisher.publish(table, trigger: trigger)
+        } catch {
+            metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: TuningDecisionResult.failed.rawValue)
+                .increment()
+            do {
+                try await recordDecision(
+                    outcome, trigger: trigger, result: .failed, reason: "publication: \(error)", version: nil)
+            } catch let recordError {
+                // The publication error is the one the caller must see; the history failure is only logged.
+                logger.error("tuning decision not recorded", metadata: ["fleet": "\(fleet)", "error": "\(recordError)"])
+            }
+            throw error
+        }
+        metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: TuningDecisionResult.published.rawValue)
+            .increment()
         await loop.didPublish(signed.table)
         logger.info(
             "table published",
@@ -100,6 +119,8 @@ public final class FleetController: Sendable {
                 "fleet": "\(fleet)", "version": "\(signed.table.version)", "trigger": "\(outcome.trigger.provenanceText)",
                 "clusters": "\(signed.table.clusters.count)", "quality_ratio": "\(signed.table.expected.qualityRatio)",
             ])
+        try await recordDecision(
+            outcome, trigger: trigger, result: .published, reason: "", version: signed.table.version)
         return signed
     }
 
@@ -170,8 +191,27 @@ public final class FleetController: Sendable {
             window: DataWindow(start: min(windowStart, drift.detectedAtMs), end: drift.detectedAtMs), action: action)
     }
 
+    /// The telemetry a tuning was computed on, as history stores it.
+    private static func window(of outcome: FleetPipeline.TuningOutcome) -> DataWindow {
+        DataWindow(start: min(outcome.windowFromMs, outcome.windowToMs), end: outcome.windowToMs)
+    }
+
+    /// Writes the one decision a tuning outcome has: its table's version, or why it has none, with the proposal's
+    /// predicted ratios when the optimiser got that far.
+    private func recordDecision(
+        _ outcome: FleetPipeline.TuningOutcome, trigger: HistoryTrigger, result: TuningDecisionResult, reason: String,
+        version: UInt64?
+    ) async throws {
+        let expected = outcome.thresholds?.expected
+        try await store.recordTuningDecision(
+            TuningDecisionRecord(
+                runID: outcome.runID, fleet: fleet, trigger: trigger, decidedAt: clock(), result: result, reason: reason,
+                tableVersion: version, qualityRatio: expected?.qualityRatio, latencyRatio: expected?.latencyRatio,
+                costRatio: expected?.costRatio, window: Self.window(of: outcome)))
+    }
+
     private func recordRuns(_ outcome: FleetPipeline.TuningOutcome, trigger: HistoryTrigger, startedAt: Int64) async throws {
-        let window = DataWindow(start: min(outcome.windowFromMs, outcome.windowToMs), end: outcome.windowToMs)
+        let window = Self.window(of: outcome)
         if let clustering = outcome.clustering {
             metrics?.reclusterDuration(fleet: fleet).record(clustering.seconds)
             let new = Set(clustering.newIDs)
