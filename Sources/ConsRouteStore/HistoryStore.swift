@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The controller's SQLite history: threshold tables, drift events, re-cluster and optimiser runs, tuning
@@ -42,19 +43,30 @@ public final class HistoryStore: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            do {
-                try Self.migrator.migrate(pool)
-            } catch is DatabaseError {
-                // GRDB reads the applied migrations before taking the write lock, so when two processes open a
-                // new file at once the slower one re-runs a migration the other just committed and fails. A second
-                // pass sees it applied and has nothing to do; a real problem fails again and is reported.
-                try Self.migrator.migrate(pool)
-            }
+            try Self.migrate(pool)
             writer = pool
         } catch let error as DatabaseError {
             throw HistoryStoreError.openFailed(path: path, reason: error.message ?? error.description)
         }
         self.path = path
+    }
+
+    /// Applies pending migrations, retrying when another process migrates the same file at the same moment.
+    ///
+    /// GRDB reads the applied migrations before it takes the write lock, so when several processes open a new
+    /// file at once the slower ones re-run a migration another just committed (and fail on its `CREATE`), or
+    /// find the file locked while that one upgrades its read to a write. Each migration is one transaction, so a
+    /// failed attempt changes nothing: the next pass sees what the others committed. A real problem fails every
+    /// attempt and is reported.
+    private static func migrate(_ pool: DatabasePool) throws {
+        let attempts = 8
+        for attempt in 1...attempts {
+            do {
+                return try migrator.migrate(pool)
+            } catch is DatabaseError where attempt < attempts {
+                usleep(useconds_t(10_000 * attempt))
+            }
+        }
     }
 
     /// Creates an empty, migrated store that lives in memory (for tests and `replay`).
