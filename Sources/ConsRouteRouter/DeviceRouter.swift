@@ -26,6 +26,15 @@ public final class DeviceRouter: Sendable {
             self.policy = policy
             expiresAtMs = signed.table.expiresAtMs
         }
+
+        /// Decides with the compiled table in place: `policy` is an immutable stored property of this object, so
+        /// the call borrows it, where `installed.policy.decide(…)` from outside copied the struct (one retain and
+        /// release per array in it).
+        func decide(
+            _ representation: UnsafeBufferPointer<Float>, pDevice: Float, pEdge: Float, turn: TurnContext?, stale: Bool
+        ) -> RoutingDecision {
+            policy.decide(representation: representation, pDevice: pDevice, pEdge: pEdge, turn: turn, stale: stale)
+        }
     }
 
     /// Creates a router and reloads the last good table from `configuration.stateDirectory`, if any.
@@ -109,8 +118,7 @@ public final class DeviceRouter: Sendable {
                 "representation has \(representation.count) values, the table has \(installed.policy.dimension)")
         }
         let stale = clock() >= installed.expiresAtMs
-        return installed.policy.decide(
-            representation: representation, pDevice: pDevice, pEdge: pEdge, turn: turn, stale: stale)
+        return installed.decide(representation, pDevice: pDevice, pEdge: pEdge, turn: turn, stale: stale)
     }
 
     /// Routes one query held in an array.
