@@ -11,9 +11,8 @@ struct DashboardLiveTests {
         let folder = try TemporaryDirectory()
         let port = try freeLoopbackPort()
         let key = TableSigningKey()
-        FileManager.default.createFile(atPath: folder.path("consroute.key"), contents: Data(KeyFile.privateKeyFile(key)))
-        FileManager.default.createFile(
-            atPath: folder.path("consroute.pub"), contents: Data(KeyFile.publicKeyFile(key.verifyingKey)))
+        try Data(KeyFile.privateKeyFile(key)).write(to: folder.url.appendingPathComponent("consroute.key"))
+        try Data(KeyFile.publicKeyFile(key.verifyingKey)).write(to: folder.url.appendingPathComponent("consroute.pub"))
         // The demo scenario's fleet, with loop timings short enough for a test (a debug build: one k, small windows).
         // The re-clustering of the first table can happen before Prometheus's first scrape, so the test needs one
         // later: the scenario's new topic at 60,000 events.

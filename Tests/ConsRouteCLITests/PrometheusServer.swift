@@ -34,7 +34,7 @@ final class PrometheusServer {
             encoding: .utf8
         )
         log = directory.path("prometheus.log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        try Data().write(to: URL(fileURLWithPath: log))
         process.executableURL = executable
         process.arguments = [
             "--config.file=\(config)", "--web.listen-address=127.0.0.1:\(port)", "--storage.tsdb.path=\(storage)",

@@ -13,8 +13,7 @@ struct ServeCommandTests {
     /// A directory with a signing key and a configuration whose `extra` YAML is prepended.
     static func setUp(_ directory: TemporaryDirectory, extra: String = "", key: Bool = true) throws -> String {
         if key {
-            FileManager.default.createFile(
-                atPath: directory.path("consroute.key"), contents: Data(KeyFile.privateKeyFile(TableSigningKey())))
+            try Data(KeyFile.privateKeyFile(TableSigningKey())).write(to: directory.url.appendingPathComponent("consroute.key"))
         }
         let yaml = extra + """
             keys: {signing_key_file: \(directory.path("consroute.key"))}

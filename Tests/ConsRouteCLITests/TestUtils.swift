@@ -44,8 +44,8 @@ func runProcess(
     directory: URL? = nil
 ) async throws -> ProcessResult {
     let scratch = try TemporaryDirectory()
-    FileManager.default.createFile(atPath: scratch.path("out"), contents: nil)
-    FileManager.default.createFile(atPath: scratch.path("err"), contents: nil)
+    try Data().write(to: scratch.url.appendingPathComponent("out"))
+    try Data().write(to: scratch.url.appendingPathComponent("err"))
     let output = try FileHandle(forWritingTo: scratch.url.appendingPathComponent("out"))
     let error = try FileHandle(forWritingTo: scratch.url.appendingPathComponent("err"))
     let process = Process()
