@@ -47,8 +47,9 @@ struct DemoWorkspace {
 
     /// The controller log, truncated.
     func openLog() throws -> FileLogHandler.Sink {
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: logPath) else {
+        guard FileManager.default.createFile(atPath: logPath, contents: nil),
+            let handle = FileHandle(forWritingAtPath: logPath)
+        else {
             throw CommandFailure("cannot write the controller log \(logPath)")
         }
         return FileLogHandler.Sink(handle)
