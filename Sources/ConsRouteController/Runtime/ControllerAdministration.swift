@@ -61,9 +61,11 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     }
 
     public func promote(fleet: String) async throws -> JSONValue {
-        _ = try controller(fleet)
-        throw AdminActionError.conflict(
-            "fleet \(fleet) has no canary to promote (this controller publishes every table as active)")
+        let signed = try await controller(fleet).promoteCanary()
+        return .object([
+            "fleet": .string(fleet), "version": .number(String(signed.table.version)),
+            "promoted": .number(String(signed.table.parentVersion)),
+        ])
     }
 
     // MARK: FleetStatusProvider
@@ -88,6 +90,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
         if let value = recent.latencyRatio { observed["latency_ratio"] = Self.number(value) }
         if let value = recent.costRatio { observed["cost_ratio"] = Self.number(value) }
         status["observed"] = .object(observed)
+        status["canary"] = controller.runningCanary.map(Self.canaryStatus) ?? .null
         if let levels = snapshot.driftLevels {
             status["drift_levels"] = .object([
                 "occupancy": Self.number(levels.occupancy), "novelty": Self.number(levels.novelty),
@@ -110,6 +113,20 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     public func table(fleet: String, version: UInt64) async throws -> SignedTable? {
         guard let record = try await store.table(fleet: fleet, version: version) else { return nil }
         return try SignedTable(envelope: Array(record.envelope.utf8))
+    }
+
+    /// The running canary: versions, cohort, start, and the test's figures so far.
+    private static func canaryStatus(_ run: CanaryRun) -> JSONValue {
+        let figures = run.comparison.figures
+        return .object([
+            "version": .number(String(run.version)), "control_version": .number(String(run.controlVersion)),
+            "percent": number(run.percent), "started_at_ms": .number(String(run.startedAtMs)),
+            "samples": .object([
+                "canary": .number(String(figures.canary.count)), "control": .number(String(figures.control.count)),
+            ]),
+            "mean_objective": .object(["canary": number(figures.canary.mean), "control": number(figures.control.mean)]),
+            "difference_bounds": .array([number(figures.lowerBound), number(figures.upperBound)]),
+        ])
     }
 
     private static func number(_ value: Double) -> JSONValue {

@@ -54,6 +54,7 @@ struct ControllerConfigurationTests {
         #expect(file.tuner.samplesPerCluster == code.tuner.samplesPerCluster)
         #expect(file.tuner.novelThresholds == code.tuner.novelThresholds)
         #expect(file.drift == code.drift)
+        #expect(file.rollout == code.rollout)
         #expect(file.reservoirCapacity == code.reservoirCapacity)
         #expect(file.debounceMs == code.debounceMs && file.scheduleMs == code.scheduleMs)
     }
