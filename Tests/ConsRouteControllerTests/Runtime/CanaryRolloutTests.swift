@@ -36,15 +36,25 @@ struct CanaryRolloutTests {
         let administration: ControllerAdministration
         var stream: DriftingFleetStream
 
-        init() throws {
-            scenario = try ControllerScenario(bootstrapServers: nil)
-            store = try HistoryStore.inMemory()
-            publisher = TablePublisher(
-                store: store, key: TableSigningKey(), cache: cache, producer: nil, topic: "tables", metrics: nil)
-            var settings = scenario.configuration.fleets[0]
-            settings.rollout.canaryPercent = 10
-            settings.rollout.minimumSamples = 300
-            settings.rollout.maximumDurationMs = 600_000
+        /// - Parameter onDisk: history in the scenario's file, tables signed with its key (for a controller that
+        ///   starts on them later); else in memory with a fresh key.
+        init(onDisk: Bool = false) throws {
+            var scenario = try ControllerScenario(bootstrapServers: nil)
+            scenario.configuration.fleets[0].rollout.canaryPercent = 10
+            scenario.configuration.fleets[0].rollout.minimumSamples = 300
+            scenario.configuration.fleets[0].rollout.maximumDurationMs = 600_000
+            self.scenario = scenario
+            let key: TableSigningKey
+            if onDisk {
+                store = try HistoryStore(path: scenario.configuration.history.path)
+                key = try KeyFile.signingKey(
+                    from: Array(try Data(contentsOf: URL(fileURLWithPath: scenario.configuration.signingKeyFile))))
+            } else {
+                store = try HistoryStore.inMemory()
+                key = TableSigningKey()
+            }
+            publisher = TablePublisher(store: store, key: key, cache: cache, producer: nil, topic: "tables", metrics: nil)
+            let settings = scenario.configuration.fleets[0]
             let start = Int64(Date().timeIntervalSince1970 * 1_000)
             let clock = TestClock(start)
             self.clock = clock
@@ -231,5 +241,27 @@ struct CanaryRolloutTests {
         #expect(promotion.step == .promoted && promotion.initiator == .operator && promotion.resultVersion == 3)
         #expect(promotion.reason == "operator promotion")
         #expect(controller.runningCanary == nil)
+    }
+
+    @Test("a controller that starts on a history with a canary serves it again and resumes its test")
+    func resumesAfterRestart() async throws {
+        var harness = try Harness(onDisk: true)
+        let fleet = harness.fleet
+        try await harness.controller.ingest(
+            (0..<harness.controller.loop.settings.bootstrapEvents).map { _ in harness.stream.next() }, isReplay: false)
+        _ = try #require(try await harness.controller.tick())
+        let canary = try #require(try await harness.retune())
+        #expect(canary.table.rollout.stage == .canary)
+
+        let restarted = try await Controller(configuration: harness.scenario.configuration, logger: Logger(label: "restart"))
+        let tables = await restarted.cache.tables(fleet: fleet)
+        #expect(tables.active?.version == 1 && tables.canary?.version == 2)
+        let fleetController = try #require(restarted.fleets.first)
+        let resumed = try #require(fleetController.runningCanary)
+        #expect(resumed.version == 2 && resumed.controlVersion == 1 && resumed.startedAtMs == canary.table.createdAtMs)
+        #expect(resumed.comparison.canary.count == 0 && resumed.comparison.control.count == 0)
+        #expect(fleetController.loop.snapshot.canaryVersion == 2 && fleetController.loop.snapshot.tableVersion == 1)
+        let promoted = try await fleetController.promoteCanary()
+        #expect(promoted.table.version == 3 && promoted.table.clusters == canary.table.clusters)
     }
 }
