@@ -47,7 +47,10 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
             throw AdminActionError.conflict("fleet \(fleet) is paused; resume it first")
         }
         await controller.loop.requestRetune(nowMs: clock(), recluster: false)
-        return .object(["fleet": .string(fleet), "retune": .string("requested")])
+        var answer: [String: JSONValue] = ["fleet": .string(fleet), "retune": .string("requested")]
+        // Tunings wait while a canary is under test; the request is kept and runs once the canary ends.
+        if let canary = controller.runningCanary { answer["waits_for_canary"] = .number(String(canary.version)) }
+        return .object(answer)
     }
 
     public func pause(fleet: String) async throws -> JSONValue {

@@ -45,6 +45,7 @@ public final class ControllerMetrics: Sendable {
             for result in ["applied", "rejected"] { acks(fleet: fleet, result: result).increment(by: Int64(0)) }
             acknowledgedShare(fleet: fleet).set(0.0)
             canaryVersion(fleet: fleet).set(0.0)
+            for arm in CanaryComparison.Arm.allCases { canarySamples(fleet: fleet, arm: arm.rawValue).set(0.0) }
             for step in ["promoted", "rolled_back"] {
                 for initiator in ["controller", "operator"] {
                     canaryDecisions(fleet: fleet, step: step, initiator: initiator).increment(by: Int64(0))
@@ -172,16 +173,23 @@ public final class ControllerMetrics: Sendable {
             labels: [("fleet", fleet), ("step", step), ("initiator", initiator)])
     }
 
-    /// Publishes the running canary's test: samples and mean objective per arm, and the bounds of the difference.
+    func canarySamples(fleet: String, arm: String) -> Gauge {
+        registry.makeGauge(
+            descriptor: Self.name("canary_samples", "Shadow samples in each arm of the running canary's test (0: none runs)."),
+            labels: [("fleet", fleet), ("arm", arm)])
+    }
+
+    /// Publishes the running canary's test: samples and mean objective per arm, and the bounds of the difference;
+    /// without a canary, zero samples (the means and bounds keep the last canary's values).
     public func recordCanary(_ run: CanaryRun?, fleet: String) {
-        guard let run else { return }
+        guard let run else {
+            for arm in CanaryComparison.Arm.allCases { canarySamples(fleet: fleet, arm: arm.rawValue).set(0.0) }
+            return
+        }
         let figures = run.comparison.figures
         for (arm, statistics) in [("canary", figures.canary), ("control", figures.control)] {
             let labels = [("fleet", fleet), ("arm", arm)]
-            registry.makeGauge(
-                descriptor: Self.name("canary_samples", "Shadow samples in each arm of the running canary's test."),
-                labels: labels
-            ).set(Double(statistics.count))
+            canarySamples(fleet: fleet, arm: arm).set(Double(statistics.count))
             registry.makeGauge(
                 descriptor: Self.name("canary_mean_objective", "Mean per-sample objective of each arm of the canary's test."),
                 labels: labels

@@ -81,10 +81,13 @@ extension FleetController {
         return try await end(run, step: .promoted, initiator: .operator, reason: "operator promotion", now: clock())
     }
 
-    /// Looks at the running canary's test: promotes or rolls back when it has decided (or timed out).
+    /// Looks at the running canary's test: promotes or rolls back when it has decided (or timed out). A paused
+    /// fleet publishes nothing on its own (DESIGN §6.6), so the decision waits for `resume`; an operator can still
+    /// promote or roll back.
     ///
     /// - Returns: the table published, if the canary ended.
     func decideCanary(nowMs: Int64) async throws -> SignedTable? {
+        guard !loop.snapshot.isPaused else { return nil }
         let look = canary.withLock { run -> (CanaryRun, CanaryComparison.Verdict)? in
             guard let current = run else { return nil }
             let verdict = current.comparison.verdict(elapsedMs: nowMs - current.startedAtMs)

@@ -264,4 +264,36 @@ struct CanaryRolloutTests {
         let promoted = try await fleetController.promoteCanary()
         #expect(promoted.table.version == 3 && promoted.table.clusters == canary.table.clusters)
     }
+
+    @Test("a paused fleet holds the test's decision until resumed; a retune meanwhile says it waits for the canary")
+    func pausedFleetWaits() async throws {
+        var harness = try Harness()
+        let fleet = harness.fleet
+        let controller = harness.controller
+        try await controller.ingest(
+            (0..<controller.loop.settings.bootstrapEvents).map { _ in harness.stream.next() }, isReplay: false)
+        _ = try #require(try await controller.tick())
+        _ = try #require(try await harness.retune())
+        try await controller.ingest(harness.shadowEvents(1_000, version: 2, tier: .edge), isReplay: false)
+        try await controller.ingest(harness.shadowEvents(1_000, version: 1, tier: .cloud), isReplay: false)
+
+        _ = try await harness.administration.pause(fleet: fleet)
+        harness.clock.advance(by: 600_000)
+        #expect(try await controller.tick() == nil)
+        #expect(controller.runningCanary?.version == 2)
+        #expect(try await harness.status(2) == .canary)
+
+        _ = try await harness.administration.resume(fleet: fleet)
+        let answer = try await harness.administration.retune(fleet: fleet)
+        #expect(
+            answer == .object(["fleet": .string(fleet), "retune": .string("requested"), "waits_for_canary": .number("2")]))
+        // The evidence decides before the time limit is looked at: promoted, not timed out.
+        let promoted = try #require(try await controller.tick())
+        #expect(promoted.table.version == 3 && promoted.table.rollout == .active)
+        let promotion = try #require(try await harness.store.rolloutEvents(HistoryQuery(fleet: fleet)).first)
+        #expect(promotion.step == .promoted && promotion.initiator == .controller)
+        // The retune asked for during the canary runs next.
+        let next = try #require(try await controller.tick())
+        #expect(next.table.version == 4 && next.table.rollout.stage == .canary)
+    }
 }
