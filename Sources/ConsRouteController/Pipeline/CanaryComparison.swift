@@ -32,7 +32,9 @@ public struct CanaryComparison: Sendable {
 
     /// One arm's running count, mean and sum of squared deviations (Welford).
     public struct ArmStatistics: Sendable, Equatable {
+        /// Values added.
         public private(set) var count = 0
+        /// Their mean (0 without values).
         public private(set) var mean = 0.0
         private var squaredDeviations = 0.0
 
@@ -53,16 +55,22 @@ public struct CanaryComparison: Sendable {
 
     /// The test's state at a look, as history records it.
     public struct Figures: Sendable, Equatable {
+        /// The canary arm.
         public var canary: ArmStatistics
+        /// The control arm.
         public var control: ArmStatistics
         /// The lower and upper confidence bounds of mean(canary) − mean(control).
         public var lowerBound: Double
         public var upperBound: Double
     }
 
+    /// Minimum samples, maximum duration, alpha and margin.
     public let settings: CanaryRolloutSettings
+    /// What each sample scores.
     public let objective: CanaryObjective
+    /// Samples of devices that applied the canary.
     public private(set) var canary = ArmStatistics()
+    /// Samples of devices that applied the active table.
     public private(set) var control = ArmStatistics()
 
     /// - Parameters:

@@ -10,8 +10,11 @@ public import ConsRouteModel
 public struct CanaryObjective: Sendable, Equatable {
     /// The fleet's all-cloud means that normalise a sample.
     public struct Reference: Sendable, Equatable {
+        /// Mean cloud score.
         public var qualityCloud: Double
+        /// Mean cloud latency, milliseconds.
         public var latencyCloudMs: Double
+        /// Mean cloud cost.
         public var costCloud: Double
 
         /// - Parameters:
@@ -37,7 +40,9 @@ public struct CanaryObjective: Sendable, Equatable {
     /// The largest value a clipped ratio takes.
     public static let ratioCap = 3.0
 
+    /// The fleet's objective weights (`lambda_latency`, `lambda_cost`).
     public let weights: ObjectiveWeights
+    /// The all-cloud means that normalise a sample.
     public let reference: Reference
 
     /// - Parameters:

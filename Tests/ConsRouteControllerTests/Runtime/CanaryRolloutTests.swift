@@ -296,4 +296,26 @@ struct CanaryRolloutTests {
         let next = try #require(try await controller.tick())
         #expect(next.table.version == 4 && next.table.rollout.stage == .canary)
     }
+
+    @Test("an operator rollback during a canary ends it as rolled back, recorded as the operator's")
+    func operatorRollbackEndsCanary() async throws {
+        var harness = try Harness()
+        let fleet = harness.fleet
+        let controller = harness.controller
+        try await controller.ingest(
+            (0..<controller.loop.settings.bootstrapEvents).map { _ in harness.stream.next() }, isReplay: false)
+        let first = try #require(try await controller.tick())
+        _ = try #require(try await harness.retune())
+        let answer = try await harness.administration.rollback(fleet: fleet, toVersion: 1)
+        #expect(answer == .object(["fleet": .string(fleet), "version": .number("3"), "content_of": .number("1")]))
+        #expect(controller.runningCanary == nil && controller.loop.snapshot.canaryVersion == nil)
+        #expect(try await harness.status(2) == .rolledBack)
+        #expect(try await harness.status(3) == .active)
+        let active = try #require(await harness.cache.tables(fleet: fleet).active)
+        #expect(active.version == 3 && active.signed.table.clusters == first.table.clusters)
+        #expect(await harness.cache.tables(fleet: fleet).canary == nil)
+        let rollback = try #require(try await harness.store.rolloutEvents(HistoryQuery(fleet: fleet)).first)
+        #expect(rollback.step == .rolledBack && rollback.initiator == .operator && rollback.resultVersion == 3)
+        #expect(rollback.reason == "operator rollback to v1")
+    }
 }
