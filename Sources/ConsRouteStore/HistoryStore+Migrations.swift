@@ -18,6 +18,9 @@ extension HistoryStore {
         migrator.registerMigration("v3-tuning-decisions") { db in
             try db.execute(sql: tuningDecisionSchema)
         }
+        migrator.registerMigration("v4-rollout-events") { db in
+            try db.execute(sql: rolloutEventSchema)
+        }
         return migrator
     }
 
@@ -70,6 +73,36 @@ extension HistoryStore {
         );
         CREATE INDEX tuning_decision_decided ON tuning_decision (fleet, decided_at);
         CREATE INDEX tuning_decision_decided_all ON tuning_decision (decided_at);
+        """
+
+    /// One row per step of a staged rollout: a canary's start, then its promotion or rollback with the test's
+    /// figures (all six or none: none exactly for a start).
+    private static let rolloutEventSchema = """
+        CREATE TABLE rollout_event (
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            canary_version INTEGER NOT NULL CHECK (canary_version > 0),
+            step TEXT NOT NULL CHECK (step IN ('started', 'promoted', 'rolled_back')),
+            decided_at INTEGER NOT NULL,
+            initiator TEXT NOT NULL CHECK (initiator IN ('controller', 'operator')),
+            control_version INTEGER NOT NULL CHECK (control_version > 0 AND control_version < canary_version),
+            percent REAL NOT NULL CHECK (percent BETWEEN 0 AND 100),
+            result_version INTEGER CHECK (result_version IS NULL OR result_version > canary_version),
+            reason TEXT NOT NULL CHECK (reason <> ''),
+            canary_samples INTEGER CHECK (canary_samples IS NULL OR canary_samples >= 0),
+            canary_mean REAL,
+            control_samples INTEGER CHECK (control_samples IS NULL OR control_samples >= 0),
+            control_mean REAL,
+            lower_bound REAL,
+            upper_bound REAL CHECK (upper_bound IS NULL OR upper_bound >= lower_bound),
+            PRIMARY KEY (fleet, canary_version, step),
+            CHECK ((step = 'started') = (result_version IS NULL)),
+            CHECK ((step = 'started') = (canary_samples IS NULL)),
+            CHECK ((canary_samples IS NULL) = (canary_mean IS NULL) AND (canary_samples IS NULL) = (control_samples IS NULL)
+                AND (canary_samples IS NULL) = (control_mean IS NULL) AND (canary_samples IS NULL) = (lower_bound IS NULL)
+                AND (canary_samples IS NULL) = (upper_bound IS NULL))
+        );
+        CREATE INDEX rollout_event_decided ON rollout_event (fleet, decided_at);
+        CREATE INDEX rollout_event_decided_all ON rollout_event (decided_at);
         """
 
     private static let schemaVersion1 = """

@@ -164,6 +164,45 @@ struct HistoryCommandTests {
         #expect(empty == "no tuning decisions match\n")
     }
 
+    @Test("rollouts: newest first with step, initiator, result version and the test's figures; --fleet, --since, --step")
+    func rollouts() async throws {
+        let fixture = try await HistoryFixture()
+        let rows = try await json(fixture, ["rollouts"])
+        #expect(rows.map { $0["fleet"] as? String } == ["tv", "phones", "phones"])
+        #expect(rows.map { $0["step"] as? String } == ["started", "rolled_back", "started"])
+        let rollback = rows[1]
+        #expect(rollback["canary_version"] as? Int == 2 && rollback["control_version"] as? Int == 1)
+        #expect(rollback["result_version"] as? Int == 3 && rollback["initiator"] as? String == "controller")
+        #expect(rollback["percent"] as? Double == 10)
+        #expect(rollback["canary_samples"] as? Int == 800 && rollback["control_samples"] as? Int == 7_000)
+        #expect(rollback["canary_mean"] as? Double == 0.41 && rollback["control_mean"] as? Double == 0.52)
+        #expect(rollback["lower_bound"] as? Double == -0.19 && rollback["upper_bound"] as? Double == -0.07)
+        #expect(rollback["reason"] as? String == HistoryFixture.inferior)
+        #expect(rollback["decided_at_ms"] as? Int64 == fixture.nowMs - 125 * HistoryFixture.minute)
+        #expect(rows[0]["result_version"] is NSNull && rows[0]["canary_samples"] is NSNull)
+        let steps = { (arguments: [String]) in
+            try await json(fixture, ["rollouts"] + arguments).map { $0["step"] as? String }
+        }
+        #expect(try await steps(["--fleet", "phones"]) == ["rolled_back", "started"])
+        #expect(try await steps(["--since", "1h"]) == ["started"])
+        #expect(try await steps(["--step", "rolled_back"]) == ["rolled_back"])
+        #expect(try await steps(["--fleet", "tv", "--step", "promoted"]) == [])
+    }
+
+    @Test("rollouts text: an aligned table with the reason last, cut at --limit with a note")
+    func rolloutsText() async throws {
+        let fixture = try await HistoryFixture()
+        let output = try await history(fixture, ["rollouts", "--fleet", "phones", "--limit", "1"]).standardOutput
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(output)")
+        #expect(lines[0].hasPrefix("decided               fleet   canary  control   %  step         by          version"))
+        #expect(lines[0].hasSuffix("diff low  diff high  reason"), "\(lines[0])")
+        #expect(lines[1].hasSuffix("-0.19      -0.07  \(HistoryFixture.inferior)"), "\(lines[1])")
+        #expect(lines[2] == "(more rollout steps match; raise --limit to see them)")
+        let empty = try await history(fixture, ["rollouts", "--fleet", "cars"]).standardOutput
+        #expect(empty == "no rollout steps match\n")
+    }
+
     @Test("runs --trials of an unknown run fails naming the run, exit 1")
     func unknownRun() async throws {
         let fixture = try await HistoryFixture()
@@ -233,7 +272,7 @@ struct HistoryCommandTests {
             (["tables", "--status", "live"], "--status"),
             (["runs", "--trials", "opt-1", "--kind", "recluster"], "--trials"),
             (["runs", "--trials", "opt-1", "--since", "1h"], "--trials"), (["stats", "--bogus"], "--bogus"),
-            (["decisions", "--result", "skipped"], "--result"),
+            (["decisions", "--result", "skipped"], "--result"), (["rollouts", "--step", "paused"], "--step"),
             (["drift", "--cluster", "x"], "--cluster"), (["tables", "--fleet", ""], "--fleet"),
         ] as [([String], String)]
     )

@@ -13,7 +13,9 @@ import Foundation
 /// and `phones/run/2` (rejected by the q_min guardrail, 34 min ago); statistics: cluster 0 device 30 and cloud 10
 /// events an hour ago, cluster 1 edge 60 events 3 hours ago. Fleet `tv`: table 1 as a 10% canary (10 min ago), drift
 /// event `d3` (cluster 3, 5 min ago), optimiser run `opt-3` (8 min ago), decision `tv/run/1` (failed, no proposal,
-/// 7 min ago), cluster 0 edge 5 events 5 minutes ago.
+/// 7 min ago), cluster 0 edge 5 events 5 minutes ago. Rollout steps: `phones` canary 2 (control 1, 10%) started
+/// 150 min ago and rolled back by the controller as version 3 125 min ago (800 vs 7,000 samples, means 0.41 and 0.52,
+/// bounds -0.19...-0.07); `tv` canary 4 (control 3, 5%) started 9 min ago.
 struct HistoryFixture {
     let directory: TemporaryDirectory
     let path: String
@@ -32,6 +34,7 @@ struct HistoryFixture {
         try await fillEvents(store)
         try await fillRuns(store)
         try await fillDecisions(store)
+        try await fillRollouts(store)
         try await fillStatistics(store)
     }
 
@@ -192,6 +195,27 @@ struct HistoryFixture {
                 )
             )
         }
+    }
+
+    /// The reason of the rollback of `phones` canary 2.
+    static let inferior = "sequential test: upper bound -0.07 of canary - control < -margin -0.05"
+
+    private func fillRollouts(_ store: HistoryStore) async throws {
+        let events = [
+            RolloutEventRecord(
+                fleet: "phones", canaryVersion: 2, step: .started, decidedAt: ago(150), initiator: .controller,
+                controlVersion: 1, percent: 10, resultVersion: nil, reason: "tuning run phones/run/1", figures: nil),
+            RolloutEventRecord(
+                fleet: "phones", canaryVersion: 2, step: .rolledBack, decidedAt: ago(125), initiator: .controller,
+                controlVersion: 1, percent: 10, resultVersion: 3, reason: Self.inferior,
+                figures: RolloutFigures(
+                    canarySamples: 800, canaryMean: 0.41, controlSamples: 7_000, controlMean: 0.52, lowerBound: -0.19,
+                    upperBound: -0.07)),
+            RolloutEventRecord(
+                fleet: "tv", canaryVersion: 4, step: .started, decidedAt: ago(9), initiator: .controller,
+                controlVersion: 3, percent: 5, resultVersion: nil, reason: "tuning run tv/run/0", figures: nil),
+        ]
+        for event in events { try await store.recordRolloutEvent(event) }
     }
 
     private func fillStatistics(_ store: HistoryStore) async throws {

@@ -47,7 +47,8 @@ struct BootstrapTriggerMigrationTests {
         #expect(
             indexes == [
                 "drift_event_detected", "drift_event_detected_all", "optimiser_run_started", "optimiser_run_started_all",
-                "recluster_run_started", "recluster_run_started_all", "threshold_table_created", "threshold_table_one_active",
+                "recluster_run_started", "recluster_run_started_all", "rollout_event_decided", "rollout_event_decided_all",
+                "threshold_table_created", "threshold_table_one_active",
                 "threshold_table_one_canary", "tuning_decision_decided", "tuning_decision_decided_all",
                 "window_statistics_bucket",
             ])

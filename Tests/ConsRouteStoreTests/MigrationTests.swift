@@ -40,7 +40,7 @@ struct MigrationTests {
         #expect(
             tables == [
                 "consumer_offset", "dead_letter_outbox", "drift_event", "optimiser_run", "optimiser_trial", "recluster_run",
-                "table_acknowledgement", "threshold_table", "tuning_decision", "window_statistics",
+                "rollout_event", "table_acknowledgement", "threshold_table", "tuning_decision", "window_statistics",
             ]
         )
         #expect(journalMode == "wal")

@@ -4,7 +4,7 @@ import ConsRouteTuning
 extension ConfigurationReader {
     private static let fleetKeys: Set<String> = [
         "name", "dimension", "fingerprint", "objective", "table_lifetime_s", "reprefill_ms_per_1k_tokens", "clusters",
-        "optimiser", "window", "loop", "drift",
+        "optimiser", "window", "loop", "drift", "rollout",
     ]
 
     /// One entry of `fleets`.
@@ -44,6 +44,7 @@ extension ConfigurationReader {
         try readOptimiser(fleet, into: &settings.tuner)
         try readWindow(fleet, into: &settings)
         try readDrift(fleet, into: &settings.drift)
+        try readRollout(fleet, into: &settings.rollout)
         return settings
     }
 

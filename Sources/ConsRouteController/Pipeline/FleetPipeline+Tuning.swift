@@ -36,7 +36,7 @@ extension FleetPipeline {
             }
             outcome.table = tuner.table(
                 metadata: settings.metadata, version: lastVersion + 1, parent: table?.version ?? 0, nowMs: nowMs,
-                clustering: clustering, thresholds: thresholds, rollout: .active,
+                clustering: clustering, thresholds: thresholds, rollout: rollout(for: trigger),
                 provenance: Provenance(
                     trigger: trigger.provenanceText, windowFromMs: outcome.windowFromMs, windowToMs: outcome.windowToMs,
                     windowEvents: outcome.windowEvents, windowShadow: outcome.windowShadow, optimiserRunID: runID,
@@ -45,6 +45,13 @@ extension FleetPipeline {
             outcome.failure = "\(error)"
         }
         return outcome
+    }
+
+    /// A tuned table goes out as a canary when canaries are enabled, except the first table (nothing to compare
+    /// it with); the publisher sets the salt from the fleet and the version it assigns.
+    func rollout(for trigger: Trigger) -> Rollout {
+        guard settings.rollout.isEnabled, table != nil, trigger.kind != .bootstrap else { return .active }
+        return Rollout(stage: .canary, percent: settings.rollout.canaryPercent, salt: "")
     }
 
     mutating func adopt(_ table: ThresholdTable) {

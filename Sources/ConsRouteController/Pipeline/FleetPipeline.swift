@@ -13,6 +13,9 @@ public struct FleetPipeline: Sendable {
     public internal(set) var isPaused = false
     /// A tuning taken with `takeDueTuning` has not been reported finished (`tuningFinished`) yet.
     public internal(set) var isTuningInFlight = false
+    /// The version of the canary being compared with `table` (nil when none runs): tunings wait until it is
+    /// promoted or rolled back, and their triggers stay pending.
+    public internal(set) var canaryVersion: UInt64?
     public internal(set) var reservoir: RepresentationReservoir
     public internal(set) var shadow: ShadowSampleWindow
     /// Events observed since start (drift event ids count from here).
@@ -94,7 +97,7 @@ public struct FleetPipeline: Sendable {
     ///
     /// - Returns: the trigger and the run id to pass to `tune`.
     public mutating func takeDueTuning(nowMs: Int64) -> (trigger: Trigger, runID: String)? {
-        guard !isPaused else { return nil }
+        guard !isPaused, canaryVersion == nil else { return nil }
         if pending == nil, let schedule = settings.scheduleMs, table != nil, let last = lastTuneMs, nowMs - last >= schedule {
             pending = Trigger(kind: .schedule, firstAtMs: nowMs, recluster: false, driftEventIDs: [], clusters: [])
         }
@@ -116,9 +119,21 @@ public struct FleetPipeline: Sendable {
     /// The drift detectors' current levels (nil before the first table: nothing is monitored yet).
     public var driftLevels: FleetDriftMonitor.Levels? { monitor?.levels() }
 
-    /// Adopts a table that was published (or restored): routing, the drift reference and ids follow it.
+    /// Adopts a table that was published (or restored): routing, the drift reference and ids follow it. A canary
+    /// is only noted (most devices still apply `table`); an active table ends any canary.
     public mutating func didPublish(_ table: ThresholdTable) {
         lastVersion = max(lastVersion, table.version)
-        adopt(table)
+        switch table.rollout.stage {
+        case .canary:
+            canaryVersion = table.version
+        case .active:
+            canaryVersion = nil
+            adopt(table)
+        }
+    }
+
+    /// The all-cloud means of the shadow window, the reference a canary comparison normalises by; nil when empty.
+    public var cloudReference: CanaryObjective.Reference? {
+        CanaryObjective.Reference(samples: shadow.all().map(\.outcome))
     }
 }

@@ -23,6 +23,8 @@ public struct FleetPipelineSettings: Sendable {
     public var minimumIntervalMs: Int64 = 60_000
     /// Re-tune on a schedule even without drift (nil: never).
     public var scheduleMs: Int64? = 3_600_000
+    /// Canary rollout of tuned tables (disabled by default: every table is published as active).
+    public var rollout = CanaryRolloutSettings()
 
     public init(metadata: FleetTableMetadata, objective: ConsRouteModel.ObjectiveWeights) {
         self.metadata = metadata

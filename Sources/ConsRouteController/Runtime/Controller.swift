@@ -106,8 +106,16 @@ public final class Controller: Sendable {
             if let signed { try await publisher.restore(signed) }
             let highest = try await store.highestTableVersion(fleet: fleet) ?? 0
             let loop = FleetLoop(settings: settings, current: signed?.table, lastVersion: highest)
-            controllers.append(
-                FleetController(loop: loop, publisher: publisher, store: store, metrics: metrics, logger: logger))
+            let controller = FleetController(loop: loop, publisher: publisher, store: store, metrics: metrics, logger: logger)
+            // A canary under test when the controller stopped is served again and its test starts over.
+            if let signed, let record = try await store.tables(HistoryQuery(fleet: fleet), status: .canary).first,
+                record.version > signed.table.version
+            {
+                let canary = try SignedTable(envelope: Array(record.envelope.utf8))
+                try await publisher.restore(canary)
+                await controller.resumeCanary(canary.table, controlVersion: signed.table.version)
+            }
+            controllers.append(controller)
         }
         fleets = controllers
         let byName = Dictionary(uniqueKeysWithValues: controllers.map { ($0.fleet, $0) })

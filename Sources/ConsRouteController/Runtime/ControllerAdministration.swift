@@ -47,7 +47,10 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
             throw AdminActionError.conflict("fleet \(fleet) is paused; resume it first")
         }
         await controller.loop.requestRetune(nowMs: clock(), recluster: false)
-        return .object(["fleet": .string(fleet), "retune": .string("requested")])
+        var answer: [String: JSONValue] = ["fleet": .string(fleet), "retune": .string("requested")]
+        // Tunings wait while a canary is under test; the request is kept and runs once the canary ends.
+        if let canary = controller.runningCanary { answer["waits_for_canary"] = .number(String(canary.version)) }
+        return .object(answer)
     }
 
     public func pause(fleet: String) async throws -> JSONValue {
@@ -61,9 +64,11 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     }
 
     public func promote(fleet: String) async throws -> JSONValue {
-        _ = try controller(fleet)
-        throw AdminActionError.conflict(
-            "fleet \(fleet) has no canary to promote (this controller publishes every table as active)")
+        let signed = try await controller(fleet).promoteCanary()
+        return .object([
+            "fleet": .string(fleet), "version": .number(String(signed.table.version)),
+            "promoted": .number(String(signed.table.parentVersion)),
+        ])
     }
 
     // MARK: FleetStatusProvider
@@ -88,6 +93,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
         if let value = recent.latencyRatio { observed["latency_ratio"] = Self.number(value) }
         if let value = recent.costRatio { observed["cost_ratio"] = Self.number(value) }
         status["observed"] = .object(observed)
+        status["canary"] = controller.runningCanary.map(Self.canaryStatus) ?? .null
         if let levels = snapshot.driftLevels {
             status["drift_levels"] = .object([
                 "occupancy": Self.number(levels.occupancy), "novelty": Self.number(levels.novelty),
@@ -110,6 +116,20 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     public func table(fleet: String, version: UInt64) async throws -> SignedTable? {
         guard let record = try await store.table(fleet: fleet, version: version) else { return nil }
         return try SignedTable(envelope: Array(record.envelope.utf8))
+    }
+
+    /// The running canary: versions, cohort, start, and the test's figures so far.
+    private static func canaryStatus(_ run: CanaryRun) -> JSONValue {
+        let figures = run.comparison.figures
+        return .object([
+            "version": .number(String(run.version)), "control_version": .number(String(run.controlVersion)),
+            "percent": number(run.percent), "started_at_ms": .number(String(run.startedAtMs)),
+            "samples": .object([
+                "canary": .number(String(figures.canary.count)), "control": .number(String(figures.control.count)),
+            ]),
+            "mean_objective": .object(["canary": number(figures.canary.mean), "control": number(figures.control.mean)]),
+            "difference_bounds": .array([number(figures.lowerBound), number(figures.upperBound)]),
+        ])
     }
 
     private static func number(_ value: Double) -> JSONValue {

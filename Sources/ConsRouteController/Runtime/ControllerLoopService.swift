@@ -79,6 +79,7 @@ public struct ControllerLoopService: Service {
     private func refreshMetrics(_ fleet: FleetController) {
         let snapshot = fleet.loop.snapshot
         metrics.record(snapshot, fleet: fleet.fleet)
+        metrics.recordCanary(fleet.runningCanary, fleet: fleet.fleet)
         let convergence = tally.convergence(fleet: fleet.fleet, activeVersion: snapshot.tableVersion)
         metrics.acknowledgedShare(fleet: fleet.fleet).set(convergence.share)
     }

@@ -44,6 +44,13 @@ public final class ControllerMetrics: Sendable {
             _ = optimiserDuration(fleet: fleet)
             for result in ["applied", "rejected"] { acks(fleet: fleet, result: result).increment(by: Int64(0)) }
             acknowledgedShare(fleet: fleet).set(0.0)
+            canaryVersion(fleet: fleet).set(0.0)
+            for arm in CanaryComparison.Arm.allCases { canarySamples(fleet: fleet, arm: arm.rawValue).set(0.0) }
+            for step in ["promoted", "rolled_back"] {
+                for initiator in ["controller", "operator"] {
+                    canaryDecisions(fleet: fleet, step: step, initiator: initiator).increment(by: Int64(0))
+                }
+            }
         }
     }
 
@@ -149,6 +156,52 @@ public final class ControllerMetrics: Sendable {
                 "table_acknowledged_share",
                 "Devices whose latest acknowledgement applied the active version, over devices that acknowledged any."),
             labels: [("fleet", fleet)])
+    }
+
+    // MARK: Canary rollout
+
+    func canaryVersion(fleet: String) -> Gauge {
+        registry.makeGauge(
+            descriptor: Self.name("canary_version", "Version of the canary under test (0 when none runs)."),
+            labels: [("fleet", fleet)])
+    }
+
+    func canaryDecisions(fleet: String, step: String, initiator: String) -> Counter {
+        registry.makeCounter(
+            descriptor: Self.name(
+                "canary_decisions_total", "Canaries ended, by step (promoted, rolled_back) and initiator (controller, operator)."),
+            labels: [("fleet", fleet), ("step", step), ("initiator", initiator)])
+    }
+
+    func canarySamples(fleet: String, arm: String) -> Gauge {
+        registry.makeGauge(
+            descriptor: Self.name("canary_samples", "Shadow samples in each arm of the running canary's test (0: none runs)."),
+            labels: [("fleet", fleet), ("arm", arm)])
+    }
+
+    /// Publishes the running canary's test: samples and mean objective per arm, and the bounds of the difference;
+    /// without a canary, zero samples (the means and bounds keep the last canary's values).
+    public func recordCanary(_ run: CanaryRun?, fleet: String) {
+        guard let run else {
+            for arm in CanaryComparison.Arm.allCases { canarySamples(fleet: fleet, arm: arm.rawValue).set(0.0) }
+            return
+        }
+        let figures = run.comparison.figures
+        for (arm, statistics) in [("canary", figures.canary), ("control", figures.control)] {
+            let labels = [("fleet", fleet), ("arm", arm)]
+            canarySamples(fleet: fleet, arm: arm).set(Double(statistics.count))
+            registry.makeGauge(
+                descriptor: Self.name("canary_mean_objective", "Mean per-sample objective of each arm of the canary's test."),
+                labels: labels
+            ).set(statistics.mean)
+        }
+        for (bound, value) in [("lower", figures.lowerBound), ("upper", figures.upperBound)] {
+            registry.makeGauge(
+                descriptor: Self.name(
+                    "canary_difference_bound", "Confidence bounds of mean objective canary - control (anytime-valid)."),
+                labels: [("fleet", fleet), ("bound", bound)]
+            ).set(value)
+        }
     }
 
     // MARK: Outcomes

@@ -11,12 +11,14 @@ import Synchronization
 /// operator requests.
 public final class FleetController: Sendable {
     public let loop: FleetLoop
-    private let publisher: TablePublisher
-    private let store: HistoryStore
-    private let metrics: ControllerMetrics?
-    private let logger: Logger
-    private let clock: @Sendable () -> Int64
+    let publisher: TablePublisher
+    let store: HistoryStore
+    let metrics: ControllerMetrics?
+    let logger: Logger
+    let clock: @Sendable () -> Int64
     private let driftEvents = Mutex(0)
+    /// The canary being compared with the active table, if one runs (see `FleetController+Canary`).
+    let canary = Mutex<CanaryRun?>(nil)
 
     /// - Parameters:
     ///   - loop: the fleet's pipeline.
@@ -47,6 +49,7 @@ public final class FleetController: Sendable {
     /// - Throws: history errors (the events were observed; only the drift records failed).
     public func ingest(_ events: [TelemetryEvent], isReplay: Bool) async throws {
         let drifts = await loop.observe(events, isReplay: isReplay)
+        if !isReplay { observeCanary(events) }
         guard !drifts.isEmpty else { return }
         driftEvents.withLock { $0 += drifts.count }
         let windowStart = loop.snapshot.windowFromMs
@@ -70,6 +73,7 @@ public final class FleetController: Sendable {
     @discardableResult
     public func tick() async throws -> SignedTable? {
         let now = clock()
+        if let decided = try await decideCanary(nowMs: now) { return decided }
         guard let outcome = await loop.tick(nowMs: now) else { return nil }
         do {
             let published = try await handle(outcome, now: now)
@@ -112,7 +116,11 @@ public final class FleetController: Sendable {
         }
         metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: TuningDecisionResult.published.rawValue)
             .increment()
+        let controlVersion = loop.snapshot.tableVersion
         await loop.didPublish(signed.table)
+        if signed.table.rollout.stage == .canary, let controlVersion {
+            try await startCanary(signed.table, controlVersion: controlVersion, runID: outcome.runID, now: now)
+        }
         logger.info(
             "table published",
             metadata: [
@@ -124,23 +132,45 @@ public final class FleetController: Sendable {
         return signed
     }
 
-    /// Publishes a new version with the content of `version` (DESIGN §5: a rollback is a new version).
+    /// Publishes a new version with the content of `version` (DESIGN §5: a rollback is a new version). A running
+    /// canary ends: it is marked rolled back, and the step is recorded as the operator's.
     ///
     /// - Throws: `AdminActionError.unknownVersion` if history has no such table.
     public func rollback(to version: UInt64) async throws -> SignedTable {
+        let now = clock()
+        let signed = try await republish(
+            contentOf: version, provenanceTrigger: "operator:rollback to v\(version)",
+            trigger: .operatorRequest(note: "rollback to v\(version)"), now: now)
+        if let run = canary.withLock({ $0.take() }) {
+            try await finishCanary(
+                run, step: .rolledBack, initiator: .operator, reason: "operator rollback to v\(version)",
+                published: signed, now: now)
+        }
+        logger.notice("rolled back", metadata: ["fleet": "\(fleet)", "to": "\(version)", "version": "\(signed.table.version)"])
+        return signed
+    }
+
+    /// Publishes the content of the stored table `version` as the fleet's next active version.
+    ///
+    /// - Parameters:
+    ///   - version: the table whose content is published again.
+    ///   - provenanceTrigger: the new `provenance.trigger`, or nil to keep the content's.
+    ///   - trigger: the history trigger of the new version, or nil for the stored table's.
+    ///   - now: Unix milliseconds now (the new `created_at`).
+    /// - Throws: `AdminActionError.unknownVersion` if history has no such table; history and signing errors.
+    func republish(
+        contentOf version: UInt64, provenanceTrigger: String?, trigger: HistoryTrigger?, now: Int64
+    ) async throws -> SignedTable {
         guard let record = try await store.table(fleet: fleet, version: version) else {
             throw AdminActionError.unknownVersion(fleet: fleet, version: version)
         }
-        let old = try SignedTable(envelope: Array(record.envelope.utf8)).table
-        let now = clock()
-        var table = old
+        var table = try SignedTable(envelope: Array(record.envelope.utf8)).table
         table.createdAtMs = now
         table.expiresAtMs = now + loop.settings.metadata.lifetimeMs
         table.rollout = .active
-        table.provenance.trigger = "operator:rollback to v\(version)"
-        let signed = try await publisher.publish(table, trigger: .operatorRequest(note: "rollback to v\(version)"))
+        if let provenanceTrigger { table.provenance.trigger = provenanceTrigger }
+        let signed = try await publisher.publish(table, trigger: trigger ?? record.trigger)
         await loop.didPublish(signed.table)
-        logger.notice("rolled back", metadata: ["fleet": "\(fleet)", "to": "\(version)", "version": "\(signed.table.version)"])
         return signed
     }
 

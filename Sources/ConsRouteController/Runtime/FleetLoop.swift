@@ -23,6 +23,8 @@ public final class FleetLoop: Sendable {
         public var driftLevels: FleetDriftMonitor.Levels?
         public var expected: ExpectedOutcome?
         public var isTuning: Bool
+        /// The canary being compared with the active table (nil when none runs).
+        public var canaryVersion: UInt64?
     }
 
     public let settings: FleetPipelineSettings
@@ -89,6 +91,11 @@ public final class FleetLoop: Sendable {
         await run { $0.pipeline.requestRetune(nowMs: nowMs, recluster: recluster) }
     }
 
+    /// The all-cloud means of the shadow window, which a canary comparison normalises by; nil when it is empty.
+    public func cloudReference() async -> CanaryObjective.Reference? {
+        await run { $0.pipeline.cloudReference }
+    }
+
     /// Pauses or resumes tuning.
     public func setPaused(_ paused: Bool) async {
         await run { $0.pipeline.setPaused(paused) }
@@ -121,6 +128,7 @@ public final class FleetLoop: Sendable {
             tableVersion: pipeline.table?.version, lastVersion: pipeline.lastVersion, isPaused: pipeline.isPaused,
             pending: pipeline.pending?.kind, observedEvents: pipeline.observedEvents, windowEvents: pipeline.reservoir.count,
             windowShadowSamples: pipeline.shadow.count, windowFromMs: pipeline.windowFromMs, recent: recent,
-            driftLevels: driftLevels, expected: pipeline.table?.expected, isTuning: pipeline.isTuningInFlight)
+            driftLevels: driftLevels, expected: pipeline.table?.expected, isTuning: pipeline.isTuningInFlight,
+            canaryVersion: pipeline.canaryVersion)
     }
 }

@@ -48,7 +48,7 @@ public actor TablePublisher {
     ///
     /// - Parameters:
     ///   - table: the table; its `version` and `parent_version` are replaced by the next version and the
-    ///     current highest.
+    ///     current highest; a canary without a salt gets `canarySalt(fleet:version:)`.
     ///   - trigger: what caused it, for the history.
     /// - Returns: the signed table as published.
     /// - Throws: history and signing errors (then nothing was published).
@@ -59,6 +59,9 @@ public actor TablePublisher {
         let parent = max(highest, cached)
         table.version = parent + 1
         table.parentVersion = parent
+        if table.rollout.stage == .canary, table.rollout.salt.isEmpty {
+            table.rollout.salt = Self.canarySalt(fleet: table.fleet, version: table.version)
+        }
         let signed = try SignedTable(signing: table, with: key)
         try await store.insertTable(
             ThresholdTableRecord(
@@ -74,6 +77,11 @@ public actor TablePublisher {
         // operator's rollback should.
         Task { await self.produceUnproduced() }
         return signed
+    }
+
+    /// The cohort salt of a fleet's canary at `version`: reproducible, and a fresh cohort for every canary.
+    public static func canarySalt(fleet: String, version: UInt64) -> String {
+        "\(fleet)/canary/v\(version)"
     }
 
     /// Puts restored tables (from history at start) into the cache without a new version.

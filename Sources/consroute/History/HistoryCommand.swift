@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
 
-/// `consroute history`: what the controller stored — tables, drift events, runs, tuning decisions and window
-/// statistics.
+/// `consroute history`: what the controller stored — tables, drift events, runs, tuning decisions, rollout steps
+/// and window statistics.
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Query the controller's history: tables, drift events, runs, tuning decisions, statistics.",
+        abstract: "Query the controller's history: tables, drift events, runs, tuning decisions, rollouts, statistics.",
         discussion: """
             Reads the SQLite history that `consroute serve` writes (--db, default $CONSROUTE_DB or \
             consroute.sqlite), also while the controller runs. Lists come newest first, at most --limit rows \
@@ -15,7 +15,7 @@ struct HistoryCommand: AsyncParsableCommand {
             milliseconds. Exit codes: 0 success (also when nothing matches); 1 the database is missing or \
             unreadable; 64 the command line is wrong.
             """,
-        subcommands: [Tables.self, Drift.self, Runs.self, Decisions.self, Stats.self]
+        subcommands: [Tables.self, Drift.self, Runs.self, Decisions.self, Rollouts.self, Stats.self]
     )
 
     /// Prints a listing to standard output in the form the options ask for; with `--json`, a note that the limit

@@ -54,6 +54,7 @@ struct ControllerConfigurationTests {
         #expect(file.tuner.samplesPerCluster == code.tuner.samplesPerCluster)
         #expect(file.tuner.novelThresholds == code.tuner.novelThresholds)
         #expect(file.drift == code.drift)
+        #expect(file.rollout == code.rollout)
         #expect(file.reservoirCapacity == code.reservoirCapacity)
         #expect(file.debounceMs == code.debounceMs && file.scheduleMs == code.scheduleMs)
     }
@@ -68,6 +69,17 @@ struct ControllerConfigurationTests {
         #expect(configuration.fleets[0].metadata.fingerprint.representationDim == 8)
         #expect(configuration.fleets[0].objective.qMin == 0.95)
         #expect(configuration.fleets[0].debounceMs == 30_000)
+        #expect(configuration.fleets[0].rollout == CanaryRolloutSettings())
+        #expect(!configuration.fleets[0].rollout.isEnabled)
+    }
+
+    @Test("a rollout section sets the canary share and the sequential test")
+    func rolloutSection() throws {
+        let configuration = try Self.load(
+            Self.minimal + "\n    rollout: {canary_percent: 5, min_samples: 2000, max_duration_s: 7200, alpha: 0.01, margin: 0.02}")
+        let rollout = configuration.fleets[0].rollout
+        #expect(rollout.isEnabled && rollout.canaryPercent == 5 && rollout.minimumSamples == 2_000)
+        #expect(rollout.maximumDurationMs == 7_200_000 && rollout.alpha == 0.01 && rollout.margin == 0.02)
     }
 
     @Test("environment variables override scalar keys and are named in their errors")
@@ -101,6 +113,13 @@ struct ControllerConfigurationTests {
             ("fleets:\n  - name: phones\n    dimension: 8\n", "test.yaml:2: fleets[0].fingerprint: required key is missing"),
             ("fleets: [\n", "test.yaml:"),
             ("http: {admin_token: short}\n" + Self.minimal, "http.admin_token: an admin token needs at least 16 characters"),
+            (Self.minimal + "\n    rollout: {canary_percent: 120}", "fleets[0].rollout.canary_percent: expected a number in 0.0...100.0"),
+            (Self.minimal + "\n    rollout: {canary_percent: 100}", "fleets[0].rollout.canary_percent: a canary for every device"),
+            (Self.minimal + "\n    rollout: {alpha: 0.9}", "fleets[0].rollout.alpha: expected a number in 1e-09...0.5"),
+            (Self.minimal + "\n    rollout: {min_samples: 1}", "fleets[0].rollout.min_samples: expected a whole number in 2...100000000"),
+            (Self.minimal + "\n    rollout: {margin: -0.1}", "fleets[0].rollout.margin: expected a number in 0.0...1.0"),
+            (Self.minimal + "\n    rollout: {max_duration_s: 0}", "fleets[0].rollout.max_duration_s: expected a number in 1.0...31536000.0"),
+            (Self.minimal + "\n    rollout: {percent: 5}", "fleets[0].rollout.percent: unknown key"),
         ]
         for (yaml, expected) in cases {
             let message = Self.message(yaml)
