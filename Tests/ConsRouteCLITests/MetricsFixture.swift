@@ -63,6 +63,13 @@ enum MetricsFixture {
             type: "gauge",
             series: labels([fleets, ("stage", ["active", "canary"])])
         ),
+        Family(name: "consroute_canary_version", type: "gauge", series: labels([fleets])),
+        Family(name: "consroute_canary_samples", type: "gauge", series: labels([fleets, ("arm", ["canary", "control"])])),
+        Family(
+            name: "consroute_canary_decisions",
+            type: "counter",
+            series: labels([fleets, ("step", ["promoted", "rolled_back"]), ("initiator", ["controller", "operator"])])
+        ),
         Family(name: "consroute_table_acknowledged_share", type: "gauge", series: labels([fleets])),
         Family(
             name: "consroute_table_acks",
