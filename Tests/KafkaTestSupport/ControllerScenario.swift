@@ -1,5 +1,5 @@
 public import ConsRouteController
-public import ConsRouteKafka
+import ConsRouteKafka
 public import ConsRouteModel
 import ConsRouteStore
 public import Foundation
@@ -27,7 +27,7 @@ public struct ControllerScenario: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("consroute-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keyPath = directory.appendingPathComponent("consroute.key").path
-        FileManager.default.createFile(atPath: keyPath, contents: Data(KeyFile.privateKeyFile(TableSigningKey())))
+        try Data(KeyFile.privateKeyFile(TableSigningKey())).write(to: URL(fileURLWithPath: keyPath))
         var configuration = ControllerConfiguration()
         if let bootstrapServers { configuration.broker.bootstrapServers = [bootstrapServers] }
         let suffix = UUID().uuidString.prefix(8).lowercased()
