@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 import NIOPosix
 import ServiceLifecycle
@@ -16,12 +17,17 @@ extension DistributionAPI {
     /// heartbeats; ends when the client goes or the server shuts down gracefully.
     ///
     /// With a `ChannelRequestContext` the cache's fan-out writes the frames onto the connection from its event
-    /// loop; with any other context they are relayed through the response task.
+    /// loop; with any other context they are relayed through the response task. On the connection, a GET's frames
+    /// go out as the shared pre-framed chunk (`StreamFrame.chunk`) written below the HTTP/1 encoder: the codec
+    /// answers every request as HTTP/1.1 and this response has no length, so its body is chunked, and the encoder
+    /// would only frame the same bytes again for every subscriber. A HEAD (no body) and a pipeline without that
+    /// encoder get body parts.
     func streamResponse(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let fleet = try context.parameters.require("fleet")
         let device = try TableQuery.device(request.uri.queryParameters["device"])
         let held = try EntityTag.lastEventID(request.headers[Self.lastEventIDField])
         let channel = (context as? any ChannelRequestContext)?.channel
+        let prechunked = request.method == .get
         let (cache, metrics) = (cache, metrics)
         let body = ResponseBody { writer in
             metrics.subscriberOpened(fleet: fleet, kind: .sse)
@@ -34,7 +40,12 @@ extension DistributionAPI {
                     // A client that stopped reading would make the channel buffer every later frame without bound;
                     // closing it bounds that, and it reconnects with Last-Event-ID to get the newest table.
                     guard channel.isWritable else { return channel.close(promise: nil) }
-                    channel.writeAndFlush(HTTPResponsePart.body(frame), promise: nil)
+                    let pipeline = channel.pipeline.syncOperations
+                    if prechunked, let encoder = try? pipeline.context(handlerType: HTTPResponseEncoder.self) {
+                        encoder.writeAndFlush(NIOAny(IOData.byteBuffer(frame.chunk)), promise: nil)
+                    } else {
+                        channel.writeAndFlush(HTTPResponsePart.body(frame.event), promise: nil)
+                    }
                 }
                 ending = try await Self.untilStreamEnds(request, closing: subscription) { try await gracefulShutdown() }
             } else {
@@ -42,7 +53,7 @@ extension DistributionAPI {
                 let subscription = await cache.openStream(
                     fleet: fleet, device: device, after: held, on: MultiThreadedEventLoopGroup.singleton.any()
                 ) { frame in
-                    continuation.yield(frame)
+                    continuation.yield(frame.event)
                 }
                 ending = try await Self.untilStreamEnds(request, closing: subscription) {
                     for await frame in frames.cancelOnGracefulShutdown() { try await writer.write(frame) }

@@ -4,15 +4,18 @@ public import NIOCore
 
 /// A signed table as the cache holds it, with its encodings made once at publish time.
 ///
-/// A fan-out to thousands of subscribers must not pay a per-subscriber copy, so the envelope and its
-/// server-sent-event frame are put into NIO buffers once here and shared (a `ByteBuffer` is copy-on-write: writing it to many connections copies nothing).
+/// A fan-out to thousands of subscribers must not pay a per-subscriber copy, so the envelope, its server-sent-event
+/// frame and that frame as an HTTP/1.1 chunk are put into NIO buffers once here and shared (a `ByteBuffer` is
+/// copy-on-write: writing it to many connections copies nothing).
 public struct PublishedTable: Sendable {
     /// The signed table.
     public let signed: SignedTable
     /// The envelope's canonical bytes (`SignedTable.envelopeBytes()`).
     public let envelope: ByteBuffer
     /// The envelope as one `event: table` server-sent event whose `id` is the version.
-    public let streamEvent: ByteBuffer
+    public var streamEvent: ByteBuffer { streamFrame.event }
+    /// That event, also framed as an HTTP/1.1 chunk, as the table streams write it.
+    public let streamFrame: StreamFrame
 
     /// Encodes `signed` once.
     ///
@@ -21,7 +24,8 @@ public struct PublishedTable: Sendable {
         self.signed = signed
         let bytes = signed.envelopeBytes()
         envelope = ByteBuffer(bytes: bytes)
-        streamEvent = ServerSentEvent(event: "table", id: String(signed.table.version), data: bytes).encoded()
+        let event = ServerSentEvent(event: "table", id: String(signed.table.version), data: bytes)
+        streamFrame = StreamFrame(event.encoded())
     }
 
     /// The table's fleet.

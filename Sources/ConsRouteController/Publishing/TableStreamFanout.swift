@@ -23,7 +23,7 @@ final class TableStreamFanout: Sendable {
     private let state = Mutex(State())
 
     /// The comment frame every stream gets at each heartbeat.
-    static let heartbeatFrame = ServerSentEvent.comment("heartbeat")
+    static let heartbeatFrame = StreamFrame(ServerSentEvent.comment("heartbeat"))
 
     /// Opens a stream on `eventLoop`; its first frame is the table `device` should apply if that is newer than
     /// `held`.
@@ -38,7 +38,7 @@ final class TableStreamFanout: Sendable {
     /// - Returns: the subscription, to close when the stream ends.
     func subscribe(
         fleet: String, device: String?, held: UInt64, current: FleetTables?, on eventLoop: any EventLoop,
-        deliver: @escaping @Sendable (ByteBuffer) -> Void
+        deliver: @escaping @Sendable (StreamFrame) -> Void
     ) -> TableStreamSubscription {
         let (id, shard) = state.withLock { state in
             let id = state.nextID

@@ -14,7 +14,7 @@ final class TableStreamShard {
         /// The newest version written to the stream (or held by the client when it connected).
         var held: UInt64
         /// Writes a frame to the stream; called on the shard's event loop.
-        let deliver: @Sendable (ByteBuffer) -> Void
+        let deliver: @Sendable (StreamFrame) -> Void
     }
 
     private var fleets: [String: [UInt64: Subscriber]] = [:]
@@ -53,7 +53,7 @@ final class TableStreamShard {
     }
 
     /// Writes `frame` to every stream of every fleet on this loop.
-    func broadcast(_ frame: ByteBuffer) {
+    func broadcast(_ frame: StreamFrame) {
         for subscribers in fleets.values {
             for subscriber in subscribers.values { subscriber.deliver(frame) }
         }
@@ -67,6 +67,6 @@ final class TableStreamShard {
     private static func catchUp(_ subscriber: inout Subscriber, with tables: FleetTables) {
         guard let table = tables.table(for: subscriber.device), table.version > subscriber.held else { return }
         subscriber.held = table.version
-        subscriber.deliver(table.streamEvent)
+        subscriber.deliver(table.streamFrame)
     }
 }
