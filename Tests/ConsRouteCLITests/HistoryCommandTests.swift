@@ -258,7 +258,7 @@ struct HistoryCommandTests {
         #expect(result.standardError.contains(path))
         #expect(!FileManager.default.fileExists(atPath: path))
         let notDatabase = directory.path("notes.txt")
-        FileManager.default.createFile(atPath: notDatabase, contents: Data("not sqlite".utf8))
+        try Data("not sqlite".utf8).write(to: URL(fileURLWithPath: notDatabase))
         let unreadable = try await runConsroute(["history", "stats", "--db", notDatabase])
         #expect(unreadable.status == 1)
         #expect(unreadable.standardError.contains(notDatabase))

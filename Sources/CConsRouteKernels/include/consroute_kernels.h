@@ -49,7 +49,8 @@ static inline __attribute__((always_inline)) float cr_min16(cr_f32x16 s) {
         __builtin_shufflevector(s, s, 8, 9, 10, 11, 12, 13, 14, 15));
     cr_f32x4 s4 = __builtin_elementwise_min(
         __builtin_shufflevector(s8, s8, 0, 1, 2, 3), __builtin_shufflevector(s8, s8, 4, 5, 6, 7));
-    cr_f32x2 s2 = __builtin_elementwise_min(__builtin_shufflevector(s4, s4, 0, 1), __builtin_shufflevector(s4, s4, 2, 3));
+    cr_f32x2 s2 = __builtin_elementwise_min(
+        __builtin_shufflevector(s4, s4, 0, 1), __builtin_shufflevector(s4, s4, 2, 3));
     return s2[1] < s2[0] ? s2[1] : s2[0];
 }
 

@@ -109,7 +109,8 @@ final class RDKafkaConsumerLoop {
         while !stopRequested {
             let waiting = pending.isEmpty
             let count = slots.withUnsafeMutableBufferPointer { slots in
-                rd_kafka_consume_batch_queue(queue, waiting ? 100 : 0, slots.baseAddress, waiting ? 1 : maxBatchSize - pending.count)
+                rd_kafka_consume_batch_queue(
+                    queue, waiting ? 100 : 0, slots.baseAddress, waiting ? 1 : maxBatchSize - pending.count)
             }
             if count <= 0 {
                 if !pending.isEmpty {

@@ -42,7 +42,8 @@ public struct RoutingPolicy: Sendable {
         let k = table.clusters.count
         let blockCount = (k + 15) / 16
         let normsStart = blockCount * d * 16
-        var kernel = ContiguousArray<Float>(repeating: 0, count: Self.kernelAlignmentSlack + normsStart + blockCount * 16)
+        let kernelCount = Self.kernelAlignmentSlack + normsStart + blockCount * 16
+        var kernel = ContiguousArray<Float>(repeating: 0, count: kernelCount)
         var exact = ContiguousArray<Double>()
         exact.reserveCapacity(k * d)
         var maxNorm: Float = 0
