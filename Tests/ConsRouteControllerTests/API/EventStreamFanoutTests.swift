@@ -11,6 +11,17 @@ import Testing
 struct EventStreamFanoutTests {
     static let streamPath = "/v1/fleets/fleet-a/table/stream"
 
+    @Test("a stream frame's chunk is the frame in HTTP/1.1 chunked framing, size in hex")
+    func chunkFraming() {
+        let event = ByteBuffer(string: "event: table\nid: 7\ndata: {}\n\n")
+        let frame = StreamFrame(event)
+        #expect(frame.event == event)
+        #expect(String(buffer: frame.chunk) == "1d\r\nevent: table\nid: 7\ndata: {}\n\n\r\n")
+        let large = StreamFrame(ByteBuffer(repeating: UInt8(ascii: "x"), count: 13_417))
+        #expect(String(buffer: large.chunk).hasPrefix("3469\r\nxxx"))
+        #expect(large.chunk.readableBytes == 13_417 + 8)
+    }
+
     @Test("every one of many streams gets each publish exactly once, in order")
     func manyStreams() async throws {
         let harness = try APIHarness()
