@@ -42,31 +42,33 @@ public final class HistoryStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrate(pool)
-            writer = pool
+            writer = try Self.openAndMigrate(path: path, configuration: configuration)
         } catch let error as DatabaseError {
             throw HistoryStoreError.openFailed(path: path, reason: error.message ?? error.description)
         }
         self.path = path
     }
 
-    /// Applies pending migrations, retrying when another process migrates the same file at the same moment.
+    /// Opens the pool and applies pending migrations, retrying when another process is doing the same to the same
+    /// file at the same moment.
     ///
-    /// GRDB reads the applied migrations before it takes the write lock, so when several processes open a new
-    /// file at once the slower ones re-run a migration another just committed (and fail on its `CREATE`), or
-    /// find the file locked while that one upgrades its read to a write. Each migration is one transaction, so a
-    /// failed attempt changes nothing: the next pass sees what the others committed. A real problem fails every
-    /// attempt and is reported.
-    private static func migrate(_ pool: DatabasePool) throws {
-        let attempts = 8
+    /// Switching a new file to WAL takes an exclusive lock that SQLite does not wait for, and GRDB reads the applied
+    /// migrations before it takes the write lock: so when several processes open a new file at once, the slower ones
+    /// find it locked, or re-run a migration another just committed and fail on its `CREATE`. Each migration is one
+    /// transaction, so a failed attempt changes nothing and the next one sees what the others committed. A real
+    /// problem fails every attempt (about three seconds in all) and is reported.
+    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
+        let attempts = 12
         for attempt in 1...attempts {
             do {
-                return try migrator.migrate(pool)
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrator.migrate(pool)
+                return pool
             } catch is DatabaseError where attempt < attempts {
-                usleep(useconds_t(10_000 * attempt))
+                usleep(useconds_t(min(50_000 * attempt, 400_000)))
             }
         }
+        preconditionFailure("the last attempt returns or throws")
     }
 
     /// Creates an empty, migrated store that lives in memory (for tests and `replay`).
