@@ -136,7 +136,8 @@ func client(port: Int) throws -> TableClient {
     try TableClient(
         url: "http://127.0.0.1:\(port)",
         configuration: TableClientConfiguration(
-            requestTimeout: .seconds(5),
+            // Only a bound on a failure: generous, because a loaded CI machine can stall a test for seconds.
+            requestTimeout: .seconds(30),
             backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))
         )
     )

@@ -224,8 +224,9 @@ extension AsyncStream<StreamItem> {
     }
 }
 
-/// Polls `condition` every millisecond until it holds; fails after `timeout`.
-func waitForCondition(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async throws {
+/// Polls `condition` every millisecond until it holds; fails after `timeout` (generous: it only bounds a failure,
+/// and a loaded CI machine can stall a test for seconds).
+func waitForCondition(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !(await condition()) {
         guard ContinuousClock.now < deadline else {
