@@ -10,7 +10,7 @@ import ConsRouteTuning
 struct LiveRouting: Sendable {
     var served: PolicyLedger
     var allCloud: PolicyLedger
-    private var sessionSlots: [String: Int] = [:]
+    private var sessions = SessionSlots()
     private var shadowDraw: SeededGenerator
     private let shadowRate: Double
     private var eventIDs = SystemRandomNumberGenerator()
@@ -33,14 +33,7 @@ struct LiveRouting: Sendable {
         event: TelemetryEvent, outcome: RecentOutcomeRing.Outcome
     ) {
         guard let shadow = event.shadow else { preconditionFailure("ScenarioGenerator gives every event a shadow") }
-        let query = ReplayQuery(
-            slot: slot(of: event),
-            turn: event.turn,
-            contextTokens: event.contextTokens,
-            pDevice: event.pDevice,
-            pEdge: event.pEdge,
-            shadow: shadow
-        )
+        let query = sessions.query(for: event, shadow: shadow)
         let context = served.turnContext(query)
         let (decision, version) = Self.decide(event, context: context, router: router)
         let tier = decision?.tier ?? .cloud
@@ -88,14 +81,5 @@ struct LiveRouting: Sendable {
             )
             if router.policy?.version == before { return (decision, decision == nil ? 0 : before) }
         }
-    }
-
-    /// The conversation slot of the event's session (-1 without one).
-    private mutating func slot(of event: TelemetryEvent) -> Int {
-        guard !event.sessionID.isEmpty else { return -1 }
-        if let known = sessionSlots[event.sessionID] { return known }
-        let slot = sessionSlots.count
-        sessionSlots[event.sessionID] = slot
-        return slot
     }
 }

@@ -23,7 +23,7 @@ public struct ReplayRunner: Sendable {
     /// The table in effect and the first one (the `static` baseline), compiled for routing.
     var adaptiveTable: CompiledTable?
     var frozenTable: CompiledTable?
-    var sessionSlots: [String: Int] = [:]
+    var sessions = SessionSlots()
     var shadowDraw: SeededGenerator
     var batch: [TelemetryEvent] = []
     var lastTickMs: Int64?
@@ -95,14 +95,7 @@ public struct ReplayRunner: Sendable {
         }
         if lastTickMs == nil { lastTickMs = event.timeUnixMs }
         if windowStart == nil { windowStart = (eventCount, event.timeUnixMs) }
-        let query = ReplayQuery(
-            slot: slot(of: event),
-            turn: event.turn,
-            contextTokens: event.contextTokens,
-            pDevice: event.pDevice,
-            pEdge: event.pEdge,
-            shadow: shadow
-        )
+        let query = sessions.query(for: event, shadow: shadow)
         allCloud.serve(query, on: .cloud)
         allDevice.serve(query, on: .device)
         let frozenDecision = decide(event, query, frozenTable, ledger: frozen)
@@ -145,14 +138,5 @@ public struct ReplayRunner: Sendable {
                 stale: stale
             )
         }
-    }
-
-    /// The conversation slot of the event's session (-1 without one).
-    private mutating func slot(of event: TelemetryEvent) -> Int {
-        guard !event.sessionID.isEmpty else { return -1 }
-        if let known = sessionSlots[event.sessionID] { return known }
-        let slot = sessionSlots.count
-        sessionSlots[event.sessionID] = slot
-        return slot
     }
 }
