@@ -36,26 +36,10 @@ extension ControllerConfiguration {
     ///   - environment: the variables to read overrides from.
     /// - Throws: `ConfigurationError` naming the file (or variable), line and key at fault.
     public static func load(yaml: String, file: String, environment: [String: String]) throws(ConfigurationError) -> Self {
-        let root: Node
-        do {
-            root = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
-        } catch let error as YamlError {
-            throw syntaxError(error, file: file)
-        } catch {
-            throw .syntax(file: file, line: 1, reason: "\(error)")
-        }
-        let reader = ConfigurationReader(environment: environment)
-        return try reader.configuration(YAMLNodeField(node: root, path: "", file: file))
-    }
-
-    private static func syntaxError(_ error: YamlError, file: String) -> ConfigurationError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            .syntax(file: file, line: mark.line, reason: problem)
-        default:
-            .syntax(file: file, line: 1, reason: "\(error)")
-        }
+        let root =
+            try YAMLNodeField<ConfigurationError>.root(of: yaml, file: file)
+            ?? YAMLNodeField(node: Node.mapping(Node.Mapping([])), path: "", file: file)
+        return try ConfigurationReader(environment: environment).configuration(root)
     }
 }
 

@@ -4,6 +4,8 @@ package import Yams
 package protocol YAMLFieldFailure: Error {
     /// The error for the field at `field` (line `line` of `file`) that is wrong for `reason`.
     static func invalid(file: String, line: Int, field: String, reason: String) -> Self
+    /// The error for a document that is not valid YAML, at line `line` of `file`.
+    static func syntax(file: String, line: Int, reason: String) -> Self
 }
 
 /// A YAML node with the path that led to it, so that every complaint names the file, line and field.
@@ -18,6 +20,27 @@ package struct YAMLNodeField<Failure: YAMLFieldFailure> {
         self.node = node
         self.path = path
         self.file = file
+    }
+
+    /// The root of the YAML document `text`, nil when the document is empty.
+    ///
+    /// - Throws: `Failure.syntax` at the line of the first YAML error.
+    package static func root(of text: String, file: String) throws(Failure) -> YAMLNodeField? {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                throw .syntax(file: file, line: mark.line, reason: problem)
+            default:
+                throw .syntax(file: file, line: 1, reason: "\(error)")
+            }
+        } catch {
+            throw .syntax(file: file, line: 1, reason: "\(error)")
+        }
+        return node.map { YAMLNodeField(node: $0, path: "", file: file) }
     }
 
     /// An error about this field.

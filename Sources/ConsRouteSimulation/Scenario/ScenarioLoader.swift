@@ -33,30 +33,10 @@ public struct ScenarioLoader: Sendable {
     /// - Throws: `ScenarioError`.
     /// - Complexity: O(size of the document + topics · d).
     public func parse(_ text: String, file: String = "scenario.yaml") throws(ScenarioError) -> Scenario {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError.invalid(file: file, line: 1, field: "(document)", reason: "the document is empty")
-            }
-            root = node
-        } catch let error as ScenarioError {
-            throw error
-        } catch let error as YamlError {
-            throw Self.syntaxError(error, file: file)
-        } catch {
-            throw .syntax(file: file, line: 1, reason: "\(error)")
+        guard let root = try YAMLField.root(of: text, file: file) else {
+            throw ScenarioError.invalid(file: file, line: 1, field: "(document)", reason: "the document is empty")
         }
-        return try scenario(YAMLField(node: root, path: "", file: file))
-    }
-
-    private static func syntaxError(_ error: YamlError, file: String) -> ScenarioError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            .syntax(file: file, line: mark.line, reason: problem)
-        default:
-            .syntax(file: file, line: 1, reason: "\(error)")
-        }
+        return try scenario(root)
     }
 
     private static let rootKeys: Set<String> = [
