@@ -240,6 +240,7 @@ let package = Package(
             name: "ConsRouteClientTests",
             dependencies: [
                 "ConsRouteClient", "ConsRouteController", "ConsRouteModel", "ConsRouteRouter", "ConsRouteTuning",
+                "KafkaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

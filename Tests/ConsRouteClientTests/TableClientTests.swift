@@ -2,6 +2,7 @@ import ConsRouteClient
 import ConsRouteController
 import ConsRouteModel
 import ConsRouteTuning
+import KafkaTestSupport
 import NIOCore
 import NIOPosix
 import Testing

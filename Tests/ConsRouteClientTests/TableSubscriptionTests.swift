@@ -1,6 +1,7 @@
 import ConsRouteClient
 import ConsRouteModel
 import ConsRouteRouter
+import KafkaTestSupport
 import Testing
 
 @Suite("TableSubscription keeps a DeviceRouter up to date")

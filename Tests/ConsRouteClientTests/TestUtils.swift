@@ -149,17 +149,6 @@ func makeSubscription(port: Int, router: DeviceRouter, transport: TableTransport
     TableSubscription(client: try client(port: port), router: router, transport: transport, longPollWait: .seconds(1))
 }
 
-/// Polls `condition` every millisecond until it holds; records an issue after `timeout`.
-func waitForCondition(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !(await condition()) {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(timeout)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-}
 
 /// Acknowledgements collected from a subscription's callback.
 final class AcknowledgementLog: Sendable {

@@ -2,6 +2,7 @@ import ConsRouteClient
 import ConsRouteKafka
 import ConsRouteModel
 import ConsRouteTuning
+import KafkaTestSupport
 import Testing
 
 @testable import ConsRouteSimulation
@@ -67,7 +68,7 @@ struct LiveFleetSimulatorTests {
         let progress = try await harness.serve { port, producer in
             let simulator = try harness.simulator(scenario, transport: .sse, producer: producer, port: port)
             async let run = simulator.run()
-            try await waitUntil { simulator.progress().eventsSent >= 200 }
+            try await waitForCondition { simulator.progress().eventsSent >= 200 }
             try await harness.publish(version: 2, for: scenario)
             return try await run
         }
@@ -151,17 +152,5 @@ struct LiveFleetSimulatorTests {
         let (served, cloud) = recent.totals()
         #expect(served.count == 3 && served.score == 2 + 3 + 4 && served.tierCounts == [2, 0, 1])
         #expect(cloud.count == 3 && cloud.latencyMs == 6 && cloud.cost == 12)
-    }
-}
-
-/// Polls `condition` every millisecond until it holds; records an issue after `timeout`.
-private func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(timeout)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(1))
     }
 }

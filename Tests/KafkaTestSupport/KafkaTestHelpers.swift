@@ -204,3 +204,16 @@ public func waitUntil(
     }
 }
 
+
+/// Polls `condition` every millisecond until it holds; records an issue after `timeout` (generous: it only bounds a
+/// failure, and a loaded CI machine can stall a test for seconds).
+public func waitForCondition(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !(await condition()) {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(timeout)")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+}

@@ -224,19 +224,6 @@ extension AsyncStream<StreamItem> {
     }
 }
 
-/// Polls `condition` every millisecond until it holds; fails after `timeout` (generous: it only bounds a failure,
-/// and a loaded CI machine can stall a test for seconds).
-func waitForCondition(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !(await condition()) {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(timeout)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-}
-
 /// The `parameter` field of a 400 answer.
 func parameter(of response: TestResponse) throws -> String? {
     guard case .object(let members) = try JSONValue.parse(response.body.readableBytesView),

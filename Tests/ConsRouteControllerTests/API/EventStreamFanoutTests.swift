@@ -3,6 +3,7 @@ import ConsRouteModel
 import ConsRouteTuning
 import Hummingbird
 import HummingbirdTesting
+import KafkaTestSupport
 import NIOCore
 import NIOPosix
 import Testing

@@ -4,6 +4,7 @@ import ConsRouteModel
 import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
+import KafkaTestSupport
 import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing

@@ -2,6 +2,7 @@ import ConsRouteController
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import KafkaTestSupport
 import NIOCore
 import Testing
 

@@ -1,6 +1,7 @@
 import ConsRouteController
 import ConsRouteModel
 import ConsRouteTuning
+import KafkaTestSupport
 import NIOCore
 import Testing
 
