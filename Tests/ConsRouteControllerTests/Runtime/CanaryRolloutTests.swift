@@ -84,6 +84,13 @@ struct CanaryRolloutTests {
             return events
         }
 
+        /// Feeds the bootstrap window and ticks once: the first table.
+        mutating func bootstrap() async throws -> SignedTable? {
+            try await controller.ingest(
+                (0..<controller.loop.settings.bootstrapEvents).map { _ in stream.next() }, isReplay: false)
+            return try await controller.tick()
+        }
+
         /// Asks for a retune and ticks once.
         func retune() async throws -> SignedTable? {
             await controller.loop.requestRetune(nowMs: clock.ms, recluster: false)
@@ -111,9 +118,7 @@ struct CanaryRolloutTests {
         let controller = harness.controller
 
         // The first table is always active.
-        try await controller.ingest(
-            (0..<controller.loop.settings.bootstrapEvents).map { _ in harness.stream.next() }, isReplay: false)
-        let first = try #require(try await controller.tick())
+        let first = try #require(try await harness.bootstrap())
         #expect(first.table.version == 1 && first.table.rollout == .active)
         #expect(controller.runningCanary == nil)
 
@@ -208,9 +213,7 @@ struct CanaryRolloutTests {
         var harness = try Harness()
         let fleet = harness.fleet
         let controller = harness.controller
-        try await controller.ingest(
-            (0..<controller.loop.settings.bootstrapEvents).map { _ in harness.stream.next() }, isReplay: false)
-        _ = try #require(try await controller.tick())
+        _ = try #require(try await harness.bootstrap())
         let application = try harness.api()
         let headers: HTTPFields = [.authorization: "Bearer \(ControllerScenario.adminToken)"]
 
@@ -247,9 +250,7 @@ struct CanaryRolloutTests {
     func resumesAfterRestart() async throws {
         var harness = try Harness(onDisk: true)
         let fleet = harness.fleet
-        try await harness.controller.ingest(
-            (0..<harness.controller.loop.settings.bootstrapEvents).map { _ in harness.stream.next() }, isReplay: false)
-        _ = try #require(try await harness.controller.tick())
+        _ = try #require(try await harness.bootstrap())
         let canary = try #require(try await harness.retune())
         #expect(canary.table.rollout.stage == .canary)
 
@@ -270,9 +271,7 @@ struct CanaryRolloutTests {
         var harness = try Harness()
         let fleet = harness.fleet
         let controller = harness.controller
-        try await controller.ingest(
-            (0..<controller.loop.settings.bootstrapEvents).map { _ in harness.stream.next() }, isReplay: false)
-        _ = try #require(try await controller.tick())
+        _ = try #require(try await harness.bootstrap())
         _ = try #require(try await harness.retune())
         try await controller.ingest(harness.shadowEvents(1_000, version: 2, tier: .edge), isReplay: false)
         try await controller.ingest(harness.shadowEvents(1_000, version: 1, tier: .cloud), isReplay: false)
@@ -302,9 +301,7 @@ struct CanaryRolloutTests {
         var harness = try Harness()
         let fleet = harness.fleet
         let controller = harness.controller
-        try await controller.ingest(
-            (0..<controller.loop.settings.bootstrapEvents).map { _ in harness.stream.next() }, isReplay: false)
-        let first = try #require(try await controller.tick())
+        let first = try #require(try await harness.bootstrap())
         _ = try #require(try await harness.retune())
         let answer = try await harness.administration.rollback(fleet: fleet, toVersion: 1)
         #expect(answer == .object(["fleet": .string(fleet), "version": .number("3"), "content_of": .number("1")]))
