@@ -12,9 +12,8 @@ public struct PublishedTable: Sendable {
     public let signed: SignedTable
     /// The envelope's canonical bytes (`SignedTable.envelopeBytes()`).
     public let envelope: ByteBuffer
-    /// The envelope as one `event: table` server-sent event whose `id` is the version.
-    public var streamEvent: ByteBuffer { streamFrame.event }
-    /// That event, also framed as an HTTP/1.1 chunk, as the table streams write it.
+    /// The envelope as one `event: table` server-sent event whose `id` is the version (`event`), and that event
+    /// framed as an HTTP/1.1 chunk (`chunk`), as the table streams write it.
     public let streamFrame: StreamFrame
 
     /// Encodes `signed` once.

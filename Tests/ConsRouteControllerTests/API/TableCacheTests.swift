@@ -32,7 +32,7 @@ struct TableCacheTests {
         let signed = Fixtures.signed(version: 2)
         let published = try await TableCache().publish(signed)
         #expect(Array(published.envelope.readableBytesView) == signed.envelopeBytes())
-        let frame = String(buffer: published.streamEvent)
+        let frame = String(buffer: published.streamFrame.event)
         #expect(frame == "event: table\nid: 2\ndata: \(signed.envelopeString())\n\n")
     }
 
