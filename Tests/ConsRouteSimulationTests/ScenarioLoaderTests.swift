@@ -34,7 +34,7 @@ struct ScenarioLoaderTests {
         let topic = try #require(scenario.topics.first)
         #expect(topic.centre.count == 4 && topic.spread == 0.5 && topic.weight == 1)
         #expect(topic.promptTokens == 200 && topic.completionTokens == 150)
-        #expect(topic.deviceScore == .beta(a: 2, b: 2) && topic.edgeScore == .clampedNormal(mean: 0.8, sd: 0.1))
+        #expect(topic.quality == .consistency(device: .beta(a: 2, b: 2), edge: .clampedNormal(mean: 0.8, sd: 0.1)))
         #expect(topic.latency == TopicDefaults.standard.latency && topic.costPer1kTokens == TopicDefaults.standard.cost)
     }
 

@@ -15,10 +15,15 @@ extension ScenarioGenerator {
                 let from = Dictionary(uniqueKeysWithValues: to.keys.map { ($0, weights[$0]) })
                 activeShifts.append((at, over, from, to))
             case .qualityDrop(_, let topic, let tier, let mean, let follows):
-                let distribution =
-                    tier == .device ? scenario.topics[topic].deviceScore : scenario.topics[topic].edgeScore
-                scoreShift[topic][tier.rawValue] = mean - distribution.mean
-                headFollows[topic][tier.rawValue] = follows
+                switch scenario.topics[topic].quality {
+                case .consistency(let device, let edge):
+                    scoreShift[topic][tier.rawValue] = mean - (tier == .device ? device.mean : edge.mean)
+                    headFollows[topic][tier.rawValue] = follows
+                case .absolute:
+                    // The topic's accuracy on the tier becomes `mean`; the head's belief only if it follows.
+                    absolute?.cut[topic][tier.rawValue] = AbsoluteQualityModel.cut(mean)
+                    if follows { absolute?.believedCut[topic][tier.rawValue] = AbsoluteQualityModel.cut(mean) }
+                }
             case .latencyRise(_, let tier, let extraMs):
                 extraLatencyMs[tier.rawValue] += extraMs
             }

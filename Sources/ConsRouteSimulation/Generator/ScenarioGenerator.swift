@@ -1,8 +1,10 @@
 public import ConsRouteModel
 import ConsRouteTuning
+import Foundation
 
 /// A deterministic stream of full-information telemetry for a scenario: every event carries `shadow` with all
-/// three tiers' true score, latency and cost; the topic it was drawn from is not in it.
+/// three tiers' true score, latency and cost; the topic it was drawn from is not in it. In consistency mode the
+/// cloud's score is 1; in absolute mode every score is 0 or 1 (`AbsoluteQualityModel`).
 ///
 /// The routed-tier fields are filled as a fleet without a table would fill them (everything served by the cloud,
 /// `table_version` 0); whoever routes (the replay, a live device) overwrites them. The same scenario always gives
@@ -35,6 +37,8 @@ public struct ScenarioGenerator: Sendable {
     var headFollows: [[Bool]]
     /// Per tier: latency added by `latency_rise` phases.
     var extraLatencyMs: [Double] = [0, 0, 0]
+    /// Absolute mode's accuracies and router head (nil in consistency mode).
+    var absolute: AbsoluteQualityModel?
 
     /// - Parameter scenario: a resolved scenario (from `ScenarioLoader`).
     public init(scenario: Scenario) {
@@ -44,11 +48,14 @@ public struct ScenarioGenerator: Sendable {
         conversations = Array(repeating: Conversation(), count: scenario.devices)
         scoreShift = Array(repeating: [0, 0], count: scenario.topics.count)
         headFollows = Array(repeating: [false, false], count: scenario.topics.count)
+        absolute = scenario.scoresMode == .absolute ? AbsoluteQualityModel(scenario: scenario) : nil
         rebuildCumulative()
     }
 
     /// The next event, or nil after `scenario.events` events.
     ///
+    /// Draws, in order: the device, a new conversation's topic and length, the spread factor (only with
+    /// `spread_variation` > 0), d coordinates, the tokens, the scores and head, the latency jitters, the event id.
     /// - Complexity: O(d + topics) per event.
     public mutating func next() -> TelemetryEvent? {
         guard eventIndex < scenario.events else { return nil }
@@ -64,12 +71,23 @@ public struct ScenarioGenerator: Sendable {
         conversations[device] = conversation
         let topic = scenario.topics[conversation.topic]
         lastTopic = conversation.topic
-        let spread = Float(topic.spread)
-        let representation = topic.centre.map { $0 + spread * Float(generator.nextGaussian()) }
+        var spread = Float(topic.spread)
+        if scenario.spreadVariation > 0 { spread *= Float(exp(scenario.spreadVariation * generator.nextGaussian())) }
+        var representation = topic.centre.map { $0 + spread * Float(generator.nextGaussian()) }
+        if scenario.normalizeRepresentations { Self.normalize(&representation) }
         let prompt = tokens(mean: topic.promptTokens)
         let completion = tokens(mean: topic.completionTokens)
-        let device0 = score(topic.deviceScore, topic: conversation.topic, tier: 0)
-        let edge0 = score(topic.edgeScore, topic: conversation.topic, tier: 1)
+        let outcome: (score: TierValues, pDevice: Float, pEdge: Float)
+        switch topic.quality {
+        case .consistency(let deviceScore, let edgeScore):
+            let device0 = score(deviceScore, topic: conversation.topic, tier: 0)
+            let edge0 = score(edgeScore, topic: conversation.topic, tier: 1)
+            outcome = (
+                TierValues(device: device0.score, edge: edge0.score, cloud: 1), device0.predicted, edge0.predicted
+            )
+        case .absolute:
+            outcome = absoluteOutcome(topic: conversation.topic)
+        }
         var latency = TierValues(device: 0, edge: 0, cloud: 0)
         var cost = TierValues(device: 0, edge: 0, cloud: 0)
         for tier in Tier.allCases {
@@ -87,8 +105,8 @@ public struct ScenarioGenerator: Sendable {
             deviceID: "device-\(device)",
             timeUnixMs: scenario.timeUnixMs(ofEvent: eventIndex),
             representation: representation,
-            pDevice: device0.predicted,
-            pEdge: edge0.predicted,
+            pDevice: outcome.pDevice,
+            pEdge: outcome.pEdge,
             tier: .cloud,
             latencyMs: latency.cloud,
             cost: cost.cloud,
@@ -99,7 +117,7 @@ public struct ScenarioGenerator: Sendable {
             contextTokens: UInt32(conversation.turn * scenario.sessions.contextGrowthTokens),
             previousTier: isFirstTurn ? nil : .cloud,
             shadow: ShadowOutcome(
-                score: TierValues(device: device0.score, edge: edge0.score, cloud: 1),
+                score: outcome.score,
                 latencyMs: latency,
                 cost: cost
             )
@@ -133,6 +151,13 @@ public struct ScenarioGenerator: Sendable {
             if cumulative[mid] > u { high = mid } else { low = mid + 1 }
         }
         return low
+    }
+
+    /// Scales a vector to norm 1 (a zero vector stays as it is).
+    static func normalize(_ vector: inout [Float]) {
+        let norm = vector.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0 else { return }
+        for index in vector.indices { vector[index] /= norm }
     }
 
     /// Tokens uniform in [0.5, 1.5] × mean, at least 1.

@@ -25,8 +25,18 @@ public struct Scenario: Sendable, Equatable {
     public var sessions: SessionSettings
     /// `shadow_rate`: the share of events a real fleet would shadow-sample (full information on all tiers).
     public var shadowRate: Double
-    /// `router_noise`: σ of the router head: `p = clamp(s + N(0, σ))`.
+    /// `router_noise`: σ of the router head in consistency mode: `p = clamp(s + N(0, σ))`.
     public var routerNoise: Double
+    /// `scores_mode`: what a tier's score is (consistency with the cloud, or absolute 0/1 correctness).
+    public var scoresMode: ScoreMode
+    /// `tier_correlation`: ρ of the Gaussian copula that correlates the tiers' correctness (absolute mode).
+    public var tierCorrelation: Double
+    /// `head_noise`: σ_h of the router head's view of each tier's latent margin (absolute mode).
+    public var headNoise: Double
+    /// `normalize_representations`: scale every representation to norm 1 (as sentence embeddings are).
+    public var normalizeRepresentations: Bool
+    /// `spread_variation`: σ of the log of each query's spread factor (`spread · exp(N(0, σ²))`); 0 for none.
+    public var spreadVariation: Double
     /// `network_ms`: network time added to every tier's latency (device, edge, cloud).
     public var networkMs: TierValues
     /// `topics`: the latent topics.
@@ -51,7 +61,12 @@ public struct Scenario: Sendable, Equatable {
         networkMs: TierValues,
         topics: [ScenarioTopic],
         phases: [ScenarioPhase],
-        objective: ObjectiveWeights
+        objective: ObjectiveWeights,
+        scoresMode: ScoreMode = .consistency,
+        tierCorrelation: Double = 0,
+        headNoise: Double = 1,
+        normalizeRepresentations: Bool = false,
+        spreadVariation: Double = 0
     ) {
         self.fleet = fleet
         self.dimension = dimension
@@ -67,6 +82,11 @@ public struct Scenario: Sendable, Equatable {
         self.topics = topics
         self.phases = phases.sorted { $0.at < $1.at }
         self.objective = objective
+        self.scoresMode = scoresMode
+        self.tierCorrelation = tierCorrelation
+        self.headNoise = headNoise
+        self.normalizeRepresentations = normalizeRepresentations
+        self.spreadVariation = spreadVariation
     }
 
     /// The fingerprint every table for this fleet carries.

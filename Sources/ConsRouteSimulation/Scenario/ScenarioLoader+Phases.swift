@@ -10,7 +10,7 @@ extension ScenarioLoader {
         "latency_rise": ["kind", "at", "tier", "extra_ms"],
     ]
 
-    func phase(_ field: YAMLField, topics: [ScenarioTopic]) throws(ScenarioError) -> ScenarioPhase {
+    func phase(_ field: YAMLField, topics: [ScenarioTopic], mode: ScoreMode) throws(ScenarioError) -> ScenarioPhase {
         guard let kindNode = field.node.mapping?["kind"] else {
             _ = try field.mapping(allowed: ["kind"])
             throw field.invalid("expected a kind: new_topic, shift, quality_drop or latency_rise")
@@ -53,14 +53,21 @@ extension ScenarioLoader {
         case "quality_drop":
             let tierField = try map.required("tier")
             let tierName = try tierField.string()
-            guard let tier = Tier(name: tierName), tier != .cloud else {
-                throw tierField.invalid("expected device or edge (the cloud's score is 1 by definition)")
+            guard let tier = Tier(name: tierName), tier != .cloud || mode == .absolute else {
+                throw tierField.invalid(
+                    mode == .absolute
+                        ? "expected device, edge or cloud"
+                        : "expected device or edge (the cloud's score is 1 by definition)"
+                )
             }
             return .qualityDrop(
                 at: at,
                 topic: try topicIndex(map.required("topic"), topics),
                 tier: tier,
-                mean: try map.required("mean").double(in: 0...1, "a mean score in [0, 1]"),
+                mean: try map.required("mean").double(
+                    in: 0...1,
+                    mode == .absolute ? "an accuracy in [0, 1]" : "a mean score in [0, 1]"
+                ),
                 headFollows: try map["head_follows"]?.bool() ?? false
             )
         default:

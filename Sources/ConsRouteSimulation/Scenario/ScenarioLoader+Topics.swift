@@ -9,6 +9,17 @@ struct TopicDefaults {
     var dimension: Int
     var seed: UInt64
     var centreScale: Double
+    /// `centre_common_share`: the share c of a generated centre's variance common to all topics.
+    var centreCommonShare: Double = 0
+    /// `scores_mode`: whether topics give `scores` or `accuracy`.
+    var mode: ScoreMode = .consistency
+
+    /// The direction every generated centre shares (N(0, 1) coordinates from the seed), or nil when c = 0.
+    var commonCentre: [Double]? {
+        guard centreCommonShare > 0 else { return nil }
+        var generator = SeededGenerator(seed: seed ^ 0x5EED_C0DE_CE47_2E5A)
+        return (0..<dimension).map { _ in generator.nextGaussian() }
+    }
 
     /// Built-in per-tier latency and cost, used where the scenario gives none.
     static let standard = (
@@ -23,11 +34,16 @@ struct TopicDefaults {
 
 extension ScenarioLoader {
     private static let topicKeys: Set<String> = [
-        "name", "centre", "spread", "weight", "prompt_tokens", "completion_tokens", "scores", "latency",
+        "name", "centre", "spread", "weight", "prompt_tokens", "completion_tokens", "scores", "accuracy", "latency",
         "cost_per_1k_tokens",
     ]
 
-    func topic(_ field: YAMLField, index: Int, defaults: TopicDefaults) throws(ScenarioError) -> ScenarioTopic {
+    func topic(
+        _ field: YAMLField,
+        index: Int,
+        defaults: TopicDefaults,
+        commonCentre: [Double]?
+    ) throws(ScenarioError) -> ScenarioTopic {
         let map = try field.mapping(allowed: Self.topicKeys)
         let centre: [Float]
         if let given = map["centre"] {
@@ -42,9 +58,17 @@ extension ScenarioLoader {
         } else {
             // Generated centres: independent N(0, centre_scale²) coordinates from the seed and the topic's position.
             var generator = SeededGenerator(seed: defaults.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &+ 1)
-            centre = (0..<defaults.dimension).map { _ in Float(defaults.centreScale * generator.nextGaussian()) }
+            if let commonCentre {
+                // sqrt(1 − c) of the topic's own direction plus sqrt(c) of the shared one: centres' cosine ≈ c.
+                let own = (1 - defaults.centreCommonShare).squareRoot()
+                let shared = defaults.centreCommonShare.squareRoot()
+                centre = commonCentre.map { common in
+                    Float(defaults.centreScale * (own * generator.nextGaussian() + shared * common))
+                }
+            } else {
+                centre = (0..<defaults.dimension).map { _ in Float(defaults.centreScale * generator.nextGaussian()) }
+            }
         }
-        let scores = try map.required("scores").mapping(allowed: ["device", "edge"])
         return ScenarioTopic(
             name: try map.required("name").string(),
             centre: centre,
@@ -52,11 +76,36 @@ extension ScenarioLoader {
             weight: try map["weight"]?.double(in: 0...1e6, "a weight >= 0") ?? 1,
             promptTokens: try map["prompt_tokens"]?.int(in: 1...10_000_000, "a token count >= 1") ?? 200,
             completionTokens: try map["completion_tokens"]?.int(in: 1...10_000_000, "a token count >= 1") ?? 150,
-            deviceScore: try scoreDistribution(try scores.required("device")),
-            edgeScore: try scoreDistribution(try scores.required("edge")),
+            quality: try quality(map, mode: defaults.mode),
             latency: try latencies(map["latency"], base: defaults.latency),
             costPer1kTokens: try costs(map["cost_per_1k_tokens"], base: defaults.cost)
         )
+    }
+
+    /// `scores: {device, edge}` in consistency mode, `accuracy: {device, edge, cloud}` in absolute mode; the other
+    /// key is rejected.
+    private func quality(_ map: YAMLMapping, mode: ScoreMode) throws(ScenarioError) -> TopicQuality {
+        switch mode {
+        case .consistency:
+            if let accuracy = map["accuracy"] {
+                throw accuracy.invalid("accuracy is for scores_mode: absolute; this scenario's topics give scores")
+            }
+            let scores = try map.required("scores").mapping(allowed: ["device", "edge"])
+            return .consistency(
+                device: try scoreDistribution(try scores.required("device")),
+                edge: try scoreDistribution(try scores.required("edge"))
+            )
+        case .absolute:
+            if let scores = map["scores"] {
+                throw scores.invalid("scores is for scores_mode: consistency; in absolute mode give accuracy")
+            }
+            let accuracy = try map.required("accuracy").mapping(allowed: ["device", "edge", "cloud"])
+            var values: [Double] = []
+            for tier in Tier.allCases {
+                values.append(try accuracy.required(tier.description).double(in: 0...1, "an accuracy in [0, 1]"))
+            }
+            return .absolute(accuracy: values)
+        }
     }
 
     /// `{beta: [a, b]}` or `{mean: m, sd: s}`.

@@ -42,7 +42,8 @@ public struct ScenarioLoader: Sendable {
     private static let rootKeys: Set<String> = [
         "fleet", "dimension", "seed", "events", "events_per_second", "start_time_ms", "devices", "sessions",
         "shadow_rate", "router_noise", "centre_scale", "network_ms", "latency", "cost_per_1k_tokens", "objective",
-        "topics", "phases",
+        "topics", "phases", "scores_mode", "tier_correlation", "head_noise", "normalize_representations",
+        "spread_variation", "centre_common_share",
     ]
 
     private func scenario(_ field: YAMLField) throws(ScenarioError) -> Scenario {
@@ -51,19 +52,23 @@ public struct ScenarioLoader: Sendable {
         let seed =
             try root["seed"].map { f throws(ScenarioError) in UInt64(try f.int(in: 0...Int.max, "a seed >= 0")) } ?? 1
         let centreScale = try root["centre_scale"]?.double(in: 0...1e6, "a centre scale >= 0") ?? 1
+        let mode = try scoresMode(root)
         let defaults = TopicDefaults(
             latency: try latencies(root["latency"], base: TopicDefaults.standard.latency),
             cost: try costs(root["cost_per_1k_tokens"], base: TopicDefaults.standard.cost),
             dimension: dimension,
             seed: seed,
-            centreScale: centreScale
+            centreScale: centreScale,
+            centreCommonShare: try root["centre_common_share"]?.double(in: 0...1, "a share in [0, 1]") ?? 0,
+            mode: mode
         )
+        let commonCentre = defaults.commonCentre
         let topicsField = try root.required("topics")
         let topicFields = try topicsField.sequence()
         guard !topicFields.isEmpty else { throw topicsField.invalid("expected at least one topic") }
         var topics: [ScenarioTopic] = []
         for (index, topicField) in topicFields.enumerated() {
-            let topic = try self.topic(topicField, index: index, defaults: defaults)
+            let topic = try self.topic(topicField, index: index, defaults: defaults, commonCentre: commonCentre)
             if topics.contains(where: { $0.name == topic.name }) {
                 throw topicField.invalid("duplicate topic name \"\(topic.name)\"")
             }
@@ -74,7 +79,7 @@ public struct ScenarioLoader: Sendable {
         }
         let events = try root["events"]?.int(in: 1...Int(Int32.max), "an event count >= 1") ?? 1_000_000
         let phases = try (root["phases"]?.sequence() ?? []).map { f throws(ScenarioError) in
-            try phase(f, topics: topics)
+            try phase(f, topics: topics, mode: mode)
         }
         return Scenario(
             fleet: try root["fleet"]?.string() ?? "synthetic",
@@ -96,8 +101,36 @@ public struct ScenarioLoader: Sendable {
             ),
             topics: topics,
             phases: phases,
-            objective: try objective(root["objective"])
+            objective: try objective(root["objective"]),
+            scoresMode: mode,
+            tierCorrelation: try root["tier_correlation"]?.double(in: 0...1, "a correlation in [0, 1]") ?? 0,
+            headNoise: try root["head_noise"]?.double(in: 0...100, "a standard deviation in [0, 100]") ?? 1,
+            normalizeRepresentations: try root["normalize_representations"]?.bool() ?? false,
+            spreadVariation: try root["spread_variation"]?.double(in: 0...5, "a standard deviation in [0, 5]") ?? 0
         )
+    }
+
+    /// `scores_mode` (default `consistency`), with the keys of the other mode rejected.
+    private func scoresMode(_ root: YAMLMapping) throws(ScenarioError) -> ScoreMode {
+        var mode = ScoreMode.consistency
+        if let field = root["scores_mode"] {
+            let name = try field.string()
+            guard let parsed = ScoreMode(rawValue: name) else {
+                throw field.invalid("expected consistency or absolute, got \"\(name)\"")
+            }
+            mode = parsed
+        }
+        let foreign: [String] =
+            mode == .consistency ? ["tier_correlation", "head_noise"] : ["router_noise"]
+        for key in foreign {
+            guard let field = root[key] else { continue }
+            throw field.invalid(
+                mode == .consistency
+                    ? "applies to scores_mode: absolute only (this scenario is in consistency mode)"
+                    : "applies to scores_mode: consistency only; in absolute mode the head's noise is head_noise"
+            )
+        }
+        return mode
     }
 
     private func sessions(_ field: YAMLField?) throws(ScenarioError) -> SessionSettings {

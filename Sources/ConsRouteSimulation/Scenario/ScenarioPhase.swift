@@ -6,8 +6,9 @@ public enum ScenarioPhase: Sendable, Equatable {
     case newTopic(at: Int, topic: Int, weight: Double)
     /// `shift`: the listed topics' weights move linearly from their values at `at` to `to` over `over` events.
     case shift(at: Int, over: Int, to: [Int: Double])
-    /// `quality_drop`: every true score of the topic on `tier` (device or edge) moves by `mean` minus the current
-    /// mean (clamped to [0, 1]); the router head keeps predicting the old scores unless `headFollows`.
+    /// `quality_drop`: in consistency mode every true score of the topic on `tier` (device or edge) moves by `mean`
+    /// minus the current mean (clamped to [0, 1]); in absolute mode the topic's accuracy on `tier` (device, edge or
+    /// cloud) becomes `mean`. The router head keeps predicting from the old scores unless `headFollows`.
     case qualityDrop(at: Int, topic: Int, tier: Tier, mean: Double, headFollows: Bool)
     /// `latency_rise`: the tier's latency grows by `extraMs` at once, for every topic.
     case latencyRise(at: Int, tier: Tier, extraMs: Double)

@@ -13,10 +13,8 @@ public struct ScenarioTopic: Sendable, Equatable {
     public var promptTokens: Int
     /// `completion_tokens`: mean completion tokens per query (drawn uniformly in [0.5, 1.5] × mean).
     public var completionTokens: Int
-    /// `scores.device`: the device's true consistency score distribution (the cloud's score is 1).
-    public var deviceScore: ScoreDistribution
-    /// `scores.edge`: the edge's true consistency score distribution.
-    public var edgeScore: ScoreDistribution
+    /// `scores` (consistency mode) or `accuracy` (absolute mode): how well each tier answers.
+    public var quality: TopicQuality
     /// `latency`: per tier (device, edge, cloud), without the network component.
     public var latency: [LatencyModel]
     /// `cost_per_1k_tokens`: per tier (device, edge, cloud), cost per 1,000 prompt + completion tokens.
@@ -30,8 +28,7 @@ public struct ScenarioTopic: Sendable, Equatable {
         weight: Double,
         promptTokens: Int,
         completionTokens: Int,
-        deviceScore: ScoreDistribution,
-        edgeScore: ScoreDistribution,
+        quality: TopicQuality,
         latency: [LatencyModel],
         costPer1kTokens: [Double]
     ) {
@@ -42,8 +39,7 @@ public struct ScenarioTopic: Sendable, Equatable {
         self.weight = weight
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
-        self.deviceScore = deviceScore
-        self.edgeScore = edgeScore
+        self.quality = quality
         self.latency = latency
         self.costPer1kTokens = costPer1kTokens
     }
