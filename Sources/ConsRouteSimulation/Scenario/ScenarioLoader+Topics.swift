@@ -56,7 +56,8 @@ extension ScenarioLoader {
             centre = try values.map { f throws(ScenarioError) in Float(try f.double(in: -1e6...1e6, "a finite number"))
             }
         } else {
-            // Generated centres: independent N(0, centre_scale²) coordinates from the seed and the topic's position.
+            // Generated centres: N(0, centre_scale²) coordinates from the seed and the topic's position, independent
+            // across topics unless centre_common_share mixes in a shared direction.
             var generator = SeededGenerator(seed: defaults.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &+ 1)
             if let commonCentre {
                 // sqrt(1 − c) of the topic's own direction plus sqrt(c) of the shared one: centres' cosine ≈ c.
