@@ -1,11 +1,5 @@
-/// The exact engine: the objective at every pair of a threshold grid, by 2-D prefix sums.
-///
-/// Each sample has a device rank `A` (grid values `<= pDevice`) and an edge rank `B`. At grid
-/// cell `(a, b)` it goes to the device iff `a < A`, else to the edge iff `b < B`, else to the
-/// cloud. So for each metric `m` (score, latency, cost) the routed total is
-/// `sum_{A > a} m_device + sum_{A <= a} m_cloud + sum_{A <= a, B > b} (m_edge - m_cloud)`:
-/// a suffix sum, a prefix sum and a 2-D cumulative sum over a `(G+1) x (G+1)` histogram.
-/// U is then evaluated in `Double` at all `G²` cells. With full-information shadow samples the
+/// The exact engine: the objective at every pair of a threshold grid, by 2-D prefix sums
+/// (``ThresholdCellSums``). U is then evaluated in `Double` at all `G²` cells. With full-information shadow samples the
 /// result is exact on the grid: no sampling, no model.
 public struct ExactSweepOptimizer: ThresholdOptimizer {
     /// The grid swept (default: the W3 grid of 201 values per axis).
@@ -43,7 +37,7 @@ public struct ExactSweepOptimizer: ThresholdOptimizer {
         )
     }
 
-    /// The objective at every grid pair.
+    /// The objective at every grid pair, normalised by these samples' own all-cloud means.
     /// - Parameters:
     ///   - samples: the cluster's shadow samples.
     ///   - weights: the objective weights.
@@ -51,65 +45,21 @@ public struct ExactSweepOptimizer: ThresholdOptimizer {
     /// - Complexity: O(n + G²).
     public func surface(_ samples: ShadowSamples, weights: ObjectiveWeights) throws -> UtilitySurface {
         try samples.requireNonEmpty("the exact sweep")
-        let g = grid.count
-        let n = samples.count
-        // Per sample, the metrics (score, latency, cost) of each tier as one vector.
-        func metrics(_ tier: ServingTier, _ i: Int) -> SIMD4<Double> {
-            SIMD4(
-                Double(samples.score.value(tier, at: i)),
-                Double(samples.latency.value(tier, at: i)),
-                Double(samples.cost.value(tier, at: i)),
-                0
-            )
-        }
-        // Samples bucketed by device rank A (counting sort), with their edge rank B.
-        let deviceRank = samples.pDevice.map(grid.rank(of:))
-        var bucketStart = [Int](repeating: 0, count: g + 2)
-        for a in deviceRank { bucketStart[a + 1] += 1 }
-        for a in 0...g { bucketStart[a + 1] += bucketStart[a] }
-        var order = [Int](repeating: 0, count: n)
-        var fill = bucketStart
-        for (i, a) in deviceRank.enumerated() {
-            order[fill[a]] = i
-            fill[a] += 1
-        }
-        var deviceAbove = SIMD4<Double>()  // sum over A > a of the device metrics
-        var cloudTotal = SIMD4<Double>()
-        for i in 0..<n {
-            deviceAbove += metrics(.device, i)
-            cloudTotal += metrics(.cloud, i)
-        }
-        for (metric, total) in zip(["score", "latency", "cost"], [cloudTotal.x, cloudTotal.y, cloudTotal.z])
+        let sums = ThresholdCellSums(samples, grid: grid)
+        for (metric, total) in zip(["score", "latency", "cost"], [sums.cloud.x, sums.cloud.y, sums.cloud.z])
         where total <= 0 {
             throw ThresholdTuningError.zeroCloudReference(metric: metric)
         }
-        let count = Double(n)
-        let cloudMean = cloudTotal / count
-        var cloudAtOrBelow = SIMD4<Double>()  // sum over A <= a of the cloud metrics
-        var edgeGainByRank = [SIMD4<Double>](repeating: SIMD4(), count: g + 1)  // sum over A <= a, per B
-        var row = [SIMD4<Double>](repeating: SIMD4(), count: g)
-        var values = [Double](repeating: 0, count: g * g)
-        for a in 0..<g {
-            for position in bucketStart[a]..<bucketStart[a + 1] {
-                let i = order[position]
-                let cloud = metrics(.cloud, i)
-                deviceAbove -= metrics(.device, i)
-                cloudAtOrBelow += cloud
-                edgeGainByRank[grid.rank(of: samples.pEdge[i])] += metrics(.edge, i) - cloud
-            }
-            var edgeAbove = SIMD4<Double>()  // sum over A <= a, B > b of (edge - cloud)
-            for b in stride(from: g - 1, through: 0, by: -1) {
-                edgeAbove += edgeGainByRank[b + 1]
-                row[b] = deviceAbove + cloudAtOrBelow + edgeAbove
-            }
-            for b in 0..<g {
-                let mean = row[b] / count
-                values[a * g + b] = weights.utility(
-                    qualityRatio: mean.x / cloudMean.x,
-                    latencyRatio: mean.y / cloudMean.y,
-                    costRatio: mean.z / cloudMean.z
-                )
-            }
+        // Means first, then ratios: the same arithmetic as the W3 peers, so the optimum is bit-identical.
+        let count = Double(sums.count)
+        let cloudMean = sums.cloud / count
+        let values = sums.totals.map { routed in
+            let mean = routed / count
+            return weights.utility(
+                qualityRatio: mean.x / cloudMean.x,
+                latencyRatio: mean.y / cloudMean.y,
+                costRatio: mean.z / cloudMean.z
+            )
         }
         return UtilitySurface(grid: grid, values: values)
     }
