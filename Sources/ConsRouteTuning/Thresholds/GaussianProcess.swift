@@ -152,6 +152,29 @@ public struct GaussianProcess: Sendable {
         }
     }
 
+    /// The posterior means only (no variances) at many points.
+    /// - Parameter points: row-major `m x dimension` coordinates.
+    /// - Complexity: O(m n).
+    public func predictMeans(points: [Double]) -> [Double] {
+        let m = points.count / dimension
+        let d = dimension
+        let inverseScales = kernel.lengthScales.map { 1 / $0 }
+        var means = [Double](repeating: priorMean, count: m)
+        for p in 0..<m {
+            var mean = 0.0
+            for i in 0..<count {
+                var r2 = 0.0
+                for c in 0..<d {
+                    let delta = (points[p * d + c] - inputs[i * d + c]) * inverseScales[c]
+                    r2 += delta * delta
+                }
+                mean += MaternKernel.correlation(scaledSquaredDistance: r2) * weights[i]
+            }
+            means[p] += mean
+        }
+        return means
+    }
+
     /// The correlation matrix `R + nugget I` of `count` row-major points.
     static func correlationMatrix(_ points: [Double], count n: Int, inverseScales: [Double], nugget: Double)
         -> [Double]

@@ -1,0 +1,123 @@
+/// The held-out shadow samples on which candidate routing policies are checked, with the fleet's current traffic
+/// mix: each sample belongs to a stratum (a cluster, or the novel queries) whose share of the fleet's traffic may
+/// differ from its share of the samples, so every sample carries the importance weight
+/// `share(stratum) / (samples in stratum / samples)` and the weighted means estimate the fleet as it is now.
+///
+/// Quality is checked in difference form: the fleet's quality ratio `Q / Q_cloud` is at least `q` exactly when the
+/// mean of `d_i = w_i (s_i - q c_i)` is at least 0 (`s_i` the routed tier's score, `c_i` the cloud's). That form is
+/// defined for any scores, 0/1 correctness with a cloud that is sometimes wrong included, and a cluster whose cloud
+/// answered every sample wrong needs no special case.
+public struct CalibrationSet: Sendable {
+    /// The samples, in the fixed order the bound reads them.
+    public let samples: ShadowSamples
+    /// The stratum of each sample.
+    public let stratum: [Int]
+    /// The importance weight of each sample.
+    public let weight: [Double]
+    /// The traffic share of strata that have no sample here: their quality is unknown, so the bound assumes the
+    /// worst for them.
+    public let unobservedShare: Double
+
+    /// Creates a calibration set.
+    /// - Parameters:
+    ///   - samples: the held-out samples.
+    ///   - stratum: each sample's stratum, in `0..<shares.count`.
+    ///   - shares: each stratum's share of the fleet's current traffic (normalised here; all 0 means "as sampled").
+    public init(samples: ShadowSamples, stratum: [Int], shares: [Double]) {
+        precondition(stratum.count == samples.count, "one stratum per sample")
+        var counts = [Int](repeating: 0, count: shares.count)
+        for s in stratum { counts[s] += 1 }
+        let n = Double(samples.count)
+        let totalShare = shares.reduce(0, +)
+        let normalised =
+            totalShare > 0
+            ? shares.map { $0 / totalShare } : counts.map { n > 0 ? Double($0) / n : 0 }
+        self.samples = samples
+        self.stratum = stratum
+        self.weight = stratum.map { s in normalised[s] / (Double(counts[s]) / n) }
+        self.unobservedShare = zip(normalised, counts).reduce(0) { $0 + ($1.1 == 0 ? $1.0 : 0) }
+    }
+
+    /// The number of samples.
+    public var count: Int { samples.count }
+
+    /// The figures of a policy that routes sample `i` to `tiers[i]`.
+    /// - Parameters:
+    ///   - tiers: the tier each sample is routed to.
+    ///   - weights: the objective (its `qualityMin` is the floor the bound is checked against).
+    ///   - alpha: the bound's error probability.
+    ///   - withRatioBound: also compute the ratio's lower bound (a bisection; only the pass/fail check otherwise).
+    /// - Complexity: O(n), or O(40 n) with the ratio bound.
+    public func estimate(
+        tiers: [ServingTier],
+        weights: ObjectiveWeights,
+        alpha: Double,
+        withRatioBound: Bool = true
+    ) -> PolicyEstimate {
+        precondition(tiers.count == count, "one tier per sample")
+        var routed = SIMD4<Double>()
+        var cloud = SIMD4<Double>()
+        var shares = SIMD4<Double>()
+        var routedScore = [Double](repeating: 0, count: count)
+        var cloudScore = [Double](repeating: 0, count: count)
+        for i in 0..<count {
+            let tier = tiers[i]
+            let w = weight[i]
+            let s = Double(samples.score.value(tier, at: i))
+            let c = Double(samples.score.cloud[i])
+            routed += w * SIMD4(s, Double(samples.latency.value(tier, at: i)), Double(samples.cost.value(tier, at: i)), 0)
+            cloud += w * SIMD4(c, Double(samples.latency.cloud[i]), Double(samples.cost.cloud[i]), 0)
+            shares[tier.rawValue] += w
+            routedScore[i] = s
+            cloudScore[i] = c
+        }
+        let total = max(shares.x + shares.y + shares.z, .leastNonzeroMagnitude)
+        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 1 }
+        let qualityRatio = ratio(routed.x, cloud.x)
+        let latencyRatio = ratio(routed.y, cloud.y)
+        let costRatio = ratio(routed.z, cloud.z)
+        let floorBound = differenceLowerBound(routedScore, cloudScore, floor: weights.qualityMin, alpha: alpha)
+        return PolicyEstimate(
+            sampleCount: count,
+            qualityRatio: qualityRatio,
+            qualityLowerBound: withRatioBound ? ratioLowerBound(routedScore, cloudScore, alpha: alpha) : nil,
+            clearsFloor: count > 0 && floorBound >= 0,
+            latencyRatio: latencyRatio,
+            costRatio: costRatio,
+            meanLatencyMs: routed.y / total,
+            meanCost: routed.z / total,
+            utility: weights.unpenalizedUtility(
+                qualityRatio: qualityRatio,
+                latencyRatio: latencyRatio,
+                costRatio: costRatio
+            ),
+            shares: TierShares(device: shares.x / total, edge: shares.y / total, cloud: shares.z / total)
+        )
+    }
+
+    /// The lower bound of the fleet's mean of `s - floor c` (scores in [0, 1]): the bound of the weighted
+    /// observed strata's contribution, `mean of w_i (s_i - floor c_i)`, less the worst case (`-floor` per unit of
+    /// share) of the strata without samples.
+    func differenceLowerBound(_ routed: [Double], _ cloud: [Double], floor: Double, alpha: Double) -> Double {
+        guard count > 0 else { return -floor }
+        let maxWeight = weight.max() ?? 1
+        var values = [Double](repeating: 0, count: count)
+        for i in 0..<count { values[i] = weight[i] * (routed[i] - floor * cloud[i]) }
+        let observed = MeanLowerBound.lowerBound(values, low: -floor * maxWeight, high: maxWeight, alpha: alpha)
+        return observed - unobservedShare * floor
+    }
+
+    /// The largest ratio `r` whose difference bound is still >= 0 (bisection on [0, 2]); nil without samples or
+    /// when the cloud's weighted score is 0 (the ratio is undefined).
+    func ratioLowerBound(_ routed: [Double], _ cloud: [Double], alpha: Double) -> Double? {
+        guard count > 0, zip(cloud, weight).contains(where: { $0.0 > 0 && $0.1 > 0 }) else { return nil }
+        var low = 0.0
+        var high = 2.0
+        guard differenceLowerBound(routed, cloud, floor: low, alpha: alpha) >= 0 else { return 0 }
+        for _ in 0..<40 {
+            let middle = (low + high) / 2
+            if differenceLowerBound(routed, cloud, floor: middle, alpha: alpha) >= 0 { low = middle } else { high = middle }
+        }
+        return low
+    }
+}

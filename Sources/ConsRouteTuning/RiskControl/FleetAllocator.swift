@@ -1,0 +1,303 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Builds a fleet's candidate threshold tables: each cluster's exact sweep as the inner step, one quality budget
+/// for the whole fleet as the outer one.
+///
+/// The objective is the fleet's (DESIGN §6.5), normalised by the fleet's all-cloud means rather than each
+/// cluster's own (those are undefined or explode on 0/1 correctness where a cluster's cloud is always wrong):
+/// `U = Q/Q_cloud - lambda_latency L/L_cloud - lambda_cost C/C_cloud` with the floor `Q/Q_cloud >= q_min`. With
+/// the fleet constraint its Lagrangian separates by cluster, so for a multiplier `mu >= 0` every cluster
+/// independently takes the grid pair maximising `(1 + mu) Q_c/Q_cloud - lambda_latency L_c/L_cloud -
+/// lambda_cost C_c/C_cloud` (exact on the grid, by ``ThresholdCellSums``); `mu` from 0 (no quality constraint)
+/// to infinity (the most quality each cluster can give) traces the fleet's quality-cost frontier, and clusters
+/// where cheap tiers are good automatically carry those where they are not. Which `mu` is safe is decided on
+/// held-out samples by ``RiskControlledSelection``, not here. With the cluster constraint every cluster must
+/// clear a common target ratio on its own, and the family runs over that target.
+///
+/// Each cluster's sums are shrunk toward the fleet's pooled sums by ``ShrinkageStrength``.
+public struct FleetAllocator: Sendable {
+    /// The threshold grid (default: 201 values per axis).
+    public var grid: ThresholdGrid
+    /// The objective's weights (the penalty is not used: the floor is a constraint).
+    public var weights: ObjectiveWeights
+    /// Where the floor applies.
+    public var constraint: AllocationConstraint
+    /// How much clusters borrow from the fleet.
+    public var shrinkage: ShrinkageStrength
+    /// How each cluster's mean surfaces are read (exact, or GP-smoothed).
+    public var engine: SurfaceEngine
+
+    /// Creates an allocator.
+    /// - Parameters:
+    ///   - grid: the threshold grid.
+    ///   - weights: the objective's weights.
+    ///   - constraint: where the floor applies.
+    ///   - shrinkage: how much clusters borrow from the fleet.
+    ///   - engine: how each cluster's surfaces are read.
+    public init(
+        grid: ThresholdGrid = .w3,
+        weights: ObjectiveWeights,
+        constraint: AllocationConstraint = .fleet,
+        shrinkage: ShrinkageStrength = .empiricalBayes,
+        engine: SurfaceEngine = .exact
+    ) {
+        self.grid = grid
+        self.weights = weights
+        self.constraint = constraint
+        self.shrinkage = shrinkage
+        self.engine = engine
+    }
+
+    /// The quality multipliers of the fleet family, safest first: infinity, 1000 down to 0.0001 (24 per decade:
+    /// consecutive candidates differ little, so the floor is met closely), then 0.
+    static let multipliers: [Double] = [.infinity] + (0...168).map { j in pow(10, 3 - Double(j) / 24) } + [0]
+
+    /// The per-cluster targets of the cluster family, safest first: 1.25 down to `q_min - 0.1` by 0.005.
+    func clusterTargets() -> [Double] {
+        let lowest = max(0, weights.qualityMin - 0.1)
+        return stride(from: 1.25, through: lowest, by: -0.005).map { $0 }
+    }
+
+    /// Each tuned stratum's shrunk mean surfaces, with the fleet reference and the shrinkage used.
+    struct Prepared {
+        var means: [Int: (cells: [SIMD4<Double>], cloud: SIMD4<Double>)]
+        var reference: SIMD4<Double>
+        var priorSamples: Double
+    }
+
+    /// Sums, shrinks (and, for the GP engine, smooths) every tuned stratum's surfaces.
+    func prepare(_ strata: [FleetStratum]) -> Prepared {
+        let tuned = strata.indices.filter { strata[$0].fixed == nil }
+        var sums: [Int: ThresholdCellSums] = [:]
+        for s in tuned { sums[s] = ThresholdCellSums(strata[s].samples, grid: grid) }
+        let reference = Self.reference(strata)
+        let priorSamples: Double
+        switch shrinkage {
+        case .fixed(let n0): priorSamples = n0
+        case .empiricalBayes:
+            priorSamples = Self.empiricalBayesPriorSamples(tuned.map { strata[$0].samples }, reference, weights)
+        }
+        let cells = grid.count * grid.count
+        var pooled = [SIMD4<Double>](repeating: SIMD4(), count: cells)
+        var pooledCloud = SIMD4<Double>()
+        var pooledCount = 0
+        for sum in sums.values {
+            for i in 0..<cells { pooled[i] += sum.totals[i] }
+            pooledCloud += sum.cloud
+            pooledCount += sum.count
+        }
+        if pooledCount > 0 {
+            let n = Double(pooledCount)
+            for i in 0..<cells { pooled[i] /= n }
+            pooledCloud /= n
+        }
+        var means: [Int: (cells: [SIMD4<Double>], cloud: SIMD4<Double>)] = [:]
+        guard pooledCount > 0 else { return Prepared(means: means, reference: reference, priorSamples: priorSamples) }
+        for s in tuned {
+            let sum = sums[s]!
+            let denominator = Double(sum.count) + priorSamples
+            if denominator <= 0 {
+                means[s] = (pooled, pooledCloud)
+            } else {
+                let own = sum.totals
+                var shrunk = (0..<cells).map { (own[$0] + priorSamples * pooled[$0]) / denominator }
+                if engine == .gaussianProcess {
+                    shrunk = SurfaceSmoothing.smoothed(shrunk, samples: strata[s].samples, grid: grid)
+                }
+                means[s] = (shrunk, (sum.cloud + priorSamples * pooledCloud) / denominator)
+            }
+        }
+        return Prepared(means: means, reference: reference, priorSamples: priorSamples)
+    }
+
+    /// Every stratum's pair at one family level, and the member's estimated latency-and-cost term
+    /// `sum_s share_s (lambda_latency L_s/L_cloud + lambda_cost C_s/C_cloud)` on the strata's own samples.
+    func member(_ strata: [FleetStratum], _ prepared: Prepared, level: Double) -> (pairs: [ThresholdPair], cost: Double)
+    {
+        let shareTotal = max(strata.reduce(0) { $0 + $1.share }, .leastNonzeroMagnitude)
+        var cost = 0.0
+        let pairs = strata.indices.map { s -> ThresholdPair in
+            if let fixed = strata[s].fixed { return fixed }
+            guard let mean = prepared.means[s] else { return .allCloud }
+            let cell = choose(mean.cells, cloud: mean.cloud, level: level, reference: prepared.reference)
+            let m = mean.cells[cell]
+            cost +=
+                strata[s].share / shareTotal
+                * (weights.lambdaLatency * m.y / prepared.reference.y + weights.lambdaCost * m.z / prepared.reference.z)
+            return ThresholdPair(tDevice: grid.value(cell / grid.count), tEdge: grid.value(cell % grid.count))
+        }
+        return (pairs, cost)
+    }
+
+    /// The candidate policies for `strata`, safest first: all-cloud routing (which meets any floor `<= 1` by
+    /// construction), then the allocation's members from the dearest to the cheapest (by their latency-and-cost
+    /// term on the strata's samples); duplicates are dropped.
+    ///
+    /// Ordering by cost rather than by the multiplier matters for 0/1 scores: the members with the largest
+    /// multipliers chase the most quality on the samples they were chosen on, which on few samples per cluster is
+    /// mostly noise, so out of sample they can be worse than the cloud; tested first, they would stop the
+    /// fixed-sequence test before it reached the members that save money for real.
+    /// - Complexity: O(n + members · clusters · G²).
+    public func family(_ strata: [FleetStratum]) -> AllocationFamily {
+        let prepared = prepare(strata)
+        let levels = constraint == .fleet ? Self.multipliers : clusterTargets()
+        var candidates = levels.map { level in (member: member(strata, prepared, level: level), level: level) }
+        candidates.sort { $0.member.cost > $1.member.cost }
+        let allCloud = strata.map { $0.fixed ?? .allCloud }
+        var members: [[ThresholdPair]] = [allCloud]
+        var memberLevels: [Double] = [.infinity]
+        var seen: Set<[ThresholdPair]> = [allCloud]
+        for candidate in candidates where seen.insert(candidate.member.pairs).inserted {
+            members.append(candidate.member.pairs)
+            memberLevels.append(candidate.level)
+        }
+        return AllocationFamily(
+            members: members,
+            levels: memberLevels,
+            priorSampleCount: prepared.priorSamples,
+            reference: prepared.reference
+        )
+    }
+
+    /// In hindsight, on the very samples judged: the fleet-constraint member whose point-estimate quality ratio on
+    /// `evaluation` just clears `floor`, by bisection on the multiplier (all-cloud when even the most quality
+    /// misses it). What the baselines use; no bound.
+    /// - Complexity: O(n + 40 · clusters · G²).
+    public func hindsight(_ strata: [FleetStratum], on evaluation: CalibrationSet, floor: Double) -> [ThresholdPair] {
+        let prepared = prepare(strata)
+        func quality(_ pairs: [ThresholdPair]) -> Double {
+            evaluation.estimate(
+                tiers: RiskControlledSelection.tiers(evaluation, pairs), weights: weights, alpha: 0.5,
+                withRatioBound: false
+            ).qualityRatio
+        }
+        func pairs(atLogMultiplier x: Double) -> [ThresholdPair] {
+            member(strata, prepared, level: pow(10, x)).pairs
+        }
+        let cheapest = member(strata, prepared, level: 0).pairs
+        if quality(cheapest) >= floor { return cheapest }
+        var low = -6.0
+        var high = 6.0
+        var best = member(strata, prepared, level: .infinity).pairs
+        guard quality(best) >= floor else { return strata.map { $0.fixed ?? .allCloud } }
+        if quality(pairs(atLogMultiplier: high)) >= floor { best = pairs(atLogMultiplier: high) } else { return best }
+        for _ in 0..<30 {
+            let middle = (low + high) / 2
+            let candidate = pairs(atLogMultiplier: middle)
+            if quality(candidate) >= floor {
+                best = candidate
+                high = middle
+            } else {
+                low = middle
+            }
+        }
+        return best
+    }
+
+    /// One cluster's pair at one family level.
+    private func choose(_ cells: [SIMD4<Double>], cloud: SIMD4<Double>, level: Double, reference: SIMD4<Double>)
+        -> Int
+    {
+        let lambdaLatency = weights.lambdaLatency / reference.y
+        let lambdaCost = weights.lambdaCost / reference.z
+        func cost(_ m: SIMD4<Double>) -> Double { lambdaLatency * m.y + lambdaCost * m.z }
+        let bestQuality = cells.reduce(-Double.infinity) { max($0, $1.x) }
+        let qualityTolerance = 1e-12 * max(1, abs(bestQuality))
+        func mostQuality() -> [Double] {
+            cells.map { $0.x >= bestQuality - qualityTolerance ? -cost($0) : -.infinity }
+        }
+        let values: [Double]
+        switch constraint {
+        case .fleet:
+            if level.isInfinite {
+                values = mostQuality()
+            } else {
+                let qualityWeight = (1 + level) / reference.x
+                values = cells.map { qualityWeight * $0.x - cost($0) }
+            }
+        case .cluster:
+            let target = level * cloud.x - 1e-12
+            let qualityWeight = 1 / reference.x
+            let feasible = cells.map { $0.x >= target ? qualityWeight * $0.x - cost($0) : -.infinity }
+            values = feasible.contains { $0 > -.infinity } ? feasible : mostQuality()
+        }
+        let cell = UtilitySurface(grid: grid, values: values).bestCell()
+        return cell.row * grid.count + cell.column
+    }
+
+    /// The fleet's all-cloud means of score, latency and cost under the strata's traffic shares (each stratum's own
+    /// mean, or the pooled one without samples); 1 for a metric whose mean is 0.
+    static func reference(_ strata: [FleetStratum]) -> SIMD4<Double> {
+        var pooled = SIMD4<Double>()
+        var pooledCount = 0
+        var perStratum: [SIMD4<Double>?] = []
+        for stratum in strata {
+            let samples = stratum.samples
+            var total = SIMD4<Double>()
+            for i in 0..<samples.count {
+                total += SIMD4(
+                    Double(samples.score.cloud[i]), Double(samples.latency.cloud[i]), Double(samples.cost.cloud[i]), 0)
+            }
+            pooled += total
+            pooledCount += samples.count
+            perStratum.append(samples.isEmpty ? nil : total / Double(samples.count))
+        }
+        let pooledMean = pooledCount > 0 ? pooled / Double(pooledCount) : SIMD4(1, 1, 1, 0)
+        let shares = strata.map(\.share)
+        let shareTotal = shares.reduce(0, +)
+        var mix = SIMD4<Double>()
+        for (index, mean) in perStratum.enumerated() {
+            let share = shareTotal > 0 ? shares[index] / shareTotal : 1 / Double(strata.count)
+            mix += share * (mean ?? pooledMean)
+        }
+        return SIMD4(mix.x > 0 ? mix.x : 1, mix.y > 0 ? mix.y : 1, mix.z > 0 ? mix.z : 1, 0)
+    }
+
+    /// The empirical-Bayes `n0`: within-cluster over between-cluster variance of the per-sample gain of routing to
+    /// the device (and to the edge) instead of the cloud, by the one-way random-effects ANOVA estimator.
+    static func empiricalBayesPriorSamples(
+        _ clusters: [ShadowSamples],
+        _ reference: SIMD4<Double>,
+        _ weights: ObjectiveWeights
+    ) -> Double {
+        let groups = clusters.filter { !$0.isEmpty }
+        let total = groups.reduce(0) { $0 + $1.count }
+        guard groups.count >= 2, total > groups.count else { return groups.count < 2 ? 0 : 2 }
+        var within = 0.0
+        var between = 0.0
+        for tier in [ServingTier.device, .edge] {
+            var means: [Double] = []
+            var sumSquaresWithin = 0.0
+            for samples in groups {
+                var gains = [Double](repeating: 0, count: samples.count)
+                for i in 0..<samples.count {
+                    gains[i] =
+                        Double(samples.score.value(tier, at: i) - samples.score.cloud[i]) / reference.x
+                        - weights.lambdaLatency * Double(samples.latency.value(tier, at: i) - samples.latency.cloud[i])
+                        / reference.y
+                        - weights.lambdaCost * Double(samples.cost.value(tier, at: i) - samples.cost.cloud[i])
+                        / reference.z
+                }
+                let mean = gains.reduce(0, +) / Double(gains.count)
+                means.append(mean)
+                sumSquaresWithin += gains.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            }
+            let n = Double(total)
+            let k = Double(groups.count)
+            let grand = zip(groups, means).reduce(0) { $0 + Double($1.0.count) * $1.1 } / n
+            let sumSquaresBetween = zip(groups, means).reduce(0) {
+                $0 + Double($1.0.count) * ($1.1 - grand) * ($1.1 - grand)
+            }
+            let meanSquareWithin = sumSquaresWithin / (n - k)
+            let effectiveSize = (n - groups.reduce(0) { $0 + Double($1.count * $1.count) } / n) / (k - 1)
+            within += meanSquareWithin
+            between += max(0, (sumSquaresBetween / (k - 1) - meanSquareWithin) / effectiveSize)
+        }
+        guard between > 0 else { return ShrinkageStrength.maximumPriorSamples }
+        return min(ShrinkageStrength.maximumPriorSamples, within / between)
+    }
+}

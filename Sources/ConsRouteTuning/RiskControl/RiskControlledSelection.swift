@@ -1,0 +1,91 @@
+/// Chooses among an ``AllocationFamily`` the most aggressive member whose fleet quality ratio provably clears
+/// `q_min`: Learn-then-Test (Angelopoulos, Bates, Candès, Jordan & Lei, 2021) with fixed-sequence testing.
+///
+/// The family is built on one part of the shadow samples; this test runs on the held-out part (the
+/// ``CalibrationSet``). Members are tested in the family's order, safest first; member `m` passes when the
+/// ``MeanLowerBound`` at level `alpha` of its fleet quality difference `w (s - q_min c)` is >= 0, and testing
+/// stops at the first member that fails. Fixed-sequence testing needs no multiplicity correction, so with
+/// probability at least `1 - alpha` the chosen member's true fleet quality ratio is >= `q_min` (for held-out
+/// samples that represent the traffic the table will serve). The guardrail that follows checks the same bound, so
+/// a member chosen here is never refused by it.
+public struct RiskControlledSelection: Sendable {
+    /// The error probability alpha, in (0, 1).
+    public var alpha: Double
+    /// The objective (its `qualityMin` is the floor).
+    public var weights: ObjectiveWeights
+
+    /// Creates a selection.
+    /// - Parameters:
+    ///   - alpha: the error probability.
+    ///   - weights: the objective and its floor.
+    public init(alpha: Double, weights: ObjectiveWeights) {
+        self.alpha = alpha
+        self.weights = weights
+    }
+
+    /// The outcome of a selection.
+    public struct Choice: Sendable {
+        /// The index of the chosen member, nil when even the safest failed the bound.
+        public var member: Int?
+        /// The members tested (those up to and including the first failure).
+        public var tested: Int
+        /// The chosen member's figures (with the ratio bound), or the safest member's when none passed.
+        public var estimate: PolicyEstimate
+    }
+
+    /// Tests `family`'s members in order on `calibration`.
+    /// - Parameters:
+    ///   - family: the candidates, safest first.
+    ///   - calibration: the held-out samples.
+    ///   - tiersOf: the tier each calibration sample gets under a member's thresholds (the caller knows which
+    ///     stratum, novelty and thresholds apply to each sample).
+    /// - Complexity: O(members tested · n) plus one ratio bisection.
+    public func select(
+        _ family: AllocationFamily,
+        on calibration: CalibrationSet,
+        tiersOf: ([ThresholdPair]) -> [ServingTier]
+    ) -> Choice {
+        var chosen: Int?
+        var tested = 0
+        for (index, member) in family.members.enumerated() {
+            tested += 1
+            let estimate = calibration.estimate(
+                tiers: tiersOf(member), weights: weights, alpha: alpha, withRatioBound: false)
+            guard estimate.clearsFloor else { break }
+            chosen = index
+        }
+        let reported = family.members.isEmpty ? [] : family.members[chosen ?? 0]
+        let estimate = calibration.estimate(tiers: tiersOf(reported), weights: weights, alpha: alpha)
+        return Choice(member: chosen, tested: tested, estimate: estimate)
+    }
+
+    /// The tiers of calibration samples for thresholds given per stratum: the ConsRoute rule on each sample's
+    /// predictions with its stratum's pair.
+    public static func tiers(_ calibration: CalibrationSet, _ pairs: [ThresholdPair]) -> [ServingTier] {
+        (0..<calibration.count).map { i in
+            pairs[calibration.stratum[i]].tier(
+                pDevice: calibration.samples.pDevice[i], pEdge: calibration.samples.pEdge[i])
+        }
+    }
+}
+
+extension AllocationFamily {
+    /// The most aggressive member, in order, whose point-estimate quality ratio on `samples` clears `floor`
+    /// (testing stops at the first that does not): the hindsight choice baselines make on the very samples they
+    /// are judged on, with no bound. Nil when even the safest member misses the floor.
+    public func lastMeeting(
+        floor: Double,
+        on samples: CalibrationSet,
+        weights: ObjectiveWeights
+    ) -> Int? {
+        var chosen: Int?
+        for (index, member) in members.enumerated() {
+            let estimate = samples.estimate(
+                tiers: RiskControlledSelection.tiers(samples, member), weights: weights, alpha: 0.5,
+                withRatioBound: false)
+            guard estimate.qualityRatio >= floor else { break }
+            chosen = index
+        }
+        return chosen
+    }
+}

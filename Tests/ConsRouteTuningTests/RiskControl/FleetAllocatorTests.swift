@@ -1,0 +1,106 @@
+import ConsRouteTuning
+import Testing
+
+@Suite("Fleet allocation and risk-controlled selection")
+struct FleetAllocatorTests {
+    let weights = try! ObjectiveWeights(lambdaLatency: 0.3, lambdaCost: 0.3, qualityMin: 0.95)
+    let grid = try! ThresholdGrid(steps: 50)
+
+    @Test("a cluster whose cloud is always wrong is normal input: the family builds and routes it below the cloud")
+    func cloudAlwaysWrong() {
+        var generator = SeededGenerator(seed: 1)
+        let easy = BinaryCluster(device: 0.9, edge: 0.93, cloud: 0.95).draw(400, using: &generator)
+        let hopeless = BinaryCluster(device: 0.3, edge: 0.4, cloud: 0).draw(200, using: &generator)
+        #expect(hopeless.score.cloud.allSatisfy { $0 == 0 })
+        let strata = [FleetStratum(samples: easy, share: 0.7), FleetStratum(samples: hopeless, share: 0.3)]
+        #expect(FleetAllocator(grid: grid, weights: weights).family(strata).members.count > 1)
+        // Where the cloud is never right, every member routes the cluster away from it (on the cluster's own
+        // samples: shrinkage toward a fleet whose cloud is good would blur exactly that).
+        let family = FleetAllocator(grid: grid, weights: weights, shrinkage: .fixed(0)).family(strata)
+        for member in family.members.dropFirst() {
+            let tiers = (0..<hopeless.count).map { member[1].tier(pDevice: hopeless.pDevice[$0], pEdge: hopeless.pEdge[$0]) }
+            #expect(!tiers.contains(.cloud))
+        }
+    }
+
+    @Test("scores that are all 0/1 give exact fleet figures, and the fleet floor beats per-cluster floors")
+    func fleetConstraintCarriesHardClusters() {
+        var generator = SeededGenerator(seed: 5)
+        let clusters = [
+            BinaryCluster(device: 0.92, edge: 0.95, cloud: 0.95), BinaryCluster(device: 0.85, edge: 0.9, cloud: 0.93),
+            BinaryCluster(device: 0.35, edge: 0.55, cloud: 0.7),
+        ]
+        let fit = clusters.map { $0.draw(3_000, using: &generator) }
+        let shares = [0.4, 0.4, 0.2]
+        let strata = zip(fit, shares).map { FleetStratum(samples: $0, share: $1) }
+        var stratum: [Int] = []
+        for (index, samples) in fit.enumerated() { stratum += Array(repeating: index, count: samples.count) }
+        let all = CalibrationSet(samples: .pooled(fit), stratum: stratum, shares: shares)
+        var utilities: [AllocationConstraint: Double] = [:]
+        for constraint in AllocationConstraint.allCases {
+            let family = FleetAllocator(grid: grid, weights: weights, constraint: constraint, shrinkage: .fixed(0))
+                .family(strata)
+            let chosen = try! #require(family.lastMeeting(floor: 0.95, on: all, weights: weights))
+            let estimate = all.estimate(
+                tiers: RiskControlledSelection.tiers(all, family.members[chosen]), weights: weights, alpha: 0.1)
+            #expect(estimate.qualityRatio >= 0.95)
+            utilities[constraint] = estimate.utility
+        }
+        // The fleet floor is a relaxation of the per-cluster floors: never worse on the objective.
+        #expect(utilities[.fleet]! >= utilities[.cluster]! - 0.002, "\(utilities)")
+    }
+
+    @Test("the chosen table's true fleet quality ratio is below q_min in at most alpha of 100 seeded resamples")
+    func selectionCoverage() {
+        let clusters = [
+            BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95), BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
+            BinaryCluster(device: 0.4, edge: 0.6, cloud: 0.75),
+        ]
+        let shares = [0.5, 0.3, 0.2]
+        var truth = SeededGenerator(seed: 99)
+        let population = clusters.map { $0.draw(20_000, using: &truth) }
+        let alpha = 0.1
+        var below = 0
+        var chosenMembers: [Int] = []
+        let runs = 100
+        let grid = try! ThresholdGrid(steps: 20)
+        for run in 0..<runs {
+            var generator = SeededGenerator(seed: UInt64(1_000 + run))
+            let fit = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
+            let held = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
+            let family = FleetAllocator(grid: grid, weights: weights)
+                .family(zip(fit, shares).map { FleetStratum(samples: $0, share: $1) })
+            var stratum: [Int] = []
+            for (index, samples) in held.enumerated() { stratum += Array(repeating: index, count: samples.count) }
+            var order = Array(stratum.indices)
+            order.shuffle(using: &generator)
+            let pooled = ShadowSamples.pooled(held).subset(order)
+            let calibration = CalibrationSet(samples: pooled, stratum: order.map { stratum[$0] }, shares: shares)
+            let choice = RiskControlledSelection(alpha: alpha, weights: weights)
+                .select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
+            let pairs = choice.member.map { family.members[$0] } ?? Array(repeating: .allCloud, count: 3)
+            let ratio = trueQualityRatio(pairs, clusters: clusters, shares: shares, draws: population)
+            chosenMembers.append(choice.member ?? -1)
+            if ratio < weights.qualityMin { below += 1 }
+        }
+        let share = Double(below) / Double(runs)
+        #expect(share <= alpha, "\(below) of \(runs) below q_min")
+        // Not trivially safe: the selection goes past the safest candidates.
+        #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
+    }
+
+    @Test("the empirical-Bayes n0 is small when clusters differ and large when they are alike")
+    func empiricalBayesShrinkage() {
+        var generator = SeededGenerator(seed: 8)
+        let alike = (0..<4).map { _ in BinaryCluster(device: 0.8, edge: 0.9, cloud: 0.92).draw(300, using: &generator) }
+        let different = [0.95, 0.7, 0.4, 0.2].map {
+            BinaryCluster(device: $0, edge: 0.9, cloud: 0.92).draw(300, using: &generator)
+        }
+        func n0(_ clusters: [ShadowSamples]) -> Double {
+            FleetAllocator(grid: grid, weights: weights).family(clusters.map { FleetStratum(samples: $0, share: 1) })
+                .priorSampleCount
+        }
+        #expect(n0(different) < 50, "\(n0(different))")
+        #expect(n0(alike) > 5 * n0(different), "\(n0(alike)) vs \(n0(different))")
+    }
+}
