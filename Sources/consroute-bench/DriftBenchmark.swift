@@ -191,7 +191,7 @@ extension DriftBenchmark {
     /// `occupancy`, `novelty`, `outcome(c3,device)`, `latency(edge)`, …: the kind with its cluster and tier.
     fileprivate static func label(_ kind: DriftEvent.Kind) -> String {
         switch kind {
-        case .occupancy, .novelty: return kind.name
+        case .occupancy, .novelty, .quality: return kind.name
         case .outcome(let cluster, let tier): return "outcome(c\(cluster),\(tier))"
         case .latency(let tier), .cost(let tier): return "\(kind.name)(\(tier))"
         }

@@ -13,17 +13,19 @@ public struct DriftEvent: Equatable, Sendable {
         case latency(tier: FleetDriftMonitor.Tier)
         /// The served cost of `tier` changed.
         case cost(tier: FleetDriftMonitor.Tier)
+        /// The table in force's fleet quality ratio is estimated below `q_min` (``QualityFloorMonitor``).
+        case quality
 
         /// Whether this is a drift of the query representation (which calls for a re-clustering).
         public var isRepresentationDrift: Bool {
             switch self {
             case .occupancy, .novelty: return true
-            case .outcome, .latency, .cost: return false
+            case .outcome, .latency, .cost, .quality: return false
             }
         }
 
         /// A stable lower-case name for storage and metrics labels: `occupancy`, `novelty`, `outcome`,
-        /// `latency`, `cost`.
+        /// `latency`, `cost`, `quality`.
         public var name: String {
             switch self {
             case .occupancy: return "occupancy"
@@ -31,6 +33,7 @@ public struct DriftEvent: Equatable, Sendable {
             case .outcome: return "outcome"
             case .latency: return "latency"
             case .cost: return "cost"
+            case .quality: return "quality"
             }
         }
     }
@@ -74,7 +77,7 @@ public struct DriftEvent: Equatable, Sendable {
         switch kind {
         case .occupancy, .novelty: return .recluster
         case .outcome(let cluster, _): return .reoptimize(cluster: cluster)
-        case .latency, .cost: return .reoptimizeAll
+        case .latency, .cost, .quality: return .reoptimizeAll
         }
     }
 }
