@@ -21,6 +21,15 @@ extension HistoryStore {
         migrator.registerMigration("v4-rollout-events") { db in
             try db.execute(sql: rolloutEventSchema)
         }
+        migrator.registerMigration("v5-decision-figures") { db in
+            for column in [
+                "basis TEXT", "alpha REAL", "quality_lower_bound REAL", "objective REAL", "current_quality_ratio REAL",
+                "current_quality_lower_bound REAL", "current_latency_ratio REAL", "current_cost_ratio REAL",
+                "current_objective REAL",
+            ] {
+                try db.execute(sql: "ALTER TABLE tuning_decision ADD COLUMN \(column)")
+            }
+        }
         return migrator
     }
 

@@ -28,6 +28,16 @@ public struct TuningDecisionRecord: Sendable, Hashable {
     public var costRatio: Double?
     /// The telemetry the run was computed on.
     public var window: DataWindow
+    /// The guardrail's basis: `bound` (the quality ratio's lower bound clears q_min), `toward_safety` (the table in
+    /// force is below q_min and the candidate is better on quality), `dominates` (the candidate is no worse on
+    /// quality and objective), `bound_failed`; nil for records written before it was kept.
+    public var basis: String?
+    /// The risk level alpha of the bounds (nil before it was kept).
+    public var alpha: Double?
+    /// The candidate's figures on the held-out samples (nil without a proposal or before they were kept).
+    public var candidate: DecisionFigures?
+    /// The table in force on the same samples (nil for the first table, or before they were kept).
+    public var current: DecisionFigures?
 
     /// Creates a record.
     /// - Parameters:
@@ -53,7 +63,11 @@ public struct TuningDecisionRecord: Sendable, Hashable {
         qualityRatio: Double?,
         latencyRatio: Double?,
         costRatio: Double?,
-        window: DataWindow
+        window: DataWindow,
+        basis: String? = nil,
+        alpha: Double? = nil,
+        candidate: DecisionFigures? = nil,
+        current: DecisionFigures? = nil
     ) {
         self.runID = runID
         self.fleet = fleet
@@ -66,6 +80,10 @@ public struct TuningDecisionRecord: Sendable, Hashable {
         self.latencyRatio = latencyRatio
         self.costRatio = costRatio
         self.window = window
+        self.basis = basis
+        self.alpha = alpha
+        self.candidate = candidate
+        self.current = current
     }
 }
 
@@ -75,8 +93,10 @@ extension TuningDecisionRecord {
     static let insertSQL = """
         INSERT INTO tuning_decision (run_id, fleet, trigger_kind, trigger_ref, decided_at, result, reason,
             table_version, quality_ratio, latency_ratio, cost_ratio,
-            window_start, window_end, window_first_offset, window_end_offset)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            window_start, window_end, window_first_offset, window_end_offset, basis, alpha,
+            quality_lower_bound, objective, current_quality_ratio, current_quality_lower_bound,
+            current_latency_ratio, current_cost_ratio, current_objective)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     init(row: Row) throws {
@@ -93,6 +113,23 @@ extension TuningDecisionRecord {
         latencyRatio = try row.decode(forColumn: "latency_ratio")
         costRatio = try row.decode(forColumn: "cost_ratio")
         window = try row.decodeDataWindow()
+        basis = try row.decode(forColumn: "basis")
+        alpha = try row.decode(forColumn: "alpha")
+        let candidateObjective: Double? = try row.decode(forColumn: "objective")
+        if let qualityRatio, let latencyRatio, let costRatio, let candidateObjective {
+            candidate = DecisionFigures(
+                qualityRatio: qualityRatio, qualityLowerBound: try row.decode(forColumn: "quality_lower_bound"),
+                latencyRatio: latencyRatio, costRatio: costRatio, objective: candidateObjective)
+        }
+        let currentQuality: Double? = try row.decode(forColumn: "current_quality_ratio")
+        let currentLatency: Double? = try row.decode(forColumn: "current_latency_ratio")
+        let currentCost: Double? = try row.decode(forColumn: "current_cost_ratio")
+        let currentObjective: Double? = try row.decode(forColumn: "current_objective")
+        if let currentQuality, let currentLatency, let currentCost, let currentObjective {
+            current = DecisionFigures(
+                qualityRatio: currentQuality, qualityLowerBound: try row.decode(forColumn: "current_quality_lower_bound"),
+                latencyRatio: currentLatency, costRatio: currentCost, objective: currentObjective)
+        }
     }
 
     /// Checks every field and returns the insert arguments.
@@ -115,6 +152,8 @@ extension TuningDecisionRecord {
         return [
             runID, fleet, trigger.kind, trigger.reference, decidedAt, result.rawValue, reason, storedVersion,
             qualityRatio, latencyRatio, costRatio, window.start, window.end, window.firstOffset, window.endOffset,
+            basis, alpha, candidate?.qualityLowerBound, candidate?.objective, current?.qualityRatio,
+            current?.qualityLowerBound, current?.latencyRatio, current?.costRatio, current?.objective,
         ]
     }
 
