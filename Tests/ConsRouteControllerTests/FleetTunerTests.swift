@@ -143,6 +143,64 @@ struct FleetTunerTests {
         #expect(reason.contains("q_min"))
     }
 
+    @Test("a candidate better on quality than a table in force below q_min is published though its bound fails")
+    func towardSafety() throws {
+        var fleet = SyntheticFleet(seed: 6)
+        let (reservoir, shadow) = fleet.window(count: 4_000)
+        var tuner = tuner(k: 4...4)
+        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        var failing = tuner.table(
+            metadata: metadata, version: 1, parent: 0, nowMs: 0, clustering: clustering,
+            thresholds: try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true),
+            rollout: .active, provenance: provenance())
+        // Everything on the device: far below any sensible floor on these topics.
+        for index in failing.clusters.indices { failing.clusters[index].thresholds = ThresholdPair(device: 0, edge: 0) }
+        // A floor no candidate's bound can clear on 1,600 held-out samples at alpha 0.001.
+        tuner.objective.qMin = 0.999
+        tuner.settings.alpha = 0.001
+        let proposal = try tuner.optimise(clustering: clustering, shadow: shadow, previous: failing, severe: false)
+        let current = proposal.current
+        #expect(current.qualityRatio < 0.999 && !current.clearsFloor)
+        #expect(!proposal.estimate.clearsFloor)
+        #expect(proposal.estimate.qualityRatio > current.qualityRatio)
+        #expect(proposal.verdict == .towardSafety && proposal.verdict.publishes)
+        // Without a table in force, all-cloud routing is what the candidate is compared with.
+        let first = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
+        #expect(first.current.qualityRatio == 1 && first.current.shares.cloud == 1)
+        #expect(first.verdict != .towardSafety)
+    }
+
+    @Test("the fleet's quality floor holds on the held-out samples with absolute 0/1 scores and a cloud always wrong")
+    func absoluteScores() throws {
+        var fleet = SyntheticFleet(seed: 7)
+        var generator = SeededGenerator(seed: 70)
+        var reservoir = RepresentationReservoir(dimension: 8, capacity: 4_000)
+        var shadow = ShadowSampleWindow(dimension: 8, capacity: 4_000)
+        for index in 0..<4_000 {
+            let topic = index % 4
+            var event = fleet.event(topic: topic, time: Int64(index))
+            // 0/1 correctness; topic 3's cloud is never right.
+            let accuracy: [(Double, Double, Double)] = [(0.9, 0.93, 0.95), (0.8, 0.9, 0.92), (0.5, 0.7, 0.8), (0.3, 0.4, 0)]
+            let (a, b, c) = accuracy[topic]
+            let device: Float = generator.nextUnit() < a ? 1 : 0
+            let edge: Float = generator.nextUnit() < b ? 1 : 0
+            let cloud: Float = generator.nextUnit() < c ? 1 : 0
+            event.shadow?.score = TierValues(device: device, edge: edge, cloud: cloud)
+            event.pDevice = min(0.999, max(0, 0.5 * device + 0.5 * Float(generator.nextUnit())))
+            event.pEdge = min(0.999, max(0, 0.5 * edge + 0.5 * Float(generator.nextUnit())))
+            reservoir.append(event.representation)
+            shadow.append(event)
+        }
+        let tuner = tuner(k: 4...4)
+        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        let proposal = try tuner.optimise(
+            clustering: clustering, shadow: shadow, recent: reservoir.recent(2_000), previous: nil, severe: true)
+        #expect(proposal.verdict == .pass)
+        #expect(try #require(proposal.estimate.qualityLowerBound) >= 0.95)
+        #expect(proposal.expected.costRatio < 0.9)
+        #expect(proposal.clusters.allSatisfy { $0.trafficShare > 0.2 && $0.trafficShare < 0.3 })
+    }
+
     @Test("too little data is a clear error", arguments: [FleetTunerSettings.Engine.sweep, .bayesian])
     func notEnoughData(engine: FleetTunerSettings.Engine) throws {
         var fleet = SyntheticFleet(seed: 4)

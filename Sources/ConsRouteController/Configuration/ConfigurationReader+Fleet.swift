@@ -61,8 +61,9 @@ extension ConfigurationReader {
         let optimiser = try section(
             fleet, "optimiser",
             allowed: [
-                "engine", "samples_per_cluster", "min_shadow_samples", "max_threshold_step", "quality_safety_margin",
-                "shrinkage_prior_samples", "novel_t_device", "novel_t_edge",
+                "engine", "constraint", "alpha", "holdout_fraction", "samples_per_cluster", "min_shadow_samples",
+                "mix_events", "change_lookback_s", "max_threshold_step", "shrinkage_prior_samples", "novel_t_device",
+                "novel_t_edge", "quality_safety_margin",
             ])
         if let engine = value(optimiser, "engine") {
             switch try engine.string() {
@@ -76,10 +77,30 @@ extension ConfigurationReader {
             optimiser, "min_shadow_samples", default: tuner.minimumShadowSamples, in: 1...10_000_000)
         tuner.maxThresholdStep = Float(
             try double(optimiser, "max_threshold_step", default: Double(tuner.maxThresholdStep), in: 0...1))
-        tuner.qualitySafetyMargin = try double(
-            optimiser, "quality_safety_margin", default: tuner.qualitySafetyMargin, in: 0...0.5)
-        tuner.shrinkagePriorSamples = try double(
-            optimiser, "shrinkage_prior_samples", default: tuner.shrinkagePriorSamples, in: 0...1_000_000)
+        if let margin = value(optimiser, "quality_safety_margin") {
+            throw margin.invalid(
+                "quality_safety_margin was replaced by alpha: thresholds are now chosen so that a lower confidence "
+                    + "bound of the fleet's quality ratio clears q_min with probability 1 - alpha; remove the key")
+        }
+        if let constraint = value(optimiser, "constraint") {
+            switch try constraint.string() {
+            case "fleet": tuner.constraint = .fleet
+            case "cluster": tuner.constraint = .cluster
+            case let other: throw constraint.invalid("unknown constraint \(other) (known: fleet, cluster)")
+            }
+        }
+        tuner.alpha = try double(optimiser, "alpha", default: tuner.alpha, in: 0.001...0.5)
+        tuner.holdoutFraction = try double(optimiser, "holdout_fraction", default: tuner.holdoutFraction, in: 0.1...0.9)
+        tuner.mixEvents = try int(optimiser, "mix_events", default: tuner.mixEvents, in: 1...10_000_000)
+        tuner.changeLookbackMs = try milliseconds(optimiser, "change_lookback_s", defaultSeconds: 60, in: 0...86_400)
+        if let shrinkage = value(optimiser, "shrinkage_prior_samples") {
+            if (try? shrinkage.string()) == "auto" {
+                tuner.shrinkage = .empiricalBayes
+            } else {
+                tuner.shrinkage = .fixed(
+                    try shrinkage.double(in: 0...1_000_000, "\"auto\" or a number of pseudo-samples in 0...1000000"))
+            }
+        }
         tuner.novelThresholds = ConsRouteModel.ThresholdPair(
             device: Float(try double(optimiser, "novel_t_device", default: Double(tuner.novelThresholds.device), in: 0...1)),
             edge: Float(try double(optimiser, "novel_t_edge", default: Double(tuner.novelThresholds.edge), in: 0...1)))
@@ -89,12 +110,15 @@ extension ConfigurationReader {
         let window = try section(fleet, "window", allowed: ["representations", "shadow_samples"])
         settings.reservoirCapacity = try int(window, "representations", default: settings.reservoirCapacity, in: 100...50_000_000)
         settings.shadowCapacity = try int(window, "shadow_samples", default: settings.shadowCapacity, in: 100...50_000_000)
-        let loop = try section(fleet, "loop", allowed: ["bootstrap_events", "debounce_s", "minimum_interval_s", "schedule_s"])
+        let loop = try section(
+            fleet, "loop",
+            allowed: ["bootstrap_events", "debounce_s", "minimum_interval_s", "schedule_s", "retune_on_data_growth"])
         settings.bootstrapEvents = try int(loop, "bootstrap_events", default: settings.bootstrapEvents, in: 1...100_000_000)
         settings.debounceMs = try milliseconds(loop, "debounce_s", defaultSeconds: 30, in: 0...86_400)
         settings.minimumIntervalMs = try milliseconds(loop, "minimum_interval_s", defaultSeconds: 60, in: 0...86_400)
         let schedule = try milliseconds(loop, "schedule_s", defaultSeconds: 3_600, in: 0...31_536_000)
         settings.scheduleMs = schedule > 0 ? schedule : nil
+        if let growth = value(loop, "retune_on_data_growth") { settings.retuneOnDataGrowth = try growth.bool() }
         guard settings.tuner.minimumPointsToCluster <= settings.reservoirCapacity else {
             throw window.field.invalid(
                 "representations must hold at least \(settings.tuner.minimumPointsToCluster) points to re-cluster")

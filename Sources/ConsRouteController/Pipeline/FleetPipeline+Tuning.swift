@@ -22,7 +22,8 @@ extension FleetPipeline {
                 clustering = FleetTuner.clustering(of: table!)
             }
             let proposal = try tuner.optimise(
-                clustering: clustering, shadow: shadow, previous: table, severe: trigger.recluster || table == nil)
+                clustering: clustering, shadow: shadow, recent: reservoir.recent(settings.tuner.mixEvents),
+                previous: table, severe: trigger.recluster || table == nil, cuts: changeCuts)
             outcome.thresholds = proposal
             if case .rejected(let reason) = proposal.verdict, table != nil {
                 outcome.failure = "guardrail: \(reason)"
@@ -84,7 +85,10 @@ extension FleetPipeline {
 
     mutating func monitorDrift(_ event: TelemetryEvent) -> [DetectedDrift] {
         guard let policy, var monitor, event.representation.count == policy.dimension else { return [] }
-        let (index, distance2) = event.representation.withUnsafeBufferPointer { policy.nearestCluster($0) }
+        let decision = event.representation.withUnsafeBufferPointer {
+            policy.decide(representation: $0, pDevice: event.pDevice, pEdge: event.pEdge)
+        }
+        let (index, distance2) = (decision.clusterIndex, decision.distance2)
         let scores = event.shadow.map {
             FleetDriftMonitor.TierScores(device: Double($0.score.device), edge: Double($0.score.edge), cloud: Double($0.score.cloud))
         }
@@ -93,19 +97,37 @@ extension FleetPipeline {
             served: FleetDriftMonitor.ServedOutcome(
                 tier: FleetDriftMonitor.Tier(rawValue: event.tier.rawValue)!, latencyMilliseconds: Double(event.latencyMs),
                 cost: Double(event.cost)))
-        guard let batch = try? monitor.observe(observation) else { return [] }
+        guard let observed = try? monitor.observe(observation) else { return [] }
         self.monitor = monitor
+        var batch = Array(observed)
+        let stratum = decision.isNovel ? policy.clusterCount : index
+        let served = event.shadow.map {
+            Double($0.score[event.tier]) - settings.objective.qMin * Double($0.score.cloud)
+        }
+        if let detection = floorMonitor.observe(stratum: stratum, served: served) {
+            batch.append(DriftEvent(kind: .quality, detection: detection, eventIndex: Int(observedEvents)))
+        }
         var detected: [DetectedDrift] = []
         for drift in batch {
             var clusterID: UInt32?
             var tier: Tier?
-            switch drift.kind {
+                        switch drift.kind {
             case .outcome(let cluster, let driftTier):
                 clusterID = policy.clusterIDs[cluster]
                 tier = Tier(rawValue: driftTier.rawValue)
+                let (cut, overflow) = event.timeUnixMs.subtractingReportingOverflow(settings.tuner.changeLookbackMs)
+                changeCuts.clusterMs[policy.clusterIDs[cluster]] = overflow ? .min : cut
             case .latency(let driftTier), .cost(let driftTier):
+                // Served latency and cost also move when only the mix moves (hard queries go to dearer tiers), and
+                // each shadow sample carries every tier's latency and cost, so the samples stay: the newest
+                // `samplesPerCluster` per cluster follow a real change.
                 tier = Tier(rawValue: driftTier.rawValue)
+            case .quality:
+                // The table in force fell below the floor: re-optimise on the current mix; the samples stay valid.
+                break
             case .occupancy, .novelty:
+                // A changed mix: each cluster's samples still describe it; the tuning weighs clusters by the newest
+                // traffic.
                 break
             }
             let id = "\(settings.metadata.fleet)/drift/\(event.timeUnixMs)-\(observedEvents)/\(drift.kind.name)"

@@ -28,7 +28,14 @@ public struct FleetPipeline: Sendable {
     var windowFromMs: Int64?
     var windowToMs: Int64 = 0
     var shadowObserved: UInt64 = 0
+    /// `shadowObserved` and the window's size when the last tuning was taken (the data-growth re-tune).
+    var shadowAtLastTune: UInt64 = 0
+    var windowAtLastTune = 0
     var runCounter = 0
+    /// Changes the drift detectors found: a tuning leaves out samples from before them.
+    var changeCuts = ChangeCuts.none
+    /// Whether the table in force still meets the fleet's quality floor under the current traffic.
+    var floorMonitor = QualityFloorMonitor()
 
     /// - Parameters:
     ///   - current: the fleet's table in effect (from history), if any.
@@ -101,6 +108,11 @@ public struct FleetPipeline: Sendable {
         if pending == nil, let schedule = settings.scheduleMs, table != nil, let last = lastTuneMs, nowMs - last >= schedule {
             pending = Trigger(kind: .schedule, firstAtMs: nowMs, recluster: false, driftEventIDs: [], clusters: [])
         }
+        if pending == nil, settings.retuneOnDataGrowth, table != nil, hasGrownSinceLastTune {
+            // As many new shadow samples as the last tuning had: a bound on twice the data is tighter (cheaper
+            // tables), and after a change the newest samples are what counts.
+            pending = Trigger(kind: .schedule, firstAtMs: nowMs, recluster: false, driftEventIDs: [], clusters: [])
+        }
         guard let trigger = pending else { return nil }
         switch trigger.kind {
         case .bootstrap, .operatorRequest:
@@ -111,9 +123,19 @@ public struct FleetPipeline: Sendable {
         }
         pending = nil
         lastTuneMs = nowMs
+        shadowAtLastTune = shadowObserved
+        windowAtLastTune = shadow.count
         runCounter += 1
         isTuningInFlight = true
         return (trigger, "\(settings.metadata.fleet)/run/\(nowMs)/\(runCounter)")
+    }
+
+    /// Whether the window gained as many shadow samples since the last tuning as it held then (at least
+    /// `minimumShadowSamples`, at most what a tuning can use: `samplesPerCluster` for each of the table's clusters).
+    var hasGrownSinceLastTune: Bool {
+        let usable = settings.tuner.samplesPerCluster * max(1, table?.clusters.count ?? 1)
+        let needed = max(settings.tuner.minimumShadowSamples, min(windowAtLastTune, usable))
+        return shadowObserved - shadowAtLastTune >= UInt64(needed)
     }
 
     /// The drift detectors' current levels (nil before the first table: nothing is monitored yet).
@@ -121,7 +143,10 @@ public struct FleetPipeline: Sendable {
 
     /// Adopts a table that was published (or restored): routing, the drift reference and ids follow it. A canary
     /// is only noted (most devices still apply `table`); an active table ends any canary.
-    public mutating func didPublish(_ table: ThresholdTable) {
+    ///
+    /// - Parameter margins: the tuning's held-out margins per stratum (`ThresholdProposal.strataMargins`), so the
+    ///   quality-floor monitor can follow the table under a changing traffic mix; nil when unknown (a rollback).
+    public mutating func didPublish(_ table: ThresholdTable, margins: [Double]? = nil) {
         lastVersion = max(lastVersion, table.version)
         switch table.rollout.stage {
         case .canary:
@@ -129,6 +154,7 @@ public struct FleetPipeline: Sendable {
         case .active:
             canaryVersion = nil
             adopt(table)
+            floorMonitor.adopt(margins: margins?.count == table.clusters.count + 1 ? margins : nil)
         }
     }
 

@@ -117,7 +117,7 @@ public final class FleetController: Sendable {
         metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: TuningDecisionResult.published.rawValue)
             .increment()
         let controlVersion = loop.snapshot.tableVersion
-        await loop.didPublish(signed.table)
+        await loop.didPublish(signed.table, margins: outcome.thresholds?.strataMargins)
         if signed.table.rollout.stage == .canary, let controlVersion {
             try await startCanary(signed.table, controlVersion: controlVersion, runID: outcome.runID, now: now)
         }
@@ -213,6 +213,7 @@ public final class FleetController: Sendable {
         case .novelty: (detector, action) = ("adwin", "recluster")
         case .outcome: (detector, action) = ("adwin", "reoptimise cluster \(drift.clusterID.map(String.init) ?? "?")")
         case .latency, .cost: (detector, action) = ("page-hinkley", "reoptimise all clusters")
+        case .quality: (detector, action) = ("quality-floor", "reoptimise all clusters")
         }
         return DriftEventRecord(
             id: drift.id, fleet: fleet, detectedAt: drift.detectedAtMs, detector: detector, signal: drift.event.kind.name,
@@ -232,12 +233,15 @@ public final class FleetController: Sendable {
         _ outcome: FleetPipeline.TuningOutcome, trigger: HistoryTrigger, result: TuningDecisionResult, reason: String,
         version: UInt64?
     ) async throws {
-        let expected = outcome.thresholds?.expected
+        let proposal = outcome.thresholds
+        let expected = proposal?.expected
         try await store.recordTuningDecision(
             TuningDecisionRecord(
                 runID: outcome.runID, fleet: fleet, trigger: trigger, decidedAt: clock(), result: result, reason: reason,
                 tableVersion: version, qualityRatio: expected?.qualityRatio, latencyRatio: expected?.latencyRatio,
-                costRatio: expected?.costRatio, window: Self.window(of: outcome)))
+                costRatio: expected?.costRatio, window: Self.window(of: outcome), basis: proposal?.verdict.basis,
+                alpha: proposal?.alpha, candidate: proposal.map { DecisionFigures($0.estimate) },
+                current: proposal.map { DecisionFigures($0.current) }))
     }
 
     private func recordRuns(_ outcome: FleetPipeline.TuningOutcome, trigger: HistoryTrigger, startedAt: Int64) async throws {

@@ -77,8 +77,8 @@ public final class FleetLoop: Sendable {
     }
 
     /// Adopts a table that was published.
-    public func didPublish(_ table: ThresholdTable) async {
-        await run { $0.pipeline.didPublish(table) }
+    public func didPublish(_ table: ThresholdTable, margins: [Double]? = nil) async {
+        await run { $0.pipeline.didPublish(table, margins: margins) }
     }
 
     /// Reports that the tuning `tick` returned is over (its table, if any, adopted first).

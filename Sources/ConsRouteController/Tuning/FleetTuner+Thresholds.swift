@@ -1,121 +1,200 @@
 public import ConsRouteModel
-import ConsRouteTuning
+public import ConsRouteTuning
 import Dispatch
 
 extension FleetTuner {
-    /// Optimises every cluster's thresholds on the shadow samples that fall in it, applies the guardrails
-    /// (per-step change bounded unless `severe`; predicted quality ratio on held-out samples >= q_min), and
-    /// predicts the outcome.
+    /// Chooses every cluster's thresholds for the fleet's current traffic and checks them (docs/design.md §6.5–6.6).
+    ///
+    /// 1. The window's shadow samples, newest first, are assigned to the clusters (or to the novel queries) as
+    ///    devices will assign them; samples from before a known change are left out (`cuts`), at most
+    ///    `samplesPerCluster` per cluster are kept. Each cluster's share of the current traffic comes from the newest
+    ///    representations (`recent`), which every event carries, not only shadow samples.
+    /// 2. Each cluster's samples are split at random: the allocation (``FleetAllocator``: the exact sweep per
+    ///    cluster, one quality budget for the fleet, shrinkage toward the fleet) builds candidate tables from one
+    ///    part, safest first; ``RiskControlledSelection`` takes the most aggressive candidate whose fleet quality
+    ///    ratio's lower confidence bound on the held-out part clears `q_min` at level alpha.
+    /// 3. The guardrail is relative to the table in force, evaluated on the same held-out samples: a candidate
+    ///    that clears the bound is published; otherwise it is published only when the table in force is itself
+    ///    below `q_min` there and the candidate is better on quality, or when the candidate is at least as good on
+    ///    both quality and objective. The per-step change is bounded unless the drift is severe or the table in
+    ///    force no longer clears `q_min`.
     ///
     /// - Parameters:
     ///   - clustering: the clusters the thresholds are for (new or the current table's).
     ///   - shadow: the fleet's recent shadow samples.
-    ///   - previous: the table in effect, for the step limit (clusters matched by id).
+    ///   - recent: the newest representations, row-major (the traffic mix); empty: the samples' own mix.
+    ///   - previous: the table in effect, for the relative guardrail and the step limit (clusters matched by id); nil
+    ///     before the first table, when all-cloud routing is in force.
     ///   - severe: a representation drift: the step limit does not apply.
+    ///   - cuts: known changes.
     /// - Throws: `TuningError.notEnoughShadowSamples`, `.optimisation`.
     public func optimise(
-        clustering: ClusteringProposal, shadow: ShadowSampleWindow, previous: ThresholdTable?, severe: Bool
+        clustering: ClusteringProposal, shadow: ShadowSampleWindow, recent: [Float] = [], previous: ThresholdTable?,
+        severe: Bool, cuts: ChangeCuts = .none
     ) throws(TuningError) -> ThresholdProposal {
         let start = DispatchTime.now().uptimeNanoseconds
         guard shadow.count >= settings.minimumShadowSamples else {
             throw .notEnoughShadowSamples(have: shadow.count, need: settings.minimumShadowSamples)
         }
-        let policy = RoutingPolicy(table: provisionalTable(clustering))
-        let groups = shadow.grouped(perCluster: settings.samplesPerCluster) { representation in
-            let (index, distance2) = representation.withUnsafeBufferPointer { policy.nearestCluster($0) }
-            return distance2 > clustering.radius2[index] ? nil : index
+        let weights: ConsRouteTuning.ObjectiveWeights
+        do { weights = try tuningWeights() } catch { throw .optimisation("\(error)") }
+        let collected = collect(clustering: clustering, shadow: shadow, previous: previous, cuts: cuts)
+        let shares = trafficShares(clustering: clustering, recent: recent, fallback: collected.map(\.count))
+        var generator = SeededGenerator(seed: settings.seed)
+        let split = Self.split(collected, holdoutFraction: settings.holdoutFraction, using: &generator)
+        let novelPair = ConsRouteTuning.ThresholdPair(settings.novelThresholds)
+        let strata = split.fit.enumerated().map { index, samples in
+            FleetStratum(
+                samples: samples, share: shares[index], fixed: index == clustering.clusterCount ? novelPair : nil)
         }
-        do {
-            let clusters = try (0..<clustering.clusterCount).map { try Self.samples(groups[$0] ?? []) }
-            let tuner = try FleetThresholdTuner(
-                optimizer: optimizer(), weights: tuningWeights(),
-                shrinkage: FleetShrinkage(priorSampleCount: settings.shrinkagePriorSamples),
-                holdoutFraction: settings.holdoutFraction, seed: settings.seed)
-            let tuning = try tuner.tune(clusters)
-            let splits = try tuner.splits(clusters)
-            let previousPairs = Dictionary(
-                (previous?.clusters ?? []).map { ($0.id, $0.thresholds) }, uniquingKeysWith: { first, _ in first })
-            var reports: [ThresholdProposal.ClusterReport] = []
-            var clamped: [UInt32] = []
-            for (index, id) in clustering.ids.enumerated() {
-                let tuned = tuning.clusters[index]
-                var final = ConsRouteModel.ThresholdPair(device: tuned.pair.tDevice, edge: tuned.pair.tEdge)
-                if !severe, let before = previousPairs[id] {
-                    let limited = limitStep(final, from: before)
-                    if limited != final { clamped.append(id) }
-                    final = limited
-                }
-                let holdout = splits[index].holdout
-                let heldOut = holdout.isEmpty
-                    ? nil : try PolicyEvaluator.evaluate(ConsRouteTuning.ThresholdPair(tDevice: final.device, tEdge: final.edge), on: holdout)
-                let optimised = tuned.optimization.map { ConsRouteModel.ThresholdPair(device: $0.pair.tDevice, edge: $0.pair.tEdge) } ?? final
-                reports.append(
-                    ThresholdProposal.ClusterReport(
-                        id: id, trainingSamples: splits[index].training.count, heldOutSamples: holdout.count,
-                        optimised: optimised, final: final, shrinkageWeight: tuned.shrinkageWeight,
-                        heldOutQualityRatio: heldOut?.qualityRatio,
-                        trials: (tuned.optimization?.trials ?? []).map { ($0.pair.tDevice, $0.pair.tEdge, $0.utility) }))
-            }
-            let expected = try predictedOutcome(reports: reports, splits: splits)
-            let verdict: ThresholdProposal.Verdict
-            if expected.qualityRatio < objective.qMin {
-                verdict = .rejected(
-                    reason: "predicted quality ratio \(expected.qualityRatio) on held-out samples is below q_min \(objective.qMin)")
-            } else {
-                verdict = clamped.isEmpty ? .pass : .clamped(clusters: clamped)
-            }
-            return ThresholdProposal(
-                engine: settings.engine, clusters: reports,
-                thresholds: Dictionary(uniqueKeysWithValues: reports.map { ($0.id, $0.final) }), expected: expected,
-                verdict: verdict, shadowSamples: shadow.count, cloudLatencyMs: shadow.meanCloudLatencyMs,
-                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        } catch {
-            throw .optimisation("\(error)")
+        let calibration = CalibrationSet(
+            samples: split.calibration.samples, stratum: split.calibration.stratum, shares: shares)
+        // The table in force; before the first table devices send everything to the cloud, so that is what is in
+        // force then.
+        let current = calibration.estimate(
+            tiers: previous == nil ? Array(repeating: .cloud, count: calibration.count) : split.calibration.previousTiers,
+            weights: weights, alpha: settings.alpha)
+        var family = FleetAllocator(
+            weights: weights, constraint: settings.constraint, shrinkage: settings.shrinkage,
+            engine: settings.engine == .bayesian ? .gaussianProcess : .exact
+        ).family(strata)
+        let unlimited = family.members
+        var clampedClusters: [[UInt32]] = Array(repeating: [], count: family.members.count)
+        if !severe, let previous, current.clearsFloor {
+            (family.members, clampedClusters) = limitSteps(family.members, ids: clustering.ids, previous: previous)
         }
+        let selection = RiskControlledSelection(alpha: settings.alpha, weights: weights)
+        let choice = selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
+        let chosen = choice.member ?? 0
+        let verdict = Self.verdict(choice, current: current, clamped: clampedClusters[chosen], qMin: weights.qualityMin)
+        let pairs = family.members[chosen]
+        var reports: [ThresholdProposal.ClusterReport] = []
+        for (index, id) in clustering.ids.enumerated() {
+            let fit = split.fit[index].count
+            let final = ConsRouteModel.ThresholdPair(pairs[index])
+            reports.append(
+                ThresholdProposal.ClusterReport(
+                    id: id, trainingSamples: fit, heldOutSamples: split.calibration.stratum.filter { $0 == index }.count,
+                    optimised: ConsRouteModel.ThresholdPair(unlimited[min(chosen, unlimited.count - 1)][index]),
+                    final: final,
+                    shrinkageWeight: fit == 0 ? 0 : Double(fit) / (Double(fit) + family.priorSampleCount),
+                    trafficShare: shares[index],
+                    heldOutQualityRatio: Self.qualityRatio(of: pairs, stratum: index, in: calibration),
+                    trials: [(final.device, final.edge, choice.estimate.utility)]))
+        }
+        let estimate = choice.estimate
+        return ThresholdProposal(
+            engine: settings.engine, clusters: reports,
+            thresholds: Dictionary(uniqueKeysWithValues: reports.map { ($0.id, $0.final) }),
+            expected: ExpectedOutcome(
+                qualityRatio: estimate.qualityRatio, latencyRatio: estimate.latencyRatio,
+                costRatio: estimate.costRatio, latencyMs: estimate.meanLatencyMs, cost: estimate.meanCost,
+                shares: [estimate.shares.device, estimate.shares.edge, estimate.shares.cloud]),
+            estimate: estimate, current: current, verdict: verdict,
+            strataMargins: Self.margins(
+                pairs, collected: collected, calibration: calibration, qMin: weights.qualityMin),
+            alpha: settings.alpha,
+            priorSampleCount: family.priorSampleCount, candidates: family.members.count,
+            candidatesTested: choice.tested, samplesUsed: collected.reduce(0) { $0 + $1.count },
+            shadowSamples: shadow.count, cloudLatencyMs: shadow.meanCloudLatencyMs,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
+    /// The objective as the tuning algorithms take it (the penalty is unused: the floor is a constraint).
     func tuningWeights() throws -> ConsRouteTuning.ObjectiveWeights {
         try ConsRouteTuning.ObjectiveWeights(
-            lambdaLatency: objective.lambdaLatency, lambdaCost: objective.lambdaCost,
-            qualityMin: objective.qMin + settings.qualitySafetyMargin, penalty: objective.penalty)
+            lambdaLatency: objective.lambdaLatency, lambdaCost: objective.lambdaCost, qualityMin: objective.qMin,
+            penalty: objective.penalty)
     }
 
-    private func optimizer() throws -> any ThresholdOptimizer {
-        switch settings.engine {
-        case .sweep: ExactSweepOptimizer()
-        case .bayesian: BayesianOptimizer(seed: settings.seed)
-        }
+    /// The publication decision from the selection and the table in force.
+    static func verdict(
+        _ choice: RiskControlledSelection.Choice, current: PolicyEstimate, clamped: [UInt32], qMin: Double
+    ) -> ThresholdProposal.Verdict {
+        if choice.member != nil { return clamped.isEmpty ? .pass : .clamped(clusters: clamped) }
+        let candidate = choice.estimate
+        let bound = candidate.qualityLowerBound.map { "\($0.rounded(to: 4))" } ?? "undefined"
+        let failure =
+            "the quality ratio's lower confidence bound \(bound) on \(candidate.sampleCount) held-out samples "
+            + "is below q_min \(qMin)"
+        if current.qualityRatio < qMin, candidate.qualityRatio > current.qualityRatio { return .towardSafety }
+        if candidate.qualityRatio >= current.qualityRatio, candidate.utility >= current.utility { return .dominates }
+        return .rejected(
+            reason: failure + " and the table in force is no worse on the same samples (quality ratio "
+                + "\(current.qualityRatio.rounded(to: 4)) vs \(candidate.qualityRatio.rounded(to: 4)), objective "
+                + "\(current.utility.rounded(to: 4)) vs \(candidate.utility.rounded(to: 4)))")
     }
 
-    private func limitStep(_ pair: ConsRouteModel.ThresholdPair, from before: ConsRouteModel.ThresholdPair) -> ConsRouteModel.ThresholdPair {
+    /// Every member's cluster pairs pulled to within `maxThresholdStep` of the previous table's (by cluster id);
+    /// consecutive duplicates dropped. Returns the members and, per member, the clusters that were pulled.
+    private func limitSteps(_ members: [[ConsRouteTuning.ThresholdPair]], ids: [UInt32], previous: ThresholdTable)
+        -> ([[ConsRouteTuning.ThresholdPair]], [[UInt32]])
+    {
+        let before = Dictionary(previous.clusters.map { ($0.id, $0.thresholds) }, uniquingKeysWith: { a, _ in a })
         let step = settings.maxThresholdStep
-        return ThresholdPair(
-            device: min(max(pair.device, before.device - step), before.device + step),
-            edge: min(max(pair.edge, before.edge - step), before.edge + step))
+        var limited: [[ConsRouteTuning.ThresholdPair]] = []
+        var clamped: [[UInt32]] = []
+        for member in members {
+            var pairs = member
+            var pulled: [UInt32] = []
+            for (index, id) in ids.enumerated() {
+                guard let old = before[id] else { continue }
+                let pair = member[index]
+                let next = ConsRouteTuning.ThresholdPair(
+                    tDevice: min(max(pair.tDevice, old.device - step), old.device + step),
+                    tEdge: min(max(pair.tEdge, old.edge - step), old.edge + step))
+                if next != pair { pulled.append(id) }
+                pairs[index] = next
+            }
+            if limited.last != pairs {
+                limited.append(pairs)
+                clamped.append(pulled)
+            }
+        }
+        return (limited, clamped)
     }
 
-    /// The fleet-level outcome of the final thresholds on every cluster's held-out samples together.
-    private func predictedOutcome(
-        reports: [ThresholdProposal.ClusterReport], splits: [(training: ShadowSamples, holdout: ShadowSamples)]
-    ) throws -> ExpectedOutcome {
-        var parts: [ShadowSamples] = []
-        var assignment: [Int] = []
-        for (index, split) in splits.enumerated() where !split.holdout.isEmpty {
-            parts.append(split.holdout)
-            assignment.append(contentsOf: repeatElement(index, count: split.holdout.count))
+    /// Per stratum, the mean of `s - qMin c` under `pairs`: on its held-out samples when it has at least 10, else
+    /// on all its samples, 0 without any.
+    private static func margins(
+        _ pairs: [ConsRouteTuning.ThresholdPair], collected: [[CollectedSample]], calibration: CalibrationSet,
+        qMin: Double
+    ) -> [Double] {
+        var sums = [Double](repeating: 0, count: pairs.count)
+        var counts = [Int](repeating: 0, count: pairs.count)
+        let held = calibration.samples
+        for i in 0..<calibration.count {
+            let s = calibration.stratum[i]
+            let tier = pairs[s].tier(pDevice: held.pDevice[i], pEdge: held.pEdge[i])
+            sums[s] += Double(held.score[tier][i]) - qMin * Double(held.score.cloud[i])
+            counts[s] += 1
         }
-        guard !parts.isEmpty else {
-            return ExpectedOutcome(qualityRatio: 0, latencyRatio: 1, costRatio: 1, latencyMs: 0, cost: 0, shares: [0, 0, 1])
+        return pairs.indices.map { s in
+            if counts[s] >= 10 { return sums[s] / Double(counts[s]) }
+            let all = collected[s]
+            guard !all.isEmpty else { return 0 }
+            return all.reduce(0.0) { total, item in
+                let tier = pairs[s].tier(pDevice: item.sample.pDevice, pEdge: item.sample.pEdge)
+                let score = item.sample.outcome.score
+                let routed = tier == .device ? score.device : (tier == .edge ? score.edge : score.cloud)
+                return total + Double(routed) - qMin * Double(score.cloud)
+            } / Double(all.count)
         }
-        let outcome = try PolicyEvaluator.evaluate(
-            ThresholdPolicy(
-                clusterThresholds: reports.map { ConsRouteTuning.ThresholdPair(tDevice: $0.final.device, tEdge: $0.final.edge) },
-                novelThresholds: ConsRouteTuning.ThresholdPair(tDevice: settings.novelThresholds.device, tEdge: settings.novelThresholds.edge)),
-            on: try Self.concatenate(parts), assignment: ClusterAssignment(cluster: assignment))
-        return ExpectedOutcome(
-            qualityRatio: outcome.qualityRatio, latencyRatio: outcome.latencyRatio, costRatio: outcome.costRatio,
-            latencyMs: outcome.meanLatency, cost: outcome.meanCost,
-            shares: [outcome.tierShares.device, outcome.tierShares.edge, outcome.tierShares.cloud])
+    }
+
+    /// One cluster's quality ratio on its held-out samples (nil without samples or with an all-cloud score of 0).
+    private static func qualityRatio(
+        of pairs: [ConsRouteTuning.ThresholdPair], stratum: Int, in calibration: CalibrationSet
+    ) -> Double? {
+        var routed = 0.0
+        var cloud = 0.0
+        let samples = calibration.samples
+        for i in 0..<calibration.count where calibration.stratum[i] == stratum {
+            let tier = pairs[stratum].tier(pDevice: samples.pDevice[i], pEdge: samples.pEdge[i])
+            routed += Double(samples.score[tier][i])
+            cloud += Double(samples.score.cloud[i])
+        }
+        return cloud > 0 ? routed / cloud : nil
     }
 
     /// A table with the proposal's clusters (thresholds not chosen yet: the novel ones), for assigning samples exactly as
@@ -137,8 +216,9 @@ extension FleetTuner {
                 controllerVersion: ""))
     }
 
-    static func samples(_ group: [ShadowSampleWindow.Sample]) throws -> ShadowSamples {
-        try ShadowSamples(
+    static func samples(_ group: [ShadowSampleWindow.Sample]) -> ShadowSamples {
+        // Window samples passed the telemetry validation (scores in [0, 1], finite, non-negative), so they are valid.
+        (try? ShadowSamples(
             pDevice: group.map(\.pDevice), pEdge: group.map(\.pEdge),
             score: TierColumns(
                 device: group.map(\.outcome.score.device), edge: group.map(\.outcome.score.edge),
@@ -147,15 +227,23 @@ extension FleetTuner {
                 device: group.map(\.outcome.latencyMs.device), edge: group.map(\.outcome.latencyMs.edge),
                 cloud: group.map(\.outcome.latencyMs.cloud)),
             cost: TierColumns(
-                device: group.map(\.outcome.cost.device), edge: group.map(\.outcome.cost.edge), cloud: group.map(\.outcome.cost.cloud)))
+                device: group.map(\.outcome.cost.device), edge: group.map(\.outcome.cost.edge),
+                cloud: group.map(\.outcome.cost.cloud)))) ?? .empty
     }
+}
 
-    static func concatenate(_ parts: [ShadowSamples]) throws -> ShadowSamples {
-        func joined(_ column: (ShadowSamples) -> [Float]) -> [Float] { parts.flatMap(column) }
-        return try ShadowSamples(
-            pDevice: joined(\.pDevice), pEdge: joined(\.pEdge),
-            score: TierColumns(device: joined(\.score.device), edge: joined(\.score.edge), cloud: joined(\.score.cloud)),
-            latency: TierColumns(device: joined(\.latency.device), edge: joined(\.latency.edge), cloud: joined(\.latency.cloud)),
-            cost: TierColumns(device: joined(\.cost.device), edge: joined(\.cost.edge), cloud: joined(\.cost.cloud)))
+extension ConsRouteTuning.ThresholdPair {
+    init(_ pair: ConsRouteModel.ThresholdPair) { self.init(tDevice: pair.device, tEdge: pair.edge) }
+}
+
+extension ConsRouteModel.ThresholdPair {
+    init(_ pair: ConsRouteTuning.ThresholdPair) { self.init(device: pair.tDevice, edge: pair.tEdge) }
+}
+
+extension Double {
+    func rounded(to digits: Int) -> Double {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        return (self * scale).rounded() / scale
     }
 }

@@ -1,13 +1,15 @@
 public import ConsRouteModel
+public import ConsRouteTuning
 
-/// How a fleet is re-clustered and its thresholds re-optimised (DESIGN §6.4–6.6).
+/// How a fleet is re-clustered and its thresholds re-optimised (docs/design.md §6.4–6.6).
 public struct FleetTunerSettings: Sendable {
     /// Which engine chooses per-cluster thresholds.
     public enum Engine: String, Sendable, CaseIterable {
-        /// Exact sweep of the empirical objective on the 201×201 grid (the default: it generalises better
-        /// from 50 shadow samples per cluster up; see README, "Threshold optimisation").
+        /// Exact sweep of the empirical objective on the 201×201 grid, every cluster at every quality multiplier
+        /// (the default; see docs/algorithms.md, "Threshold optimisation").
         case sweep
-        /// Gaussian-process Bayesian optimisation (Matérn-5/2, constrained EI), warm-started.
+        /// The seed method's Gaussian process (Matérn-5/2) as a surrogate of each cluster's score, latency and cost
+        /// surfaces, fitted on a design at the cluster's prediction quantiles; the same allocation and risk control.
         case bayesian
     }
 
@@ -25,21 +27,29 @@ public struct FleetTunerSettings: Sendable {
     public var identityCutoffRadii: Float = 1
     /// Most recent shadow samples used per cluster.
     public var samplesPerCluster = 2_000
-    /// Shadow samples needed in the fleet before thresholds are optimised.
+    /// Shadow samples needed in the fleet before thresholds are optimised; also the fewest a tuning uses after a
+    /// detected change (older samples fill up to this many).
     public var minimumShadowSamples = 200
     /// The threshold engine.
     public var engine: Engine = .sweep
-    /// Prior sample count n0 of the shrinkage toward pooled thresholds (`w = n / (n + n0)`).
-    public var shrinkagePriorSamples: Double = 2
-    /// Share of each cluster's shadow samples held out to predict the table's outcome.
-    public var holdoutFraction = 0.3
-    /// Added to `q_min` when choosing thresholds (not when checking them): the empirical optimum sits on the
-    /// quality cliff, so without a margin about half of all tables fall just below `q_min` on held-out data.
-    public var qualitySafetyMargin = 0.01
-    /// Largest change of a threshold between two tables, unless the drift was severe (a re-clustering).
+    /// Where the quality floor applies: the fleet's ratio (the contract), or every cluster's.
+    public var constraint: AllocationConstraint = .fleet
+    /// The risk level: the chosen table's fleet quality ratio is below `q_min` with probability at most alpha.
+    public var alpha = 0.1
+    /// How much small clusters borrow from the fleet (`n0` from the data by default).
+    public var shrinkage: ShrinkageStrength = .empiricalBayes
+    /// Share of each cluster's shadow samples held out to check candidates on (the bound's samples).
+    public var holdoutFraction = 0.4
+    /// The newest representations that define the fleet's current traffic mix (each cluster's share).
+    public var mixEvents = 2_000
+    /// After a detected change, samples from this long before its detection still count as after it (detectors
+    /// need some samples to notice a change).
+    public var changeLookbackMs: Int64 = 60_000
+    /// Largest change of a threshold between two tables, unless the drift was severe (a re-clustering) or the
+    /// table in force no longer clears `q_min`.
     public var maxThresholdStep: Float = 0.25
     /// Thresholds for novel queries and stale tables.
-    public var novelThresholds = ThresholdPair(device: 0.98, edge: 0.9)
+    public var novelThresholds = ConsRouteModel.ThresholdPair(device: 0.98, edge: 0.9)
     /// Seed of every random choice (k-means++, holdout split, BO design).
     public var seed: UInt64 = 0
 

@@ -58,6 +58,25 @@ public struct RepresentationReservoir: Sendable {
         return result
     }
 
+    /// The newest `limit` representations (fewer when fewer are held) as a flat row-major Float array, oldest
+    /// first: the fleet's current traffic.
+    ///
+    /// - Complexity: O(min(limit, count) · d).
+    public func recent(_ limit: Int) -> [Float] {
+        let rows = min(max(0, limit), count)
+        var result = [Float](repeating: 0, count: rows * dimension)
+        let start = (next - rows + capacity) % capacity
+        storage.withUnsafeBufferPointer { buffer in
+            result.withUnsafeMutableBufferPointer { output in
+                for row in 0..<rows {
+                    let source = ((start + row) % capacity) * dimension
+                    for j in 0..<dimension { output[row * dimension + j] = Float(buffer[source + j]) }
+                }
+            }
+        }
+        return result
+    }
+
     /// Calls `body` with each held representation (oldest first) in one reused Float buffer, without
     /// materialising the whole window.
     ///

@@ -69,6 +69,23 @@ public struct ShadowSampleWindow: Sendable {
         return groups
     }
 
+    /// Calls `body` with each held sample and its representation, newest first, in one reused buffer, until
+    /// `body` returns false.
+    ///
+    /// - Complexity: O(count · d) at most.
+    public func forEachNewest(_ body: (Sample, UnsafeBufferPointer<Float>) -> Bool) {
+        var representation = [Float](repeating: 0, count: dimension)
+        representation.withUnsafeMutableBufferPointer { row in
+            for age in 0..<samples.count {
+                let index = (next - 1 - age + 2 * capacity) % capacity
+                guard index < samples.count else { continue }
+                let base = index * dimension
+                for j in 0..<dimension { row[j] = Float(representations[base + j]) }
+                guard body(samples[index], UnsafeBufferPointer(row)) else { return }
+            }
+        }
+    }
+
     /// Mean latency of the cloud tier over the held samples (the fleet's all-cloud latency), 0 when empty.
     public var meanCloudLatencyMs: Double {
         guard !samples.isEmpty else { return 0 }

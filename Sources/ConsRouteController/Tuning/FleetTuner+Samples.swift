@@ -1,0 +1,98 @@
+import ConsRouteModel
+import ConsRouteTuning
+
+extension FleetTuner {
+    /// A window sample assigned to a stratum, with the tier the table in force gives it.
+    struct CollectedSample {
+        var sample: ShadowSampleWindow.Sample
+        var previousTier: ServingTier
+    }
+
+    /// The held-out part of a split, in a seeded random order (the bound reads it in order, so the order must not
+    /// depend on the values or group them by cluster).
+    struct HeldOut {
+        var samples: ShadowSamples
+        var stratum: [Int]
+        var previousTiers: [ServingTier]
+    }
+
+    /// The window's samples per stratum (cluster index, then the novel queries last), newest first: at most
+    /// `samplesPerCluster` each, and samples older than their cut only while fewer than `minimumShadowSamples`
+    /// are kept.
+    func collect(clustering: ClusteringProposal, shadow: ShadowSampleWindow, previous: ThresholdTable?, cuts: ChangeCuts)
+        -> [[CollectedSample]]
+    {
+        let policy = RoutingPolicy(table: provisionalTable(clustering))
+        let previousPolicy = previous.map { RoutingPolicy(table: $0) }
+        let novel = clustering.clusterCount
+        var strata = [[CollectedSample]](repeating: [], count: novel + 1)
+        var kept = 0
+        shadow.forEachNewest { sample, row in
+            let (index, distance2) = policy.nearestCluster(row)
+            let stratum = distance2 > clustering.radius2[index] ? novel : index
+            guard strata[stratum].count < settings.samplesPerCluster else { return true }
+            let cut = cuts.cut(cluster: stratum == novel ? nil : clustering.ids[stratum])
+            if sample.timeUnixMs < cut, kept >= settings.minimumShadowSamples { return true }
+            let previousTier =
+                previousPolicy.map {
+                    ServingTier($0.decide(representation: row, pDevice: sample.pDevice, pEdge: sample.pEdge).tier)
+                } ?? .cloud
+            strata[stratum].append(CollectedSample(sample: sample, previousTier: previousTier))
+            kept += 1
+            return true
+        }
+        return strata
+    }
+
+    /// Each stratum's share of the newest representations (row-major in `recent`); `fallback` counts when there are
+    /// none.
+    func trafficShares(clustering: ClusteringProposal, recent: [Float], fallback: [Int]) -> [Double] {
+        let d = clustering.dimension
+        let rows = recent.count / d
+        guard rows > 0 else {
+            let total = Double(max(1, fallback.reduce(0, +)))
+            return fallback.map { Double($0) / total }
+        }
+        let policy = RoutingPolicy(table: provisionalTable(clustering))
+        var counts = [Double](repeating: 0, count: clustering.clusterCount + 1)
+        recent.withUnsafeBufferPointer { buffer in
+            for row in 0..<rows {
+                let x = UnsafeBufferPointer(rebasing: buffer[row * d..<(row + 1) * d])
+                let (index, distance2) = policy.nearestCluster(x)
+                counts[distance2 > clustering.radius2[index] ? clustering.clusterCount : index] += 1
+            }
+        }
+        return counts.map { $0 / Double(rows) }
+    }
+
+    /// Each stratum's samples split at random into a part to build candidates on and a held-out part.
+    static func split(
+        _ strata: [[CollectedSample]], holdoutFraction: Double, using generator: inout SeededGenerator
+    ) -> (fit: [ShadowSamples], calibration: HeldOut) {
+        var fit: [ShadowSamples] = []
+        var heldOut: [(sample: CollectedSample, stratum: Int)] = []
+        for (index, stratum) in strata.enumerated() {
+            let order = stratum.indices.shuffled(using: &generator)
+            let heldOutCount = stratum.count < 2 ? 0 : Int((Double(stratum.count) * holdoutFraction).rounded())
+            fit.append(samples(order.dropFirst(heldOutCount).map { stratum[$0].sample }))
+            heldOut.append(contentsOf: order.prefix(heldOutCount).map { (stratum[$0], index) })
+        }
+        heldOut.shuffle(using: &generator)
+        return (
+            fit,
+            HeldOut(
+                samples: samples(heldOut.map(\.sample.sample)), stratum: heldOut.map(\.stratum),
+                previousTiers: heldOut.map(\.sample.previousTier))
+        )
+    }
+}
+
+extension ServingTier {
+    init(_ tier: Tier) {
+        switch tier {
+        case .device: self = .device
+        case .edge: self = .edge
+        case .cloud: self = .cloud
+        }
+    }
+}
