@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsRouteController
+import ConsRouteModel
 import ConsRouteSimulation
 import Foundation
 
@@ -14,6 +15,10 @@ struct ReplayCommand: ParsableCommand {
             with the table in effect at that moment; the pipeline sees the routed outcome and, on a --shadow-rate \
             share, the shadow sample. The report (JSON) holds the policy, the all-cloud, all-device, static and \
             oracle baselines, per-window figures, the tables published and the drift detected.
+
+            With --config, the control loop runs with a fleet's settings from a controller configuration (objective, \
+            optimiser, window, loop and drift settings): backtest a change before deploying it. The fleet is the \
+            file's only one, or --fleet NAME; its dimension must match the events'.
             """
     )
 
@@ -31,6 +36,17 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(name: .long, help: "Events per report window.")
     var window = 10_000
+
+    @Option(name: .long, help: "A controller configuration (YAML) whose fleet settings the control loop uses.")
+    var config: String?
+
+    @Option(name: .long, help: "With --config: the fleet to take (default: the file's only fleet).")
+    var fleet: String?
+
+    @Option(
+        name: .customLong("periodic-every"),
+        help: "Refit cadence of the periodic baselines, in events (default 1000; 0 = no periodic baselines).")
+    var periodicEvery = 1_000
 
     @Option(
         name: .customLong("shadow-rate"),
@@ -60,9 +76,51 @@ struct ReplayCommand: ParsableCommand {
         }
         if saveEvents != nil, scenario == nil { throw ValidationError("--save-events needs --scenario") }
         if events != nil, scenario == nil { throw ValidationError("--events needs --scenario") }
+        if fleet != nil, config == nil { throw ValidationError("--fleet needs --config") }
+        guard periodicEvery >= 0 else { throw ValidationError("--periodic-every must be >= 0, is \(periodicEvery)") }
         for (name, value) in [("--debounce-s", debounceSeconds), ("--minimum-interval-s", minimumIntervalSeconds)] {
             if let value, !(value >= 0 && value <= 86_400) { throw ValidationError("\(name) must be in [0, 86400], is \(value)") }
         }
+    }
+
+    /// Applies --config (the fleet's control-loop settings), the periodic baselines and the loop-timing options.
+    private func applyOptions(_ settings: inout ReplaySettings) throws {
+        if let config { settings.pipeline = try fleetSettings(config, replacing: settings.pipeline) }
+        settings.periodic = periodicEvery > 0 ? PeriodicVariant.grid(every: periodicEvery) : []
+        applyTiming(&settings)
+    }
+
+    /// The configured fleet's settings, with the replay's fleet name, fingerprint and table lifetime.
+    private func fleetSettings(_ path: String, replacing replay: FleetPipelineSettings) throws -> FleetPipelineSettings {
+        let configuration: ControllerConfiguration
+        do {
+            configuration = try ControllerConfiguration.load(path: path, environment: [:])
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let names = configuration.fleets.map(\.metadata.fleet)
+        let chosen: FleetPipelineSettings
+        if let fleet {
+            guard let match = configuration.fleets.first(where: { $0.metadata.fleet == fleet }) else {
+                throw CommandFailure("\(path) has no fleet \(fleet) (it has: \(names.joined(separator: ", ")))")
+            }
+            chosen = match
+        } else {
+            guard configuration.fleets.count == 1 else {
+                throw CommandFailure(
+                    "\(path) has \(configuration.fleets.count) fleets (\(names.joined(separator: ", "))); choose one with --fleet")
+            }
+            chosen = configuration.fleets[0]
+        }
+        let dimension = replay.metadata.fingerprint.representationDim
+        guard chosen.metadata.fingerprint.representationDim == dimension else {
+            throw CommandFailure(
+                "fleet \(chosen.metadata.fleet) in \(path) has dimension "
+                    + "\(chosen.metadata.fingerprint.representationDim) but the events have \(dimension)")
+        }
+        var settings = chosen
+        settings.metadata = replay.metadata
+        return settings
     }
 
     /// Applies the loop-timing options to `settings`.
@@ -98,7 +156,7 @@ struct ReplayCommand: ParsableCommand {
         if let events { scenario.events = events }
         var settings = ReplaySettings(scenario: scenario, shadowRate: shadowRate)
         settings.windowEvents = window
-        applyTiming(&settings)
+        try applyOptions(&settings)
         if let saveEvents {
             let writer = try EventFileWriter(path: saveEvents)
             var generator = ScenarioGenerator(scenario: scenario)
@@ -113,7 +171,7 @@ struct ReplayCommand: ParsableCommand {
         var reader = try EventFileReader(path: path)
         var settings = ReplaySettings(fleet: reader.fleet, dimension: reader.dimension, shadowRate: shadowRate ?? 0.05)
         settings.windowEvents = window
-        applyTiming(&settings)
+        try applyOptions(&settings)
         return try ReplayRunner(settings: settings).run(&reader)
     }
 
@@ -129,12 +187,25 @@ struct ReplayCommand: ParsableCommand {
             + "\(report.tables.count) tables, \(report.driftEvents.count) drift events\n"
         text +=
             line("policy", report.policy) + line("static", report.baselines.static)
-            + line("oracle", report.baselines.oracle) + line("all_device", report.baselines.allDevice)
+            + line("oracle", report.baselines.oracle) + line("oracle_fleet", report.baselines.oracleFleet)
+            + line("all_device", report.baselines.allDevice)
+        for periodic in report.baselines.periodic {
+            let name = "periodic every \(periodic.every), last \(periodic.windowEvents), margin \(periodic.margin)"
+            text += name + (periodic.holdsFloor ? "" : " (below q_min)") + "\n" + line("", periodic.figures)
+        }
+        text += "tunings: \(report.tables.count) published, \(report.tuningFailures.count) without a table\n"
         for phase in report.phases {
             let recovery = phase.eventsToRecover.map { "\($0) events" } ?? "never (still below q_min)"
             text +=
                 "phase \(phase.kind) at \(phase.at): lowest window quality ratio "
                 + "\(figure(phase.lowestQualityRatio)), back at q_min for good after \(recovery)\n"
+        }
+        for phase in report.rolling {
+            let recovery = phase.eventsToRecover.map { "\($0) events" } ?? "never"
+            text +=
+                "rolling \(report.rollingEvents) events after the change at \(phase.at): lowest "
+                + "\(figure(phase.lowestQualityRatio)), back at q_min after \(recovery), then at or above it in "
+                + "\(figure(phase.shareAtOrAboveQMin)) of \(phase.windowsAfterRecovery) windows\n"
         }
         return text
     }

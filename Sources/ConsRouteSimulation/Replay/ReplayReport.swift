@@ -11,8 +11,45 @@ public struct ReplayReport: Sendable, Codable {
         public var allDevice: PolicyFigures
         /// The first table, never updated (all-cloud before it, like the adaptive policy).
         public var `static`: PolicyFigures
-        /// Per window, the exact sweep's thresholds in hindsight on the window's events, on the same clusters.
+        /// Per window, the exact sweep's thresholds in hindsight on the window's events, on the same clusters, each
+        /// cluster with its own objective.
         public var oracle: PolicyFigures
+        /// Per window, in hindsight on the window's events, on the same clusters, with one quality constraint for
+        /// the whole fleet at exactly `q_min` (the fleet allocation).
+        public var oracleFleet: PolicyFigures
+        /// Refit blindly every `every` events on the last `window_events` events' shadow samples with a fleet
+        /// floor at `q_min + margin`, one entry per variant.
+        public var periodic: [Periodic]
+    }
+
+    /// One `periodic` baseline variant.
+    public struct Periodic: Sendable, Codable {
+        /// Refit cadence, in events.
+        public var every: Int
+        /// Events whose shadow samples each refit uses.
+        public var windowEvents: Int
+        /// The floor is `q_min + margin`.
+        public var margin: Double
+        /// Whether its quality ratio over the replay is at or above `q_min`.
+        public var holdsFloor: Bool
+        /// Its figures.
+        public var figures: PolicyFigures
+    }
+
+    /// After a phase change: the adaptive policy's quality ratio over rolling windows of `rolling_events` events.
+    public struct RollingRecovery: Sendable, Codable {
+        /// The event index at which the phase started.
+        public var at: Int
+        /// The next phase's start (or the end).
+        public var until: Int
+        /// The lowest rolling quality ratio in that span.
+        public var lowestQualityRatio: Double
+        /// Events from the phase start to the first rolling window at or above `q_min` (nil: none).
+        public var eventsToRecover: Int?
+        /// Rolling windows from that one to the next phase.
+        public var windowsAfterRecovery: Int
+        /// The share of those at or above `q_min`.
+        public var shareAtOrAboveQMin: Double
     }
 
     /// One window of `window_events` events.
@@ -129,6 +166,10 @@ public struct ReplayReport: Sendable, Codable {
     public var driftEvents: [Drift]
     /// Per scenario phase that started within the replay, its recovery.
     public var phases: [PhaseRecovery]
+    /// Events per rolling window of `rolling`.
+    public var rollingEvents: Int
+    /// Per scenario phase, the rolling-window recovery.
+    public var rolling: [RollingRecovery]
     /// The replay's wall time in seconds.
     public var wallSeconds: Double
 }

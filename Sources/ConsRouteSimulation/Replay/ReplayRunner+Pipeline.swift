@@ -36,7 +36,7 @@ extension ReplayRunner {
             )
             return
         }
-        pipeline.didPublish(table)
+        pipeline.didPublish(table, margins: outcome.thresholds?.strataMargins)
         let compiled = CompiledTable(table)
         adaptiveTable = compiled
         if frozenTable == nil { frozenTable = compiled }
@@ -60,6 +60,7 @@ extension ReplayRunner {
     mutating func closeWindow() {
         guard let start = windowStart, eventCount > start.event else { return }
         oracle.closeWindow()
+        oracleFleet.closeWindow()
         let weights = settings.pipeline.objective
         let cloud = allCloud.window
         windows.append(
@@ -80,6 +81,8 @@ extension ReplayRunner {
             self[keyPath: ledger].window = OutcomeTotals()
         }
         oracle.ledger.window = OutcomeTotals()
+        oracleFleet.ledger.window = OutcomeTotals()
+        for index in periodic.indices { periodic[index].ledger.window = OutcomeTotals() }
         windowStart = nil
     }
 
@@ -101,7 +104,15 @@ extension ReplayRunner {
                 allCloud: PolicyFigures(cloud, cloud: cloud, weights: weights),
                 allDevice: PolicyFigures(allDevice.total, cloud: cloud, weights: weights),
                 static: PolicyFigures(frozen.total, cloud: cloud, weights: weights),
-                oracle: PolicyFigures(oracle.ledger.total, cloud: cloud, weights: weights)
+                oracle: PolicyFigures(oracle.ledger.total, cloud: cloud, weights: weights),
+                oracleFleet: PolicyFigures(oracleFleet.ledger.total, cloud: cloud, weights: weights),
+                periodic: periodic.map { baseline in
+                    let figures = PolicyFigures(baseline.ledger.total, cloud: cloud, weights: weights)
+                    return ReplayReport.Periodic(
+                        every: baseline.variant.every, windowEvents: baseline.variant.windowEvents,
+                        margin: baseline.variant.margin, holdsFloor: figures.qualityRatio >= weights.qMin,
+                        figures: figures)
+                }
             ),
             windows: windows,
             tables: tables,
@@ -112,6 +123,10 @@ extension ReplayRunner {
                 windows: windows,
                 qMin: weights.qMin
             ),
+            rollingEvents: settings.rollingEvents,
+            rolling: rolling.recoveries(
+                phases: phases.filter { $0.at < eventCount }, length: settings.rollingEvents,
+                step: max(1, settings.rollingEvents / 20), qMin: weights.qMin),
             wallSeconds: wallSeconds
         )
     }

@@ -20,6 +20,9 @@ public struct ReplayRunner: Sendable {
     var allCloud: PolicyLedger
     var allDevice: PolicyLedger
     var oracle: HindsightOracle
+    var oracleFleet: FleetHindsightOracle
+    var periodic: [PeriodicBaseline]
+    var rolling = RollingQuality()
     /// The table in effect and the first one (the `static` baseline), compiled for routing.
     var adaptiveTable: CompiledTable?
     var frozenTable: CompiledTable?
@@ -54,6 +57,8 @@ public struct ReplayRunner: Sendable {
                 penalty: objective.penalty
             )) ?? .standard
         oracle = HindsightOracle(weights: weights, reprefillMsPer1kTokens: reprefill)
+        oracleFleet = FleetHindsightOracle(weights: weights, reprefillMsPer1kTokens: reprefill)
+        periodic = settings.periodic.map { PeriodicBaseline($0, weights: weights, reprefillMsPer1kTokens: reprefill) }
         shadowDraw = SeededGenerator(seed: settings.seed)
     }
 
@@ -103,9 +108,14 @@ public struct ReplayRunner: Sendable {
         let decision = decide(event, query, adaptiveTable, ledger: adaptive)
         let previousTier = adaptive.turnContext(query)?.previousTier
         let served = adaptive.serve(query, on: decision?.tier ?? .cloud)
+        rolling.add(served: shadow.score[decision?.tier ?? .cloud], cloud: shadow.score.cloud)
         let version = adaptiveTable?.table.version ?? 0
         let cluster = decision.flatMap { $0.isNovel ? nil : $0.clusterIndex } ?? -1
         oracle.append(query, group: HindsightOracle.GroupKey(version: version, cluster: cluster))
+        oracleFleet.append(query, group: HindsightOracle.GroupKey(version: version, cluster: cluster))
+        for index in periodic.indices {
+            periodic[index].serve(event, query, index: eventCount, adaptive: adaptiveTable)
+        }
 
         var observed = event
         observed.tier = decision?.tier ?? .cloud
@@ -114,7 +124,11 @@ public struct ReplayRunner: Sendable {
         observed.tableVersion = version
         observed.cluster = decision?.clusterID ?? 0
         observed.previousTier = event.turn > 0 ? previousTier : nil
-        if shadowDraw.nextUnit() >= settings.shadowRate { observed.shadow = nil }
+        if shadowDraw.nextUnit() >= settings.shadowRate {
+            observed.shadow = nil
+        } else {
+            for index in periodic.indices { periodic[index].remember(event, query, index: eventCount) }
+        }
         batch.append(observed)
         eventCount += 1
         lastEventMs = event.timeUnixMs

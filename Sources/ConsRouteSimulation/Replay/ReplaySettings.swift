@@ -15,6 +15,11 @@ public struct ReplaySettings: Sendable {
     public var tickEveryMs: Int64 = 1_000
     /// Seed of the shadow-sampling draw.
     public var seed: UInt64 = 0x5EED
+    /// Events per rolling window of the recovery figures (default 2,000).
+    public var rollingEvents = 2_000
+    /// The `periodic` baselines: refit every `every` events on the last `windowEvents` events' shadow samples,
+    /// fleet floor at `q_min + margin` (default: every 1,000 events; windows 6,000 and 12,000; margins 0.01, 0.03, 0.05).
+    public var periodic: [PeriodicVariant] = PeriodicVariant.grid(every: 1_000)
 
     /// - Parameters:
     ///   - pipeline: the control loop's settings (`FleetPipelineSettings.replay(...)` gives the replay's defaults).
@@ -22,6 +27,16 @@ public struct ReplaySettings: Sendable {
     public init(pipeline: FleetPipelineSettings, shadowRate: Double) {
         self.pipeline = pipeline
         self.shadowRate = shadowRate
+    }
+}
+
+/// One `periodic` baseline's cadence, window and margin.
+public typealias PeriodicVariant = PeriodicBaseline.Variant
+
+extension PeriodicBaseline.Variant {
+    /// Windows 6,000 and 12,000 events, margins 0.01, 0.03 and 0.05, refit every `every` events.
+    public static func grid(every: Int) -> [PeriodicBaseline.Variant] {
+        [6_000, 12_000].flatMap { window in [0.01, 0.03, 0.05].map { .init(every: every, windowEvents: window, margin: $0) } }
     }
 }
 

@@ -1,0 +1,43 @@
+/// The adaptive policy's quality ratio over a rolling window of events (scores per event kept as Float), and how
+/// fast it is back at `q_min` after each phase change.
+struct RollingQuality: Sendable {
+    private var served: [Float] = []
+    private var cloud: [Float] = []
+
+    mutating func add(served score: Float, cloud cloudScore: Float) {
+        served.append(score)
+        cloud.append(cloudScore)
+    }
+
+    /// The rolling window's figures after each phase: windows of `length` events ending every `step` events.
+    func recoveries(phases: [ScenarioPhase], length: Int, step: Int, qMin: Double) -> [ReplayReport.RollingRecovery] {
+        let n = served.count
+        guard n >= length, length > 0, step > 0 else { return [] }
+        var prefixServed = [Double](repeating: 0, count: n + 1)
+        var prefixCloud = [Double](repeating: 0, count: n + 1)
+        for i in 0..<n {
+            prefixServed[i + 1] = prefixServed[i] + Double(served[i])
+            prefixCloud[i + 1] = prefixCloud[i] + Double(cloud[i])
+        }
+        func ratio(endingAt end: Int) -> Double {
+            let c = prefixCloud[end] - prefixCloud[end - length]
+            return c > 0 ? (prefixServed[end] - prefixServed[end - length]) / c : 1
+        }
+        let starts = phases.map(\.at).filter { $0 < n }
+        return starts.enumerated().map { position, at in
+            let next = position + 1 < starts.count ? starts[position + 1] : n
+            let ends = Array(stride(from: max(length, at + step), through: next, by: step))
+            let recoveredAt = ends.first { ratio(endingAt: $0) >= qMin }
+            let after = recoveredAt.map { first in ends.filter { $0 >= first } } ?? []
+            let held = after.filter { ratio(endingAt: $0) >= qMin }.count
+            return ReplayReport.RollingRecovery(
+                at: at,
+                until: next,
+                lowestQualityRatio: ends.map { ratio(endingAt: $0) }.min() ?? 1,
+                eventsToRecover: recoveredAt.map { $0 - at },
+                windowsAfterRecovery: after.count,
+                shareAtOrAboveQMin: after.isEmpty ? 0 : Double(held) / Double(after.count)
+            )
+        }
+    }
+}
