@@ -46,6 +46,9 @@ class Tier(enum.IntEnum):
         return self.name.lower()
 
 
+_TIERS = (Tier.DEVICE, Tier.EDGE, Tier.CLOUD)
+
+
 class Fingerprint(NamedTuple):
     """What the router's representation is; tables with another fingerprint are rejected."""
 
@@ -210,7 +213,7 @@ class Router:
         _check(_c().consroute_router_route(
             self._handle, address, len(keep), p_device, p_edge, turn_address, self._decision_address))
         d = self._decision
-        return Decision(d.cluster_index, d.cluster_id, Tier(d.tier), bool(d.is_novel), d.distance2, d.table_version)
+        return Decision(d.cluster_index, d.cluster_id, _TIERS[d.tier], d.is_novel != 0, d.distance2, d.table_version)
 
     def route_batch(self, representations, p_device, p_edge, turns=None):
         """Routes n queries with one table read: ``representations`` is n x d float32 (numpy, C order).
