@@ -170,9 +170,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Counts heap allocations per thread by defining malloc & co. in the benchmark executable.
+        .target(name: "CBenchMallocCounter"),
         .executableTarget(
             name: "consroute-bench",
             dependencies: [
+                "CBenchMallocCounter",
                 "ConsRouteModel",
                 "ConsRouteRouter",
                 "ConsRouteTuning",
