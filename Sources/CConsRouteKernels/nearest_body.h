@@ -126,6 +126,27 @@ static long CR_NAME(nearest)(
     float *distance2, float *uncertainty) {
     float query_norm = CR_NAME(squared_norm)(x, d);
     float tolerance = 4 * ((float)(d / CR_CHAINS) + (CR_CHAINS + 6)) * 0x1p-24f * (query_norm + max_norm);
+    if (block_count == 1) {
+        // Up to 16 clusters: no second-smallest score to keep per lane.
+        CR_NAME(f32) scores[CR_GROUPS];
+#pragma unroll
+        for (int g = 0; g < CR_GROUPS; g++) {
+            scores[g] = CR_NAME(scores)(x, d, blocks + CR_W * g, CR_NAME(load)(norms + CR_W * g));
+        }
+        CR_NAME(f32) least = scores[0];
+#pragma unroll
+        for (int g = 1; g < CR_GROUPS; g++) least = __builtin_elementwise_min(least, scores[g]);
+        float best = CR_NAME(min)(least);
+        float bound = best + tolerance;
+        uint32_t close = 0;
+#pragma unroll
+        for (int g = 0; g < CR_GROUPS; g++) close |= CR_NAME(bits)(scores[g] <= bound) << (CR_W * g);
+        if (__builtin_popcount(close) != 1) return -1;
+        float distance = best + query_norm;
+        *distance2 = distance > 0 ? distance : 0;
+        *uncertainty = tolerance;
+        return __builtin_ctz(close);
+    }
     CR_NAME(f32) smallest[CR_GROUPS], second[CR_GROUPS];
     CR_NAME(i32) smallest_block[CR_GROUPS];
 #pragma unroll
