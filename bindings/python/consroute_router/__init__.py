@@ -159,8 +159,9 @@ class Router:
 
     def close(self):
         """Frees the router (idempotent)."""
-        if getattr(self, "_handle", None):
-            _c().consroute_router_free(self._handle)
+        # The library is loaded once a router exists; at interpreter exit the module's globals may be gone.
+        if getattr(self, "_handle", None) and _lib is not None:
+            _lib.consroute_router_free(self._handle)
             self._handle = None
 
     def __enter__(self):
