@@ -20,6 +20,9 @@ let package = Package(
         .library(name: "ConsRouteKafka", targets: ["ConsRouteKafka"]),
         .library(name: "ConsRouteSimulation", targets: ["ConsRouteSimulation"]),
         .library(name: "ConsRouteClient", targets: ["ConsRouteClient"]),
+        // The device router for C, Python and any FFI: libconsroute_router.so with consroute_router.h.
+        .library(name: "consroute_router", type: .dynamic, targets: ["ConsRouteRouterABI"]),
+        .executable(name: "consroute-conformance", targets: ["consroute-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
@@ -36,7 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
-        // The routing rule's nearest-centroid kernel: header-only C vector extensions (see its header).
+        // The routing rule's nearest-centroid kernel: one C body compiled per SIMD path, chosen at run time.
         .target(name: "CConsRouteKernels"),
         // Pure values: wire types, tables, canonical JSON, signing, the routing rule. No I/O.
         .target(
@@ -52,6 +55,32 @@ let package = Package(
         .target(
             name: "ConsRouteRouter",
             dependencies: ["ConsRouteModel"],
+            swiftSettings: swiftSettings
+        ),
+        // The C ABI's declarations (include/consroute_router.h), implemented by ConsRouteRouterABI.
+        .target(name: "CConsRouteRouterABI"),
+        // @_cdecl wrappers over DeviceRouter: the body of libconsroute_router. Linked with the Swift standard
+        // library (and Foundation) statically, so the shared library needs no Swift runtime on the device.
+        .target(
+            name: "ConsRouteRouterABI",
+            dependencies: ["CConsRouteRouterABI", "ConsRouteRouter", "ConsRouteModel"],
+            swiftSettings: swiftSettings,
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        // -static-stdlib links the runtime; the Foundation libraries it does not name are listed
+                        // here, and --no-undefined makes a missing one a link error instead of a load-time one.
+                        "-static-stdlib", "-lFoundation", "-lFoundationInternationalization",
+                        "-lFoundationEssentials", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCollections",
+                        "-l_FoundationCShims", "-lswiftSynchronization", "-lswiftDispatch", "-lswiftGlibc",
+                        "-Xlinker", "--no-undefined",
+                    ], .when(platforms: [.linux]))
+            ]
+        ),
+        // Writes the conformance vectors (conformance/): signed tables, queries, multi-turn cases, cohorts.
+        .executableTarget(
+            name: "consroute-conformance",
+            dependencies: ["ConsRouteModel", "ConsRouteRouter"],
             swiftSettings: swiftSettings
         ),
         // Pure algorithms of the control loop: k-means, drift detectors, threshold optimisation.
@@ -141,9 +170,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Counts heap allocations per thread by defining malloc & co. in the benchmark executable.
+        .target(name: "CBenchMallocCounter"),
         .executableTarget(
             name: "consroute-bench",
             dependencies: [
+                "CBenchMallocCounter",
                 "ConsRouteModel",
                 "ConsRouteRouter",
                 "ConsRouteTuning",

@@ -9,7 +9,8 @@
 #   BENCH_DATA    where the data lives or is generated (default: .bench-data, 1.1 GB)
 #   PEERS_VENV    a venv with the peers' packages (default: .bench-venv; created without torch on first use)
 #   NO_PEERS=1    run only our benchmarks
-#   TARGET_CPU    -target-cpu for the release build (default: znver4 when the CPU has AVX-512, else x86-64)
+#   TARGET_CPU    -target-cpu for the release build (default: none; the router's kernel picks its SIMD path at
+#                 run time, CONSROUTE_KERNEL=avx512|avx2|sse2|scalar forces one)
 # Output: one JSON line per measurement in bench-results/<timestamp>.jsonl, ours and the peers' together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,11 +33,9 @@ if [[ -z "${NO_PEERS:-}" && ! -x "$venv/bin/python" ]]; then
   grep -vE '^(torch|#)|^$' "$shared/requirements-peers.txt" | xargs "$venv/bin/pip" install -q
 fi
 
-cpu="${TARGET_CPU:-}"
-if [[ -z "$cpu" ]]; then
-  if grep -q avx512f /proc/cpuinfo 2>/dev/null; then cpu=znver4; else cpu=x86-64; fi
-fi
-swift build -c release --product consroute-bench -Xswiftc -target-cpu -Xswiftc "$cpu" >&2
+cpu_flags=()
+[[ -z "${TARGET_CPU:-}" ]] || cpu_flags=(-Xswiftc -target-cpu -Xswiftc "$TARGET_CPU")
+swift build -c release --product consroute-bench "${cpu_flags[@]}" >&2
 
 mkdir -p bench-results
 out="bench-results/$(date -u +%Y%m%dT%H%M%SZ).jsonl"
@@ -45,7 +44,20 @@ ours() { .build/release/consroute-bench --data "$data" "$@" >> "$out"; }
 for workload in "${workloads[@]}"; do
   echo "== $workload (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   case "$workload" in
-    router) ours router; peer peer_w5_router.py --repeats 5 --single 10000 --threads 1; ours router ;;
+    router)
+      # d = 384 and 2048 next to the shared data (scripts/gen-router-large.py, numpy only).
+      python3 scripts/gen-router-large.py --out "$data" >&2
+      ours router
+      peer peer_w5_router.py --repeats 5 --single 10000 --threads 1
+      if [[ -z "${NO_PEERS:-}" ]]; then
+        "$venv/bin/python" scripts/peer-router-large.py --data "$data" >> "$out"
+        # The C ABI from Python: the binding over the release library, on the table `ours router` signed.
+        swift build -c release --product consroute_router >&2
+        "$venv/bin/pip" install -q ./bindings/python >&2
+        CONSROUTE_ROUTER_LIB="$(swift build -c release --show-bin-path)/libconsroute_router.so" \
+          "$venv/bin/python" scripts/bench-python-router.py --data "$data" >> "$out"
+      fi
+      ours router ;;
     kmeans)
       ours kmeans
       peer peer_w1_kmeans.py --dataset kmeans-100k --ks 16 --threads 1 --repeats 3 --warmup 1

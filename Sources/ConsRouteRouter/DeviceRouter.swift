@@ -121,6 +121,34 @@ public final class DeviceRouter: Sendable {
         return installed.decide(representation, pDevice: pDevice, pEdge: pEdge, turn: turn, stale: stale)
     }
 
+    /// Routes `count` queries with the table in use, read once for the whole batch (one lock, one clock read).
+    ///
+    /// - Parameters:
+    ///   - representations: `count` rows of the table's d floats, one after the other.
+    ///   - query: the scores and turn context of query `i`.
+    ///   - result: receives each decision with its query's index and the deciding table's version, in order.
+    /// - Throws: `RouterError.noTable` before any table was applied, `.wrongDimension` if `representations`
+    ///   does not hold `count` rows of the table's dimension (nothing is routed then).
+    public func route(
+        batch count: Int, representations: UnsafeBufferPointer<Float>,
+        query: (Int) -> (pDevice: Float, pEdge: Float, turn: TurnContext?),
+        result: (_ index: Int, _ decision: RoutingDecision, _ version: UInt64) -> Void
+    ) throws(RouterError) {
+        guard let installed = state.withLock({ $0 }) else { throw RouterError.noTable.with("no table applied yet") }
+        let d = installed.policy.dimension
+        guard count >= 0, representations.count == count * d else {
+            throw RouterError.wrongDimension.with(
+                "\(representations.count) values are not \(count) representations of \(d) values")
+        }
+        let stale = clock() >= installed.expiresAtMs
+        let version = installed.policy.version
+        for index in 0..<count {
+            let (pDevice, pEdge, turn) = query(index)
+            let row = UnsafeBufferPointer(start: representations.baseAddress! + index * d, count: d)
+            result(index, installed.decide(row, pDevice: pDevice, pEdge: pEdge, turn: turn, stale: stale), version)
+        }
+    }
+
     /// Routes one query held in an array.
     public func route(representation: [Float], pDevice: Float, pEdge: Float, turn: TurnContext? = nil) throws(RouterError) -> RoutingDecision {
         try representation.withUnsafeBufferPointer { buffer throws(RouterError) in

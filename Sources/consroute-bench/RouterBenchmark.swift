@@ -1,3 +1,4 @@
+import CBenchMallocCounter
 import ConsRouteModel
 import ConsRouteRouter
 import Crypto
@@ -7,34 +8,81 @@ import Foundation
 ///
 /// Checks the assignment and tier arrays bit for bit against a float64 reference computed here (the
 /// expansion ||x||² − 2x·μ + ||μ||² in float64, as the peers' reference) and prints their sha256, which
-/// for the seed-7 data must equal the peers' `reference` line.
+/// for the seed-7 data must equal the peers' `reference` line. The first line is the kernel path the
+/// library selects on this CPU (named in `params.kernel`); one line per other supported path follows, then
+/// `DeviceRouter.route`, then the larger representations (`RouterBenchmark+Large.swift`).
 enum RouterBenchmark {
     /// The peers' reference hashes for `gen_data.py --seed 7` (results/peers.jsonl, `reference` line).
     static let referenceAssignSHA256 = "d50735f9414daac42af380c19e2451d56335055660d2988cd9405b33b4721f60"
     static let referenceTierSHA256 = "53e4b7758bdfe47a9d02fa1cee36d72adfa581a489a8ee672cdbc8c8f4cae1d5"
+
+    /// Queries (and floats each) of the data, with the scores, as the timed loops read them.
+    struct Queries {
+        var points: [Float]
+        var pDevice: [Float]
+        var pEdge: [Float]
+        var d: Int
+        var count: Int { points.count / d }
+    }
 
     static func run(_ context: BenchContext) throws {
         let data = try context.dataset("router")
         var points = try data.column("points").floats()
         let centroids = try data.column("centroids").floats()
         let thresholds = try data.column("thresholds").floats()
-        let pDevice = try data.column("p_dev").floats()
-        let pEdge = try data.column("p_edge").floats()
         let k = thresholds.count / 2
         let d = centroids.count / k
         if let limit = context.limit, limit * d < points.count { points.removeLast(points.count - limit * d) }
-        let n = points.count / d
+        let queries = Queries(
+            points: points, pDevice: try data.column("p_dev").floats(), pEdge: try data.column("p_edge").floats(), d: d)
         let table = benchmarkTable(centroids: centroids, thresholds: thresholds, k: k, d: d)
-        let policy = RoutingPolicy(table: table)
+        let reference = referenceDecisions(
+            points: queries.points, centroids: centroids, thresholds: thresholds, pDevice: queries.pDevice,
+            pEdge: queries.pEdge, d: d)
+        let selected = RoutingKernel.selected
+        defer { RoutingKernel.select(selected) }
+        var tiers: [UInt8] = []
+        for kernel in [selected] + RoutingKernel.supported.reversed().filter({ $0 != selected }) {
+            RoutingKernel.select(kernel)
+            let measured = measureDecide(context, table: table, queries: queries, reference: reference)
+            var record = measured.record
+            record["peer"] = kernel == selected ? "consroute.RoutingPolicy.decide" : "consroute.RoutingPolicy.decide[\(kernel)]"
+            record["params"] = [
+                "per_query": "one decide() call per query", "threads": 1, "k": k, "d": d, "kernel": "\(kernel)",
+                "kernel_selected_by": kernel == selected ? "cpu" : "RoutingKernel.select",
+            ]
+            record["matches_peer_reference_sha256"] =
+                measured.assignSHA == referenceAssignSHA256 && measured.tierSHA == referenceTierSHA256
+            context.emit(record)
+            if kernel == selected { tiers = measured.tiers }
+        }
+        RoutingKernel.select(selected)
+        try runDeviceRouter(context, table: table, queries: queries, expected: tiers)
+        try exportSignedTable(table, to: context.dataRoot.appendingPathComponent("router/consroute-signed"))
+        try RouterBenchmark.runLarge(context)
+    }
 
+    /// One `decide` per query, timed, then counted: allocations over one more untimed pass.
+    static func measureDecide(
+        _ context: BenchContext, table: ThresholdTable, queries: Queries,
+        reference: (assignments: [Int32], tiers: [UInt8])
+    ) -> (record: [String: Any], tiers: [UInt8], assignSHA: String, tierSHA: String) {
+        let policy = RoutingPolicy(table: table)
+        let n = queries.count
+        let d = queries.d
         var assignments = [Int32](repeating: 0, count: n)
         var tiers = [UInt8](repeating: 0, count: n)
-        let timing = points.withUnsafeBufferPointer { points in
-            pDevice.withUnsafeBufferPointer { pDevice in
-                pEdge.withUnsafeBufferPointer { pEdge in
-                    assignments.withUnsafeMutableBufferPointer { assignments in
-                        tiers.withUnsafeMutableBufferPointer { tiers in
-                            context.timed {
+        var allocations: UInt64 = 0
+        var cpu: UInt64 = 0
+        let timing = queries.points.withUnsafeBufferPointer { points in
+            queries.pDevice.withUnsafeBufferPointer { pDevice in
+                queries.pEdge.withUnsafeBufferPointer { pEdge in
+                    assignments.withUnsafeMutableBufferPointer { assignmentBuffer in
+                        tiers.withUnsafeMutableBufferPointer { tierBuffer in
+                            // Copies of the buffers (not the closures' inout parameters) for the loop to capture.
+                            let assignments = assignmentBuffer
+                            let tiers = tierBuffer
+                            let loop = {
                                 for query in 0..<n {
                                     let decision = policy.decide(
                                         representation: UnsafeBufferPointer(start: points.baseAddress! + query * d, count: d),
@@ -43,35 +91,43 @@ enum RouterBenchmark {
                                     tiers[query] = UInt8(truncatingIfNeeded: decision.tier.rawValue)
                                 }
                             }
+                            let timing = context.timed(loop)
+                            let before = consroute_bench_allocations()
+                            let cpuBefore = threadCPUNanoseconds()
+                            loop()
+                            cpu = threadCPUNanoseconds() - cpuBefore
+                            allocations = consroute_bench_allocations() - before
+                            return timing
                         }
                     }
                 }
             }
         }
-        let reference = referenceDecisions(points: points, centroids: centroids, thresholds: thresholds, pDevice: pDevice, pEdge: pEdge, d: d)
         let assignSHA = sha256(assignments.withUnsafeBytes { Array($0) })
         let tierSHA = sha256(tiers)
         var tierCounts = [0, 0, 0]
         for tier in tiers { tierCounts[Int(tier)] += 1 }
-        context.emit([
-            "workload": "W5", "peer": "consroute.RoutingPolicy.decide",
-            "params": ["per_query": "one decide() call per query", "threads": 1, "k": k, "d": d],
-            "n": n, "wall_s": rounded(timing.median), "walls_s": timing.walls.map { rounded($0) },
+        let record: [String: Any] = [
+            "workload": "W5", "n": n, "wall_s": rounded(timing.median), "walls_s": timing.walls.map { rounded($0) },
             "ns_per_query": rounded(timing.median / Double(n) * 1e9, 2), "repeats": context.repeats,
             "warmup": context.warmup, "tier_counts": tierCounts,
             "assign_mismatches_vs_float64": zip(assignments, reference.assignments).filter { $0 != $1 }.count,
             "tier_mismatches_vs_float64": zip(tiers, reference.tiers).filter { $0 != $1 }.count,
             "sha256_assign_i32le": assignSHA, "sha256_tier_u8": tierSHA,
-            "matches_peer_reference_sha256": assignSHA == referenceAssignSHA256 && tierSHA == referenceTierSHA256,
-        ])
+            "allocations_per_query": allocationFigure(allocations, n),
+            "thread_cpu_ns_per_query": rounded(Double(cpu) / Double(n), 2),
+        ]
+        return (record, tiers, assignSHA, tierSHA)
+    }
 
-        try runDeviceRouter(context, table: table, points: points, pDevice: pDevice, pEdge: pEdge, d: d, expected: tiers)
+    /// Allocations per query, or JSON null where the counting hook is not in place (not glibc).
+    static func allocationFigure(_ allocations: UInt64, _ queries: Int) -> Any {
+        consroute_bench_allocations_counted() != 0 ? Double(allocations) / Double(max(1, queries)) : NSNull()
     }
 
     /// The same decisions through the thread-safe `DeviceRouter.route` (lock, expiry check, dimension check).
     private static func runDeviceRouter(
-        _ context: BenchContext, table: ThresholdTable, points: [Float], pDevice: [Float], pEdge: [Float], d: Int,
-        expected: [UInt8]
+        _ context: BenchContext, table: ThresholdTable, queries: Queries, expected: [UInt8]
     ) throws {
         let key = TableSigningKey()
         let router = try DeviceRouter(
@@ -80,26 +136,61 @@ enum RouterBenchmark {
             clock: { 1 })
         let ack = router.apply(envelope: try SignedTable(signing: table, with: key).envelopeBytes())
         guard ack.applied else { throw BenchError("bench table rejected: \(ack.reason)") }
-        let n = points.count / d
+        let n = queries.count
+        let d = queries.d
         var mismatches = 0
-        let timing = try points.withUnsafeBufferPointer { points in
-            try context.timed {
+        var allocations: UInt64 = 0
+        var cpu: UInt64 = 0
+        let timing = try queries.points.withUnsafeBufferPointer { points in
+            let loop = {
                 mismatches = 0
                 for query in 0..<n {
                     let decision = try router.route(
                         representation: UnsafeBufferPointer(rebasing: points[query * d..<(query + 1) * d]),
-                        pDevice: pDevice[query], pEdge: pEdge[query])
+                        pDevice: queries.pDevice[query], pEdge: queries.pEdge[query])
                     if UInt8(decision.tier.rawValue) != expected[query] { mismatches += 1 }
                 }
             }
+            let timing = try context.timed(loop)
+            let before = consroute_bench_allocations()
+            let cpuBefore = threadCPUNanoseconds()
+            try loop()
+            cpu = threadCPUNanoseconds() - cpuBefore
+            allocations = consroute_bench_allocations() - before
+            return timing
         }
         context.emit([
             "workload": "W5", "peer": "consroute.DeviceRouter.route",
-            "params": ["per_query": "one route() call per query (lock + expiry + dimension checks)", "threads": 1],
+            "params": [
+                "per_query": "one route() call per query (lock + expiry + dimension checks)", "threads": 1,
+                "kernel": "\(RoutingKernel.selected)",
+            ],
             "n": n, "wall_s": rounded(timing.median), "walls_s": timing.walls.map { rounded($0) },
             "ns_per_query": rounded(timing.median / Double(n) * 1e9, 2), "repeats": context.repeats,
             "warmup": context.warmup, "tier_mismatches_vs_decide": mismatches,
+            "allocations_per_query": allocationFigure(allocations, n),
+            "thread_cpu_ns_per_query": rounded(Double(cpu) / Double(n), 2),
         ])
+    }
+
+    /// CPU time of the calling thread: on a machine whose other processes take turns on the cores, the time
+    /// a loop ran, without the time it waited (`ns_per_query` is wall time, as the peers report it).
+    static func threadCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// Writes the bench table signed with a fixed benchmark key, and that key's public file, for the Python
+    /// binding's benchmark (`scripts/bench-python-router.py`), which cannot sign.
+    static func exportSignedTable(_ table: ThresholdTable, to folder: URL) throws {
+        var seed = [UInt8](repeating: 0, count: 32)
+        for (index, byte) in "consroute-bench router key......".utf8.prefix(32).enumerated() { seed[index] = byte }
+        let key = try TableSigningKey(rawRepresentation: seed)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(try SignedTable(signing: table, with: key).envelopeBytes()).write(
+            to: folder.appendingPathComponent("table.json"))
+        try Data(KeyFile.publicKeyFile(key.verifyingKey)).write(to: folder.appendingPathComponent("key.pub"))
     }
 
     static func benchmarkTable(centroids: [Float], thresholds: [Float], k: Int, d: Int) -> ThresholdTable {

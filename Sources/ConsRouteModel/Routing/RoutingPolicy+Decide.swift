@@ -2,7 +2,8 @@ extension RoutingPolicy {
     /// The routing rule of DESIGN §3 for one query.
     ///
     /// Nearest centroid (`argmin_k ||x − μ_k||²`, ties to the lowest index, identical to an exact float64
-    /// computation); novel if the squared distance exceeds the cluster's `radius2`; then device if
+    /// computation); novel if the squared distance exceeds the cluster's `radius2` (decided in float64 when
+    /// float32 is too close to call, so every kernel path agrees); then device if
     /// `p_device >= t_device`, else edge if `p_edge >= t_edge`, else cloud, with the cluster's thresholds
     /// (the `novel` ones for novel queries or when `stale`). With a `turn`, the router leaves the previous
     /// tier for a cheaper one only if the score clears that tier's threshold by the switch margin
@@ -12,14 +13,15 @@ extension RoutingPolicy {
     /// - Parameters:
     ///   - representation: d floats (`dimension`); the caller guarantees the count.
     ///   - stale: use the novel thresholds for every query (an expired table).
+    ///   - kernel: the SIMD path to score with; nil (the default) for the selected one (`RoutingKernel`).
     /// - Complexity: O(k·d), allocation-free.
     @inlinable
     public func decide(
         representation: UnsafeBufferPointer<Float>, pDevice: Float, pEdge: Float, turn: TurnContext? = nil,
-        stale: Bool = false
+        stale: Bool = false, kernel: RoutingKernel? = nil
     ) -> RoutingDecision {
-        let (index, distance2) = nearestCluster(representation)
-        let isNovel = stale || distance2 > radius2[index]
+        let (index, distance2, isOutside) = locate(representation, kernel: kernel)
+        let isNovel = stale || isOutside
         let tDevice = isNovel ? novel.device : deviceThresholds[index]
         let tEdge = isNovel ? novel.edge : edgeThresholds[index]
         let tier: Tier

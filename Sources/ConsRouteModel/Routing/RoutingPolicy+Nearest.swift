@@ -3,22 +3,64 @@ internal import CConsRouteKernels
 extension RoutingPolicy {
     /// Index of the nearest centroid and the squared distance to it.
     ///
-    /// Scores `||μ||² − 2x·μ` in float32 with SIMD over 16 clusters at a time (`consroute_kernels.h`). When
-    /// another cluster's score is within the float32 rounding-error bound of the best one, the query is
-    /// re-scored exactly in float64 (`Σ (x − μ)²`), so the answer equals an exact float64 argmin (ties to
-    /// the lowest index) while the common case costs k·d/16 fused multiply-adds.
+    /// Scores `||μ||² − 2x·μ` in float32 with the widest SIMD the CPU has (`RoutingKernel`, `consroute_kernels.h`).
+    /// When another cluster's score is within the float32 rounding-error bound of the best one, the query is
+    /// re-scored exactly in float64 (`Σ (x − μ)²`), so the answer equals an exact float64 argmin (ties to the
+    /// lowest index) on every kernel path while the common case costs k·d/16 fused multiply-adds.
+    /// - Parameter kernel: the path to score with; nil for the selected one (`RoutingKernel.selected`).
     /// - Complexity: O(k·d), allocation-free.
-    public func nearestCluster(_ x: UnsafeBufferPointer<Float>) -> (index: Int, distance2: Float) {
+    public func nearestCluster(
+        _ x: UnsafeBufferPointer<Float>,
+        kernel: RoutingKernel? = nil
+    ) -> (index: Int, distance2: Float) {
+        let located = locate(x, kernel: kernel)
+        return (located.index, located.distance2)
+    }
+
+    /// The nearest cluster, the squared distance to it, and whether that distance exceeds the cluster's
+    /// `radius2` (decided exactly in float64 when the float32 distance is within its rounding error of the
+    /// radius, so that every kernel path agrees on novelty too).
+    @usableFromInline
+    func locate(_ x: UnsafeBufferPointer<Float>, kernel: RoutingKernel?) -> (
+        index: Int, distance2: Float, isOutside: Bool
+    ) {
         var distance2: Float = 0
+        var uncertainty: Float = 0
         let index = kernelFloats.withUnsafeBufferPointer { buffer in
             let blocks = Self.aligned(buffer.baseAddress!)
-            // Rounding-error bound of one float32 score (see README, "Routing"): generous by a factor ~2.
+            let norms = blocks + blockCount * dimension * 16
+            if let kernel {
+                return consroute_nearest_centroid_on(
+                    kernel.path,
+                    x.baseAddress!,
+                    dimension,
+                    blocks,
+                    norms,
+                    blockCount,
+                    maxNorm,
+                    &distance2,
+                    &uncertainty
+                )
+            }
             return consroute_nearest_centroid(
-                x.baseAddress!, dimension, blocks, blocks + blockCount * dimension * 16, blockCount, maxNorm, 5e-6,
-                &distance2)
+                x.baseAddress!,
+                dimension,
+                blocks,
+                norms,
+                blockCount,
+                maxNorm,
+                &distance2,
+                &uncertainty
+            )
         }
-        if index < 0 { return exactNearest(x.baseAddress!) }
-        return (index, distance2)
+        if index < 0 {
+            let exact = exactNearest(x.baseAddress!)
+            return (exact.index, Float(exact.distance2), exact.distance2 > Double(radius2[exact.index]))
+        }
+        let radius = radius2[index]
+        if abs(distance2 - radius) > uncertainty { return (index, distance2, distance2 > radius) }
+        let exact = exactSquaredDistance(x.baseAddress!, to: index)
+        return (index, distance2, exact > Double(radius))
     }
 
     /// Floats of slack before the kernel's data, so that it can start on a 64-byte boundary.
@@ -30,25 +72,27 @@ extension RoutingPolicy {
         base + ((64 &- Int(bitPattern: base) & 63) & 63) / 4
     }
 
+    /// `Σ (x − μ)²` in float64 for the cluster at `index`.
+    func exactSquaredDistance(_ x: UnsafePointer<Float>, to index: Int) -> Double {
+        exactCentroids.withUnsafeBufferPointer { centroids in
+            consroute_exact_squared_distance(x, centroids.baseAddress! + index * dimension, dimension)
+        }
+    }
+
     /// The exact float64 argmin over all clusters, ties to the lowest index.
-    func exactNearest(_ x: UnsafePointer<Float>) -> (index: Int, distance2: Float) {
+    func exactNearest(_ x: UnsafePointer<Float>) -> (index: Int, distance2: Double) {
         let d = dimension
         return exactCentroids.withUnsafeBufferPointer { centroids in
             var best = Double.infinity
             var bestIndex = 0
             for cluster in 0..<clusterCount {
-                let row = centroids.baseAddress! + cluster * d
-                var sum = 0.0
-                for j in 0..<d {
-                    let difference = Double(x[j]) - row[j]
-                    sum += difference * difference
-                }
+                let sum = consroute_exact_squared_distance(x, centroids.baseAddress! + cluster * d, d)
                 if sum < best {
                     best = sum
                     bestIndex = cluster
                 }
             }
-            return (bestIndex, Float(best))
+            return (bestIndex, best)
         }
     }
 }

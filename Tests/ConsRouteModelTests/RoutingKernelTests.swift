@@ -1,0 +1,105 @@
+import ConsRouteModel
+import ConsRouteTuning
+import Testing
+
+@Suite("The kernel's SIMD paths")
+struct RoutingKernelTests {
+    /// Brute-force float64 nearest centroid, ties to the lowest index.
+    private func referenceNearest(_ x: [Float], _ table: ThresholdTable) -> Int {
+        var best = Double.infinity
+        var bestIndex = 0
+        for (index, cluster) in table.clusters.enumerated() {
+            var sum = 0.0
+            for (value, mean) in zip(x, cluster.centroid) {
+                sum += (Double(value) - Double(mean)) * (Double(value) - Double(mean))
+            }
+            if sum < best {
+                best = sum
+                bestIndex = index
+            }
+        }
+        return bestIndex
+    }
+
+    @Test("this machine runs the scalar path and the widest one it has; x86-64 always has SSE2")
+    func supported() {
+        let supported = RoutingKernel.supported
+        #expect(supported.contains(.scalar))
+        #if arch(x86_64)
+            #expect(supported.contains(.sse2))
+            #expect(!supported.contains(.neon))
+        #elseif arch(arm64)
+            #expect(supported.contains(.neon))
+        #endif
+        #expect(supported.contains(RoutingKernel.selected))
+        #expect(RoutingKernel.allCases.map(\.description) == ["scalar", "sse2", "avx2", "avx512", "neon"])
+    }
+
+    @Test(
+        "every path equals the float64 argmin, near-ties included",
+        arguments: [(64, 16), (7, 3), (33, 40), (1, 2), (128, 17), (384, 16), (2048, 16), (2048, 64), (13, 64)]
+    )
+    func everyPathIsExact(dimension: Int, clusters: Int) {
+        var generator = SeededGenerator(seed: UInt64(dimension * 1000 + clusters))
+        let table = Fixtures.table(seed: UInt64(clusters), dimension: dimension, clusters: clusters)
+        let policy = RoutingPolicy(table: table)
+        let queries = dimension >= 2048 ? 60 : 400
+        for query in 0..<queries {
+            var x: [Float]
+            if query % 4 == 3 && clusters > 1 {
+                // On the bisector of two centroids, one float32 step towards the second: a near-tie.
+                let a = table.clusters[query % clusters].centroid
+                let b = table.clusters[
+                    (query / 4) % clusters == query % clusters ? (query + 1) % clusters : (query / 4) % clusters
+                ].centroid
+                x = zip(a, b).map { ($0 + $1) / 2 }
+                for j in x.indices where b[j] != x[j] { x[j] = b[j] > x[j] ? x[j].nextUp : x[j].nextDown }
+            } else {
+                let center = table.clusters[Int(generator.next() % UInt64(clusters))].centroid
+                x = center.map { $0 + Float.random(in: -0.6...0.6, using: &generator) }
+            }
+            let expected = referenceNearest(x, table)
+            for kernel in RoutingKernel.supported {
+                let index = x.withUnsafeBufferPointer { policy.nearestCluster($0, kernel: kernel).index }
+                #expect(index == expected, "\(kernel), d=\(dimension), k=\(clusters), query \(query)")
+            }
+        }
+    }
+
+    @Test("every path agrees on novelty at the radius, decided in float64 when float32 cannot tell")
+    func noveltyAtTheRadius() {
+        var table = Fixtures.table(dimension: 64, clusters: 16)
+        let x = table.clusters[2].centroid.map { $0 + 0.125 }
+        let exact = zip(x, table.clusters[2].centroid).reduce(0.0) {
+            $0 + (Double($1.0) - Double($1.1)) * (Double($1.0) - Double($1.1))
+        }
+        // The radius one float32 step either side of the exact distance: inside, then outside.
+        for (radius, novel) in [(Float(exact).nextUp, false), (Float(exact).nextDown, true)] {
+            table.clusters[2].radius2 = radius
+            let policy = RoutingPolicy(table: table)
+            for kernel in RoutingKernel.supported {
+                let decision = x.withUnsafeBufferPointer {
+                    policy.decide(representation: $0, pDevice: 0, pEdge: 0, kernel: kernel)
+                }
+                #expect(decision.clusterIndex == 2)
+                #expect(decision.isNovel == novel, "\(kernel), radius \(radius)")
+            }
+        }
+    }
+
+    @Test("selecting a path changes what runs, not what is decided")
+    func select() {
+        let before = RoutingKernel.selected
+        defer { RoutingKernel.select(before) }
+        let table = Fixtures.table(dimension: 64, clusters: 16)
+        let policy = RoutingPolicy(table: table)
+        let x = table.clusters[5].centroid.map { $0 * 0.9 }
+        for kernel in RoutingKernel.supported {
+            #expect(RoutingKernel.select(kernel))
+            #expect(x.withUnsafeBufferPointer { policy.nearestCluster($0).index } == 5)
+        }
+        #if arch(x86_64)
+            #expect(!RoutingKernel.select(.neon))
+        #endif
+    }
+}
