@@ -70,8 +70,13 @@ public struct FleetTuner: Sendable {
         return proposal
     }
 
-    /// The second half of `recluster(points:dimension:previous:nextID:)`: fits `choice.clusterCount` clusters and
-    /// matches ids. `seconds` of the result covers this half only.
+    /// The second half of `recluster(points:dimension:previous:nextID:)`: fits `choice.clusterCount` clusters on a
+    /// seeded subsample of `fitSampleSize` points (Lloyd, or mini-batch above `miniBatchAbove`), warm-started from
+    /// the previous table (completed by k-means++ when it has fewer clusters) or else from `choice.seeds`, and
+    /// matches ids. The radii are quantiles over the subsample; `inertia` is the subsample's scaled to the window
+    /// (`· n / pointsUsed`), `pointsUsed` the subsample's size. `seconds` of the result covers this half only.
+    ///
+    /// - Complexity: O(s·k·d·iterations) for s = min(n, `fitSampleSize`), plus O(n) to draw the subsample.
     ///
     /// - Throws: `TuningError.notEnoughPoints`, `.clustering`.
     public func recluster(
@@ -90,8 +95,14 @@ public struct FleetTuner: Sendable {
             let warm = previous.map { table in table.clusters.prefix(k).flatMap(\.centroid) }
             let initialization: KMeansConfiguration.Initialization =
                 warm.map { $0.isEmpty ? .centroids(seed) : .centroids(Array($0)) } ?? .centroids(seed)
+            let fitSample = PointSubsample(
+                count: settings.fitSampleSize ?? count,
+                from: count,
+                seed: settings.seed &+ 3
+            )
+            let fitPoints = fitSample.count == count ? points : fitSample.rows(of: points, dimension: dimension)
             let result: KMeansResult
-            if count > settings.miniBatchAbove {
+            if fitSample.count > settings.miniBatchAbove {
                 result = try MiniBatchKMeans(
                     configuration: MiniBatchKMeansConfiguration(
                         clusterCount: k,
@@ -99,7 +110,7 @@ public struct FleetTuner: Sendable {
                         initialization: initialization,
                         radiusQuantile: settings.radiusQuantile
                     )
-                ).fit(points, dimension: dimension)
+                ).fit(fitPoints, dimension: dimension)
             } else {
                 result = try KMeans(
                     configuration: KMeansConfiguration(
@@ -108,7 +119,7 @@ public struct FleetTuner: Sendable {
                         initialization: initialization,
                         radiusQuantile: settings.radiusQuantile
                     )
-                ).fit(points, dimension: dimension)
+                ).fit(fitPoints, dimension: dimension)
             }
             let previousRadius = previous.map { $0.clusters.map(\.radius2).sorted() } ?? []
             let cutoff =
@@ -129,8 +140,8 @@ public struct FleetTuner: Sendable {
                 newIDs: match.newIDs,
                 retiredIDs: match.retiredIDs,
                 nextID: match.nextID,
-                inertia: result.inertia,
-                pointsUsed: count,
+                inertia: result.inertia * Double(count) / Double(fitSample.count),
+                pointsUsed: fitSample.count,
                 clusterCountBefore: previous?.clusters.count ?? 0,
                 selectionScores: scores,
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -150,8 +161,12 @@ public struct FleetTuner: Sendable {
         return count
     }
 
-    /// Chooses k by silhouette on a subsample of at most 50,000 points (or takes the single allowed k), and
-    /// returns the chosen fit's centroids to seed the full fit.
+    /// Chooses k by silhouette (or takes the single allowed k) on a subsample of `selectionFitSize` points, in a
+    /// random projection to `selectionProjectionDimension` coordinates when d is larger, and returns the chosen
+    /// clusters' means in the original coordinates to seed the final fit.
+    ///
+    /// - Complexity: O(s·d·m) for the projection plus Σ_k fit(k) on s × m, independent of the window size n
+    ///   beyond drawing the subsample (s = `selectionFitSize`, m = `selectionProjectionDimension`).
     ///
     /// - Throws: `TuningError.notEnoughPoints`, `.clustering`.
     public func chooseClusterCount(points: [Float], dimension: Int) throws(TuningError) -> ClusterCountChoice {
@@ -170,31 +185,47 @@ public struct FleetTuner: Sendable {
         }
     }
 
+    /// Fits every candidate k on a seeded subsample of `selectionFitSize` points, projected to
+    /// `selectionProjectionDimension` coordinates when d is larger, and keeps the best silhouette. The seeds are the
+    /// chosen fit's clusters averaged in the original coordinates.
     private func selectClusterCount(points: [Float], dimension: Int) throws -> (Int, [Int: Double], [Float]) {
         let range = settings.clusterCountRange
         let count = points.count / dimension
-        let subsample = min(count, 50_000)
-        let stride = max(1, count / subsample)
-        var sample: [Float] = []
-        sample.reserveCapacity(subsample * dimension)
-        for row in Swift.stride(from: 0, to: count, by: stride).prefix(subsample) {
-            sample.append(contentsOf: points[row * dimension..<(row + 1) * dimension])
+        let subsample = PointSubsample(count: settings.selectionFitSize, from: count, seed: settings.seed &+ 1)
+        let sample = subsample.count == count ? points : subsample.rows(of: points, dimension: dimension)
+        var projected = (points: sample, dimension: dimension)
+        if let m = settings.selectionProjectionDimension, m < dimension {
+            let projection = RandomProjection(inputDimension: dimension, outputDimension: m, seed: settings.seed &+ 2)
+            projected = (projection.project(sample), m)
         }
         let configuration = KMeansConfiguration(
             clusterCount: range.lowerBound,
-            maxIterations: 50,
+            maxIterations: settings.selectionMaxIterations,
             seed: settings.seed,
             radiusQuantile: settings.radiusQuantile
         )
+        let fit: KMeansResult
+        var scores: [Int: Double] = [:]
         if range.lowerBound == range.upperBound {
-            let fit = try KMeans(configuration: configuration).fit(sample, dimension: dimension)
-            return (range.lowerBound, [:], fit.centroids)
+            fit = try KMeans(configuration: configuration).fit(projected.points, dimension: projected.dimension)
+        } else {
+            let selection = try ClusterCountSelector(
+                range: range,
+                configuration: configuration,
+                sampleSize: settings.selectionSampleSize
+            ).select(projected.points, dimension: projected.dimension)
+            fit = selection.result
+            scores = selection.scores
         }
-        let selection = try ClusterCountSelector(
-            range: range,
-            configuration: configuration,
-            sampleSize: settings.selectionSampleSize
-        ).select(sample, dimension: dimension)
-        return (selection.clusterCount, selection.scores, selection.result.centroids)
+        let seeds =
+            projected.dimension == dimension
+            ? fit.centroids
+            : PointSubsample.clusterMeans(
+                of: sample,
+                dimension: dimension,
+                labels: fit.assignments,
+                clusterCount: fit.clusterCount
+            )
+        return (fit.clusterCount, scores, seeds)
     }
 }

@@ -2,12 +2,12 @@ import Testing
 
 @testable import ConsRouteTuning
 
-/// Sentence-embedding-like points: unit-norm topic directions plus isotropic noise of the same norm, normalised.
+/// Sentence-embedding-like points: unit-norm topic directions plus isotropic noise of norm 0.75, normalised.
 enum TopicFixtures {
     static func points(topics: Int, perTopic: Int, dimension d: Int, seed: UInt64) -> [Float] {
         var generator = SeededGenerator(seed: seed)
         let directions = (0..<topics).map { _ in unit((0..<d).map { _ in Float(generator.nextGaussian()) }) }
-        let noise = 1 / Float(d).squareRoot()
+        let noise = 0.75 / Float(d).squareRoot()
         var points: [Float] = []
         points.reserveCapacity(topics * perTopic * d)
         for i in 0..<(topics * perTopic) {
