@@ -65,10 +65,10 @@ struct FleetTunerClusteringTests {
         #expect(Set(a.selectionScores.keys) == Set(2...6))
     }
 
-    @Test("choosing k in a random projection finds the same topics as in the original coordinates")
-    func projectedChoice() throws {
+    @Test("representations with no more coordinates than the projection are not projected")
+    func noProjectionAtLowDimension() throws {
         let points = window(seed: 3)
-        let projected = try tuner { $0.selectionProjectionDimension = 4 }.chooseClusterCount(
+        let atDimension = try tuner { $0.selectionProjectionDimension = 8 }.chooseClusterCount(
             points: points,
             dimension: 8
         )
@@ -76,9 +76,8 @@ struct FleetTunerClusteringTests {
             points: points,
             dimension: 8
         )
-        #expect(projected.clusterCount == 4 && original.clusterCount == 4)
-        // The seeds are the projected clusters' means in the original 8 coordinates.
-        #expect(projected.seeds.count == 4 * 8 && original.seeds.count == 4 * 8)
+        #expect(atDimension.clusterCount == 4 && original.clusterCount == 4)
+        #expect(atDimension.seeds == original.seeds && atDimension.scores == original.scores)
     }
 
     @Test("a re-clustering warm-started from the previous table keeps its ids")
