@@ -3,7 +3,8 @@
 #
 # Usage: bash scripts/bench.sh [WORKLOAD ...]      (default: router kmeans drift thresholds ingest;
 #        also: ingest-e2e (starts Tansu, runs kcat), replay, publish-fanout (and its kernel floor,
-#        scripts/fanout-floor.c), window-memory)
+#        scripts/fanout-floor.c), window-memory,
+#        tuning (one fleet tuning on a full window at d = 384 and 2048; needs no data files))
 # Environment:
 #   SHARED_BENCH  the shared benchmark folder (default: ../shared/bench)
 #   BENCH_DATA    where the data lives or is generated (default: .bench-data, 1.1 GB)

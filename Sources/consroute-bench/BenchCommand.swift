@@ -23,6 +23,7 @@ struct BenchCommand: AsyncParsableCommand {
         case replay
         case publishFanout = "publish-fanout"
         case windowMemory = "window-memory"
+        case tuning
     }
 
     @Option(name: .long, help: "The data folder written by gen_data.py (one folder per dataset).")
@@ -53,6 +54,7 @@ struct BenchCommand: AsyncParsableCommand {
             case .replay: try ReplayBenchmark.run(context)
             case .publishFanout: try PublishFanoutBenchmark.run(context)
             case .windowMemory: try WindowMemoryBenchmark.run(context)
+            case .tuning: try TuningBenchmark.run(context)
             }
         }
     }

@@ -17,10 +17,21 @@ public struct FleetTunerSettings: Sendable {
     public var clusterCountRange: ClosedRange<Int> = 8...24
     /// Representations needed before the fleet is (re-)clustered at all.
     public var minimumPointsToCluster = 2_000
-    /// Above this many points, mini-batch k-means is used instead of Lloyd.
+    /// Above this many points in the fitted subsample, mini-batch k-means is used instead of Lloyd.
     public var miniBatchAbove = 200_000
-    /// Points sampled to choose k (silhouette).
+    /// Points (a seeded uniform subsample of the window) on which every candidate k is fitted to choose k.
+    public var selectionFitSize = 10_000
+    /// Coordinates of the seeded Gaussian random projection the candidate fits and silhouettes run in, when the
+    /// representations have more (nil: the original coordinates). Johnson–Lindenstrauss: distances are kept to
+    /// within about √(8/m), enough to rank k; the final fit runs in the original coordinates.
+    public var selectionProjectionDimension: Int? = 64
+    /// Lloyd iterations at most per candidate fit.
+    public var selectionMaxIterations = 50
+    /// Points sampled to choose k (silhouette), out of the `selectionFitSize`.
     public var selectionSampleSize = 2_000
+    /// Points (a seeded uniform subsample of the window) the final clustering is fitted on; its radii and inertia
+    /// are measured on them (nil: the whole window). A centroid is a mean of about s/k of them.
+    public var fitSampleSize: Int? = 50_000
     /// The quantile of member distances that defines a cluster's `radius2`.
     public var radiusQuantile = 0.99
     /// A new centroid keeps an old id if it lies within this many times the previous median `radius2`.
