@@ -34,7 +34,8 @@ public struct TuningDecisionRecord: Sendable, Hashable {
     public var basis: String?
     /// The risk level alpha of the bounds (nil before it was kept).
     public var alpha: Double?
-    /// The candidate's figures on the held-out samples (nil without a proposal or before they were kept).
+    /// The candidate's figures on the held-out samples (nil without a proposal or before they were kept); its ratios
+    /// are `qualityRatio`, `latencyRatio` and `costRatio` (stored once).
     public var candidate: DecisionFigures?
     /// The table in force on the same samples (nil for the first table, or before they were kept).
     public var current: DecisionFigures?
@@ -148,6 +149,15 @@ extension TuningDecisionRecord {
         if let qualityRatio { try FieldRule.nonNegative(qualityRatio, "tuningDecision.qualityRatio") }
         if let latencyRatio { try FieldRule.nonNegative(latencyRatio, "tuningDecision.latencyRatio") }
         if let costRatio { try FieldRule.nonNegative(costRatio, "tuningDecision.costRatio") }
+        if let candidate,
+            candidate.qualityRatio != qualityRatio || candidate.latencyRatio != latencyRatio
+                || candidate.costRatio != costRatio
+        {
+            throw HistoryStoreError.invalidField(
+                field: "tuningDecision.candidate",
+                reason: "the candidate's ratios are the decision's quality, latency and cost ratios; they differ"
+            )
+        }
         try window.validate("tuningDecision.window")
         return [
             runID, fleet, trigger.kind, trigger.reference, decidedAt, result.rawValue, reason, storedVersion,

@@ -85,42 +85,15 @@ struct ReplayCommand: ParsableCommand {
 
     /// Applies --config (the fleet's control-loop settings), the periodic baselines and the loop-timing options.
     private func applyOptions(_ settings: inout ReplaySettings) throws {
-        if let config { settings.pipeline = try fleetSettings(config, replacing: settings.pipeline) }
+        if let config {
+            do {
+                try settings.adopt(ControllerConfiguration.load(path: config, environment: [:]), fleet: fleet, source: config)
+            } catch let error as ConfigurationError {
+                throw CommandFailure("\(error)")
+            }
+        }
         settings.periodic = periodicEvery > 0 ? PeriodicVariant.grid(every: periodicEvery) : []
         applyTiming(&settings)
-    }
-
-    /// The configured fleet's settings, with the replay's fleet name, fingerprint and table lifetime.
-    private func fleetSettings(_ path: String, replacing replay: FleetPipelineSettings) throws -> FleetPipelineSettings {
-        let configuration: ControllerConfiguration
-        do {
-            configuration = try ControllerConfiguration.load(path: path, environment: [:])
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        let names = configuration.fleets.map(\.metadata.fleet)
-        let chosen: FleetPipelineSettings
-        if let fleet {
-            guard let match = configuration.fleets.first(where: { $0.metadata.fleet == fleet }) else {
-                throw CommandFailure("\(path) has no fleet \(fleet) (it has: \(names.joined(separator: ", ")))")
-            }
-            chosen = match
-        } else {
-            guard configuration.fleets.count == 1 else {
-                throw CommandFailure(
-                    "\(path) has \(configuration.fleets.count) fleets (\(names.joined(separator: ", "))); choose one with --fleet")
-            }
-            chosen = configuration.fleets[0]
-        }
-        let dimension = replay.metadata.fingerprint.representationDim
-        guard chosen.metadata.fingerprint.representationDim == dimension else {
-            throw CommandFailure(
-                "fleet \(chosen.metadata.fleet) in \(path) has dimension "
-                    + "\(chosen.metadata.fingerprint.representationDim) but the events have \(dimension)")
-        }
-        var settings = chosen
-        settings.metadata = replay.metadata
-        return settings
     }
 
     /// Applies the loop-timing options to `settings`.

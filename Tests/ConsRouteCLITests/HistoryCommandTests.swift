@@ -157,8 +157,11 @@ struct HistoryCommandTests {
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(output)")
         #expect(lines[0].hasPrefix("decided               fleet   run           trigger  result    version  quality"))
-        #expect(lines[0].hasSuffix("latency  cost  reason"))
-        #expect(lines[1].hasSuffix("drift    rejected        -     0.91      0.5   0.4  \(HistoryFixture.guardrail)"))
+        #expect(lines[0].hasSuffix("latency  cost  q bound  in force q  in force cost  basis  reason"))
+        #expect(
+            lines[1].hasSuffix(
+                "drift    rejected        -     0.91      0.5   0.4        -           -              -  -      "
+                    + HistoryFixture.guardrail))
         #expect(lines[2] == "(more tuning decisions match; raise --limit to see them)")
         let empty = try await history(fixture, ["decisions", "--fleet", "cars"]).standardOutput
         #expect(empty == "no tuning decisions match\n")

@@ -91,7 +91,10 @@ struct FleetPipelineTests {
         let v44 = try #require(third.table, "\(third.failure ?? "")")
         #expect(v44.version == 44 && third.clustering == nil)
         let after = try #require(v44.clusters.first { $0.id == cluster0.id })
-        #expect(after.thresholds.device > cluster0.thresholds.device)
+        // The head follows the drop (predictions track the scores), so the fleet allocation may keep the device
+        // threshold about where it was; what must hold is the fleet's floor under the new table.
+        #expect(after.thresholds != cluster0.thresholds)
+        #expect(v44.expected.qualityRatio >= 0.95)
     }
 
     @Test("pause stops tuning, an operator request tunes at once, replayed events never trigger drift")

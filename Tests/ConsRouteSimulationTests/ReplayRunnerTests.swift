@@ -1,3 +1,4 @@
+import ConsRouteController
 import ConsRouteModel
 import Testing
 
@@ -110,5 +111,58 @@ struct ArraySource: ReplayEventSource {
         guard position < events.count else { return nil }
         position += 1
         return events[position - 1]
+    }
+}
+
+@Suite("Replay with a controller configuration")
+struct ReplayConfigurationTests {
+    private func configuration(qMin: Double, fleets: [String] = ["small"], dimension: Int = 8) throws
+        -> ControllerConfiguration
+    {
+        let yaml =
+            "fleets:\n"
+            + fleets.map { name in
+                """
+                  - name: \(name)
+                    dimension: \(dimension)
+                    fingerprint: {representation_model: m, reranker: r, prompt_template: t}
+                    objective: {lambda_latency: 0.3, lambda_cost: 0.3, q_min: \(qMin), penalty: 10}
+                    clusters: {k_min: 3, k_max: 7}
+                    optimiser: {samples_per_cluster: 300}
+                    window: {representations: 8000, shadow_samples: 4000}
+                    loop: {bootstrap_events: 2000, debounce_s: 5, minimum_interval_s: 10}
+
+                """
+            }.joined()
+        return try ControllerConfiguration.load(yaml: yaml, file: "replay.yaml", environment: [:])
+    }
+
+    @Test("replay --config uses the file's settings: a higher q_min gives a more cautious, dearer policy")
+    func usesTheFilesSettings() throws {
+        let scenario = try driftingScenario(events: 20_000)
+        var reports: [Double: ReplayReport] = [:]
+        for qMin in [0.9, 0.99] {
+            var settings = smallReplaySettings(scenario)
+            try settings.adopt(configuration(qMin: qMin), fleet: nil, source: "replay.yaml")
+            #expect(settings.pipeline.objective.qMin == qMin && settings.pipeline.metadata.fleet == "small")
+            reports[qMin] = try replay(scenario, settings)
+        }
+        let loose = try #require(reports[0.9])
+        let strict = try #require(reports[0.99])
+        #expect(loose.objectiveWeights["q_min"] == 0.9 && strict.objectiveWeights["q_min"] == 0.99)
+        #expect(strict.policy.qualityRatio > loose.policy.qualityRatio)
+        #expect(strict.policy.costRatio > loose.policy.costRatio)
+    }
+
+    @Test("a missing fleet, several fleets without --fleet, or another dimension are clear errors")
+    func badConfiguration() throws {
+        var settings = smallReplaySettings(try driftingScenario(events: 1_000))
+        #expect(throws: ReplayError.self) { try settings.adopt(configuration(qMin: 0.95), fleet: "nope", source: "f") }
+        #expect(throws: ReplayError.self) {
+            try settings.adopt(configuration(qMin: 0.95, fleets: ["a", "b"]), fleet: nil, source: "f")
+        }
+        #expect(throws: ReplayError.self) {
+            try settings.adopt(configuration(qMin: 0.95, dimension: 16), fleet: nil, source: "f")
+        }
     }
 }

@@ -113,7 +113,21 @@ struct RolloutHistoryTests {
             try HistoryStore.migrator.migrate(queue, upTo: "v3-tuning-decisions")
             try await queue.write { [canary, decision] db in
                 try db.execute(sql: ThresholdTableRecord.insertSQL, arguments: try canary.validatedArguments())
-                try db.execute(sql: TuningDecisionRecord.insertSQL, arguments: try decision.validatedArguments())
+                // The insert of a version-3 controller (before the decision figures of v5).
+                try db.execute(
+                    sql: """
+                        INSERT INTO tuning_decision (run_id, fleet, trigger_kind, trigger_ref, decided_at, result,
+                            reason, table_version, quality_ratio, latency_ratio, cost_ratio, window_start, window_end,
+                            window_first_offset, window_end_offset)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        decision.runID, decision.fleet, decision.trigger.kind, decision.trigger.reference,
+                        decision.decidedAt, decision.result.rawValue, decision.reason,
+                        decision.tableVersion.map(Int64.init), decision.qualityRatio, decision.latencyRatio,
+                        decision.costRatio, decision.window.start, decision.window.end, decision.window.firstOffset,
+                        decision.window.endOffset,
+                    ])
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
                 #expect(!tables.contains("rollout_event"))
             }

@@ -22,6 +22,27 @@ struct TuningDecisionHistoryTests {
         #expect(try await store.tuningDecisions(HistoryQuery()) == [operatorRun, failed, rejected, published])
     }
 
+    @Test("a decision keeps both tables' figures, the bound, alpha and the guardrail's basis")
+    func figuresRoundTrip() async throws {
+        let store = try makeStore()
+        var decision = Sample.decision(runID: "phones/run/9", decidedAt: 9_000)
+        decision.basis = "toward_safety"
+        decision.alpha = 0.1
+        decision.candidate = DecisionFigures(
+            qualityRatio: 0.91, qualityLowerBound: 0.88, latencyRatio: 0.42, costRatio: 0.33, objective: 0.64)
+        decision.current = DecisionFigures(
+            qualityRatio: 0.86, qualityLowerBound: nil, latencyRatio: 0.3, costRatio: 0.2, objective: 0.71)
+        try await store.recordTuningDecision(decision)
+        let stored = try #require(try await store.tuningDecisions(HistoryQuery()).first)
+        #expect(stored == decision)
+        #expect(stored.current?.qualityRatio == 0.86 && stored.candidate?.qualityLowerBound == 0.88)
+        // The candidate's ratios are the decision's own: a different copy is refused, not silently dropped.
+        var inconsistent = Sample.decision(runID: "phones/run/10")
+        inconsistent.candidate = DecisionFigures(
+            qualityRatio: 0.5, qualityLowerBound: nil, latencyRatio: 0.42, costRatio: 0.33, objective: 0)
+        await #expect(throws: HistoryStoreError.self) { try await store.recordTuningDecision(inconsistent) }
+    }
+
     @Test("decisions filter by fleet, since, until, limit and result, newest first")
     func queries() async throws {
         let store = try makeStore()

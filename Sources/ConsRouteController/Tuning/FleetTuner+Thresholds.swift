@@ -1,5 +1,5 @@
 public import ConsRouteModel
-public import ConsRouteTuning
+import ConsRouteTuning
 import Dispatch
 
 extension FleetTuner {

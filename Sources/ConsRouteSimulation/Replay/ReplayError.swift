@@ -6,6 +6,8 @@ public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingShadow(event: Int)
     /// An event's representation does not have the fleet's dimension.
     case wrongDimension(event: Int, expected: Int, actual: Int)
+    /// The controller configuration given to the replay does not fit it (no such fleet, several, another d).
+    case configuration(String)
 
     /// The message, naming the event at fault.
     public var description: String {
@@ -16,6 +18,7 @@ public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(every tier's score, latency and cost)"
         case .wrongDimension(let event, let expected, let actual):
             "event \(event): representation has \(actual) values, the fleet's dimension is \(expected)"
+        case .configuration(let reason): reason
         }
     }
 }

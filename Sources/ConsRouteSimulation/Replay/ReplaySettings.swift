@@ -79,3 +79,42 @@ extension ReplaySettings {
         )
     }
 }
+
+extension ReplaySettings {
+    /// Runs the control loop with a configured fleet's settings (objective, optimiser, window, loop, drift, rollout),
+    /// keeping the replay's fleet name, fingerprint and table lifetime: a backtest of a configuration.
+    ///
+    /// - Parameters:
+    ///   - configuration: a loaded controller configuration.
+    ///   - fleet: the fleet to take; nil for the configuration's only fleet.
+    ///   - source: where the configuration came from, for messages.
+    /// - Throws: `ReplayError.configuration` when the fleet is missing or ambiguous, or its dimension differs.
+    public mutating func adopt(
+        _ configuration: ControllerConfiguration, fleet: String?, source: String
+    ) throws(ReplayError) {
+        let names = configuration.fleets.map(\.metadata.fleet)
+        let chosen: FleetPipelineSettings
+        if let fleet {
+            guard let match = configuration.fleets.first(where: { $0.metadata.fleet == fleet }) else {
+                throw .configuration("\(source) has no fleet \(fleet) (it has: \(names.joined(separator: ", ")))")
+            }
+            chosen = match
+        } else {
+            guard configuration.fleets.count == 1 else {
+                throw .configuration(
+                    "\(source) has \(configuration.fleets.count) fleets (\(names.joined(separator: ", "))); "
+                        + "choose one with --fleet")
+            }
+            chosen = configuration.fleets[0]
+        }
+        let dimension = pipeline.metadata.fingerprint.representationDim
+        guard chosen.metadata.fingerprint.representationDim == dimension else {
+            throw .configuration(
+                "fleet \(chosen.metadata.fleet) in \(source) has dimension "
+                    + "\(chosen.metadata.fingerprint.representationDim) but the events have \(dimension)")
+        }
+        let metadata = pipeline.metadata
+        pipeline = chosen
+        pipeline.metadata = metadata
+    }
+}
