@@ -8,7 +8,7 @@ import Testing
 
 /// Issue 14 on librdkafka's in-process mock cluster: offsets tied to the cluster they came from, dead letters that
 /// are not lost, gaps across runs counted.
-@Suite("Ingest hardening (mock cluster)", .serialized)
+@Suite("Ingest hardening (mock cluster)", .serialized, .timeLimit(.minutes(5)))
 struct IngestHardeningTests {
     private func configuration(_ cluster: KafkaMockCluster, telemetry: String, group: String) throws
         -> IngestConfiguration

@@ -9,7 +9,7 @@ import Testing
 /// Issue 14 on the real broker, with `consroute ingest` as a child process: a message that used to crash the
 /// controller (and crash it again after every restart, the broker keeping it) is dead-lettered instead, and a
 /// rejected message over 1 MB reaches the dead-letter topic truncated instead of vanishing.
-@Suite("Hardening (real broker)", .serialized)
+@Suite("Hardening (real broker)", .serialized, .timeLimit(.minutes(5)))
 struct HardeningOnTansuTests {
     private struct Topics {
         let telemetry: String
