@@ -150,4 +150,15 @@ struct IngestHardeningTests {
         )
         #expect(letters.map(\.value) == [[1, 2, 3]])
     }
+
+    @Test("a run that cannot start (a managed librdkafka key) leaves a failure that keeps the controller not ready")
+    func failureForReadiness() async throws {
+        let cluster = try KafkaMockCluster()
+        var configuration = try configuration(cluster, telemetry: uniqueName("telemetry"), group: uniqueName("group"))
+        configuration.kafka.additionalConfig["enable.auto.commit"] = "true"
+        let service = IngestService(configuration: configuration, store: try HistoryStore(path: historyPath()))
+        #expect(service.failure == nil)
+        await #expect(throws: KafkaError.self) { try await service.run() }
+        #expect(service.failure?.contains("enable.auto.commit") == true)
+    }
 }
