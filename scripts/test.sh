@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: builds consroute and runs every test. Installs what it needs first (idempotent).
 #   1. unit tests (Kafka ones on librdkafka's in-process mock cluster), with Debian's librdkafka;
-#   2. the C ABI and the Python binding on the conformance vectors (scripts/test-bindings.sh);
+#   2. the C ABI and the Python binding on the conformance vectors (scripts/test-bindings.sh), and a short run of
+#      each fuzz target (scripts/fuzz.sh --smoke);
 #   3. integration tests against a real Tansu broker on 127.0.0.1, started and stopped here, with the
 #      librdkafka 2.x that confluent-kafka ships first on LD_LIBRARY_PATH (2.0.2 cannot talk to Tansu).
 set -euo pipefail
@@ -10,4 +11,5 @@ bash scripts/install-deps.sh --test
 swift build --build-tests
 swift test --skip-build --skip IntegrationTests
 bash scripts/test-bindings.sh
+bash scripts/fuzz.sh --smoke  # a short run of each libFuzzer target (docs/reliability.md); the long run: scripts/fuzz.sh
 bash scripts/integration-tests.sh --skip-build

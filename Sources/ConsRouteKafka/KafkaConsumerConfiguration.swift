@@ -61,6 +61,14 @@ public struct KafkaConsumerConfiguration: Hashable, Sendable {
         self.assignmentStrategy = assignmentStrategy
     }
 
+    /// Checks the configuration as creating a consumer would (our checks, then librdkafka's on every key), without
+    /// connecting: a start-up check, so that a bad key fails at start instead of in a restart loop.
+    ///
+    /// - Throws: `KafkaError.invalidConfiguration` naming the offending key.
+    public func validate() throws(KafkaError) {
+        _ = try RDKafkaConfig(properties: try properties())
+    }
+
     /// The librdkafka properties of this consumer.
     ///
     /// - Throws: `KafkaError.invalidConfiguration` naming the offending key.

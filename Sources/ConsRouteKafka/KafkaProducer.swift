@@ -67,6 +67,16 @@ public final class KafkaProducer: Sendable {
         try await ThreadBridge.run(on: blockingQueue) { try client.flush(timeout: timeout) }
     }
 
+    /// The id of the Kafka cluster the producer is connected to: offsets are positions in that cluster's log only.
+    ///
+    /// - Parameter timeout: How long to wait for the broker's first metadata.
+    /// - Returns: The id, or nil when the broker reported none in time (unreachable, or older than Kafka 0.10).
+    public func clusterID(timeout: Duration = .seconds(10)) async throws -> String? {
+        let client = client
+        let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
+        return try await ThreadBridge.run(on: blockingQueue) { client.clusterID(timeoutMs: milliseconds) }
+    }
+
     /// Flushes for up to `flushTimeout`, then stops: undelivered messages fail with `.purged` and later sends
     /// throw `KafkaError.shutDown`. Returns when the poll thread has ended.
     ///

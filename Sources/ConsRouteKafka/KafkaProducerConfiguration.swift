@@ -32,6 +32,14 @@ public struct KafkaProducerConfiguration: Hashable, Sendable {
         self.maxQueuedMessages = maxQueuedMessages
     }
 
+    /// Checks the configuration as creating a producer would (our checks, then librdkafka's on every key), without
+    /// connecting.
+    ///
+    /// - Throws: `KafkaError.invalidConfiguration` naming the offending key.
+    public func validate() throws(KafkaError) {
+        _ = try RDKafkaConfig(properties: try properties())
+    }
+
     /// The librdkafka properties of this producer.
     ///
     /// - Throws: `KafkaError.invalidConfiguration` naming the offending key.

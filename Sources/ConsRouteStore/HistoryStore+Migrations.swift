@@ -21,7 +21,10 @@ extension HistoryStore {
         migrator.registerMigration("v4-rollout-events") { db in
             try db.execute(sql: rolloutEventSchema)
         }
-        migrator.registerMigration("v5-decision-figures") { db in
+        migrator.registerMigration("v5-consumer-offset-cluster") { db in
+            try db.execute(sql: consumerOffsetClusterSchema)
+        }
+        migrator.registerMigration("v6-decision-figures") { db in
             for column in [
                 "basis TEXT", "alpha REAL", "quality_lower_bound REAL", "objective REAL", "current_quality_ratio REAL",
                 "current_quality_lower_bound REAL", "current_latency_ratio REAL", "current_cost_ratio REAL",
@@ -82,6 +85,20 @@ extension HistoryStore {
         );
         CREATE INDEX tuning_decision_decided ON tuning_decision (fleet, decided_at);
         CREATE INDEX tuning_decision_decided_all ON tuning_decision (decided_at);
+        """
+
+    /// Which Kafka cluster (`rd_kafka_clusterid`) a consumer group's stored offsets on a topic belong to: offsets
+    /// are positions in one cluster's log and mean nothing on another (an embedded broker is a new cluster in
+    /// every process). Offsets stored before this table existed have no row and are adopted by the first cluster
+    /// that binds them.
+    private static let consumerOffsetClusterSchema = """
+        CREATE TABLE consumer_offset_cluster (
+            consumer_group TEXT NOT NULL CHECK (consumer_group <> ''),
+            topic TEXT NOT NULL CHECK (topic <> ''),
+            cluster_id TEXT NOT NULL CHECK (cluster_id <> ''),
+            bound_at INTEGER NOT NULL,
+            PRIMARY KEY (consumer_group, topic)
+        ) WITHOUT ROWID;
         """
 
     /// One row per step of a staged rollout: a canary's start, then its promotion or rollback with the test's

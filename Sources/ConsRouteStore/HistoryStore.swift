@@ -36,6 +36,7 @@ public final class HistoryStore: Sendable {
     /// - Throws: ``HistoryStoreError/openFailed(path:reason:)`` when the file cannot be opened, is not a
     ///   database, or cannot be migrated.
     public init(path: String) throws {
+        try Self.refuseEmptyFile(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
@@ -47,6 +48,60 @@ public final class HistoryStore: Sendable {
             throw HistoryStoreError.openFailed(path: path, reason: error.message ?? error.description)
         }
         self.path = path
+    }
+
+    /// Opens an existing history for reading only: no migration, no write, so that `consroute history` works on
+    /// read-only storage and never changes the file it inspects.
+    ///
+    /// The file is opened read-only; when SQLite cannot do that for a WAL database (its `-shm` cannot be created
+    /// on read-only storage), it is opened as immutable (nothing else may be writing it then).
+    /// - Parameter path: The SQLite file; it must exist and not be empty.
+    /// - Throws: ``HistoryStoreError/openFailed(path:reason:)`` when the file is empty, is not a database, or cannot be
+    ///   read.
+    public init(readingFrom path: String) throws {
+        try Self.refuseEmptyFile(path)
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        do {
+            writer = try Self.openReadOnly(path, configuration: configuration)
+        } catch let first as DatabaseError {
+            var immutable = URLComponents()
+            immutable.scheme = "file"
+            immutable.path = path
+            immutable.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+            guard let uri = immutable.string, let queue = try? Self.openReadOnly(uri, configuration: configuration) else {
+                throw HistoryStoreError.openFailed(path: path, reason: first.message ?? first.description)
+            }
+            writer = queue
+        }
+        self.path = path
+    }
+
+    private static func openReadOnly(_ path: String, configuration: Configuration) throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        // The open is lazy about the WAL index: read once so that a failure shows here.
+        _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        return queue
+    }
+
+    /// A 0-byte file is no history: SQLite would silently make it a new one, whose table versions restart at 1
+    /// (routers that hold a higher version reject every new table). It is refused with what to do, unless it is a
+    /// few seconds old: SQLite creates a new database file empty and writes its header a moment later, so a
+    /// process opening it at the same time as its creator sees it empty.
+    static func refuseEmptyFile(_ path: String, now: Date = Date()) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            (attributes[.type] as? FileAttributeType) == .typeRegular,
+            (attributes[.size] as? NSNumber)?.int64Value == 0,
+            let modified = attributes[.modificationDate] as? Date, now.timeIntervalSince(modified) > 10
+        else { return }
+        throw HistoryStoreError.openFailed(
+            path: path,
+            reason: """
+                the file is empty (0 bytes), so it holds no history; a new history would restart table versions at 1 \
+                and routers holding newer versions would reject its tables: restore the history from a backup, or \
+                delete the empty file to start a new history deliberately
+                """)
     }
 
     /// Opens the pool and applies pending migrations, retrying when another process is doing the same to the same

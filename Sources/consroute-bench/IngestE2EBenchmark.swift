@@ -28,10 +28,12 @@ enum IngestE2EBenchmark {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client))
         let produceStart = DispatchTime.now().uptimeNanoseconds
         var bytes = 0
+        // Event times just behind the broker's timestamps: ingest rejects times more than a day away (bad_time).
+        let startMs = Int64(Date().timeIntervalSince1970 * 1_000) - Int64(n)
         for chunkStart in stride(from: 0, to: n, by: 10_000) {
             let records = (chunkStart..<min(n, chunkStart + 10_000)).map { index -> KafkaProducerRecord in
                 let fleet = fleets[index % partitions]
-                let value = IngestBenchmark.event(fleet: fleet, d: 64, time: 1_800_000_000_000 + Int64(index), generator: &generator)
+                let value = IngestBenchmark.event(fleet: fleet, d: 64, time: startMs + Int64(index), generator: &generator)
                     .protobufBytes()
                 bytes += value.count
                 return KafkaProducerRecord(topic: topic, partition: Int32(index % partitions), key: Array(fleet.utf8), value: value)

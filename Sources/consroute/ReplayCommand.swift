@@ -93,13 +93,34 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         settings.periodic = periodicEvery > 0 ? PeriodicVariant.grid(every: periodicEvery) : []
-        applyTiming(&settings)
+        try applyTiming(&settings)
     }
 
     /// Applies the loop-timing options to `settings`.
-    private func applyTiming(_ settings: inout ReplaySettings) {
+    private func applyTiming(_ settings: inout ReplaySettings) throws {
         if let debounceSeconds { settings.pipeline.debounceMs = Int64(debounceSeconds * 1_000) }
         if let minimumIntervalSeconds { settings.pipeline.minimumIntervalMs = Int64(minimumIntervalSeconds * 1_000) }
+        try fitReservoirToMemory(&settings.pipeline)
+    }
+
+    /// Sizes the representation reservoir to a quarter of physical memory: at d = 65,536 the default 200,000
+    /// representations would take 26 GB. Says so when it shrinks it; refuses when too few would fit to re-cluster.
+    private func fitReservoirToMemory(_ pipeline: inout FleetPipelineSettings) throws {
+        let dimension = pipeline.metadata.fingerprint.representationDim
+        let budget = RepresentationReservoir.memoryBudgetBytes
+        let fits = RepresentationReservoir.capacity(fitting: budget, dimension: dimension)
+        guard fits < pipeline.reservoirCapacity else { return }
+        guard fits >= pipeline.tuner.minimumPointsToCluster else {
+            throw CommandFailure(
+                "d = \(dimension) is too large for this machine: only \(fits) representations fit in "
+                    + "\(budget / 1_048_576) MiB (a quarter of its memory), re-clustering needs "
+                    + "\(pipeline.tuner.minimumPointsToCluster)")
+        }
+        FileHandle.standardError.write(
+            Data(
+                ("replay: d = \(dimension): the representation window holds \(fits) representations instead of "
+                    + "\(pipeline.reservoirCapacity), to fit \(budget / 1_048_576) MiB (a quarter of this machine's memory)\n").utf8))
+        pipeline.reservoirCapacity = fits
     }
 
     func run() throws {

@@ -96,6 +96,7 @@ struct SimulateCommand: AsyncParsableCommand {
         settings.telemetryTopic = telemetryTopic
         settings.acksTopic = acksTopic
         settings.recentEvents = recentEvents
+        try await requireFleet(loaded.fleet)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
                 client: KafkaConfiguration(bootstrapServers: brokers, clientID: "consroute-simulate")
@@ -127,6 +128,17 @@ struct SimulateCommand: AsyncParsableCommand {
             throw CommandFailure(
                 "\(final.eventsFailed) of \(final.eventsSent) events could not be delivered to \(brokers)"
             )
+        }
+    }
+
+    /// Fails at once when the controller does not run the scenario's fleet: its every event would be dead-lettered.
+    /// Other failures (a controller still starting) are left to the simulation's retries.
+    private func requireFleet(_ fleet: String) async throws {
+        do {
+            _ = try await TableClient(url: url).status(fleet: fleet)
+        } catch TableClientError.status(_, 404, let message) {
+            throw CommandFailure("the controller at \(url) does not run fleet \(fleet) (\(message)); check the scenario's fleet")
+        } catch {
         }
     }
 

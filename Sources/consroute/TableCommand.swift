@@ -48,8 +48,11 @@ struct TableCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a signed table as a router would: key id, signature and, if given, fingerprint.",
-            discussion: "Exit code 0 if the table verifies, 1 with the reason if it does not.")
+            abstract: "Verify a signed table as a router would: key id, signature, expiry and, if given, fingerprint.",
+            discussion: """
+                Exit code 0 if the table verifies, 1 with the reason if it does not (an unknown key, a bad \
+                signature, a table that has expired, a fingerprint that differs), 64 for a wrong command line.
+                """)
 
         @Argument(help: "A signed table envelope (JSON).")
         var file: String
@@ -57,11 +60,14 @@ struct TableCommand: ParsableCommand {
         @Option(name: .customLong("public-key"), help: "A pinned public key file (repeat for several).")
         var publicKeys: [String]
 
-        @Option(name: .long, help: "Expected fingerprint as MODEL/DIM/RERANKER/TEMPLATE.")
+        @Option(
+            name: .long,
+            help: "Expected fingerprint as MODEL/DIM/RERANKER/TEMPLATE (the model may contain '/'; DIM may be d=DIM).")
         var fingerprint: String?
 
         func validate() throws {
             guard !publicKeys.isEmpty else { throw ValidationError("pass at least one --public-key") }
+            if let fingerprint { _ = try Self.parseFingerprint(fingerprint) }
         }
 
         func run() throws {
@@ -71,10 +77,30 @@ struct TableCommand: ParsableCommand {
             } catch let error as SignatureError {
                 throw CommandFailure("\(file): \(error)")
             }
-            if let fingerprint, fingerprint != signed.table.fingerprint.description {
+            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            if signed.table.isExpired(atMs: nowMs) {
+                throw CommandFailure(
+                    "\(file): the table expired at \(TimeText.utc(signed.table.expiresAtMs)); a router treats it as stale")
+            }
+            if let fingerprint, try Self.parseFingerprint(fingerprint) != signed.table.fingerprint {
                 throw CommandFailure("\(file): fingerprint \(signed.table.fingerprint) differs from the expected \(fingerprint)")
             }
             print("ok: fleet \(signed.table.fleet) version \(signed.table.version) signed by \(signed.keyID)")
+        }
+
+        /// `MODEL/DIM/RERANKER/TEMPLATE` (also `MODEL/d=DIM/...`, as tables print it): the last two components are
+        /// the reranker and the template, the one before them the dimension, everything before that the model.
+        static func parseFingerprint(_ text: String) throws -> Fingerprint {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            let usage = "--fingerprint must be MODEL/DIM/RERANKER/TEMPLATE with DIM a positive integer, got \(text)"
+            guard parts.count >= 4 else { throw ValidationError(usage) }
+            let dimensionText = parts[parts.count - 3]
+            let digits = dimensionText.hasPrefix("d=") ? String(dimensionText.dropFirst(2)) : dimensionText
+            guard let dimension = Int(digits), dimension >= 1 else { throw ValidationError(usage) }
+            let model = parts[..<(parts.count - 3)].joined(separator: "/")
+            let (reranker, template) = (parts[parts.count - 2], parts[parts.count - 1])
+            guard !model.isEmpty, !reranker.isEmpty, !template.isEmpty else { throw ValidationError(usage) }
+            return Fingerprint(representationModel: model, representationDim: dimension, reranker: reranker, promptTemplate: template)
         }
     }
 

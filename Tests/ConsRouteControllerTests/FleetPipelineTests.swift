@@ -118,4 +118,21 @@ struct FleetPipelineTests {
         let replayDrifts = pipeline.observe(events, isReplay: true)
         #expect(replayDrifts.isEmpty)
     }
+
+    @Test("a drift triggered by events timed near -2^63 does not trap: its age saturates and it tunes")
+    func extremeEventTimes() throws {
+        var fleet = SyntheticFleet(seed: 13)
+        var pipeline = FleetPipeline(settings: settings(), current: nil, lastVersion: 0)
+        _ = feed(&pipeline, &fleet, count: 4_000, start: 0) { $0 % 4 }
+        let bootstrap = pipeline.tick(nowMs: 60_000)
+        pipeline.didPublish(try #require(bootstrap?.table))
+        _ = feed(&pipeline, &fleet, count: 20_000, start: 70_000) { $0 % 4 }
+        fleet.centres.append((0..<8).map { $0 == 6 ? 6 : 0 })
+        fleet.quality.append((device: 0.9, edge: 0.95))
+        let drifts = feed(&pipeline, &fleet, count: 8_000, start: Int64.min + 1_000) { $0 % 3 == 0 ? 4 : $0 % 4 }
+        #expect(!drifts.isEmpty)
+        // nowMs - firstAtMs overflowed here (issue 14); saturated, the trigger is simply old enough.
+        let tick = pipeline.tick(nowMs: 1_800_000_000_000)
+        #expect(tick?.trigger.kind == .drift)
+    }
 }

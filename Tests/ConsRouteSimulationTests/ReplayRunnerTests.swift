@@ -139,7 +139,7 @@ struct ReplayConfigurationTests {
 
     @Test("replay --config uses the file's settings: a higher q_min gives a more cautious, dearer policy")
     func usesTheFilesSettings() throws {
-        let scenario = try driftingScenario(events: 20_000)
+        let scenario = try driftingScenario(events: 12_000)
         var reports: [Double: ReplayReport] = [:]
         for qMin in [0.9, 0.99] {
             var settings = smallReplaySettings(scenario)

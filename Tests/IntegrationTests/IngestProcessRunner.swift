@@ -38,6 +38,12 @@ final class ChildProcess {
 
     func kill(signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
 
+    /// The exit status (negative: the signal) once the process ended, nil while it runs.
+    var exitStatus: Int32? {
+        guard !process.isRunning else { return nil }
+        return process.terminationReason == .exit ? process.terminationStatus : -process.terminationStatus
+    }
+
     @discardableResult
     func wait() -> Int32 {
         process.waitUntilExit()

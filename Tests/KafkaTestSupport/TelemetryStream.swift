@@ -13,6 +13,9 @@ public struct TelemetryStream: Sendable {
     public private(set) var malformedPayloads: [[UInt8]] = []
     public var malformedCount: Int { malformedPayloads.count }
 
+    /// Event times lie in the hour before the stream was made: ingest rejects times far from the broker's timestamp.
+    private let baseTimeMs = Int64(Date().timeIntervalSince1970 * 1_000) - 3_600_000
+
     public init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
     public mutating func records(count: Int, topic: String) -> [KafkaProducerRecord] {
@@ -27,7 +30,7 @@ public struct TelemetryStream: Sendable {
         let fleet = generator.next() % 2 == 0 ? "fleet-a" : "fleet-b"
         var event = TelemetryEvent(
             eventID: EventID.random(using: &generator), fleet: fleet, deviceID: "device-\(generator.next() % 500)",
-            timeUnixMs: 1_800_000_000_000 + Int64(generator.next() % 3_600_000), tableVersion: 1,
+            timeUnixMs: baseTimeMs + Int64(generator.next() % 3_600_000), tableVersion: 1,
             cluster: UInt32(generator.next() % 6), representation: (0..<16).map { _ in Float(generator.nextGaussian()) },
             pDevice: Float(generator.nextUnit()), pEdge: Float(generator.nextUnit()), tier: .edge, latencyMs: 200, cost: 0.001)
         let key = Array(fleet.utf8)

@@ -9,6 +9,7 @@ extension DistributionAPI {
     /// provider adds.
     func statusResponse(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let fleet = try context.parameters.require("fleet")
+        try requireConfigured(fleet)
         let tables = await cache.tables(fleet: fleet)
         let extra = try await status.additionalStatus(fleet: fleet)
         guard tables.latestVersion > 0 || extra != nil else { throw APIError.unknownFleet(fleet: fleet) }

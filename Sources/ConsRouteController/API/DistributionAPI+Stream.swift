@@ -24,6 +24,7 @@ extension DistributionAPI {
     /// encoder get body parts.
     func streamResponse(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let fleet = try context.parameters.require("fleet")
+        try requireConfigured(fleet)
         let device = try TableQuery.device(request.uri.queryParameters["device"])
         let held = try EntityTag.lastEventID(request.headers[Self.lastEventIDField])
         let channel = (context as? any ChannelRequestContext)?.channel

@@ -9,4 +9,14 @@ public protocol FleetStatusProvider: Sendable {
     /// - Parameter fleet: the fleet name.
     /// - Throws: whatever the controller throws when it cannot answer (the API answers 500).
     func additionalStatus(fleet: String) async throws -> [String: JSONValue]?
+
+    /// The configured fleets, or nil when the provider does not know them. With a set, the API answers 404 for
+    /// any other fleet on every route (no stream or long-poll parks on a fleet that cannot get a table) and
+    /// creates per-fleet metric series only for these (an unauthenticated client cannot grow `/metrics`).
+    var configuredFleets: Set<String>? { get }
+}
+
+extension FleetStatusProvider {
+    /// Unknown by default: any fleet is accepted (an API without a controller behind it, as in tests).
+    public var configuredFleets: Set<String>? { nil }
 }

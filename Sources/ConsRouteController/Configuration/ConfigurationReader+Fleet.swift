@@ -119,6 +119,16 @@ extension ConfigurationReader {
         let schedule = try milliseconds(loop, "schedule_s", defaultSeconds: 3_600, in: 0...31_536_000)
         settings.scheduleMs = schedule > 0 ? schedule : nil
         if let growth = value(loop, "retune_on_data_growth") { settings.retuneOnDataGrowth = try growth.bool() }
+        let dimension = settings.metadata.fingerprint.representationDim
+        let bytes = RepresentationReservoir.memoryBytes(dimension: dimension, capacity: settings.reservoirCapacity)
+        guard bytes <= RepresentationReservoir.memoryBudgetBytes else {
+            let fits = RepresentationReservoir.capacity(
+                fitting: RepresentationReservoir.memoryBudgetBytes, dimension: dimension)
+            throw window.field.invalid(
+                "representations: \(settings.reservoirCapacity) representations of dimension \(dimension) take "
+                    + "\(bytes / 1_048_576) MiB, over the budget of a quarter of this machine's memory "
+                    + "(\(RepresentationReservoir.memoryBudgetBytes / 1_048_576) MiB); at most \(fits) fit")
+        }
         guard settings.tuner.minimumPointsToCluster <= settings.reservoirCapacity else {
             throw window.field.invalid(
                 "representations must hold at least \(settings.tuner.minimumPointsToCluster) points to re-cluster")

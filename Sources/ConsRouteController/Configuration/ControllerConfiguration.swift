@@ -1,3 +1,4 @@
+public import ConsRouteModel
 
 /// Everything `consroute serve` runs with (`config/controller.yaml` documents each key and its default).
 ///
@@ -51,6 +52,9 @@ public struct ControllerConfiguration: Sendable {
         public var maximumMessageBytes = 64 * 1024
         public var bucketWidthMs: Int64 = 60_000
         public var sessionTimeoutMs: Int64 = 10_000
+        /// Bounds on event time, latency, cost and cluster id: outside them an event is dead-lettered (`bad_time`,
+        /// `out_of_bounds`).
+        public var limits = TelemetryLimits()
     }
 
     /// The distribution API.
@@ -65,6 +69,13 @@ public struct ControllerConfiguration: Sendable {
         public var adminTokenFile = ""
         public var maximumWaitSeconds = 60
         public var heartbeatSeconds = 15
+        /// A request head must arrive within this; else the connection is closed.
+        public var headerTimeoutSeconds = 10
+        /// A connection with no request in progress is closed after this (parked long-polls and streams are in
+        /// progress).
+        public var idleTimeoutSeconds = 60
+        /// The most HTTP connections open at once (lowered to fit the descriptor limit, with a log line).
+        public var maximumConnections = 16_384
     }
 
     /// The history database.

@@ -26,6 +26,13 @@ package struct YAMLNodeField<Failure: YAMLFieldFailure> {
     ///
     /// - Throws: `Failure.syntax` at the line of the first YAML error.
     package static func root(of text: String, file: String) throws(Failure) -> YAMLNodeField? {
+        // Composing recurses once per level: bound the depth first, so a hostile file cannot overflow the stack.
+        if let excess = YAMLNestingLimit.firstExcess(in: text) {
+            throw .syntax(
+                file: file, line: excess.line,
+                reason:
+                    "nesting deeper than \(YAMLNestingLimit.maximumDepth) levels (\(excess.depth) here) is not accepted")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)

@@ -10,10 +10,30 @@ import Synchronization
 /// keeps that order) with the outbox sequence in a header, then deletes them from the outbox. After a crash
 /// between producing and deleting, `reconcile` reads the topic's tail, finds the highest sequence this
 /// replica produced, and deletes those rows instead of producing them again.
+///
+/// A row leaves the outbox only when its delivery report says it reached the topic: after a failed delivery the
+/// rows from the first failure on stay (the error is thrown, so ingest restarts and retries them, and logs it).
+/// An original larger than `truncatedValueBytes` would never fit a broker's message limit: it is produced
+/// truncated to that size, with the header `consroute-truncated: <original bytes>`.
 struct DeadLetterForwarder: Sendable {
     static let sequenceHeader = "consroute-outbox-sequence"
     static let replicaHeader = "consroute-replica"
     static let reasonHeader = "consroute-reason"
+    static let truncatedHeader = "consroute-truncated"
+    /// The most bytes of an original a dead letter carries: 512 KiB stays under the default 1 MB message limit of
+    /// brokers and of librdkafka's producer with room for the headers.
+    static let truncatedValueBytes = 512 * 1024
+
+    /// Some dead letters did not reach the topic; they stay in the outbox and are retried.
+    struct DeliveryFailed: Error, CustomStringConvertible {
+        var topic: String
+        var failed: Int
+        var firstError: String
+
+        var description: String {
+            "\(failed) dead letters did not reach topic \(topic) (kept in the history outbox, retried): \(firstError)"
+        }
+    }
 
     let store: HistoryStore
     let producer: KafkaProducer
@@ -36,7 +56,22 @@ struct DeadLetterForwarder: Sendable {
         while true {
             let pending = try await store.pendingDeadLetters(limit: 500)
             guard let last = pending.last else { return forwarded }
-            _ = try await producer.send(contentsOf: pending.map(record))
+            let report = try await producer.send(contentsOf: pending.map(record))
+            guard report.allDelivered else {
+                // The key of each record is its sequence: keep every row from the first failure on, so that the
+                // outbox never loses one (those after it that did arrive are sent again: at least once).
+                let failedSequences = report.failures.compactMap { failure in
+                    failure.key.flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+                }
+                let firstFailed = failedSequences.min() ?? pending[0].sequence
+                let delivered = pending.prefix { $0.sequence < firstFailed }
+                if let through = delivered.last {
+                    try await store.removeDeadLetters(throughSequence: through.sequence)
+                }
+                throw DeliveryFailed(
+                    topic: configuration.deadLetterTopic, failed: report.failures.count,
+                    firstError: report.failures.first.map { "\($0.error)" } ?? "unknown")
+            }
             try await store.removeDeadLetters(throughSequence: last.sequence)
             forwarded += pending.count
         }
@@ -54,7 +89,14 @@ struct DeadLetterForwarder: Sendable {
             KafkaHeader(key: Self.replicaHeader, string: configuration.replicaID),
         ]
         if let contentType = source.contentType { headers.append(KafkaHeader(key: "content-type", string: contentType)) }
-        return KafkaProducerRecord(topic: configuration.deadLetterTopic, partition: 0, value: source.value, headers: headers)
+        var value = source.value
+        if value.count > Self.truncatedValueBytes {
+            headers.append(KafkaHeader(key: Self.truncatedHeader, string: String(value.count)))
+            value = Array(value.prefix(Self.truncatedValueBytes))
+        }
+        return KafkaProducerRecord(
+            topic: configuration.deadLetterTopic, partition: 0, key: Array(String(letter.sequence).utf8), value: value,
+            headers: headers)
     }
 
     /// Reads the dead-letter topic from the end backwards (in growing windows) for this replica's highest

@@ -1,4 +1,5 @@
 public import ConsRouteKafka
+public import ConsRouteModel
 
 /// Settings of telemetry ingestion.
 public struct IngestConfiguration: Sendable {
@@ -25,12 +26,15 @@ public struct IngestConfiguration: Sendable {
     public var sessionTimeout: Duration
     /// Identifies this replica in dead-letter headers, so a restarted replica recognises its own.
     public var replicaID: String
+    /// Bounds on event time, latency, cost and cluster id (outside: `bad_time`, `out_of_bounds`).
+    public var limits: TelemetryLimits
 
     public init(
         kafka: KafkaConfiguration, group: String = "consroute-controller", telemetryTopic: String = "consroute.telemetry",
         deadLetterTopic: String = "consroute.dlq", fleets: [String: Int], maximumMessageBytes: Int = 64 * 1024,
         dedupeWindow: Int = 1_000_000, bucketWidthMs: Int64 = 60_000, batchSize: Int = 2_000,
-        sessionTimeout: Duration = .seconds(10), replicaID: String = "replica-0"
+        sessionTimeout: Duration = .seconds(10), replicaID: String = "replica-0",
+        limits: TelemetryLimits = TelemetryLimits()
     ) {
         self.kafka = kafka
         self.group = group
@@ -43,5 +47,6 @@ public struct IngestConfiguration: Sendable {
         self.batchSize = batchSize
         self.sessionTimeout = sessionTimeout
         self.replicaID = replicaID
+        self.limits = limits
     }
 }

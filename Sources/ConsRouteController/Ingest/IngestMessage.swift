@@ -5,12 +5,17 @@ public struct IngestMessage: Sendable {
     public var value: [UInt8]
     /// The `content-type` header, if any (`application/json` selects the JSON mapping).
     public var contentType: String?
+    /// The time the event's `time_unix_ms` must lie near (the broker's timestamp, or now); nil: not checked.
+    public var referenceTimeMs: Int64?
 
-    public init(partition: Int32, offset: Int64, value: [UInt8], contentType: String? = nil) {
+    public init(
+        partition: Int32, offset: Int64, value: [UInt8], contentType: String? = nil, referenceTimeMs: Int64? = nil
+    ) {
         self.partition = partition
         self.offset = offset
         self.value = value
         self.contentType = contentType
+        self.referenceTimeMs = referenceTimeMs
     }
 }
 

@@ -101,6 +101,8 @@ public struct IngestProcessor: Sendable {
     }
 
     private func decode(_ message: IngestMessage) -> Result<TelemetryEvent, TelemetryRejection> {
-        decoder.decode(message.value, format: TelemetryDecoder.Format(contentType: message.contentType))
+        decoder.decode(
+            message.value, format: TelemetryDecoder.Format(contentType: message.contentType),
+            referenceTimeMs: message.referenceTimeMs)
     }
 }

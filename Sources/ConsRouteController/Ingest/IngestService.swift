@@ -2,6 +2,7 @@ import ConsRouteKafka
 public import ConsRouteModel
 public import ConsRouteStore
 import Foundation
+public import Logging
 import Synchronization
 
 /// Consumes telemetry from Kafka and applies each batch's effect to history exactly once (DESIGN §6.1).
@@ -38,17 +39,25 @@ public final class IngestService: Sendable {
     public let configuration: IngestConfiguration
     private let store: HistoryStore
     private let sink: EventSink
+    private let logger: Logger
     private let state = Mutex(Counters())
+    /// Why the last run failed, until a later one is assigned partitions or stores a batch (`/readyz`).
+    private let lastFailure = Mutex<String?>(nil)
     /// Per partition, the offset after the last event handed to `onEvents` by this process.
     private let handedOffsets = Mutex<[Int32: Int64]>([:])
 
     /// - Parameters:
     ///   - store: where effects and offsets are written.
     ///   - onEvents: receives accepted (and replayed) events, in order, after their batch is stored.
-    public init(configuration: IngestConfiguration, store: HistoryStore, onEvents: @escaping EventSink = { _, _ in }) {
+    ///   - logger: where offset gaps and a change of Kafka cluster are reported.
+    public init(
+        configuration: IngestConfiguration, store: HistoryStore, onEvents: @escaping EventSink = { _, _ in },
+        logger: Logger = Logger(label: "consroute.ingest")
+    ) {
         self.configuration = configuration
         self.store = store
         self.sink = onEvents
+        self.logger = logger
     }
 
     /// Totals since start.
@@ -65,14 +74,46 @@ public final class IngestService: Sendable {
         do {
             try await consume()
         } catch is CancellationError {
+        } catch {
+            if !Task.isCancelled { lastFailure.withLock { $0 = "\(error)" } }
+            throw error
         }
     }
 
+    /// Why ingestion cannot run, or nil while it runs: set when a run fails (a broker setting librdkafka refuses,
+    /// history that cannot be written, a disk that is full), cleared when a later run gets its partitions or
+    /// stores a batch. The controller is not ready (`/readyz`) while it is set.
+    public var failure: String? { lastFailure.withLock { $0 } }
+
     private func consume() async throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: configuration.kafka))
+        // Stored offsets are positions in one cluster's log: on another cluster (an embedded broker is a new one in
+        // every process) they would make its first events count as replayed.
+        do {
+            if let clusterID = try await producer.clusterID(timeout: configuration.sessionTimeout) {
+                let binding = try await store.bindConsumerOffsets(
+                    group: configuration.group, topic: configuration.telemetryTopic, clusterID: clusterID)
+                if case .changed = binding { handedOffsets.withLock { $0.removeAll() } }
+                Self.log(
+                    binding, group: configuration.group, topic: configuration.telemetryTopic, clusterID: clusterID,
+                    logger: logger)
+            } else {
+                logger.warning(
+                    "the broker reported no cluster id: stored offsets cannot be checked against their log",
+                    metadata: ["topic": "\(configuration.telemetryTopic)"])
+            }
+        } catch {
+            await producer.shutdown(flushTimeout: .zero)
+            throw error
+        }
         let forwarder = DeadLetterForwarder(store: store, producer: producer, configuration: configuration)
-        try await forwarder.reconcile()
-        try await forwarder.flush()
+        do {
+            try await forwarder.reconcile()
+            try await forwarder.flush()
+        } catch {
+            await producer.shutdown(flushTimeout: .zero)
+            throw error
+        }
         let countFrom = LiveOffsets()
         let store = store
         let configuration = configuration
@@ -93,7 +134,9 @@ public final class IngestService: Sendable {
         // Per partition, the offset after the last message consumed in this run, to see gaps.
         var consumed: [Int32: Int64] = [:]
         var processor = IngestProcessor(
-            decoder: TelemetryDecoder(fleets: configuration.fleets, maximumMessageBytes: configuration.maximumMessageBytes),
+            decoder: TelemetryDecoder(
+                fleets: configuration.fleets, maximumMessageBytes: configuration.maximumMessageBytes,
+                limits: configuration.limits),
             dedupeCapacity: configuration.dedupeWindow, bucketWidthMs: configuration.bucketWidthMs)
         // One batch is written to history while the next is decoded (two cores: CPU and SQLite overlap);
         // writes stay in order because each waits for the one before.
@@ -105,7 +148,7 @@ public final class IngestService: Sendable {
                 if Task.isCancelled { break }
                 switch event {
                 case .messages(let batch):
-                    countGaps(batch, consumed: &consumed)
+                    countGaps(batch, consumed: &consumed, stored: countFrom.all)
                     let prepared = prepare(batch, processor: &processor, countFrom: countFrom)
                     let previous = try await inFlight?.value
                     if let replayed = prepared.replayed { await sink(replayed, true) }
@@ -136,6 +179,7 @@ public final class IngestService: Sendable {
                     for partition in partitions { consumed[partition.partition] = nil }
                 case .assigned:
                     state.withLock { $0.isAssigned = true }
+                    lastFailure.withLock { $0 = nil }
                 case .error:
                     break
                 }
@@ -160,6 +204,7 @@ public final class IngestService: Sendable {
     private func prepare(_ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets) -> PreparedBatch {
         let thresholds = countFrom.all
         let handed = handedOffsets.withLock { $0 }
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         var rebuildOnly: [IngestMessage] = []
         var replay: [IngestMessage] = []
         var live: [IngestMessage] = []
@@ -168,9 +213,12 @@ public final class IngestService: Sendable {
         for index in batch.indices {
             let partition = batch[index].partition
             let offset = batch[index].offset
+            // An event's time must lie near the broker's timestamp (a backlog is old, not wrong), or near now when the
+            // broker gives none; a timestamp from the future or before 1970 is no reference.
+            let reference = batch[index].timestampMilliseconds.map { min(max($0, 0), nowMs) } ?? nowMs
             let ingest = IngestMessage(
                 partition: partition, offset: offset, value: batch[index].value,
-                contentType: batch[index].headers.first(named: "content-type")?.stringValue)
+                contentType: batch[index].headers.first(named: "content-type")?.stringValue, referenceTimeMs: reference)
             if let from = thresholds[partition], offset < from {
                 if let next = handed[partition], offset < next {
                     rebuildOnly.append(ingest)
@@ -191,7 +239,7 @@ public final class IngestService: Sendable {
         }
         guard !live.isEmpty else { return prepared }
         let result = processor.process(live)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = nowMs
         let effect = IngestEffect(
             statistics: result.statistics,
             offsets: result.nextOffsets.map { partition, next in
@@ -214,6 +262,7 @@ public final class IngestService: Sendable {
         _ effect: IngestEffect, _ result: IngestProcessor.BatchResult, forwarder: DeadLetterForwarder
     ) async throws -> [Int32: Int64] {
         try await store.apply(effect)
+        lastFailure.withLock { $0 = nil }
         state.withLock { counters in
             counters.batches += 1
             counters.accepted += result.accepted.count
@@ -226,21 +275,49 @@ public final class IngestService: Sendable {
         return result.nextOffsets
     }
 
-    /// Counts messages the consumer jumped over (retention, offset resets); a partition's first batch after an
-    /// assignment starts wherever the stored offsets say, so only gaps within a run of consumption count.
-    private func countGaps(_ batch: [KafkaMessage], consumed: inout [Int32: Int64]) {
-        var lost = 0
+    /// Counts and logs messages the consumer jumped over (retention deleted them, an offset reset skipped them):
+    /// within a run, any gap between consecutive offsets of a partition; across runs, a partition's first message
+    /// after an assignment beyond the stored next offset (`stored`).
+    private func countGaps(_ batch: [KafkaMessage], consumed: inout [Int32: Int64], stored: [Int32: Int64]) {
+        var gaps = OffsetGaps()
         // By index: the loop reads two integers and must not copy (retain) each message's buffers.
         for index in batch.indices {
-            let partition = batch[index].partition
-            let offset = batch[index].offset
-            if let expected = consumed[partition], offset > expected {
-                lost += Int(offset - expected)
-            }
-            consumed[partition] = offset + 1
+            gaps.observe(
+                partition: batch[index].partition, offset: batch[index].offset, consumed: &consumed, stored: stored)
         }
-        guard lost > 0 else { return }
-        state.withLock { $0.lost += lost }
+        guard gaps.lost > 0 else { return }
+        state.withLock { $0.lost += gaps.lost }
+        for gap in gaps.gaps {
+            logger.warning(
+                "telemetry lost: the broker no longer has these messages (retention, or an offset reset)",
+                metadata: [
+                    "topic": "\(configuration.telemetryTopic)", "partition": "\(gap.partition)",
+                    "offsets": "\(gap.from)..<\(gap.to)", "lost": "\(gap.to - gap.from)",
+                ])
+        }
+    }
+
+    private static func log(
+        _ binding: OffsetClusterBinding, group: String, topic: String, clusterID: String, logger: Logger
+    ) {
+        let metadata: Logger.Metadata = ["group": "\(group)", "topic": "\(topic)", "cluster": "\(clusterID)"]
+        switch binding {
+        case .new, .same:
+            logger.debug("consumer offsets bound to the Kafka cluster", metadata: metadata)
+        case .adopted(let partitions):
+            logger.notice(
+                "stored consumer offsets (from before clusters were recorded) adopted by the connected Kafka cluster",
+                metadata: metadata.merging(["partitions": "\(partitions)"]) { $1 })
+        case .changed(let previous, let discarded):
+            logger.error(
+                """
+                the Kafka cluster changed: the history's offsets belong to cluster \(previous), the broker is cluster \
+                \(clusterID); its log is a new log, consumed from its start and counted as new (the old offsets of \
+                \(discarded) partitions are discarded)
+                """,
+                metadata: metadata.merging(
+                    ["previousCluster": "\(previous)", "discardedPartitions": "\(discarded)"]) { $1 })
+        }
     }
 
     private func kafkaOffsets(_ offsets: [Int32: Int64]) -> [KafkaTopicPartition: Int64] {

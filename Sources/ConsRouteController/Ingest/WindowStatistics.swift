@@ -33,7 +33,8 @@ public struct WindowStatistics: Sendable {
     /// Adds one accepted event.
     @inline(__always)
     public mutating func add(_ event: TelemetryEvent) {
-        let bucket = event.timeUnixMs - ((event.timeUnixMs % bucketWidthMs) + bucketWidthMs) % bucketWidthMs
+        // Overflow-free for any wire value (an event time of -2^63 once trapped here, issue 14).
+        let bucket = event.timeUnixMs.flooredToMultiple(of: bucketWidthMs)
         let key = Key(fleet: event.fleet, cluster: event.cluster, tier: event.tier, bucketStartMs: bucket)
         let shadow = event.shadow
         cells[key, default: StatisticsSums()].add(

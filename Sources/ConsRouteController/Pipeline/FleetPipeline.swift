@@ -105,7 +105,9 @@ public struct FleetPipeline: Sendable {
     /// - Returns: the trigger and the run id to pass to `tune`.
     public mutating func takeDueTuning(nowMs: Int64) -> (trigger: Trigger, runID: String)? {
         guard !isPaused, canaryVersion == nil else { return nil }
-        if pending == nil, let schedule = settings.scheduleMs, table != nil, let last = lastTuneMs, nowMs - last >= schedule {
+        if pending == nil, let schedule = settings.scheduleMs, table != nil, let last = lastTuneMs,
+            nowMs.saturatingSubtracting(last) >= schedule
+        {
             pending = Trigger(kind: .schedule, firstAtMs: nowMs, recluster: false, driftEventIDs: [], clusters: [])
         }
         if pending == nil, settings.retuneOnDataGrowth, table != nil, hasGrownSinceLastTune {
@@ -118,8 +120,9 @@ public struct FleetPipeline: Sendable {
         case .bootstrap, .operatorRequest:
             break
         case .drift, .schedule:
-            guard nowMs - trigger.firstAtMs >= settings.debounceMs else { return nil }
-            if let last = lastTuneMs, nowMs - last < settings.minimumIntervalMs { return nil }
+            // Saturating: a trigger's time comes from an event's time (issue 14).
+            guard nowMs.saturatingSubtracting(trigger.firstAtMs) >= settings.debounceMs else { return nil }
+            if let last = lastTuneMs, nowMs.saturatingSubtracting(last) < settings.minimumIntervalMs { return nil }
         }
         pending = nil
         lastTuneMs = nowMs

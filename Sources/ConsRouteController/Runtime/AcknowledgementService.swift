@@ -52,6 +52,7 @@ public final class AcknowledgementService: Sendable {
         let store = store
         let group = group
         let topic = topic
+        try await bindOffsetsToCluster()
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
                 client: kafka, groupID: group, topics: [topic], sessionTimeout: sessionTimeout, maxBatchSize: 2_000),
@@ -73,6 +74,31 @@ public final class AcknowledgementService: Sendable {
             throw error
         }
         await consumer.shutdown()
+    }
+
+    /// Stored offsets are positions in one cluster's log; on another cluster (an embedded broker is a new one in
+    /// every process) they are discarded, so that its acknowledgements are counted, not skipped.
+    private func bindOffsetsToCluster() async throws {
+        let probe = try KafkaProducer(configuration: KafkaProducerConfiguration(client: kafka))
+        let reported: String?
+        do {
+            reported = try await probe.clusterID(timeout: sessionTimeout)
+        } catch {
+            await probe.shutdown(flushTimeout: .zero)
+            throw error
+        }
+        await probe.shutdown(flushTimeout: .zero)
+        guard let clusterID = reported else { return }
+        let binding = try await store.bindConsumerOffsets(group: group, topic: topic, clusterID: clusterID)
+        if case .changed(let previous, let discarded) = binding {
+            logger.error(
+                """
+                the Kafka cluster changed: the history's acknowledgement offsets belong to cluster \(previous), the \
+                broker is cluster \(clusterID); its acknowledgements are counted from the start of its log (the old \
+                offsets of \(discarded) partitions are discarded)
+                """,
+                metadata: ["group": "\(group)", "topic": "\(topic)"])
+        }
     }
 
     private func consume(_ batch: [KafkaMessage]) async throws {

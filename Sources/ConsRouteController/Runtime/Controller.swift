@@ -69,6 +69,7 @@ public final class Controller: Sendable {
         }
         kafka.additionalConfig.merge(configuration.broker.settings) { _, configured in configured }
         bootstrapServers = kafka.bootstrapServers.joined(separator: ",")
+        try Self.validateBrokerSettings(kafka, configuration: configuration)
         try await Self.prepareTopics(configuration, kafka: kafka, embedded: embedded)
         do {
             producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: kafka))
@@ -128,7 +129,7 @@ public final class Controller: Sendable {
                 maximumMessageBytes: configuration.ingest.maximumMessageBytes, dedupeWindow: configuration.ingest.dedupeWindow,
                 bucketWidthMs: configuration.ingest.bucketWidthMs, batchSize: configuration.ingest.batchSize,
                 sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs),
-                replicaID: configuration.ingest.replicaID),
+                replicaID: configuration.ingest.replicaID, limits: configuration.ingest.limits),
             store: store,
             onEvents: { events, isReplay in
                 var byFleet: [String: [TelemetryEvent]] = [:]
@@ -140,11 +141,54 @@ public final class Controller: Sendable {
                         ingestLogger.error("drift events not recorded", metadata: ["fleet": "\(fleet)", "error": "\(error)"])
                     }
                 }
-            })
+            }, logger: logger)
         acknowledgements = AcknowledgementService(
             kafka: kafka, group: configuration.ingest.group + ".acks", topic: configuration.topics.acks,
             fleets: Set(names), store: store, tally: tally, metrics: metrics,
             sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs), logger: logger)
+    }
+
+    /// Checks `broker.settings` as the consumers and producers will use them, before anything starts: a key the
+    /// consumer manages itself (`enable.auto.commit`) or one librdkafka rejects would otherwise fail every ingest
+    /// restart while `/readyz` said ready.
+    private static func validateBrokerSettings(
+        _ kafka: KafkaConfiguration, configuration: ControllerConfiguration
+    ) throws {
+        do {
+            try KafkaConsumerConfiguration(
+                client: kafka, groupID: configuration.ingest.group, topics: [configuration.topics.telemetry]
+            ).validate()
+            try KafkaProducerConfiguration(client: kafka).validate()
+        } catch let error as KafkaError {
+            guard case .invalidConfiguration(let key, let reason) = error else { throw error }
+            throw ControllerStartupError.brokerSetting(key: key, reason: reason)
+        }
+    }
+
+    /// Raises the open-file limit to its hard limit and returns the HTTP connection cap that fits under it.
+    private func raiseDescriptorLimit() -> Int {
+        let configured = configuration.http.maximumConnections
+        guard let (before, after) = FileDescriptorLimit.raiseToHardLimit() else {
+            logger.warning(
+                "the open-file limit cannot be read; HTTP connections capped as configured",
+                metadata: ["max_connections": "\(configured)"])
+            return configured
+        }
+        let cap = FileDescriptorLimit.connectionCap(configured: configured, limit: after)
+        logger.notice(
+            "open-file limit \(after) (was \(before)); HTTP connections capped at \(cap)",
+            metadata: ["nofile": "\(after)", "max_connections": "\(cap)"])
+        if cap < configured {
+            logger.warning(
+                "http.max_connections lowered to fit the open-file limit: raise the hard limit (ulimit -Hn) to allow more",
+                metadata: ["configured": "\(configured)", "cap": "\(cap)"])
+        }
+        return cap
+    }
+
+    /// `/readyz`: the API listens, ingestion runs (its last attempt did not fail) and history's disk has room.
+    public var isReady: Bool {
+        ready.withLock { $0 } && ingest.failure == nil && DiskSpace.hasRoom(at: store.path)
     }
 
     /// The HTTP port once the API listens (useful with `http.port: 0`).
@@ -158,13 +202,16 @@ public final class Controller: Sendable {
     /// - Throws: `ControllerStartupError.httpBind` when the port cannot be bound; errors of a failed service.
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let administration = administration
+        let connectionCap = raiseDescriptorLimit()
         let api = DistributionAPI(
             cache: cache, history: administration, status: administration, admin: administration,
             metrics: DistributionMetrics(registry: metrics.registry),
             configuration: try DistributionAPIConfiguration(
                 adminToken: adminToken, maximumWait: .seconds(configuration.http.maximumWaitSeconds),
-                heartbeatInterval: .seconds(configuration.http.heartbeatSeconds)),
-            readiness: { [self] in self.ready.withLock { $0 } })
+                heartbeatInterval: .seconds(configuration.http.heartbeatSeconds),
+                headerTimeout: .seconds(configuration.http.headerTimeoutSeconds),
+                idleTimeout: .seconds(configuration.http.idleTimeoutSeconds), maximumConnections: connectionCap),
+            readiness: { [self] in self.isReady })
         let address = "\(configuration.http.host):\(configuration.http.port)"
         let application = api.buildApplication(
             configuration: ApplicationConfiguration(

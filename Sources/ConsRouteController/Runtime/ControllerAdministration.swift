@@ -73,6 +73,9 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
 
     // MARK: FleetStatusProvider
 
+    /// The fleets this controller runs.
+    public var configuredFleets: Set<String>? { Set(fleets.keys) }
+
     public func additionalStatus(fleet: String) async throws -> [String: JSONValue]? {
         guard let controller = fleets[fleet] else { return nil }
         let snapshot = controller.loop.snapshot

@@ -14,6 +14,8 @@ public enum ControllerStartupError: Error, Sendable, Equatable, CustomStringConv
     case httpBind(address: String, reason: String)
     /// The embedded broker could not start.
     case embeddedBroker(reason: String)
+    /// A key of `broker.settings` that librdkafka rejects or that the controller sets itself.
+    case brokerSetting(key: String, reason: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum ControllerStartupError: Error, Sendable, Equatable, CustomStringConv
         case .topic(let name, let reason): "topics: cannot create or inspect topic \(name): \(reason)"
         case .httpBind(let address, let reason): "http.port: cannot listen on \(address): \(reason)"
         case .embeddedBroker(let reason): "broker: the embedded broker did not start: \(reason)"
+        case .brokerSetting(let key, let reason): "broker.settings.\(key): \(reason)"
         }
     }
 }

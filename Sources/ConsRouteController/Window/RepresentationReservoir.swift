@@ -1,3 +1,5 @@
+import Foundation
+
 /// The most recent `capacity` representations of a fleet, stored as Float16 in one flat ring buffer.
 ///
 /// This is what re-clustering runs on. Half precision halves the memory (a 1,000,000-event window at
@@ -18,7 +20,7 @@ public struct RepresentationReservoir: Sendable {
 
     /// - Parameters:
     ///   - dimension: d, at least 1.
-    ///   - capacity: representations kept, at least 1. Memory: `2 · d · capacity` bytes, allocated lazily.
+    ///   - capacity: representations kept, at least 1. Memory: up to `2 · d · capacity` bytes, growing as it fills.
     public init(dimension: Int, capacity: Int) {
         precondition(dimension >= 1 && capacity >= 1, "a reservoir needs a dimension and a capacity of at least 1")
         self.dimension = dimension
@@ -26,15 +28,40 @@ public struct RepresentationReservoir: Sendable {
         storage = []
     }
 
+    /// The bytes a full reservoir of `capacity` representations of length `dimension` takes (Float16), saturating.
+    public static func memoryBytes(dimension: Int, capacity: Int) -> Int {
+        let (bytes, overflow) = dimension.multipliedReportingOverflow(by: capacity)
+        return overflow || bytes > Int.max / 2 ? .max : bytes * 2
+    }
+
+    /// The memory a reservoir may take: a quarter of physical memory (re-clustering copies it once more as Float,
+    /// and the process needs the rest).
+    public static var memoryBudgetBytes: Int {
+        Int(clamping: ProcessInfo.processInfo.physicalMemory / 4)
+    }
+
+    /// The most representations of length `dimension` that fit in `budget` bytes (at least 1).
+    public static func capacity(fitting budget: Int, dimension: Int) -> Int {
+        max(1, budget / max(1, memoryBytes(dimension: dimension, capacity: 1)))
+    }
+
     /// Appends one representation, evicting the oldest when full.
     ///
     /// - Complexity: O(d).
     public mutating func append(_ representation: [Float]) {
         precondition(representation.count == dimension, "representation of the wrong dimension")
-        if storage.isEmpty { storage = [Float16](repeating: 0, count: dimension * capacity) }
-        storage.withUnsafeMutableBufferPointer { buffer in
-            let base = next * dimension
-            for j in 0..<dimension { buffer[base + j] = Float16(representation[j]) }
+        if count < capacity {
+            // Grows as it fills: memory follows the representations held, not the capacity (a short replay at
+            // d = 65,536 must not touch gigabytes it never uses).
+            if storage.capacity < storage.count + dimension {
+                storage.reserveCapacity(min(dimension * capacity, max(storage.count * 2, dimension * 1_024)))
+            }
+            for value in representation { storage.append(Float16(value)) }
+        } else {
+            storage.withUnsafeMutableBufferPointer { buffer in
+                let base = next * dimension
+                for j in 0..<dimension { buffer[base + j] = Float16(representation[j]) }
+            }
         }
         next = (next + 1) % capacity
         count = min(count + 1, capacity)

@@ -44,6 +44,15 @@ final class RDKafkaClient: @unchecked Sendable {
         onDestroy?()
     }
 
+    /// The id of the cluster the client is connected to (`rd_kafka_clusterid`), waiting up to `timeoutMs` for the
+    /// first metadata; nil if none arrived or the broker reports none. Blocks: call it off the cooperative pool.
+    func clusterID(timeoutMs: Int32) -> String? {
+        guard let id = rd_kafka_clusterid(pointer, timeoutMs) else { return nil }
+        defer { rd_kafka_mem_free(pointer, id) }
+        let text = String(cString: id)
+        return text.isEmpty ? nil : text
+    }
+
     /// The fatal error librdkafka raised, if any.
     func currentFatalError() -> KafkaError? {
         var text = [CChar](repeating: 0, count: 512)

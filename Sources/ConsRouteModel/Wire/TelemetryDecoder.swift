@@ -26,25 +26,39 @@ public struct TelemetryDecoder: Sendable {
     public let fleets: [String: Int]
     /// The largest message accepted, in bytes.
     public let maximumMessageBytes: Int
+    /// Bounds on event time, latency, cost and cluster id.
+    public let limits: TelemetryLimits
 
     /// - Parameters:
     ///   - fleets: the configured fleets and their representation dimension.
     ///   - maximumMessageBytes: larger messages are rejected as `oversize` (DESIGN: 64 KiB).
-    public init(fleets: [String: Int], maximumMessageBytes: Int = 64 * 1024) {
+    ///   - limits: bounds on event time (checked when a reference time is given), latency, cost and cluster id.
+    public init(fleets: [String: Int], maximumMessageBytes: Int = 64 * 1024, limits: TelemetryLimits = TelemetryLimits()) {
         self.fleets = fleets
         self.maximumMessageBytes = maximumMessageBytes
+        self.limits = limits
     }
 
     /// Decodes and validates one message.
     ///
+    /// - Parameters:
+    ///   - referenceTimeMs: the broker's timestamp of the message (or now): the event time must lie within
+    ///     `limits.eventTimeWindowMs` of it. Nil skips the time check (offline files, tests).
     /// - Complexity: O(n) in the message size.
-    public func decode(_ bytes: UnsafeRawBufferPointer, format: Format = .protobuf) -> Result<TelemetryEvent, TelemetryRejection> {
+    public func decode(
+        _ bytes: UnsafeRawBufferPointer, format: Format = .protobuf, referenceTimeMs: Int64? = nil
+    ) -> Result<TelemetryEvent, TelemetryRejection> {
         guard bytes.count <= maximumMessageBytes else {
             return .failure(.oversize(bytes: bytes.count, limit: maximumMessageBytes))
         }
         do {
             let event = try format == .json ? Self.parseJSON(bytes) : Self.parseProtobuf(bytes)
             try validate(event)
+            if let referenceTimeMs, !limits.isTimeAcceptable(event.timeUnixMs, reference: referenceTimeMs) {
+                return .failure(
+                    .badTime(
+                        timeUnixMs: event.timeUnixMs, referenceMs: referenceTimeMs, windowMs: limits.eventTimeWindowMs))
+            }
             return .success(event)
         } catch {
             return .failure(error)
@@ -52,8 +66,10 @@ public struct TelemetryDecoder: Sendable {
     }
 
     /// Decodes and validates one message held in an array.
-    public func decode(_ bytes: [UInt8], format: Format = .protobuf) -> Result<TelemetryEvent, TelemetryRejection> {
-        bytes.withUnsafeBytes { decode($0, format: format) }
+    public func decode(
+        _ bytes: [UInt8], format: Format = .protobuf, referenceTimeMs: Int64? = nil
+    ) -> Result<TelemetryEvent, TelemetryRejection> {
+        bytes.withUnsafeBytes { decode($0, format: format, referenceTimeMs: referenceTimeMs) }
     }
 
     /// The checks of DESIGN §4 that parsing does not already make.
@@ -65,15 +81,23 @@ public struct TelemetryDecoder: Sendable {
         for value in event.representation where !value.isFinite { throw .nonFinite(field: "representation") }
         try Self.checkScore(event.pDevice, "p_device")
         try Self.checkScore(event.pEdge, "p_edge")
-        try Self.checkNonNegative(event.latencyMs, "latency_ms")
-        try Self.checkNonNegative(event.cost, "cost")
+        try checkBounded(event.latencyMs, "latency_ms", limit: limits.maximumLatencyMs)
+        try checkBounded(event.cost, "cost", limit: limits.maximumCost)
+        guard event.cluster < limits.clusterIDLimit else {
+            throw .outOfBounds(field: "cluster", value: Double(event.cluster), limit: Double(limits.clusterIDLimit) - 1)
+        }
         if let shadow = event.shadow {
             for tier in Tier.allCases {
                 try Self.checkScore(shadow.score[tier], "shadow.score[\(tier)]")
-                try Self.checkNonNegative(shadow.latencyMs[tier], "shadow.latency_ms[\(tier)]")
-                try Self.checkNonNegative(shadow.cost[tier], "shadow.cost[\(tier)]")
+                try checkBounded(shadow.latencyMs[tier], "shadow.latency_ms[\(tier)]", limit: limits.maximumLatencyMs)
+                try checkBounded(shadow.cost[tier], "shadow.cost[\(tier)]", limit: limits.maximumCost)
             }
         }
+    }
+
+    private func checkBounded(_ value: Float, _ field: String, limit: Float) throws(TelemetryRejection) {
+        try Self.checkNonNegative(value, field)
+        guard value <= limit else { throw .outOfBounds(field: field, value: Double(value), limit: Double(limit)) }
     }
 
     private static func checkScore(_ value: Float, _ field: String) throws(TelemetryRejection) {

@@ -25,6 +25,10 @@ public enum TelemetryRejection: Error, Sendable, Equatable, CustomStringConverti
     case shadowLength(field: String, count: Int)
     /// The `event_id` was seen before within the dedupe window.
     case duplicate(EventID)
+    /// `time_unix_ms` is too far from the broker's timestamp (or now): outside `TelemetryLimits.eventTimeWindowMs`.
+    case badTime(timeUnixMs: Int64, referenceMs: Int64, windowMs: Int64)
+    /// A value is above its configured maximum (`TelemetryLimits`): a latency, a cost or a cluster id.
+    case outOfBounds(field: String, value: Double, limit: Double)
 
     /// A stable, low-cardinality label: the DLQ header value and the metric label.
     public var code: String {
@@ -41,13 +45,16 @@ public enum TelemetryRejection: Error, Sendable, Equatable, CustomStringConverti
         case .unknownTier: "unknown_tier"
         case .shadowLength: "shadow_length"
         case .duplicate: "duplicate"
+        case .badTime: "bad_time"
+        case .outOfBounds: "out_of_bounds"
         }
     }
 
     /// Every code, for pre-registering counters.
     public static let allCodes = [
         "oversize", "malformed", "bad_event_id", "unknown_fleet", "wrong_dimension", "non_finite",
-        "score_out_of_range", "negative_value", "tier_unset", "unknown_tier", "shadow_length", "duplicate",
+        "score_out_of_range", "negative_value", "tier_unset", "unknown_tier", "shadow_length", "duplicate", "bad_time",
+        "out_of_bounds",
     ]
 
     public var description: String {
@@ -65,6 +72,9 @@ public enum TelemetryRejection: Error, Sendable, Equatable, CustomStringConverti
         case .unknownTier(let field, let value): "\(field) is \(value), not a tier"
         case .shadowLength(let field, let count): "shadow.\(field) has \(count) values, must have 3"
         case .duplicate(let id): "duplicate event_id \(id)"
+        case .badTime(let time, let reference, let window):
+            "time_unix_ms \(time) is more than \(window) ms from the reference time \(reference) (broker timestamp or now)"
+        case .outOfBounds(let field, let value, let limit): "\(field) is \(value), above the limit \(limit)"
         }
     }
 }

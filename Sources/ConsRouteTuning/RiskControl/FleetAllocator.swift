@@ -52,9 +52,9 @@ public struct FleetAllocator: Sendable {
         self.engine = engine
     }
 
-    /// The quality multipliers of the fleet family, safest first: infinity, 1000 down to 0.0001 (24 per decade:
-    /// consecutive candidates differ little, so the floor is met closely), then 0.
-    static let multipliers: [Double] = [.infinity] + (0...168).map { j in pow(10, 3 - Double(j) / 24) } + [0]
+    /// The quality multipliers of the fleet family: infinity, 1000 down to 0.0001 (12 per decade: consecutive
+    /// candidates differ little, so the floor is met closely), then 0.
+    static let multipliers: [Double] = [.infinity] + (0...84).map { j in pow(10, 3 - Double(j) / 12) } + [0]
 
     /// The per-cluster targets of the cluster family, safest first: 1.25 down to `q_min - 0.1` by 0.005.
     func clusterTargets() -> [Double] {
@@ -204,29 +204,51 @@ public struct FleetAllocator: Sendable {
     {
         let lambdaLatency = weights.lambdaLatency / reference.y
         let lambdaCost = weights.lambdaCost / reference.z
-        func cost(_ m: SIMD4<Double>) -> Double { lambdaLatency * m.y + lambdaCost * m.z }
-        let bestQuality = cells.reduce(-Double.infinity) { max($0, $1.x) }
+        var bestQuality = -Double.infinity
+        for m in cells { bestQuality = max(bestQuality, m.x) }
         let qualityTolerance = 1e-12 * max(1, abs(bestQuality))
-        func mostQuality() -> [Double] {
-            cells.map { $0.x >= bestQuality - qualityTolerance ? -cost($0) : -.infinity }
-        }
-        let values: [Double]
+        // The value of a cell at this level, computed on demand (no G² array per level and cluster).
+        let qualityWeight: Double
+        let floor: Double  // cells below it are infeasible
         switch constraint {
         case .fleet:
-            if level.isInfinite {
-                values = mostQuality()
-            } else {
-                let qualityWeight = (1 + level) / reference.x
-                values = cells.map { qualityWeight * $0.x - cost($0) }
-            }
+            qualityWeight = level.isInfinite ? 0 : (1 + level) / reference.x
+            floor = level.isInfinite ? bestQuality - qualityTolerance : -.infinity
         case .cluster:
+            qualityWeight = 1 / reference.x
             let target = level * cloud.x - 1e-12
-            let qualityWeight = 1 / reference.x
-            let feasible = cells.map { $0.x >= target ? qualityWeight * $0.x - cost($0) : -.infinity }
-            values = feasible.contains { $0 > -.infinity } ? feasible : mostQuality()
+            floor = bestQuality >= target ? target : bestQuality - qualityTolerance
         }
-        let cell = UtilitySurface(grid: grid, values: values).bestCell()
-        return cell.row * grid.count + cell.column
+        return cells.withUnsafeBufferPointer { m -> Int in
+            @inline(__always) func value(_ i: Int) -> Double {
+                let cell = m[i]
+                guard cell.x >= floor else { return -.infinity }
+                return qualityWeight * cell.x - lambdaLatency * cell.y - lambdaCost * cell.z
+            }
+            // The first maximum in row-major order, then the middle of its plateau along tDevice and then along
+            // tEdge (``UtilitySurface/bestCell()``'s rule).
+            var best = 0
+            var bestValue = value(0)
+            for i in 1..<m.count {
+                let v = value(i)
+                if v > bestValue {
+                    bestValue = v
+                    best = i
+                }
+            }
+            let g = grid.count
+            func middle(of start: Int, _ at: (Int) -> Int) -> Int {
+                var low = start
+                var high = start
+                while low > 0, value(at(low - 1)) == bestValue { low -= 1 }
+                while high + 1 < g, value(at(high + 1)) == bestValue { high += 1 }
+                return low + (high - low) / 2
+            }
+            let column = best % g
+            let row = middle(of: best / g) { $0 * g + column }
+            let chosenColumn = middle(of: column) { row * g + $0 }
+            return row * g + chosenColumn
+        }
     }
 
     /// The fleet's all-cloud means of score, latency and cost under the strata's traffic shares (each stratum's own

@@ -74,7 +74,8 @@ struct HistoryOptions: ParsableArguments {
             throw CommandFailure("\(path) is a directory, not a history database: pass --db PATH to the SQLite file")
         }
         do {
-            return try HistoryStore(path: path)
+            // Read-only: history commands never write, so they work on read-only storage and change nothing.
+            return try HistoryStore(readingFrom: path)
         } catch let error as HistoryStoreError {
             throw CommandFailure("\(error)")
         }

@@ -58,6 +58,7 @@ actor InMemoryTableHistory: TableHistory {
 /// Fixed extra status fields per fleet.
 struct FixedStatusProvider: FleetStatusProvider {
     let fields: [String: [String: JSONValue]]
+    var configuredFleets: Set<String>? = nil
 
     func additionalStatus(fleet: String) async throws -> [String: JSONValue]? {
         fields[fleet]
@@ -96,14 +97,17 @@ struct APIHarness {
 
     init(
         status: [String: [String: JSONValue]] = [:], heartbeat: Duration = .seconds(15),
-        maximumWait: Duration = .seconds(60)
+        maximumWait: Duration = .seconds(60), configuredFleets: Set<String>? = nil,
+        headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), maximumConnections: Int = 16_384
     ) throws {
         let ready = ready
         api = DistributionAPI(
-            cache: cache, history: history, status: FixedStatusProvider(fields: status), admin: admin,
+            cache: cache, history: history,
+            status: FixedStatusProvider(fields: status, configuredFleets: configuredFleets), admin: admin,
             metrics: DistributionMetrics(registry: PrometheusCollectorRegistry()),
             configuration: try DistributionAPIConfiguration(
-                adminToken: Fixtures.adminToken, maximumWait: maximumWait, heartbeatInterval: heartbeat),
+                adminToken: Fixtures.adminToken, maximumWait: maximumWait, heartbeatInterval: heartbeat,
+                headerTimeout: headerTimeout, idleTimeout: idleTimeout, maximumConnections: maximumConnections),
             readiness: { ready.isReady })
     }
 

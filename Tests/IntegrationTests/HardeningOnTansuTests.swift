@@ -1,0 +1,150 @@
+import ConsRouteKafka
+import ConsRouteModel
+import ConsRouteStore
+import ConsRouteTuning
+import Foundation
+import KafkaTestSupport
+import Testing
+
+/// Issue 14 on the real broker, with `consroute ingest` as a child process: a message that used to crash the
+/// controller (and crash it again after every restart, the broker keeping it) is dead-lettered instead, and a
+/// rejected message over 1 MB reaches the dead-letter topic truncated instead of vanishing.
+@Suite("Hardening (real broker)", .serialized, .timeLimit(.minutes(5)))
+struct HardeningOnTansuTests {
+    private struct Topics {
+        let telemetry: String
+        let deadLetters: String
+        let group: String
+        let history: String
+    }
+
+    private func topics(_ prefix: String, client: KafkaConfiguration) async throws -> Topics {
+        let run = UUID().uuidString.prefix(8)
+        let names = Topics(
+            telemetry: "\(prefix)-telemetry-\(run)",
+            deadLetters: "\(prefix)-dlq-\(run)",
+            group: "\(prefix)-\(run)",
+            history: FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(run).sqlite").path
+        )
+        let admin = try KafkaAdminClient(configuration: client)
+        try await admin.createTopic(KafkaTopicSpecification(name: names.telemetry, partitions: 1))
+        try await admin.createTopic(KafkaTopicSpecification(name: names.deadLetters, partitions: 1))
+        return names
+    }
+
+    private func event(_ index: Int, timeUnixMs: Int64, generator: inout SeededGenerator) -> TelemetryEvent {
+        TelemetryEvent(
+            eventID: EventID.random(using: &generator),
+            fleet: "fleet-a",
+            deviceID: "device-\(index)",
+            timeUnixMs: timeUnixMs,
+            tableVersion: 1,
+            cluster: UInt32(index % 4),
+            representation: (0..<16).map { _ in Float(generator.nextGaussian()) },
+            pDevice: 0.5,
+            pEdge: 0.5,
+            tier: .edge,
+            latencyMs: 200,
+            cost: 0.001
+        )
+    }
+
+    /// Waits until history's offsets reach `messages`, failing early if the process died.
+    private func waitUntilConsumed(
+        _ store: HistoryStore,
+        _ names: Topics,
+        messages: Int64,
+        process: ChildProcess,
+        timeout: Duration = .seconds(120)
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var consumed: Int64 = 0
+        while ContinuousClock.now < deadline {
+            consumed = try await store.storedOffsets(group: names.group, topic: names.telemetry).values.reduce(0, +)
+            if consumed == messages { return }
+            if let status = process.exitStatus {
+                throw IntegrationSetupError(description: "consroute ingest died: \(status)")
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw IntegrationSetupError(
+            description: "ingest consumed \(consumed) of \(messages) messages within \(timeout)"
+        )
+    }
+
+    @Test(
+        "events timed -2^63 and -9.2e18 are dead-lettered as bad_time; ingest neither crashes nor stops, across a restart"
+    )
+    func extremeTimes() async throws {
+        let client = try testBroker()
+        let names = try await topics("badtime", client: client)
+        var generator = SeededGenerator(seed: 14)
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        var values: [[UInt8]] = (0..<100).map {
+            event($0, timeUnixMs: now - Int64($0), generator: &generator).protobufBytes()
+        }
+        values.append(event(100, timeUnixMs: .min, generator: &generator).protobufBytes())
+        values.append(event(101, timeUnixMs: -9_200_000_000_000_000_000, generator: &generator).protobufBytes())
+        values += (102..<202).map { event($0, timeUnixMs: now - Int64($0), generator: &generator).protobufBytes() }
+        try await produceAll(
+            values.map { KafkaProducerRecord(topic: names.telemetry, key: Array("fleet-a".utf8), value: $0) },
+            to: client
+        )
+
+        let runner = IngestProcessRunner(
+            broker: client.bootstrapServers.joined(separator: ","),
+            history: names.history,
+            telemetryTopic: names.telemetry,
+            deadLetterTopic: names.deadLetters,
+            group: names.group,
+            fleets: ["fleet-a": 16]
+        )
+        let store = try HistoryStore(path: names.history)
+        var process = try runner.start()
+        defer { process.kill(signal: SIGKILL) }
+        try await waitUntilConsumed(store, names, messages: 202, process: process)
+        // The broker still holds both messages: a restart must read past them again.
+        process.kill(signal: SIGTERM)
+        #expect(process.wait() == 0)
+        process = try runner.start()
+        try await Task.sleep(for: .seconds(3))
+        #expect(process.exitStatus == nil, "the restarted ingest died")
+        process.kill(signal: SIGTERM)
+        #expect(process.wait() == 0)
+
+        let counted = try await store.statistics(HistoryQuery()).reduce(Int64(0)) { $0 + $1.sums.eventCount }
+        #expect(counted == 200)
+        let letters = try await readAll(topic: names.deadLetters, client: client, expected: 2)
+        #expect(letters.count == 2)
+        #expect(letters.allSatisfy { $0.headers.first(named: "consroute-reason")?.stringValue == "bad_time" })
+    }
+
+    @Test("a rejected 1.1 MB message reaches the dead-letter topic truncated, with a header saying so")
+    func oversizeDeadLetter() async throws {
+        let client = try testBroker()
+        let names = try await topics("oversize", client: client)
+        var large = client
+        large.additionalConfig["message.max.bytes"] = "4000000"
+        let original = [UInt8](repeating: 0x5A, count: 1_100_000)
+        try await produceAll([KafkaProducerRecord(topic: names.telemetry, partition: 0, value: original)], to: large)
+        let runner = IngestProcessRunner(
+            broker: client.bootstrapServers.joined(separator: ","),
+            history: names.history,
+            telemetryTopic: names.telemetry,
+            deadLetterTopic: names.deadLetters,
+            group: names.group,
+            fleets: ["fleet-a": 16]
+        )
+        let store = try HistoryStore(path: names.history)
+        let process = try runner.start()
+        defer { process.kill(signal: SIGKILL) }
+        try await waitUntilConsumed(store, names, messages: 1, process: process)
+        let letters = try await readAll(topic: names.deadLetters, client: client, expected: 1)
+        process.kill(signal: SIGTERM)
+        #expect(process.wait() == 0)
+        #expect(letters.count == 1)
+        #expect(letters.first?.headers.first(named: "consroute-truncated")?.stringValue == "1100000")
+        #expect(letters.first?.value.count == 512 * 1024)
+        #expect(try await store.pendingDeadLetters().isEmpty)
+    }
+}
