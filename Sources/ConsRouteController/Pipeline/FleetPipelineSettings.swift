@@ -22,8 +22,9 @@ public struct FleetPipelineSettings: Sendable {
     /// The least time between two drift- or schedule-triggered tunings.
     public var minimumIntervalMs: Int64 = 60_000
     /// Re-tune once the shadow window gained as many samples as the last tuning had (thresholds tighten as data
-    /// grows, and follow a changed mix without waiting for the schedule).
-    public var retuneOnDataGrowth = true
+    /// grows, and follow a changed mix without waiting for the schedule). Off by default in the controller (a
+    /// re-tune per doubling competes with drift-triggered ones for the minimum interval); on in the replay.
+    public var retuneOnDataGrowth = false
     /// Re-tune on a schedule even without drift (nil: never).
     public var scheduleMs: Int64? = 3_600_000
     /// Canary rollout of tuned tables (disabled by default: every table is published as active).

@@ -118,7 +118,11 @@ extension FleetTuner {
             "the quality ratio's lower confidence bound \(bound) on \(candidate.sampleCount) held-out samples "
             + "is below q_min \(qMin)"
         if current.qualityRatio < qMin, candidate.qualityRatio > current.qualityRatio { return .towardSafety }
-        if candidate.qualityRatio >= current.qualityRatio, candidate.utility >= current.utility { return .dominates }
+        if candidate.qualityRatio >= current.qualityRatio, candidate.utility >= current.utility,
+            candidate.qualityRatio > current.qualityRatio || candidate.utility > current.utility
+        {
+            return .dominates
+        }
         return .rejected(
             reason: failure + " and the table in force is no worse on the same samples (quality ratio "
                 + "\(current.qualityRatio.rounded(to: 4)) vs \(candidate.qualityRatio.rounded(to: 4)), objective "

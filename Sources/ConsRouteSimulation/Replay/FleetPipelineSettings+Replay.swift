@@ -27,6 +27,7 @@ extension FleetPipelineSettings {
             objective: objective
         )
         settings.tuner.samplesPerCluster = 500
+        settings.retuneOnDataGrowth = true
         return settings
     }
 }

@@ -52,9 +52,9 @@ public struct FleetAllocator: Sendable {
         self.engine = engine
     }
 
-    /// The quality multipliers of the fleet family: infinity, 1000 down to 0.0001 (12 per decade: consecutive
-    /// candidates differ little, so the floor is met closely), then 0.
-    static let multipliers: [Double] = [.infinity] + (0...84).map { j in pow(10, 3 - Double(j) / 12) } + [0]
+    /// The quality multipliers of the fleet family: infinity, 1000 down to 0.0001 (8 per decade: consecutive
+    /// candidates differ little), then 0.
+    static let multipliers: [Double] = [.infinity] + (0...56).map { j in pow(10, 3 - Double(j) / 8) } + [0]
 
     /// The per-cluster targets of the cluster family, safest first: 1.25 down to `q_min - 0.1` by 0.005.
     func clusterTargets() -> [Double] {
@@ -122,7 +122,7 @@ public struct FleetAllocator: Sendable {
         var cost = 0.0
         let pairs = strata.indices.map { s -> ThresholdPair in
             if let fixed = strata[s].fixed { return fixed }
-            guard let mean = prepared.means[s] else { return .allCloud }
+            guard let mean = prepared.means[s] else { return ThresholdPair(tDevice: 1, tEdge: 1) }
             let cell = choose(mean.cells, cloud: mean.cloud, level: level, reference: prepared.reference)
             let m = mean.cells[cell]
             cost +=
@@ -147,7 +147,9 @@ public struct FleetAllocator: Sendable {
         let levels = constraint == .fleet ? Self.multipliers : clusterTargets()
         var candidates = levels.map { level in (member: member(strata, prepared, level: level), level: level) }
         candidates.sort { $0.member.cost > $1.member.cost }
-        let allCloud = strata.map { $0.fixed ?? .allCloud }
+        // All-cloud within the tables' [0, 1] range: only a prediction of exactly 1 leaves the cloud, and the bound
+        // is checked on what the pair really does.
+        let allCloud = strata.map { $0.fixed ?? ThresholdPair(tDevice: 1, tEdge: 1) }
         var members: [[ThresholdPair]] = [allCloud]
         var memberLevels: [Double] = [.infinity]
         var seen: Set<[ThresholdPair]> = [allCloud]
@@ -183,7 +185,7 @@ public struct FleetAllocator: Sendable {
         var low = -6.0
         var high = 6.0
         var best = member(strata, prepared, level: .infinity).pairs
-        guard quality(best) >= floor else { return strata.map { $0.fixed ?? .allCloud } }
+        guard quality(best) >= floor else { return strata.map { $0.fixed ?? ThresholdPair(tDevice: 1, tEdge: 1) } }
         if quality(pairs(atLogMultiplier: high)) >= floor { best = pairs(atLogMultiplier: high) } else { return best }
         for _ in 0..<30 {
             let middle = (low + high) / 2

@@ -63,19 +63,22 @@ struct TuningDecisionTests {
         #expect(publishedDecision.window.start == published.table.provenance.windowFromMs)
         #expect(publishedDecision.window.end == published.table.provenance.windowToMs)
 
-        // An unreachable q_min: the guardrail rejects the proposal, nothing is published, the reason is stored.
+        // An unreachable q_min with an all-cloud table in force: no candidate clears the bound and none improves on
+        // the table in force, so the guardrail rejects the proposal, nothing is published, the reason is stored.
         var strict = harness.settings
         strict.objective.qMin = 1.5
+        var allCloud = published.table
+        for index in allCloud.clusters.indices { allCloud.clusters[index].thresholds = ThresholdPair(device: 1, edge: 1) }
         let second = try await harness.controller(
-            strict, current: published.table, nowMs: start + 60_000, events: 1_000)
+            strict, current: allCloud, nowMs: start + 60_000, events: 1_000)
         await second.loop.requestRetune(nowMs: start + 60_000, recluster: false)
         let rejectedTick = try await second.tick()
         #expect(rejectedTick == nil)
         #expect(try await harness.store.highestTableVersion(fleet: fleet) == published.table.version)
         let rejected = try #require(try await harness.store.tuningDecisions(HistoryQuery(fleet: fleet)).first)
         #expect(rejected.result == .rejected && rejected.tableVersion == nil)
-        #expect(rejected.reason.hasPrefix("guardrail: predicted quality ratio "), "\(rejected.reason)")
-        #expect(rejected.reason.hasSuffix("is below q_min 1.5"), "\(rejected.reason)")
+        #expect(rejected.reason.hasPrefix("guardrail: the quality ratio's lower confidence bound "), "\(rejected.reason)")
+        #expect(rejected.reason.contains("is below q_min 1.5"), "\(rejected.reason)")
         #expect(rejected.trigger == .operatorRequest(note: "retune") && rejected.decidedAt == start + 60_000)
         let quality = try #require(rejected.qualityRatio)
         #expect(quality < 1.5 && rejected.latencyRatio != nil && rejected.costRatio != nil)

@@ -25,7 +25,8 @@ struct FleetAllocatorTests {
     }
 
     @Test("scores that are all 0/1 give exact fleet figures, and the fleet floor beats per-cluster floors")
-    func fleetConstraintCarriesHardClusters() {
+    func fleetConstraintCarriesHardClusters() async throws {
+        try await offPool {
         var generator = SeededGenerator(seed: 5)
         let clusters = [
             BinaryCluster(device: 0.92, edge: 0.95, cloud: 0.95), BinaryCluster(device: 0.85, edge: 0.9, cloud: 0.93),
@@ -49,10 +50,12 @@ struct FleetAllocatorTests {
         }
         // The fleet floor is a relaxation of the per-cluster floors: never worse on the objective.
         #expect(utilities[.fleet]! >= utilities[.cluster]! - 0.002, "\(utilities)")
+        }
     }
 
     @Test("the chosen table's true fleet quality ratio is below q_min in at most alpha of 40 seeded resamples (1,000 on request)")
-    func selectionCoverage() {
+    func selectionCoverage() async throws {
+        try await offPool {
         let clusters = [
             BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95), BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
             BinaryCluster(device: 0.4, edge: 0.6, cloud: 0.75),
@@ -90,6 +93,7 @@ struct FleetAllocatorTests {
         #expect(share <= alpha, "\(below) of \(runs) below q_min")
         // Not trivially safe: the selection goes past the safest candidates.
         #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
+        }
     }
 
     @Test("the empirical-Bayes n0 is small when clusters differ and large when they are alike")
