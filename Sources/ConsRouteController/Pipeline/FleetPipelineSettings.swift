@@ -23,7 +23,7 @@ public struct FleetPipelineSettings: Sendable {
     public var minimumIntervalMs: Int64 = 60_000
     /// Re-tune once the shadow window gained as many samples as the last tuning had (thresholds tighten as data
     /// grows, and follow a changed mix without waiting for the schedule). Off by default in the controller (a
-    /// re-tune per doubling competes with drift-triggered ones for the minimum interval); on in the replay.
+    /// re-tune per doubling competes with drift-triggered ones for the minimum interval).
     public var retuneOnDataGrowth = false
     /// Re-tune on a schedule even without drift (nil: never).
     public var scheduleMs: Int64? = 3_600_000

@@ -27,7 +27,6 @@ extension FleetPipelineSettings {
             objective: objective
         )
         settings.tuner.samplesPerCluster = 500
-        settings.retuneOnDataGrowth = true
         return settings
     }
 }
