@@ -65,6 +65,7 @@ public struct FleetAllocator: Sendable {
     /// Each tuned stratum's shrunk mean surfaces, with the fleet reference and the shrinkage used.
     struct Prepared {
         var means: [Int: (cells: [SIMD4<Double>], cloud: SIMD4<Double>)]
+        var frontiers: [Int: Frontier] = [:]
         var reference: SIMD4<Double>
         var priorSamples: Double
     }
@@ -111,7 +112,13 @@ public struct FleetAllocator: Sendable {
                 means[s] = (shrunk, (sum.cloud + priorSamples * pooledCloud) / denominator)
             }
         }
-        return Prepared(means: means, reference: reference, priorSamples: priorSamples)
+        var prepared = Prepared(means: means, reference: reference, priorSamples: priorSamples)
+        for (s, mean) in means {
+            prepared.frontiers[s] = Frontier(
+                mean.cells, lambdaLatency: weights.lambdaLatency / reference.y,
+                lambdaCost: weights.lambdaCost / reference.z)
+        }
+        return prepared
     }
 
     /// Every stratum's pair at one family level, and the member's estimated latency-and-cost term
@@ -122,8 +129,11 @@ public struct FleetAllocator: Sendable {
         var cost = 0.0
         let pairs = strata.indices.map { s -> ThresholdPair in
             if let fixed = strata[s].fixed { return fixed }
-            guard let mean = prepared.means[s] else { return ThresholdPair(tDevice: 1, tEdge: 1) }
-            let cell = choose(mean.cells, cloud: mean.cloud, level: level, reference: prepared.reference)
+            guard let mean = prepared.means[s], let frontier = prepared.frontiers[s] else {
+                return ThresholdPair(tDevice: 1, tEdge: 1)
+            }
+            let cell = choose(
+                mean.cells, frontier: frontier, cloud: mean.cloud, level: level, reference: prepared.reference)
             let m = mean.cells[cell]
             cost +=
                 strata[s].share / shareTotal
@@ -201,56 +211,81 @@ public struct FleetAllocator: Sendable {
     }
 
     /// One cluster's pair at one family level.
-    private func choose(_ cells: [SIMD4<Double>], cloud: SIMD4<Double>, level: Double, reference: SIMD4<Double>)
-        -> Int
-    {
-        let lambdaLatency = weights.lambdaLatency / reference.y
-        let lambdaCost = weights.lambdaCost / reference.z
-        var bestQuality = -Double.infinity
-        for m in cells { bestQuality = max(bestQuality, m.x) }
-        let qualityTolerance = 1e-12 * max(1, abs(bestQuality))
-        // The value of a cell at this level, computed on demand (no G² array per level and cluster).
+    /// One stratum's surface prepared for choosing at many levels: each cell's latency-and-cost term, and the
+    /// cells on the quality/cost frontier (no other cell has at least their quality for at most their cost), each
+    /// standing for the lowest-index cell with the same quality and cost.
+    struct Frontier {
+        var cost: [Double]
+        var cells: [Int]
+        var bestQuality: Double
+
+        init(_ means: [SIMD4<Double>], lambdaLatency: Double, lambdaCost: Double) {
+            cost = means.map { lambdaLatency * $0.y + lambdaCost * $0.z }
+            let cost = cost
+            // Cheapest first; for equal cost the better quality, then the lower index.
+            let order = means.indices.sorted { a, b in
+                if cost[a] != cost[b] { return cost[a] < cost[b] }
+                if means[a].x != means[b].x { return means[a].x > means[b].x }
+                return a < b
+            }
+            var cells: [Int] = []
+            var best = -Double.infinity
+            for index in order {
+                let quality = means[index].x
+                if quality > best {
+                    cells.append(index)
+                    best = quality
+                } else if quality == best, let last = cells.last, cost[last] == cost[index], index < last {
+                    cells[cells.count - 1] = index
+                }
+            }
+            self.cells = cells
+            bestQuality = best
+        }
+    }
+
+    /// One cluster's cell at one family level: the maximum of the level's value, which a frontier cell always
+    /// attains (any other cell is matched or beaten by one), the lowest-index such cell, then the middle of its
+    /// plateau along tDevice and then along tEdge (``UtilitySurface/bestCell()``'s rule).
+    private func choose(
+        _ cells: [SIMD4<Double>], frontier: Frontier, cloud: SIMD4<Double>, level: Double, reference: SIMD4<Double>
+    ) -> Int {
+        let qualityTolerance = 1e-12 * max(1, abs(frontier.bestQuality))
         let qualityWeight: Double
         let floor: Double  // cells below it are infeasible
         switch constraint {
         case .fleet:
             qualityWeight = level.isInfinite ? 0 : (1 + level) / reference.x
-            floor = level.isInfinite ? bestQuality - qualityTolerance : -.infinity
+            floor = level.isInfinite ? frontier.bestQuality - qualityTolerance : -.infinity
         case .cluster:
             qualityWeight = 1 / reference.x
             let target = level * cloud.x - 1e-12
-            floor = bestQuality >= target ? target : bestQuality - qualityTolerance
+            floor = frontier.bestQuality >= target ? target : frontier.bestQuality - qualityTolerance
         }
-        return cells.withUnsafeBufferPointer { m -> Int in
-            @inline(__always) func value(_ i: Int) -> Double {
-                let cell = m[i]
-                guard cell.x >= floor else { return -.infinity }
-                return qualityWeight * cell.x - lambdaLatency * cell.y - lambdaCost * cell.z
-            }
-            // The first maximum in row-major order, then the middle of its plateau along tDevice and then along
-            // tEdge (``UtilitySurface/bestCell()``'s rule).
-            var best = 0
-            var bestValue = value(0)
-            for i in 1..<m.count {
-                let v = value(i)
-                if v > bestValue {
-                    bestValue = v
-                    best = i
-                }
-            }
-            let g = grid.count
-            func middle(of start: Int, _ at: (Int) -> Int) -> Int {
-                var low = start
-                var high = start
-                while low > 0, value(at(low - 1)) == bestValue { low -= 1 }
-                while high + 1 < g, value(at(high + 1)) == bestValue { high += 1 }
-                return low + (high - low) / 2
-            }
-            let column = best % g
-            let row = middle(of: best / g) { $0 * g + column }
-            let chosenColumn = middle(of: column) { row * g + $0 }
-            return row * g + chosenColumn
+        let cost = frontier.cost
+        func value(_ i: Int) -> Double {
+            cells[i].x >= floor ? qualityWeight * cells[i].x - cost[i] : -.infinity
         }
+        var best = frontier.cells[0]
+        var bestValue = value(best)
+        for index in frontier.cells.dropFirst() {
+            let v = value(index)
+            if v > bestValue || (v == bestValue && index < best) {
+                bestValue = v
+                best = index
+            }
+        }
+        let g = grid.count
+        func middle(of start: Int, _ at: (Int) -> Int) -> Int {
+            var low = start
+            var high = start
+            while low > 0, value(at(low - 1)) == bestValue { low -= 1 }
+            while high + 1 < g, value(at(high + 1)) == bestValue { high += 1 }
+            return low + (high - low) / 2
+        }
+        let column = best % g
+        let row = middle(of: best / g) { $0 * g + column }
+        return row * g + middle(of: column) { row * g + $0 }
     }
 
     /// The fleet's all-cloud means of score, latency and cost under the strata's traffic shares (each stratum's own
