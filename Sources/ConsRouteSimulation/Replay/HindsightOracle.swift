@@ -59,30 +59,6 @@ struct HindsightOracle: Sendable {
 
     /// The sweep's optimum for a group; all-cloud when the sweep cannot run (an all-cloud reference of 0).
     private func thresholds(for queries: [ReplayQuery]) -> ConsRouteTuning.ThresholdPair {
-        func column(_ value: (ReplayQuery) -> Float) -> [Float] { queries.map(value) }
-        do {
-            let samples = try ShadowSamples(
-                pDevice: column(\.pDevice),
-                pEdge: column(\.pEdge),
-                score: TierColumns(
-                    device: column(\.shadow.score.device),
-                    edge: column(\.shadow.score.edge),
-                    cloud: column(\.shadow.score.cloud)
-                ),
-                latency: TierColumns(
-                    device: column(\.shadow.latencyMs.device),
-                    edge: column(\.shadow.latencyMs.edge),
-                    cloud: column(\.shadow.latencyMs.cloud)
-                ),
-                cost: TierColumns(
-                    device: column(\.shadow.cost.device),
-                    edge: column(\.shadow.cost.edge),
-                    cloud: column(\.shadow.cost.cloud)
-                )
-            )
-            return try optimizer.optimize(samples, weights: weights).pair
-        } catch {
-            return .allCloud
-        }
+        (try? optimizer.optimize(.of(queries), weights: weights).pair) ?? .allCloud
     }
 }
