@@ -61,7 +61,7 @@ extension ConfigurationReader {
         let optimiser = try section(
             fleet, "optimiser",
             allowed: [
-                "engine", "constraint", "alpha", "holdout_fraction", "samples_per_cluster", "min_shadow_samples",
+                "engine", "constraint", "alpha", "bound", "failures_allowed", "holdout_fraction", "samples_per_cluster", "min_shadow_samples",
                 "mix_events", "change_lookback_s", "max_threshold_step", "shrinkage_prior_samples", "novel_t_device",
                 "novel_t_edge", "quality_safety_margin",
             ])
@@ -90,6 +90,15 @@ extension ConfigurationReader {
             }
         }
         tuner.alpha = try double(optimiser, "alpha", default: tuner.alpha, in: 0.001...0.5)
+        if let bound = value(optimiser, "bound") {
+            let name = try bound.string()
+            guard let known = ConfidenceBound(rawValue: name) else {
+                throw bound.invalid(
+                    "unknown bound \(name) (known: \(ConfidenceBound.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            tuner.bound = known
+        }
+        tuner.failuresAllowed = try int(optimiser, "failures_allowed", default: tuner.failuresAllowed, in: 0...100)
         tuner.holdoutFraction = try double(optimiser, "holdout_fraction", default: tuner.holdoutFraction, in: 0.1...0.9)
         tuner.mixEvents = try int(optimiser, "mix_events", default: tuner.mixEvents, in: 1...10_000_000)
         tuner.changeLookbackMs = try milliseconds(optimiser, "change_lookback_s", defaultSeconds: 60, in: 0...86_400)

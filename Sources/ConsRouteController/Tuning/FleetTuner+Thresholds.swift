@@ -48,7 +48,8 @@ extension FleetTuner {
                 samples: samples, share: shares[index], fixed: index == clustering.clusterCount ? novelPair : nil)
         }
         let calibration = CalibrationSet(
-            samples: split.calibration.samples, stratum: split.calibration.stratum, shares: shares)
+            samples: split.calibration.samples, stratum: split.calibration.stratum, shares: shares,
+            bound: settings.bound)
         // The table in force; before the first table devices send everything to the cloud, so that is what is in
         // force then.
         let current = calibration.estimate(
@@ -63,7 +64,8 @@ extension FleetTuner {
         if !severe, let previous, current.clearsFloor {
             (family.members, clampedClusters) = limitSteps(family.members, ids: clustering.ids, previous: previous)
         }
-        let selection = RiskControlledSelection(alpha: settings.alpha, weights: weights)
+        let selection = RiskControlledSelection(
+            alpha: settings.alpha, weights: weights, failuresAllowed: settings.failuresAllowed)
         let choice = selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
         let chosen = choice.member ?? 0
         let verdict = Self.verdict(choice, current: current, clamped: clampedClusters[chosen], qMin: weights.qualityMin)

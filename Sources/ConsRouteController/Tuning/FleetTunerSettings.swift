@@ -47,6 +47,11 @@ public struct FleetTunerSettings: Sendable {
     public var constraint: AllocationConstraint = .fleet
     /// The risk level: the chosen table's fleet quality ratio is below `q_min` with probability at most alpha.
     public var alpha = 0.1
+    /// How the lower confidence bound is computed (docs/algorithms.md, "The bound").
+    public var bound: ConfidenceBound = .normal
+    /// Failed candidates the risk-controlled selection goes past; each is then tested at alpha / (this + 1)
+    /// (``RiskControlledSelection``).
+    public var failuresAllowed = 1
     /// How much small clusters borrow from the fleet (`n0` from the data by default).
     public var shrinkage: ShrinkageStrength = .empiricalBayes
     /// Share of each cluster's shadow samples held out to check candidates on (the bound's samples).

@@ -17,13 +17,22 @@ public struct CalibrationSet: Sendable {
     /// The traffic share of strata that have no sample here: their quality is unknown, so the bound assumes the
     /// worst for them.
     public let unobservedShare: Double
+    /// Each stratum's share of the current traffic (normalised).
+    public let shares: [Double]
+    /// Each stratum's number of samples.
+    public let counts: [Int]
+    /// How the lower confidence bound is computed.
+    public let bound: ConfidenceBound
 
     /// Creates a calibration set.
     /// - Parameters:
     ///   - samples: the held-out samples.
     ///   - stratum: each sample's stratum, in `0..<shares.count`.
     ///   - shares: each stratum's share of the fleet's current traffic (normalised here; all 0 means "as sampled").
-    public init(samples: ShadowSamples, stratum: [Int], shares: [Double]) {
+    ///   - bound: how the lower confidence bound is computed.
+    public init(
+        samples: ShadowSamples, stratum: [Int], shares: [Double], bound: ConfidenceBound = .empiricalBernstein
+    ) {
         precondition(stratum.count == samples.count, "one stratum per sample")
         var counts = [Int](repeating: 0, count: shares.count)
         for s in stratum { counts[s] += 1 }
@@ -36,6 +45,9 @@ public struct CalibrationSet: Sendable {
         self.stratum = stratum
         self.weight = stratum.map { s in normalised[s] / (Double(counts[s]) / n) }
         self.unobservedShare = zip(normalised, counts).reduce(0) { $0 + ($1.1 == 0 ? $1.0 : 0) }
+        self.shares = normalised
+        self.counts = counts
+        self.bound = bound
     }
 
     /// The number of samples.
@@ -95,16 +107,40 @@ public struct CalibrationSet: Sendable {
         )
     }
 
-    /// The lower bound of the fleet's mean of `s - floor c` (scores in [0, 1]): the bound of the weighted
-    /// observed strata's contribution, `mean of w_i (s_i - floor c_i)`, less the worst case (`-floor` per unit of
-    /// share) of the strata without samples.
+    /// The lower bound of the fleet's mean of `s - floor c` (scores in [0, 1]): the bound (``bound``) of the
+    /// observed strata's contribution, `mean of w_i (s_i - floor c_i)` (the same as the share-weighted sum of the
+    /// strata's means), less the worst case (`-floor` per unit of share) of the strata without samples.
     func differenceLowerBound(_ routed: [Double], _ cloud: [Double], floor: Double, alpha: Double) -> Double {
         guard count > 0 else { return -floor }
-        let maxWeight = weight.max() ?? 1
-        var values = [Double](repeating: 0, count: count)
-        for i in 0..<count { values[i] = weight[i] * (routed[i] - floor * cloud[i]) }
-        let observed = MeanLowerBound.lowerBound(values, low: -floor * maxWeight, high: maxWeight, alpha: alpha)
-        return observed - unobservedShare * floor
+        switch bound {
+        case .empiricalBernstein:
+            let maxWeight = weight.max() ?? 1
+            var values = [Double](repeating: 0, count: count)
+            for i in 0..<count { values[i] = weight[i] * (routed[i] - floor * cloud[i]) }
+            let observed = MeanLowerBound.lowerBound(values, low: -floor * maxWeight, high: maxWeight, alpha: alpha)
+            return observed - unobservedShare * floor
+        case .normal:
+            // Per stratum: mean and unbiased variance of s - floor c (Welford).
+            var means = [Double](repeating: 0, count: shares.count)
+            var squares = [Double](repeating: 0, count: shares.count)
+            var seen = [Int](repeating: 0, count: shares.count)
+            for i in 0..<count {
+                let s = stratum[i]
+                let x = routed[i] - floor * cloud[i]
+                seen[s] += 1
+                let delta = x - means[s]
+                means[s] += delta / Double(seen[s])
+                squares[s] += delta * (x - means[s])
+            }
+            // Each stratum's variance has one pseudo-sample at the worst case for values in [-floor, 1], so a
+            // small stratum whose few samples happen to agree is not taken as certain.
+            let worst = (1 + floor) * (1 + floor) / 4
+            let variances = zip(squares, seen).map { $1 >= 1 ? ($0 + worst) / Double($1) : worst }
+            let observed = MeanLowerBound.stratifiedNormalLowerBound(
+                means: means, variances: variances, counts: seen, shares: shares, alpha: alpha,
+                worstVariance: worst)
+            return observed - unobservedShare * floor
+        }
     }
 
     /// The largest ratio `r` whose difference bound is still >= 0 (bisection on [0, 2]); nil without samples or

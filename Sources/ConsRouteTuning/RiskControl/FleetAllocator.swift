@@ -52,9 +52,10 @@ public struct FleetAllocator: Sendable {
         self.engine = engine
     }
 
-    /// The quality multipliers of the fleet family: infinity, 1000 down to 0.0001 (8 per decade: consecutive
-    /// candidates differ little), then 0.
-    static let multipliers: [Double] = [.infinity] + (0...56).map { j in pow(10, 3 - Double(j) / 8) } + [0]
+    /// The quality multipliers of the fleet family: 1000 down to 0.0001 (8 per decade: consecutive candidates
+    /// differ little), then 0. No infinite multiplier: the most-quality member ignores cost even between cells of
+    /// equal quality, and at 1000 cost breaks those ties.
+    static let multipliers: [Double] = (0...56).map { j in pow(10, 3 - Double(j) / 8) } + [0]
 
     /// The per-cluster targets of the cluster family, safest first: 1.25 down to `q_min - 0.1` by 0.005.
     func clusterTargets() -> [Double] {

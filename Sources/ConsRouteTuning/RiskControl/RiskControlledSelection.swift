@@ -1,33 +1,48 @@
 /// Chooses among an ``AllocationFamily`` the most aggressive member whose fleet quality ratio provably clears
-/// `q_min`: Learn-then-Test (Angelopoulos, Bates, Candès, Jordan & Lei, 2021) with fixed-sequence testing.
+/// `q_min`: Learn-then-Test (Angelopoulos, Bates, Candès, Jordan & Lei, 2021) with fixed-sequence testing that
+/// tolerates a few failures.
 ///
 /// The family is built on one part of the shadow samples; this test runs on the held-out part (the
 /// ``CalibrationSet``). Members are tested in the family's order, safest first; member `m` passes when the
-/// ``MeanLowerBound`` at level `alpha` of its fleet quality difference `w (s - q_min c)` is >= 0, and testing
-/// stops at the first member that fails. Fixed-sequence testing needs no multiplicity correction, so with
-/// probability at least `1 - alpha` the chosen member's true fleet quality ratio is >= `q_min` (for held-out
-/// samples that represent the traffic the table will serve). The guardrail that follows checks the same bound, so
-/// a member chosen here is never refused by it.
+/// calibration set's lower confidence bound (``ConfidenceBound``) at level `alpha / (k + 1)` of its fleet quality
+/// difference `w (s - q_min c)` is >= 0; testing stops at the `(k + 1)`-th member that fails (`k` =
+/// `failuresAllowed`), and the last member that passed is chosen. With `k = 0` this is plain fixed-sequence
+/// testing. For any `k` the chance that some member below `q_min` passes is at most `alpha`: each member below
+/// `q_min` that fails uses up one of the `k + 1` failures, so only the first `k + 1` of them in the order can be
+/// tested at all, each passing with probability at most `alpha / (k + 1)` (a union bound). So with probability at
+/// least `1 - alpha` the chosen member's true fleet quality ratio is >= `q_min` (for held-out samples that
+/// represent the traffic the table will serve). Why tolerate failures: on 0/1 outcomes the members that chase the
+/// most quality on the samples they were fitted on can be worse out of sample than cheaper ones after them, and
+/// one of them failing would end a plain fixed sequence at all-cloud. The guardrail that follows checks the same
+/// bound, so a member chosen here is never refused by it.
 public struct RiskControlledSelection: Sendable {
     /// The error probability alpha, in (0, 1).
     public var alpha: Double
     /// The objective (its `qualityMin` is the floor).
     public var weights: ObjectiveWeights
+    /// Failed members testing goes past (each test then runs at `alpha / (failuresAllowed + 1)`).
+    public var failuresAllowed: Int
+
+    /// The level each member is tested at.
+    public var testLevel: Double { alpha / Double(failuresAllowed + 1) }
 
     /// Creates a selection.
     /// - Parameters:
     ///   - alpha: the error probability.
     ///   - weights: the objective and its floor.
-    public init(alpha: Double, weights: ObjectiveWeights) {
+    ///   - failuresAllowed: failed members testing goes past (0: plain fixed sequence).
+    public init(alpha: Double, weights: ObjectiveWeights, failuresAllowed: Int = 0) {
+        precondition(failuresAllowed >= 0, "failuresAllowed must be >= 0")
         self.alpha = alpha
         self.weights = weights
+        self.failuresAllowed = failuresAllowed
     }
 
     /// The outcome of a selection.
     public struct Choice: Sendable {
         /// The index of the chosen member, nil when even the safest failed the bound.
         public var member: Int?
-        /// The members tested (those up to and including the first failure).
+        /// The members tested (those up to and including the last failure allowed).
         public var tested: Int
         /// The chosen member's figures (with the ratio bound), or the safest member's when none passed.
         public var estimate: PolicyEstimate
@@ -47,15 +62,20 @@ public struct RiskControlledSelection: Sendable {
     ) -> Choice {
         var chosen: Int?
         var tested = 0
+        var failures = 0
         for (index, member) in family.members.enumerated() {
             tested += 1
             let estimate = calibration.estimate(
-                tiers: tiersOf(member), weights: weights, alpha: alpha, withRatioBound: false)
-            guard estimate.clearsFloor else { break }
-            chosen = index
+                tiers: tiersOf(member), weights: weights, alpha: testLevel, withRatioBound: false)
+            if estimate.clearsFloor {
+                chosen = index
+            } else {
+                failures += 1
+                if failures > failuresAllowed { break }
+            }
         }
         let reported = family.members.isEmpty ? [] : family.members[chosen ?? 0]
-        let estimate = calibration.estimate(tiers: tiersOf(reported), weights: weights, alpha: alpha)
+        let estimate = calibration.estimate(tiers: tiersOf(reported), weights: weights, alpha: testLevel)
         return Choice(member: chosen, tested: tested, estimate: estimate)
     }
 

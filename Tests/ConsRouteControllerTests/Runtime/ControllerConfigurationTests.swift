@@ -1,5 +1,6 @@
 import ConsRouteController
 import ConsRouteModel
+import ConsRouteTuning
 import Foundation
 import Testing
 
@@ -53,6 +54,9 @@ struct ControllerConfigurationTests {
         #expect(file.tuner.clusterCountRange == code.tuner.clusterCountRange)
         #expect(file.tuner.samplesPerCluster == code.tuner.samplesPerCluster)
         #expect(file.tuner.novelThresholds == code.tuner.novelThresholds)
+        #expect(file.tuner.alpha == code.tuner.alpha && file.tuner.bound == code.tuner.bound)
+        #expect(file.tuner.failuresAllowed == code.tuner.failuresAllowed)
+        #expect(file.tuner.holdoutFraction == code.tuner.holdoutFraction && file.tuner.constraint == code.tuner.constraint)
         #expect(file.drift == code.drift)
         #expect(file.rollout == code.rollout)
         #expect(file.reservoirCapacity == code.reservoirCapacity)
@@ -71,6 +75,15 @@ struct ControllerConfigurationTests {
         #expect(configuration.fleets[0].debounceMs == 30_000)
         #expect(configuration.fleets[0].rollout == CanaryRolloutSettings())
         #expect(!configuration.fleets[0].rollout.isEnabled)
+    }
+
+    @Test("the optimiser's bound and failures allowed are selectable; the defaults are the normal bound and 1")
+    func boundSetting() throws {
+        let defaults = try Self.load(Self.minimal).fleets[0].tuner
+        #expect(defaults.bound == .normal && defaults.failuresAllowed == 1)
+        let set = try Self.load(Self.minimal + "\n    optimiser: {bound: empirical_bernstein, failures_allowed: 0}")
+            .fleets[0].tuner
+        #expect(set.bound == .empiricalBernstein && set.failuresAllowed == 0)
     }
 
     @Test("a rollout section sets the canary share and the sequential test")
@@ -108,6 +121,10 @@ struct ControllerConfigurationTests {
             ("fleets: []", "fleets: expected at least one fleet"),
             (Self.minimal + "\n    clusters: {k_min: 9, k_max: 3}", "fleets[0].clusters: k_min (9) must not exceed k_max (3)"),
             (Self.minimal + "\n    optimiser: {engine: annealing}", "fleets[0].optimiser.engine: unknown engine annealing"),
+            (
+                Self.minimal + "\n    optimiser: {bound: hoeffding}",
+                "fleets[0].optimiser.bound: unknown bound hoeffding (known: empirical_bernstein, normal)"
+            ),
             (Self.minimal + "\n    objective: {q_min: 1.5}", "fleets[0].objective.q_min: expected a number in 0.0...1.0"),
             (Self.minimal + "\n" + Self.minimal.split(separator: "\n").dropFirst().joined(separator: "\n"), "fleet phones is configured twice"),
             ("fleets:\n  - name: phones\n    dimension: 8\n", "test.yaml:2: fleets[0].fingerprint: required key is missing"),

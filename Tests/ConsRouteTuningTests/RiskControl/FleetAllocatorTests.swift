@@ -53,8 +53,10 @@ struct FleetAllocatorTests {
         }
     }
 
-    @Test("the chosen table's true fleet quality ratio is below q_min in at most alpha of 40 seeded resamples (1,000 on request)")
-    func selectionCoverage() async throws {
+    @Test(
+        "the chosen table's true fleet quality ratio is below q_min in at most alpha of 40 seeded resamples (1,000 on request)",
+        arguments: ConfidenceBound.allCases)
+    func selectionCoverage(bound: ConfidenceBound) async throws {
         try await offPool {
         let clusters = [
             BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95), BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
@@ -80,8 +82,9 @@ struct FleetAllocatorTests {
             var order = Array(stratum.indices)
             order.shuffle(using: &generator)
             let pooled = ShadowSamples.pooled(held).subset(order)
-            let calibration = CalibrationSet(samples: pooled, stratum: order.map { stratum[$0] }, shares: shares)
-            let choice = RiskControlledSelection(alpha: alpha, weights: weights)
+            let calibration = CalibrationSet(
+                samples: pooled, stratum: order.map { stratum[$0] }, shares: shares, bound: bound)
+            let choice = RiskControlledSelection(alpha: alpha, weights: weights, failuresAllowed: 1)
                 .select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
             let pairs = choice.member.map { family.members[$0] } ?? Array(repeating: .allCloud, count: 3)
             let ratio = trueQualityRatio(pairs, clusters: clusters, shares: shares, draws: population)
@@ -89,7 +92,7 @@ struct FleetAllocatorTests {
             if ratio < weights.qualityMin { below += 1 }
         }
         let share = Double(below) / Double(runs)
-        print("coverage: \(below) of \(runs) chosen tables below q_min (alpha \(alpha))")
+        print("coverage (\(bound.rawValue)): \(below) of \(runs) chosen tables below q_min (alpha \(alpha)), members \(chosenMembers.sorted()[runs / 2]) median")
         #expect(share <= alpha, "\(below) of \(runs) below q_min")
         // Not trivially safe: the selection goes past the safest candidates.
         #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
