@@ -31,6 +31,9 @@ public struct FleetPipeline: Sendable {
     /// `shadowObserved` and the window's size when the last tuning was taken (the data-growth re-tune).
     var shadowAtLastTune: UInt64 = 0
     var windowAtLastTune = 0
+    /// Shadow samples the last published tuning used (after change cuts): after a change a tuning has few, and
+    /// the data-growth re-tune comes as soon as as many new ones arrived.
+    var samplesUsedAtLastTune: Int?
     var runCounter = 0
     /// Changes the drift detectors found: a tuning leaves out samples from before them.
     var changeCuts = ChangeCuts.none
@@ -137,7 +140,7 @@ public struct FleetPipeline: Sendable {
     /// `minimumShadowSamples`, at most what a tuning can use: `samplesPerCluster` for each of the table's clusters).
     var hasGrownSinceLastTune: Bool {
         let usable = settings.tuner.samplesPerCluster * max(1, table?.clusters.count ?? 1)
-        let needed = max(settings.tuner.minimumShadowSamples, min(windowAtLastTune, usable))
+        let needed = max(settings.tuner.minimumShadowSamples, min(samplesUsedAtLastTune ?? windowAtLastTune, usable))
         return shadowObserved - shadowAtLastTune >= UInt64(needed)
     }
 
@@ -147,9 +150,16 @@ public struct FleetPipeline: Sendable {
     /// Adopts a table that was published (or restored): routing, the drift reference and ids follow it. A canary
     /// is only noted (most devices still apply `table`); an active table ends any canary.
     ///
-    /// - Parameter margins: the tuning's held-out margins per stratum (`ThresholdProposal.strataMargins`), so the
-    ///   quality-floor monitor can follow the table under a changing traffic mix; nil when unknown (a rollback).
-    public mutating func didPublish(_ table: ThresholdTable, margins: [Double]? = nil) {
+    /// - Parameter tuning: the tuning that made the table: its held-out margins per stratum
+    ///   (`ThresholdProposal.strataMargins`) let the quality-floor monitor follow the table under a changing traffic
+    ///   mix, its samples used pace the data-growth re-tune; nil when unknown (a rollback, a restored table).
+    public mutating func didPublish(_ table: ThresholdTable, tuning: ThresholdProposal? = nil) {
+        let margins = tuning?.strataMargins
+        if let tuning, table.rollout.stage == .active {
+            // A tuning that could certify nothing cheaper than the cloud re-tunes as soon as the minimum of new
+            // samples arrived; otherwise once the samples it used have doubled.
+            samplesUsedAtLastTune = tuning.estimate.costRatio >= 0.99 ? 0 : tuning.samplesUsed
+        }
         lastVersion = max(lastVersion, table.version)
         switch table.rollout.stage {
         case .canary:

@@ -21,10 +21,12 @@ public struct FleetPipelineSettings: Sendable {
     public var debounceMs: Int64 = 30_000
     /// The least time between two drift- or schedule-triggered tunings.
     public var minimumIntervalMs: Int64 = 60_000
-    /// Re-tune once the shadow window gained as many samples as the last tuning had (thresholds tighten as data
-    /// grows, and follow a changed mix without waiting for the schedule). Off by default in the controller (a
-    /// re-tune per doubling competes with drift-triggered ones for the minimum interval).
-    public var retuneOnDataGrowth = false
+    /// Re-tune once as many new shadow samples arrived as the last published tuning used (thresholds tighten as
+    /// data grows, and follow a changed mix without waiting for the schedule), or, when that tuning could certify
+    /// nothing cheaper than the cloud, once `tuner.minimumShadowSamples` new ones arrived: the loop does not stay on
+    /// an all-cloud fallback until the schedule. A re-tune per doubling is a handful per change; it still waits for
+    /// the minimum interval.
+    public var retuneOnDataGrowth = true
     /// Re-tune on a schedule even without drift (nil: never).
     public var scheduleMs: Int64? = 3_600_000
     /// Canary rollout of tuned tables (disabled by default: every table is published as active).

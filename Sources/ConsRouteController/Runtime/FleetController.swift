@@ -117,7 +117,7 @@ public final class FleetController: Sendable {
         metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: TuningDecisionResult.published.rawValue)
             .increment()
         let controlVersion = loop.snapshot.tableVersion
-        await loop.didPublish(signed.table, margins: outcome.thresholds?.strataMargins)
+        await loop.didPublish(signed.table, tuning: outcome.thresholds)
         if signed.table.rollout.stage == .canary, let controlVersion {
             try await startCanary(signed.table, controlVersion: controlVersion, runID: outcome.runID, now: now)
         }

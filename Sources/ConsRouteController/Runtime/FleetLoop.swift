@@ -77,8 +77,8 @@ public final class FleetLoop: Sendable {
     }
 
     /// Adopts a table that was published.
-    public func didPublish(_ table: ThresholdTable, margins: [Double]? = nil) async {
-        await run { $0.pipeline.didPublish(table, margins: margins) }
+    public func didPublish(_ table: ThresholdTable, tuning: ThresholdProposal? = nil) async {
+        await run { $0.pipeline.didPublish(table, tuning: tuning) }
     }
 
     /// Reports that the tuning `tick` returned is over (its table, if any, adopted first).
