@@ -98,6 +98,15 @@ public struct ReplayReport: Sendable, Codable {
         public var expectedCostRatio: Double
         /// Predicted tier shares (device, edge, cloud).
         public var expectedShares: [Double]
+        /// Why it was published: `bound` (its quality bound clears q_min), `toward_safety`, `dominates`.
+        public var basis: String?
+        /// Shadow samples the tuning used (after change cuts), and of those held out for the bound.
+        public var samplesUsed: Int?
+        public var heldOutSamples: Int?
+        /// The lower confidence bound of its fleet quality ratio on the held-out samples.
+        public var qualityLowerBound: Double?
+        /// The quality ratio of the table it replaced, on the same held-out samples.
+        public var inForceQualityRatio: Double?
     }
 
     /// A tuning that produced no table (a guardrail or an error).

@@ -36,7 +36,7 @@ extension ReplayRunner {
             )
             return
         }
-        pipeline.didPublish(table, margins: outcome.thresholds?.strataMargins)
+        pipeline.didPublish(table, tuning: outcome.thresholds)
         let compiled = CompiledTable(table)
         adaptiveTable = compiled
         if frozenTable == nil { frozenTable = compiled }
@@ -51,7 +51,12 @@ extension ReplayRunner {
                 expectedQualityRatio: table.expected.qualityRatio,
                 expectedLatencyRatio: table.expected.latencyRatio,
                 expectedCostRatio: table.expected.costRatio,
-                expectedShares: table.expected.shares
+                expectedShares: table.expected.shares,
+                basis: outcome.thresholds?.verdict.basis,
+                samplesUsed: outcome.thresholds?.samplesUsed,
+                heldOutSamples: outcome.thresholds?.estimate.sampleCount,
+                qualityLowerBound: outcome.thresholds?.estimate.qualityLowerBound,
+                inForceQualityRatio: outcome.thresholds?.current.qualityRatio
             )
         )
     }
