@@ -1,4 +1,4 @@
-// libFuzzer target: the signed-table envelope as a router receives it (DESIGN §5): parse the envelope and the
+// libFuzzer target: the signed-table envelope as a router receives it (docs/design.md §5): parse the envelope and the
 // canonical table, verify the signature against the pinned key, then build the routing policy and route one
 // query with it. Built by scripts/fuzz.sh with `swiftc -sanitize=fuzzer` against the instrumented ConsRouteModel module.
 

@@ -1,5 +1,5 @@
 // libFuzzer targets `telemetry-protobuf` and `telemetry-json` (built with -D FUZZ_JSON): the telemetry decoder
-// (DESIGN §4, §11) and the acknowledgement decoder. Built by scripts/fuzz.sh with `swiftc -sanitize=fuzzer`
+// (docs/design.md §4, §11) and the acknowledgement decoder. Built by scripts/fuzz.sh with `swiftc -sanitize=fuzzer`
 // against the ConsRouteModel module compiled with coverage instrumentation. The first input byte says whether a reference time is
 // given; the rest is the message. Any decoding may fail, none may trap; a decoded event must re-encode and decode
 // to itself.

@@ -3,7 +3,7 @@ public import NIOCore
 import NIOHTTP1
 public import NIOPosix
 
-/// An HTTP/1.1 client of the distribution API (DESIGN §7): the table to apply, long-poll, server-sent events,
+/// An HTTP/1.1 client of the distribution API (docs/design.md §7): the table to apply, long-poll, server-sent events,
 /// fleet status and the admin actions.
 ///
 /// A value type holding only the address and settings; each request opens its own connection on the event-loop

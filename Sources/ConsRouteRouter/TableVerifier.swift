@@ -1,6 +1,6 @@
 import ConsRouteModel
 
-/// The checks a router makes before applying a table (DESIGN §3, §5), in order: envelope and table
+/// The checks a router makes before applying a table (docs/design.md §3, §5), in order: envelope and table
 /// format, fleet, pinned key id, signature, fingerprint, version never lower, expiry, canary cohort.
 struct TableVerifier: Sendable {
     let configuration: RouterConfiguration

@@ -1,6 +1,6 @@
 public import ConsRouteModel
 
-/// Builds the telemetry event a device reports for a routed query (DESIGN §4).
+/// Builds the telemetry event a device reports for a routed query (docs/design.md §4).
 ///
 /// One builder per device; `event(...)` gives each event a fresh random 16-byte id.
 public struct TelemetryEventBuilder: Sendable {

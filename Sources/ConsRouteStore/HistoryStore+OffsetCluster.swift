@@ -15,7 +15,7 @@ public enum OffsetClusterBinding: Sendable, Equatable {
 }
 
 extension HistoryStore {
-    /// Ties a consumer group's stored offsets on a topic to the Kafka cluster they are positions in (DESIGN §6.1).
+    /// Ties a consumer group's stored offsets on a topic to the Kafka cluster they are positions in (docs/design.md §6.1).
     ///
     /// An offset names a message in one cluster's log only: resuming another cluster's log from it would skip its
     /// first events as "already counted" (an embedded broker is a new cluster in every process). So when

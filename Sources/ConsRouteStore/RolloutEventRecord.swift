@@ -1,6 +1,6 @@
 import GRDB
 
-/// One step of a fleet's staged rollout (DESIGN §6.7): a canary started, promoted or rolled back, by whom, why,
+/// One step of a fleet's staged rollout (docs/design.md §6.7): a canary started, promoted or rolled back, by whom, why,
 /// the versions involved, and the sequential test's figures when the step ended a canary.
 ///
 /// Keyed by (fleet, canary version, step): each canary starts once and ends once.

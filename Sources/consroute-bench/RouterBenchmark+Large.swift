@@ -2,7 +2,7 @@ import ConsRouteModel
 import Foundation
 
 extension RouterBenchmark {
-    /// The representation sizes of real device models (DESIGN §3): `router-d384` and `router-d2048`, written by
+    /// The representation sizes of real device models (docs/design.md §3): `router-d384` and `router-d2048`, written by
     /// `scripts/gen-router-large.py` (64 centroids each; k = 16 uses the first 16), one `decide` per query on the
     /// selected kernel path, bit-exact against the float64 reference.
     static let largeDatasets = ["router-d384", "router-d2048"]

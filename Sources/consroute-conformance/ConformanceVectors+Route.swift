@@ -40,7 +40,7 @@ extension ConformanceVectors {
         return table
     }
 
-    /// The float64 reference of DESIGN §3, written apart from the router: squared distances summed in order,
+    /// The float64 reference of docs/design.md §3, written apart from the router: squared distances summed in order,
     /// ties to the lowest index; novel iff the distance exceeds `radius2`; then the tier rule with the switch
     /// margin. Returns nil when a query is too close to a boundary for float32 and float64 to be sure to agree
     /// (a distance within 5% of the radius, a score within 0.002 of a threshold, a near-tie it was not made for).

@@ -3,7 +3,7 @@ import ConsRouteModel
 public import Hummingbird
 import NIOCore
 
-/// The distribution API (DESIGN §7): tables by request, long-poll and server-sent events, past versions, fleet
+/// The distribution API (docs/design.md §7): tables by request, long-poll and server-sent events, past versions, fleet
 /// status, admin actions, metrics and health.
 ///
 /// Collaborators are protocols and closures, so the controller plugs in its history, status and actions, and

@@ -1,7 +1,7 @@
 public import Prometheus
 import Synchronization
 
-/// The metrics the distribution API owns (DESIGN §10), in a Prometheus registry shared with the controller:
+/// The metrics the distribution API owns (docs/design.md §10), in a Prometheus registry shared with the controller:
 /// `consroute_subscribers{fleet,kind}`, `consroute_http_requests_total{route,status}` and
 /// `consroute_table_version{fleet,stage}`.
 public final class DistributionMetrics: Sendable {

@@ -27,7 +27,7 @@ public struct ControllerConfiguration: Sendable {
         public var isEmbedded: Bool { bootstrapServers.isEmpty }
     }
 
-    /// The four topics of DESIGN §4.
+    /// The four topics of docs/design.md §4.
     public struct Topics: Sendable, Equatable {
         /// The documented defaults.
         public init() {}

@@ -4,7 +4,7 @@ public import ConsRouteModel
 ///
 /// An open-addressing hash set (linear probing, backward-shift deletion, so no tombstones) plus a FIFO ring
 /// of insertion order: inserting into a full window evicts the oldest id. Duplicates within the window
-/// count once (DESIGN §4); the window is per partition, so a partition's window moves with it on rebalance.
+/// count once (docs/design.md §4); the window is per partition, so a partition's window moves with it on rebalance.
 ///
 /// The table grows with the ids it holds (doubling at half load) up to twice the capacity, so a window costs
 /// memory for what it has seen rather than for what it could hold: a fresh million-id window used to zero

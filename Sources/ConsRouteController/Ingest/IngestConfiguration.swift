@@ -20,7 +20,7 @@ public struct IngestConfiguration: Sendable {
     /// Width of a statistics time bucket.
     public var bucketWidthMs: Int64
     /// Messages per batch (one history transaction each). 2,000 measured 1.7× the throughput of 500 on a
-    /// real broker (larger SQLite transactions; see README, ingest-e2e) at about 3 MB of buffered messages.
+    /// real broker (larger SQLite transactions; see docs/benchmarks.md, ingest-e2e) at about 3 MB of buffered messages.
     public var batchSize: Int
     /// Group session timeout (a Tansu group join waits about half of it).
     public var sessionTimeout: Duration

@@ -2,7 +2,7 @@ public import ConsRouteModel
 public import ConsRouteStore
 
 /// Turns batches of raw telemetry messages into their effect: accepted events, dead letters, rejection
-/// counts, window-statistics deltas and the offsets the batch advanced (DESIGN §4, §6.1).
+/// counts, window-statistics deltas and the offsets the batch advanced (docs/design.md §4, §6.1).
 ///
 /// Pure and single-threaded: the caller runs it on its ingest thread, writes `statistics` and
 /// `nextOffsets` to history in one transaction (exactly-once effect) and produces `deadLetters` to the DLQ.

@@ -5,7 +5,7 @@ import Foundation
 public import Logging
 import Synchronization
 
-/// Consumes telemetry from Kafka and applies each batch's effect to history exactly once (DESIGN §6.1).
+/// Consumes telemetry from Kafka and applies each batch's effect to history exactly once (docs/design.md §6.1).
 ///
 /// Each batch's statistics, dead letters and advanced offsets are written in one SQLite transaction; on
 /// start, and whenever a partition is assigned, the consumer seeks to the stored offsets, so a crash at any

@@ -1,5 +1,5 @@
 /// Offsets a consumer jumped over in one batch: the messages are gone from the broker (retention, an offset reset),
-/// so they are counted as `lost` (DESIGN §6.1: nothing valid is dropped silently).
+/// so they are counted as `lost` (docs/design.md §6.1: nothing valid is dropped silently).
 struct OffsetGaps {
     /// One jump: the offsets `from..<to` of a partition were never consumed.
     struct Gap: Equatable {

@@ -1,6 +1,6 @@
 public import ConsRouteModel
 
-/// The sequential test of a canary against its control (DESIGN §6.7): per arm, the mean of the per-sample objective
+/// The sequential test of a canary against its control (docs/design.md §6.7): per arm, the mean of the per-sample objective
 /// (`CanaryObjective`) over the shadow samples of devices that applied that arm's table, with an anytime-valid
 /// confidence sequence (`EmpiricalBernsteinBound`, each arm at `alpha / 2`) that may be looked at after every batch.
 ///

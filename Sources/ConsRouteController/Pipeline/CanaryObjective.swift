@@ -1,6 +1,6 @@
 public import ConsRouteModel
 
-/// The per-sample objective a canary comparison averages: the objective U of DESIGN §6 for one shadow sample, with
+/// The per-sample objective a canary comparison averages: the objective U of docs/design.md §6 for one shadow sample, with
 /// the routed tier's score, latency and cost each taken relative to the fleet's all-cloud means (the reference),
 /// without the quality penalty (a mean's term, not a sample's).
 ///

@@ -1,4 +1,4 @@
-/// How a fleet rolls out a tuned table (DESIGN §6.7): at once to every device, or as a canary to a cohort that a
+/// How a fleet rolls out a tuned table (docs/design.md §6.7): at once to every device, or as a canary to a cohort that a
 /// sequential test compares with the rest of the fleet before promoting it or rolling it back.
 public struct CanaryRolloutSettings: Sendable, Equatable {
     /// The share of devices (0...100) that apply a canary; 0 publishes every table as active at once.

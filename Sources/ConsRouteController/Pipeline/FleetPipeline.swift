@@ -1,7 +1,7 @@
 public import ConsRouteModel
 public import ConsRouteTuning
 
-/// One fleet's control loop as a value-type state machine (DESIGN §6): window state, drift monitor,
+/// One fleet's control loop as a value-type state machine (docs/design.md §6): window state, drift monitor,
 /// debounced triggers, and tuning. It does no I/O: the controller feeds it events, calls `tick` to let it tune,
 /// signs, stores and publishes what it returns, then reports the published table back with `didPublish`.
 /// The offline `replay` drives the same machine.

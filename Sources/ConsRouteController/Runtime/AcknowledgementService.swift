@@ -4,7 +4,7 @@ import ConsRouteModel
 public import ConsRouteStore
 public import Logging
 
-/// Consumes table acknowledgements (DESIGN §4, `consroute.acks`) into history exactly once in effect: each
+/// Consumes table acknowledgements (docs/design.md §4, `consroute.acks`) into history exactly once in effect: each
 /// batch's per-version counts and the consumer offsets it advanced are written in one transaction, and the
 /// consumer resumes from the stored offsets. Also keeps each device's latest acknowledgement for convergence.
 ///

@@ -10,7 +10,7 @@ import ServiceLifecycle
 import UnixSignals
 import Synchronization
 
-/// `consroute serve`: the controller process (DESIGN §6–§11). One `ServiceGroup` runs the distribution API, the
+/// `consroute serve`: the controller process (docs/design.md §6–§11). One `ServiceGroup` runs the distribution API, the
 /// loop clock (tunings, metrics, retries), the acknowledgement consumer and telemetry ingestion; on SIGTERM or
 /// SIGINT (or cancellation) ingestion stops after its current batch with its offsets stored, then the loop, then
 /// the API closes its subscribers, and `run` returns.
@@ -84,7 +84,7 @@ public final class Controller: Sendable {
         publisher = TablePublisher(
             store: store, key: key, cache: cache, producer: producer, topic: configuration.topics.tables, metrics: metrics,
             logger: logger)
-        // Another replica may have published newer tables of these fleets (DESIGN §9): the tables topic has them.
+        // Another replica may have published newer tables of these fleets (docs/design.md §9): the tables topic has them.
         // The embedded broker is new with this process, so there is nothing to read.
         var fromTopic: [String: SignedTable] = [:]
         if !configuration.broker.isEmbedded {

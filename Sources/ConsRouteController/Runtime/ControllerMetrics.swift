@@ -3,8 +3,8 @@ public import Prometheus
 import ConsRouteTuning
 import Synchronization
 
-/// The controller's metrics (DESIGN §10), in the registry the distribution API's `/metrics` emits. The names and
-/// labels are a contract with `dashboards/`: see the README's metrics table.
+/// The controller's metrics (docs/design.md §10), in the registry the distribution API's `/metrics` emits. The names and
+/// labels are a contract with `dashboards/`: see the metrics table in docs/operations.md.
 ///
 /// Every series a dashboard panel reads is created at start with its zero value (known fleets, tiers, detector
 /// kinds, rejection reasons), so a panel shows 0 rather than "no data" before the first event of its kind.

@@ -4,7 +4,7 @@ import Logging
 import Prometheus
 import Synchronization
 
-/// The staged rollout (DESIGN §6.7): a tuned table published as a canary is compared with the active table on the
+/// The staged rollout (docs/design.md §6.7): a tuned table published as a canary is compared with the active table on the
 /// shadow samples of the devices that applied each (`TelemetryEvent.tableVersion`), then promoted (its content
 /// published as the next active version) or rolled back (the active content published again as the next version).
 /// Every step is recorded in history; tunings wait while a canary runs.
@@ -82,7 +82,7 @@ extension FleetController {
     }
 
     /// Looks at the running canary's test: promotes or rolls back when it has decided (or timed out). A paused
-    /// fleet publishes nothing on its own (DESIGN §6.6), so the decision waits for `resume`; an operator can still
+    /// fleet publishes nothing on its own (docs/design.md §6.6), so the decision waits for `resume`; an operator can still
     /// promote or roll back.
     ///
     /// - Returns: the table published, if the canary ended.

@@ -6,7 +6,7 @@ public import Foundation
 public import Logging
 import Synchronization
 
-/// One fleet's loop with its side effects (DESIGN §6): feeds it telemetry, records every drift event, run and
+/// One fleet's loop with its side effects (docs/design.md §6): feeds it telemetry, records every drift event, run and
 /// tuning decision in history with its inputs and outputs, publishes the tables it produces, and carries out
 /// operator requests.
 public final class FleetController: Sendable {
@@ -132,7 +132,7 @@ public final class FleetController: Sendable {
         return signed
     }
 
-    /// Publishes a new version with the content of `version` (DESIGN §5: a rollback is a new version). A running
+    /// Publishes a new version with the content of `version` (docs/design.md §5: a rollback is a new version). A running
     /// canary ends: it is marked rolled back, and the step is recorded as the operator's.
     ///
     /// - Throws: `AdminActionError.unknownVersion` if history has no such table.

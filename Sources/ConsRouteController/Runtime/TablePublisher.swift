@@ -5,7 +5,7 @@ public import ConsRouteStore
 import Foundation
 public import Logging
 
-/// Publishes tables (DESIGN §6.7): assigns the version, signs, writes the table to history, puts it in the
+/// Publishes tables (docs/design.md §6.7): assigns the version, signs, writes the table to history, puts it in the
 /// cache that wakes every HTTP subscriber, and produces it to the tables topic keyed by fleet.
 ///
 /// History is the record of versions: a version is taken as one above the highest ever stored for the fleet,

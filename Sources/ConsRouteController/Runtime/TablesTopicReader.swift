@@ -4,7 +4,7 @@ import Foundation
 
 /// Reads the tables topic from the beginning and keeps, per fleet, the highest version whose signature verifies:
 /// what a replica that takes over a fleet (or starts with an empty history) must continue from, so versions keep
-/// increasing across replicas (DESIGN §9). Nothing depends on compaction: every record is read and the highest
+/// increasing across replicas (docs/design.md §9). Nothing depends on compaction: every record is read and the highest
 /// version wins.
 public struct TablesTopicReader: Sendable {
     public let kafka: KafkaConfiguration

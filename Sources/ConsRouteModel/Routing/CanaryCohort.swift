@@ -1,4 +1,4 @@
-/// Canary cohort membership (DESIGN §3): a device is in a rollout's cohort iff
+/// Canary cohort membership (docs/design.md §3): a device is in a rollout's cohort iff
 /// `fnv1a64(salt + device_id) mod 10000 < percent * 100`.
 ///
 /// Stable: the same salt and device id always give the same answer, on any platform; a new salt draws a

@@ -1,5 +1,5 @@
 extension RoutingPolicy {
-    /// The routing rule of DESIGN §3 for one query.
+    /// The routing rule of docs/design.md §3 for one query.
     ///
     /// Nearest centroid (`argmin_k ||x − μ_k||²`, ties to the lowest index, identical to an exact float64
     /// computation); novel if the squared distance exceeds the cluster's `radius2` (decided in float64 when

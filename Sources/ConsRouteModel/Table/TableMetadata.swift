@@ -1,4 +1,4 @@
-/// The objective weights a table was optimised for (DESIGN §6):
+/// The objective weights a table was optimised for (docs/design.md §6):
 /// `U = Q/Q_cloud − λ_latency·L/L_cloud − λ_cost·C/C_cloud − penalty·max(0, q_min − Q/Q_cloud)`.
 public struct ObjectiveWeights: Sendable, Equatable {
     /// `lambda_latency` (default 0.3).

@@ -1,4 +1,4 @@
-/// The published routing state of a fleet (DESIGN §5): centroids, per-cluster thresholds, the novel
+/// The published routing state of a fleet (docs/design.md §5): centroids, per-cluster thresholds, the novel
 /// fallback, the objective it was tuned for, rollout stage and provenance.
 ///
 /// Tables travel as canonical JSON inside a signed envelope (`SignedTable`). Field names on the wire are

@@ -1,4 +1,4 @@
-/// Decodes and validates telemetry messages (DESIGN §4): protobuf `consroute.v1.QueryEvent`, or its
+/// Decodes and validates telemetry messages (docs/design.md §4): protobuf `consroute.v1.QueryEvent`, or its
 /// proto3 JSON mapping when the message's `content-type` header is `application/json`.
 ///
 /// The protobuf path is a hand-written single pass over the wire format (no intermediate message, one
@@ -31,7 +31,7 @@ public struct TelemetryDecoder: Sendable {
 
     /// - Parameters:
     ///   - fleets: the configured fleets and their representation dimension.
-    ///   - maximumMessageBytes: larger messages are rejected as `oversize` (DESIGN: 64 KiB).
+    ///   - maximumMessageBytes: larger messages are rejected as `oversize` (docs/design.md §4: 64 KiB).
     ///   - limits: bounds on event time (checked when a reference time is given), latency, cost and cluster id.
     public init(fleets: [String: Int], maximumMessageBytes: Int = 64 * 1024, limits: TelemetryLimits = TelemetryLimits()) {
         self.fleets = fleets
@@ -72,7 +72,7 @@ public struct TelemetryDecoder: Sendable {
         bytes.withUnsafeBytes { decode($0, format: format, referenceTimeMs: referenceTimeMs) }
     }
 
-    /// The checks of DESIGN §4 that parsing does not already make.
+    /// The checks of docs/design.md §4 that parsing does not already make.
     public func validate(_ event: TelemetryEvent) throws(TelemetryRejection) {
         guard let dimension = fleets[event.fleet] else { throw .unknownFleet(event.fleet) }
         guard event.representation.count == dimension else {

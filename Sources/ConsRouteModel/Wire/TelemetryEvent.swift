@@ -1,6 +1,6 @@
 /// One routed query as reported by a device (`consroute.v1.QueryEvent`), after validation.
 ///
-/// Values of this type always satisfy the telemetry contract of DESIGN §4 when they come out of
+/// Values of this type always satisfy the telemetry contract of docs/design.md §4 when they come out of
 /// `TelemetryDecoder`; devices build them with `TelemetryEventBuilder` in the router library.
 public struct TelemetryEvent: Sendable, Equatable {
     /// 16 bytes, unique per event: the dedupe key.

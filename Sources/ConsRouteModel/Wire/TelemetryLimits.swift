@@ -1,4 +1,4 @@
-/// Bounds on telemetry values beyond the wire format's own (DESIGN §4 validation; issue 14): a value outside them is
+/// Bounds on telemetry values beyond the wire format's own (docs/design.md §4 validation; issue 14): a value outside them is
 /// a rejection reason like the others, so that one hostile or broken sender cannot crash the controller, grow
 /// history without bound, or skew the statistics every other device contributes to.
 public struct TelemetryLimits: Sendable, Equatable {

@@ -1,4 +1,4 @@
-/// Why a telemetry message was rejected (DESIGN §4). Every rejection goes to the dead-letter topic with
+/// Why a telemetry message was rejected (docs/design.md §4). Every rejection goes to the dead-letter topic with
 /// `code` in a header and is counted under that code.
 public enum TelemetryRejection: Error, Sendable, Equatable, CustomStringConvertible {
     /// The message is larger than the limit (64 KiB by default).

@@ -1,7 +1,7 @@
 import ConsRouteModel
 
 /// What a routing policy achieved on a range of events, absolute and relative to sending everything to the cloud,
-/// and its objective `U` (DESIGN §6) under the replay's weights.
+/// and its objective `U` (docs/design.md §6) under the replay's weights.
 public struct PolicyFigures: Sendable, Codable, Equatable {
     /// Share of events per tier.
     public struct Shares: Sendable, Codable, Equatable {

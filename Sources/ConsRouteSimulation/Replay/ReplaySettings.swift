@@ -55,7 +55,7 @@ extension ReplaySettings {
         )
     }
 
-    /// The replay of recorded events of a fleet: the DESIGN §6 objective, the default re-prefill costs
+    /// The replay of recorded events of a fleet: the docs/design.md §6 objective, the default re-prefill costs
     /// (`SessionSettings`), and a fingerprint naming the fleet.
     ///
     /// - Parameters:

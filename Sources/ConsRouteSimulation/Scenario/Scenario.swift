@@ -1,7 +1,7 @@
 public import ConsRouteModel
 
 /// A simulated fleet: devices sending queries whose representations come from latent topics, each topic with
-/// its own per-tier answer quality, latency and cost, and timed phases that change the traffic (DESIGN §12,
+/// its own per-tier answer quality, latency and cost, and timed phases that change the traffic (docs/design.md §12,
 /// issue 6). Load one with `ScenarioLoader`; generate its telemetry with `ScenarioGenerator`.
 ///
 /// Every value is resolved: generated topic centres are filled in, per-topic latency and cost overrides are

@@ -1,4 +1,4 @@
-/// What the score of a tier means in a scenario's shadow samples (DESIGN §2).
+/// What the score of a tier means in a scenario's shadow samples (docs/design.md §2).
 public enum ScoreMode: String, Sendable, Equatable, CaseIterable {
     /// `consistency`: the reranker's consistency of a tier's answer with the cloud's, in [0, 1]; the cloud's is 1.
     /// Topics give `scores: {device, edge}` distributions.

@@ -38,7 +38,7 @@ public struct DriftEvent: Equatable, Sendable {
         }
     }
 
-    /// What the controller should do about a drift (DESIGN §6.4).
+    /// What the controller should do about a drift (docs/design.md §6.4).
     public enum Action: Hashable, Sendable {
         /// Re-cluster, then re-optimise every cluster, then ``FleetDriftMonitor/rebase(reference:)``.
         case recluster

@@ -1,6 +1,6 @@
 /// Which cluster each shadow sample fell into, and whether the router saw it as novel.
 ///
-/// A novel sample (squared distance above its cluster's `radius2`, DESIGN §3) is routed with the
+/// A novel sample (squared distance above its cluster's `radius2`, docs/design.md §3) is routed with the
 /// table's novel thresholds instead of its cluster's.
 public struct ClusterAssignment: Sendable, Equatable {
     /// The nearest cluster of each sample.

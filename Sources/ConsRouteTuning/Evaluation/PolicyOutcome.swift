@@ -49,7 +49,7 @@ public struct PolicyOutcome: Sendable, Hashable, Codable {
         self.tierShares = tierShares
     }
 
-    /// The objective U of DESIGN §6 for this outcome.
+    /// The objective U of docs/design.md §6 for this outcome.
     /// - Parameter weights: the objective weights.
     public func utility(_ weights: ObjectiveWeights) -> Double {
         weights.utility(qualityRatio: qualityRatio, latencyRatio: latencyRatio, costRatio: costRatio)

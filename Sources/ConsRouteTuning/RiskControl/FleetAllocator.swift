@@ -7,7 +7,7 @@ import Darwin
 /// Builds a fleet's candidate threshold tables: each cluster's exact sweep as the inner step, one quality budget
 /// for the whole fleet as the outer one.
 ///
-/// The objective is the fleet's (DESIGN §6.5), normalised by the fleet's all-cloud means rather than each
+/// The objective is the fleet's (docs/design.md §6.5), normalised by the fleet's all-cloud means rather than each
 /// cluster's own (those are undefined or explode on 0/1 correctness where a cluster's cloud is always wrong):
 /// `U = Q/Q_cloud - lambda_latency L/L_cloud - lambda_cost C/C_cloud` with the floor `Q/Q_cloud >= q_min`. With
 /// the fleet constraint its Lagrangian separates by cluster, so for a multiplier `mu >= 0` every cluster

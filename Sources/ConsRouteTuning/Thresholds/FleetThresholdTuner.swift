@@ -2,7 +2,7 @@
 ///
 /// Per cluster, the shadow samples are split at random into a training part (the engine chooses
 /// on it) and a held-out part (the result is reported on it, the basis of the guardrail
-/// "predicted quality ratio >= q_min on held-out samples", DESIGN §6). The engine also runs on
+/// "predicted quality ratio >= q_min on held-out samples", docs/design.md §6). The engine also runs on
 /// the fleet's pooled training samples; each cluster's optimum is shrunk toward that pooled
 /// optimum by ``FleetShrinkage``, and a cluster without samples gets the pooled thresholds.
 public struct FleetThresholdTuner: Sendable {

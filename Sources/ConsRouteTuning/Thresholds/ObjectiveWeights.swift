@@ -1,4 +1,4 @@
-/// The weights of the threshold objective of DESIGN §6.
+/// The weights of the threshold objective of docs/design.md §6.
 ///
 /// `U = Q/Q_cloud - lambdaLatency * L/L_cloud - lambdaCost * C/C_cloud - penalty * max(0, qualityMin - Q/Q_cloud)`,
 /// where Q, L, C are the mean score, latency and cost of the routed tiers and the `_cloud` values
@@ -13,7 +13,7 @@ public struct ObjectiveWeights: Sendable, Hashable, Codable {
     /// Slope of the penalty per unit of quality ratio below `qualityMin` (default 10).
     public var penalty: Double
 
-    /// Creates objective weights; the defaults are the DESIGN §6 defaults.
+    /// Creates objective weights; the defaults are the docs/design.md §6 defaults.
     /// - Parameters:
     ///   - lambdaLatency: weight of the latency ratio, >= 0.
     ///   - lambdaCost: weight of the cost ratio, >= 0.
@@ -36,7 +36,7 @@ public struct ObjectiveWeights: Sendable, Hashable, Codable {
         self.penalty = penalty
     }
 
-    /// The DESIGN §6 defaults: 0.3, 0.3, 0.95, 10.
+    /// The docs/design.md §6 defaults: 0.3, 0.3, 0.95, 10.
     public static let standard = ObjectiveWeights(checked: 0.3, 0.3, 0.95, 10)
 
     private init(checked lambdaLatency: Double, _ lambdaCost: Double, _ qualityMin: Double, _ penalty: Double) {
@@ -56,7 +56,7 @@ public struct ObjectiveWeights: Sendable, Hashable, Codable {
         qualityRatio - lambdaLatency * latencyRatio - lambdaCost * costRatio
     }
 
-    /// The objective U of DESIGN §6.
+    /// The objective U of docs/design.md §6.
     /// - Parameters:
     ///   - qualityRatio: `Q / Q_cloud`.
     ///   - latencyRatio: `L / L_cloud`.

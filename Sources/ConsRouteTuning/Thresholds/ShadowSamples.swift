@@ -2,7 +2,7 @@
 ///
 /// Struct-of-arrays: `pDevice[i]`, `pEdge[i]` are the router's predictions for sample `i`;
 /// `score`, `latency` and `cost` hold what each tier actually delivered. `score.cloud` is 1 under
-/// reranker consistency but may be lower under an absolute quality label (DESIGN §2). An empty
+/// reranker consistency but may be lower under an absolute quality label (docs/design.md §2). An empty
 /// set is valid; optimisers and evaluators reject it with ``ThresholdTuningError/emptySamples(context:)``.
 public struct ShadowSamples: Sendable, Equatable {
     /// The predicted consistency of the device's answer, one per sample, in [0, 1].

@@ -1,4 +1,4 @@
-/// An engine that chooses one cluster's `(tDevice, tEdge)` to maximise the DESIGN §6 objective.
+/// An engine that chooses one cluster's `(tDevice, tEdge)` to maximise the docs/design.md §6 objective.
 ///
 /// Two engines conform: ``ExactSweepOptimizer`` (exact on a grid, prefix sums) and
 /// ``BayesianOptimizer`` (Gaussian-process BO under an evaluation budget).

@@ -86,7 +86,7 @@ struct DemoOutcome {
               \(consroute) serve --config \(workspace.configurationPath)
                   then: curl \(url)/v1/fleets/\(fleet)/table | /status | /metrics
                         \(consroute) subscribe --url \(url) --fleet \(fleet) --public-key \(workspace.publicKeyPath) --fingerprint-from-first
-              dashboards/: Grafana dashboard and Prometheus scrape config (README, "History and dashboards")
+              dashboards/: Grafana dashboard and Prometheus scrape config (docs/operations.md, "Dashboards")
               controller log: \(workspace.logPath)
 
             """
