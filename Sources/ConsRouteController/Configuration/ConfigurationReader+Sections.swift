@@ -131,9 +131,6 @@ extension ConfigurationReader {
             section, "idle_timeout_s", default: http.idleTimeoutSeconds, in: 1...86_400)
         http.maximumConnections = try int(
             section, "max_connections", default: http.maximumConnections, in: 1...1_000_000)
-        if !http.adminToken.isEmpty, !http.adminTokenFile.isEmpty {
-            throw section.field.invalid("set admin_token or admin_token_file, not both")
-        }
         if !http.adminToken.isEmpty, http.adminToken.count < 16 {
             throw (value(section, "admin_token") ?? section.field).invalid("an admin token needs at least 16 characters")
         }

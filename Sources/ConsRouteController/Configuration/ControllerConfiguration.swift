@@ -64,7 +64,8 @@ public struct ControllerConfiguration: Sendable {
 
         public var host = "127.0.0.1"
         public var port = 8080
-        /// The admin bearer token (or read from `adminTokenFile`).
+        /// The admin bearer token; when set (inline or through `CONSROUTE_HTTP_ADMIN_TOKEN`) it wins over
+        /// `adminTokenFile`, which the shipped configuration names, so setting a token needs no other change.
         public var adminToken = ""
         public var adminTokenFile = ""
         public var maximumWaitSeconds = 60

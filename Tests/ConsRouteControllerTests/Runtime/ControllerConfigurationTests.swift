@@ -86,6 +86,17 @@ struct ControllerConfigurationTests {
         #expect(set.bound == .empiricalBernstein && set.failuresAllowed == 0)
     }
 
+    @Test("an inline admin token next to the shipped admin_token_file is accepted and wins")
+    func inlineAdminTokenWins() throws {
+        let inline = try Self.load("http: {admin_token: 0123456789abcdef01, admin_token_file: admin.token}\n" + Self.minimal)
+        #expect(inline.http.adminToken == "0123456789abcdef01" && inline.http.adminTokenFile == "admin.token")
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../config/controller.yaml").standardized.path
+        let shipped = try ControllerConfiguration.load(
+            path: path, environment: ["CONSROUTE_HTTP_ADMIN_TOKEN": "fedcba9876543210fe"])
+        #expect(shipped.http.adminToken == "fedcba9876543210fe" && shipped.http.adminTokenFile == "admin.token")
+    }
+
     @Test("a rollout section sets the canary share and the sequential test")
     func rolloutSection() throws {
         let configuration = try Self.load(
