@@ -77,6 +77,38 @@ struct IngestServiceTests {
         #expect(try await store.pendingDeadLetters().isEmpty)
     }
 
+    @Test("the lag falls to 0 once everything is consumed, though no message arrives after the burst")
+    func lagOnIdlePartitions() async throws {
+        let setup = try setup()
+        let store = try HistoryStore(path: setup.history)
+        var stream = TelemetryStream(seed: 4)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration))
+        _ = try await producer.send(contentsOf: stream.records(count: 3_000, topic: setup.configuration.telemetryTopic))
+        await producer.shutdown()
+        let service = IngestService(configuration: setup.configuration, store: store)
+        let task = Task { try await service.run() }
+        let ends = try await endOffsets(topic: setup.configuration.telemetryTopic, client: setup.cluster.clientConfiguration)
+        var consumed = false
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, !consumed {
+            let stored = try await store.storedOffsets(group: setup.configuration.group, topic: setup.configuration.telemetryTopic)
+            consumed = ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        // Everything is consumed and nothing more arrives: within a few measurements the lag must say 0.
+        var measured: [Int64?] = [service.lag]
+        let idleDeadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < idleDeadline, service.lag != 0 {
+            if measured.last != service.lag { measured.append(service.lag) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let lag = service.lag
+        task.cancel()
+        try await task.value
+        #expect(consumed)
+        #expect(lag == 0, "lags seen: \(measured)")
+    }
+
     @Test("dead letters left in the outbox by a crash are produced once: reconciled against the topic")
     func outboxReconciliation() async throws {
         let setup = try setup()

@@ -63,7 +63,7 @@ public final class IngestService: Sendable {
     /// Totals since start.
     public var counters: Counters { state.withLock { $0 } }
 
-    /// The consumer lag at the last measurement (every few seconds while consuming).
+    /// The consumer lag at the last measurement (every 2 s while running, idle partitions included).
     public var lag: Int64? { state.withLock { $0.lag } }
 
     /// Consumes until the task is cancelled or the consumer stops; returns after the current batch is stored.
@@ -142,7 +142,18 @@ public final class IngestService: Sendable {
         // writes stay in order because each waits for the one before.
         var inFlight: Task<[Int32: Int64], any Error>?
         var lastCommit = ContinuousClock.now
-        var lastLag = ContinuousClock.now - .seconds(60)
+        // The lag is measured on a timer, not when messages arrive: on an idle partition no message comes, and a
+        // lag measured during the last burst would stay frozen (issue 13).
+        let lagTask = Task { [self] in
+            while !Task.isCancelled {
+                if let lags = try? await consumer.lag() {
+                    let total = lags.reduce(Int64(0)) { $0 + max(0, $1.lag ?? 0) }
+                    state.withLock { $0.lag = total }
+                }
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+        defer { lagTask.cancel() }
         do {
             for try await event in consumer.events {
                 if Task.isCancelled { break }
@@ -162,13 +173,6 @@ public final class IngestService: Sendable {
                         try? await consumer.commit(offsets: kafkaOffsets(previous))
                         lastCommit = .now
                     }
-                    if ContinuousClock.now - lastLag >= .seconds(5) {
-                        lastLag = .now
-                        if let lags = try? await consumer.lag() {
-                            let total = lags.reduce(Int64(0)) { $0 + max(0, $1.lag ?? 0) }
-                            state.withLock { $0.lag = total }
-                        }
-                    }
                 case .revoked(let partitions):
                     if let done = try await inFlight?.value { try? await consumer.commit(offsets: kafkaOffsets(done)) }
                     inFlight = nil
@@ -186,11 +190,13 @@ public final class IngestService: Sendable {
             }
             if let done = try await inFlight?.value { try? await consumer.commit(offsets: kafkaOffsets(done)) }
         } catch {
+            lagTask.cancel()
             _ = try? await inFlight?.value
             await consumer.shutdown()
             await producer.shutdown()
             throw error
         }
+        lagTask.cancel()
         await consumer.shutdown()
         await producer.shutdown()
     }
