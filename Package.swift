@@ -74,7 +74,9 @@ let package = Package(
                         "-lFoundationEssentials", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCollections",
                         "-l_FoundationCShims", "-lswiftSynchronization", "-lswiftDispatch", "-lswiftGlibc",
                         "-Xlinker", "--no-undefined",
-                    ], .when(platforms: [.linux]))
+                    ],
+                    .when(platforms: [.linux])
+                )
             ]
         ),
         // Writes the conformance vectors (conformance/): signed tables, queries, multi-turn cases, cohorts.

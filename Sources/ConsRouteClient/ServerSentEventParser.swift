@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An incremental parser of a `text/event-stream` body, for clients such as `consroute subscribe`, the
@@ -81,7 +81,9 @@ public struct ServerSentEventParser: Sendable {
     private static func lineEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         let length = bytes.count - start
-        let lineFeed = memchr(base + start, Int32(Self.lineFeed), length).map { $0 - UnsafeMutableRawPointer(mutating: base) }
+        let lineFeed = memchr(base + start, Int32(Self.lineFeed), length).map {
+            $0 - UnsafeMutableRawPointer(mutating: base)
+        }
         let crLength = (lineFeed ?? bytes.count) - start
         if crLength > 0, let cr = memchr(base + start, Int32(Self.carriageReturn), crLength) {
             return cr - UnsafeMutableRawPointer(mutating: base)

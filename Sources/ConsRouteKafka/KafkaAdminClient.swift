@@ -48,7 +48,8 @@ public final class KafkaAdminClient: Sendable {
     ///   - partition: The topic and partition.
     ///   - timeout: How long to wait for the broker.
     /// - Throws: `KafkaError.topicFailed` naming the topic and partition.
-    public func highWatermark(of partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws -> Int64 {
+    public func highWatermark(of partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws -> Int64
+    {
         let client = client
         return try await ThreadBridge.run(on: blockingQueue) { try client.watermarks(partition, timeout: timeout).high }
     }

@@ -83,7 +83,10 @@ public struct KafkaConsumerConfiguration: Hashable, Sendable {
             throw .invalidConfiguration(key: "maxBatchSize", reason: "must be at least 1, got \(maxBatchSize)")
         }
         guard maxBufferedEvents > 0 else {
-            throw .invalidConfiguration(key: "maxBufferedEvents", reason: "must be at least 1, got \(maxBufferedEvents)")
+            throw .invalidConfiguration(
+                key: "maxBufferedEvents",
+                reason: "must be at least 1, got \(maxBufferedEvents)"
+            )
         }
         var defaults = [
             "group.id": groupID,

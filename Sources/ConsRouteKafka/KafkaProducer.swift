@@ -104,7 +104,10 @@ public final class KafkaProducer: Sendable {
                 if code == .noError { break }
                 RDKafkaDeliveryTracker.releaseUnused(opaque)
                 if code != .queueFull {
-                    tracker.recordRejected(record, error: .produceFailed(topic: record.topic, code: code, reason: code.message))
+                    tracker.recordRejected(
+                        record,
+                        error: .produceFailed(topic: record.topic, code: code, reason: code.message)
+                    )
                     break
                 }
                 if await !admission.waitForRoom(after: generation) {

@@ -35,7 +35,9 @@ public struct KafkaTopicSpecification: Hashable, Sendable {
         }
         guard replicationFactor >= 1 else {
             throw .topicFailed(
-                topic: name, code: .noError, reason: "replicationFactor must be at least 1, got \(replicationFactor)"
+                topic: name,
+                code: .noError,
+                reason: "replicationFactor must be at least 1, got \(replicationFactor)"
             )
         }
     }

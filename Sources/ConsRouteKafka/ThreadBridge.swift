@@ -9,7 +9,8 @@ enum ThreadBridge {
     ///   - queue: The queue to block.
     ///   - body: The blocking work.
     /// - Throws: What `body` throws.
-    static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    static func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T
+    {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(with: Result { try body() })

@@ -31,7 +31,11 @@ public final class DeviceRouter: Sendable {
         /// the call borrows it, where `installed.policy.decide(…)` from outside copied the struct (one retain and
         /// release per array in it).
         func decide(
-            _ representation: UnsafeBufferPointer<Float>, pDevice: Float, pEdge: Float, turn: TurnContext?, stale: Bool
+            _ representation: UnsafeBufferPointer<Float>,
+            pDevice: Float,
+            pEdge: Float,
+            turn: TurnContext?,
+            stale: Bool
         ) -> RoutingDecision {
             policy.decide(representation: representation, pDevice: pDevice, pEdge: pEdge, turn: turn, stale: stale)
         }
@@ -110,12 +114,16 @@ public final class DeviceRouter: Sendable {
     /// - Throws: `RouterError.noTable` before any table was applied, `.wrongDimension` for a
     ///   representation of the wrong length.
     public func route(
-        representation: UnsafeBufferPointer<Float>, pDevice: Float, pEdge: Float, turn: TurnContext? = nil
+        representation: UnsafeBufferPointer<Float>,
+        pDevice: Float,
+        pEdge: Float,
+        turn: TurnContext? = nil
     ) throws(RouterError) -> RoutingDecision {
         guard let installed = state.withLock({ $0 }) else { throw RouterError.noTable.with("no table applied yet") }
         guard representation.count == installed.policy.dimension else {
             throw RouterError.wrongDimension.with(
-                "representation has \(representation.count) values, the table has \(installed.policy.dimension)")
+                "representation has \(representation.count) values, the table has \(installed.policy.dimension)"
+            )
         }
         let stale = clock() >= installed.expiresAtMs
         return installed.decide(representation, pDevice: pDevice, pEdge: pEdge, turn: turn, stale: stale)
@@ -130,7 +138,8 @@ public final class DeviceRouter: Sendable {
     /// - Throws: `RouterError.noTable` before any table was applied, `.wrongDimension` if `representations`
     ///   does not hold `count` rows of the table's dimension (nothing is routed then).
     public func route(
-        batch count: Int, representations: UnsafeBufferPointer<Float>,
+        batch count: Int,
+        representations: UnsafeBufferPointer<Float>,
         query: (Int) -> (pDevice: Float, pEdge: Float, turn: TurnContext?),
         result: (_ index: Int, _ decision: RoutingDecision, _ version: UInt64) -> Void
     ) throws(RouterError) {
@@ -138,7 +147,8 @@ public final class DeviceRouter: Sendable {
         let d = installed.policy.dimension
         guard count >= 0, representations.count == count * d else {
             throw RouterError.wrongDimension.with(
-                "\(representations.count) values are not \(count) representations of \(d) values")
+                "\(representations.count) values are not \(count) representations of \(d) values"
+            )
         }
         let stale = clock() >= installed.expiresAtMs
         let version = installed.policy.version
@@ -150,7 +160,9 @@ public final class DeviceRouter: Sendable {
     }
 
     /// Routes one query held in an array.
-    public func route(representation: [Float], pDevice: Float, pEdge: Float, turn: TurnContext? = nil) throws(RouterError) -> RoutingDecision {
+    public func route(representation: [Float], pDevice: Float, pEdge: Float, turn: TurnContext? = nil)
+        throws(RouterError) -> RoutingDecision
+    {
         try representation.withUnsafeBufferPointer { buffer throws(RouterError) in
             try route(representation: buffer, pDevice: pDevice, pEdge: pEdge, turn: turn)
         }
@@ -161,7 +173,12 @@ public final class DeviceRouter: Sendable {
 
     private func acknowledgement(version: UInt64, error: RouterError?, now: Int64) -> TableAcknowledgement {
         TableAcknowledgement(
-            fleet: configuration.fleet, deviceID: configuration.deviceID, version: version, applied: error == nil,
-            reason: error.map { "\($0)" } ?? "", timeUnixMs: now)
+            fleet: configuration.fleet,
+            deviceID: configuration.deviceID,
+            version: version,
+            applied: error == nil,
+            reason: error.map { "\($0)" } ?? "",
+            timeUnixMs: now
+        )
     }
 }

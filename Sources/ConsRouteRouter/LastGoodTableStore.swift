@@ -1,9 +1,10 @@
 import ConsRouteModel
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Keeps the last applied table's envelope on disk, written atomically (temporary file, fsync, rename),
@@ -33,7 +34,9 @@ struct LastGoodTableStore: Sendable {
     /// - Throws: `RouterError.storage` naming the file and the system error.
     func save(_ envelope: [UInt8]) throws(RouterError) {
         let directory = file.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(file.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let temporary = directory.appendingPathComponent(
+            ".\(file.lastPathComponent).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        )
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {

@@ -16,7 +16,10 @@ public struct RouterConfiguration: Sendable {
     public var stateDirectory: URL?
 
     public init(
-        fleet: String, deviceID: String, fingerprint: Fingerprint, trustedKeys: [TableVerifyingKey],
+        fleet: String,
+        deviceID: String,
+        fingerprint: Fingerprint,
+        trustedKeys: [TableVerifyingKey],
         stateDirectory: URL? = nil
     ) {
         self.fleet = fleet

@@ -15,10 +15,14 @@ struct TableVerifier: Sendable {
     /// Checks a parsed envelope against the router's configuration and the held table.
     ///
     /// - Throws: `RouterError` naming the first check that failed.
-    func verify(_ signed: SignedTable, held: SignedTable?, nowMs: Int64, checkCohort: Bool) throws(RouterError) -> Verdict {
+    func verify(_ signed: SignedTable, held: SignedTable?, nowMs: Int64, checkCohort: Bool) throws(RouterError)
+        -> Verdict
+    {
         let table = signed.table
         guard table.fleet == configuration.fleet else {
-            throw RouterError.wrongFleet.with("table is for fleet \"\(table.fleet)\", router is in \"\(configuration.fleet)\"")
+            throw RouterError.wrongFleet.with(
+                "table is for fleet \"\(table.fleet)\", router is in \"\(configuration.fleet)\""
+            )
         }
         do {
             try signed.verifySignature(trusting: configuration.trustedKeys)
@@ -30,7 +34,8 @@ struct TableVerifier: Sendable {
         }
         guard table.fingerprint == configuration.fingerprint else {
             throw RouterError.fingerprintMismatch.with(
-                "table has \(table.fingerprint), router has \(configuration.fingerprint)")
+                "table has \(table.fingerprint), router has \(configuration.fingerprint)"
+            )
         }
         if let held {
             if table.version == held.table.version {
@@ -40,17 +45,24 @@ struct TableVerifier: Sendable {
                 return .alreadyHeld(signed)
             }
             guard table.version > held.table.version else {
-                throw RouterError.versionNotNewer.with("version \(table.version) is below the held \(held.table.version)")
+                throw RouterError.versionNotNewer.with(
+                    "version \(table.version) is below the held \(held.table.version)"
+                )
             }
         }
         guard !table.isExpired(atMs: nowMs) else {
             throw RouterError.expired.with("expired at \(table.expiresAtMs) ms, now \(nowMs) ms")
         }
         if checkCohort, table.rollout.stage == .canary,
-            !CanaryCohort.contains(deviceID: configuration.deviceID, salt: table.rollout.salt, percent: table.rollout.percent)
+            !CanaryCohort.contains(
+                deviceID: configuration.deviceID,
+                salt: table.rollout.salt,
+                percent: table.rollout.percent
+            )
         {
             throw RouterError.notInCohort.with(
-                "device \(configuration.deviceID) is outside the \(table.rollout.percent)% cohort of version \(table.version)")
+                "device \(configuration.deviceID) is outside the \(table.rollout.percent)% cohort of version \(table.version)"
+            )
         }
         return .apply(signed)
     }

@@ -49,7 +49,9 @@ extension ConsumerOffset {
         try FieldRule.nonNegative(nextOffset, "\(field).nextOffset")
         if let replayOffset, replayOffset < 0 || replayOffset > nextOffset {
             throw HistoryStoreError.invalidField(
-                field: "\(field).replayOffset", reason: "\(replayOffset) is not in 0...nextOffset (\(nextOffset))")
+                field: "\(field).replayOffset",
+                reason: "\(replayOffset) is not in 0...nextOffset (\(nextOffset))"
+            )
         }
     }
 

@@ -19,8 +19,14 @@ public struct DeadLetterRecord: Sendable, Hashable {
     public var recordedAt: Int64
 
     public init(
-        sourceTopic: String, sourcePartition: Int32, sourceOffset: Int64, reasonCode: String, reason: String,
-        contentType: String?, value: [UInt8], recordedAt: Int64
+        sourceTopic: String,
+        sourcePartition: Int32,
+        sourceOffset: Int64,
+        reasonCode: String,
+        reason: String,
+        contentType: String?,
+        value: [UInt8],
+        recordedAt: Int64
     ) {
         self.sourceTopic = sourceTopic
         self.sourcePartition = sourcePartition
@@ -60,7 +66,8 @@ extension DeadLetterRecord {
             reason: try row.decode(forColumn: "reason"),
             contentType: try row.decode(forColumn: "content_type"),
             value: Array(try row.decode(forColumn: "value") as Data),
-            recordedAt: try row.decode(forColumn: "recorded_at"))
+            recordedAt: try row.decode(forColumn: "recorded_at")
+        )
     }
 
     func validatedArguments(_ field: String) throws -> StatementArguments {

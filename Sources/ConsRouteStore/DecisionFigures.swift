@@ -13,7 +13,11 @@ public struct DecisionFigures: Sendable, Hashable {
     public var objective: Double
 
     public init(
-        qualityRatio: Double, qualityLowerBound: Double?, latencyRatio: Double, costRatio: Double, objective: Double
+        qualityRatio: Double,
+        qualityLowerBound: Double?,
+        latencyRatio: Double,
+        costRatio: Double,
+        objective: Double
     ) {
         self.qualityRatio = qualityRatio
         self.qualityLowerBound = qualityLowerBound

@@ -51,8 +51,12 @@ extension HistoryStore {
             for row in rows {
                 let partition: Int32 = try row.decode(forColumn: "partition_id")
                 offsets[partition] = ConsumerOffset(
-                    group: group, topic: topic, partition: partition, nextOffset: try row.decode(forColumn: "next_offset"),
-                    replayOffset: try row.decode(forColumn: "replay_offset"))
+                    group: group,
+                    topic: topic,
+                    partition: partition,
+                    nextOffset: try row.decode(forColumn: "next_offset"),
+                    replayOffset: try row.decode(forColumn: "replay_offset")
+                )
             }
             return offsets
         }
@@ -63,9 +67,14 @@ extension HistoryStore {
     public func pendingDeadLetters(limit: Int = 500) async throws -> [PendingDeadLetter] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM dead_letter_outbox ORDER BY sequence LIMIT ?", arguments: [max(1, limit)]
+                db,
+                sql: "SELECT * FROM dead_letter_outbox ORDER BY sequence LIMIT ?",
+                arguments: [max(1, limit)]
             ).map { row in
-                PendingDeadLetter(sequence: try row.decode(forColumn: "sequence"), record: try DeadLetterRecord(row: row))
+                PendingDeadLetter(
+                    sequence: try row.decode(forColumn: "sequence"),
+                    record: try DeadLetterRecord(row: row)
+                )
             }
         }
     }

@@ -42,15 +42,24 @@ extension HistoryStore {
     private static func allowBootstrapTrigger(_ db: Database) throws {
         for table in ["threshold_table", "recluster_run", "optimiser_run"] {
             let definition = try String.fetchOne(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
-            guard let definition else { throw HistoryStoreError.unreadableRow(table: table, column: "sql", value: "missing") }
+                db,
+                sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                arguments: [table]
+            )
+            guard let definition else {
+                throw HistoryStoreError.unreadableRow(table: table, column: "sql", value: "missing")
+            }
             let indexes = try String.fetchAll(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                arguments: [table])
-            let widened = definition
+                db,
+                sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                arguments: [table]
+            )
+            let widened =
+                definition
                 .replacingOccurrences(
                     of: "trigger_kind IN ('drift', 'schedule', 'operator')",
-                    with: "trigger_kind IN ('bootstrap', 'drift', 'schedule', 'operator')")
+                    with: "trigger_kind IN ('bootstrap', 'drift', 'schedule', 'operator')"
+                )
                 .replacingOccurrences(of: "CREATE TABLE \(table)", with: "CREATE TABLE \(table)_v2")
             try db.execute(sql: widened)
             try db.execute(sql: "INSERT INTO \(table)_v2 SELECT * FROM \(table)")

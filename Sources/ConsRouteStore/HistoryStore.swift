@@ -70,7 +70,8 @@ public final class HistoryStore: Sendable {
             immutable.scheme = "file"
             immutable.path = path
             immutable.queryItems = [URLQueryItem(name: "immutable", value: "1")]
-            guard let uri = immutable.string, let queue = try? Self.openReadOnly(uri, configuration: configuration) else {
+            guard let uri = immutable.string, let queue = try? Self.openReadOnly(uri, configuration: configuration)
+            else {
                 throw HistoryStoreError.openFailed(path: path, reason: first.message ?? first.description)
             }
             writer = queue
@@ -101,7 +102,8 @@ public final class HistoryStore: Sendable {
                 the file is empty (0 bytes), so it holds no history; a new history would restart table versions at 1 \
                 and routers holding newer versions would reject its tables: restore the history from a backup, or \
                 delete the empty file to start a new history deliberately
-                """)
+                """
+        )
     }
 
     /// Opens the pool and applies pending migrations, retrying when another process is doing the same to the same

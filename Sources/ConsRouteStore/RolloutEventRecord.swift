@@ -39,8 +39,16 @@ public struct RolloutEventRecord: Sendable, Hashable {
     ///   - reason: Why; not empty.
     ///   - figures: The test's figures for a promotion or rollback; nil for `started`.
     public init(
-        fleet: String, canaryVersion: UInt64, step: RolloutStep, decidedAt: Int64, initiator: RolloutInitiator,
-        controlVersion: UInt64, percent: Double, resultVersion: UInt64?, reason: String, figures: RolloutFigures?
+        fleet: String,
+        canaryVersion: UInt64,
+        step: RolloutStep,
+        decidedAt: Int64,
+        initiator: RolloutInitiator,
+        controlVersion: UInt64,
+        percent: Double,
+        resultVersion: UInt64?,
+        reason: String,
+        figures: RolloutFigures?
     ) {
         self.fleet = fleet
         self.canaryVersion = canaryVersion
@@ -74,15 +82,19 @@ extension RolloutEventRecord {
         controlVersion = try row.decodeVersion(column: "control_version", table: Self.tableName)
         percent = try row.decode(forColumn: "percent")
         let storedResult: Int64? = try row.decode(forColumn: "result_version")
-        resultVersion = storedResult == nil ? nil : try row.decodeVersion(column: "result_version", table: Self.tableName)
+        resultVersion =
+            storedResult == nil ? nil : try row.decodeVersion(column: "result_version", table: Self.tableName)
         reason = try row.decode(forColumn: "reason")
         let canarySamples: Int64? = try row.decode(forColumn: "canary_samples")
         if let canarySamples {
             figures = RolloutFigures(
-                canarySamples: canarySamples, canaryMean: try row.decode(forColumn: "canary_mean"),
+                canarySamples: canarySamples,
+                canaryMean: try row.decode(forColumn: "canary_mean"),
                 controlSamples: try row.decode(forColumn: "control_samples"),
-                controlMean: try row.decode(forColumn: "control_mean"), lowerBound: try row.decode(forColumn: "lower_bound"),
-                upperBound: try row.decode(forColumn: "upper_bound"))
+                controlMean: try row.decode(forColumn: "control_mean"),
+                lowerBound: try row.decode(forColumn: "lower_bound"),
+                upperBound: try row.decode(forColumn: "upper_bound")
+            )
         } else {
             figures = nil
         }
@@ -96,30 +108,38 @@ extension RolloutEventRecord {
         if controlVersion >= canaryVersion {
             throw HistoryStoreError.invalidField(
                 field: "rolloutEvent.controlVersion",
-                reason: "must be below the canary version \(canaryVersion), got \(controlVersion)")
+                reason: "must be below the canary version \(canaryVersion), got \(controlVersion)"
+            )
         }
         try FieldRule.finite(percent, "rolloutEvent.percent")
         if !(0...100).contains(percent) {
-            throw HistoryStoreError.invalidField(field: "rolloutEvent.percent", reason: "must be in 0...100, got \(percent)")
+            throw HistoryStoreError.invalidField(
+                field: "rolloutEvent.percent",
+                reason: "must be in 0...100, got \(percent)"
+            )
         }
         try FieldRule.nonEmpty(reason, "rolloutEvent.reason")
         var result: Int64?
         if step == .started {
             if resultVersion != nil || figures != nil {
                 throw HistoryStoreError.invalidField(
-                    field: "rolloutEvent.resultVersion", reason: "a start has neither a result version nor test figures")
+                    field: "rolloutEvent.resultVersion",
+                    reason: "a start has neither a result version nor test figures"
+                )
             }
         } else {
             guard let resultVersion, let figures else {
                 throw HistoryStoreError.invalidField(
                     field: "rolloutEvent.resultVersion",
-                    reason: "a \(step.rawValue) step names the version it published and the test's figures")
+                    reason: "a \(step.rawValue) step names the version it published and the test's figures"
+                )
             }
             result = try FieldRule.storableVersion(resultVersion, "rolloutEvent.resultVersion")
             if resultVersion <= canaryVersion {
                 throw HistoryStoreError.invalidField(
                     field: "rolloutEvent.resultVersion",
-                    reason: "must be above the canary version \(canaryVersion), got \(resultVersion)")
+                    reason: "must be above the canary version \(canaryVersion), got \(resultVersion)"
+                )
             }
             try figures.validate("rolloutEvent.figures")
         }

@@ -23,7 +23,11 @@ public struct RolloutFigures: Sendable, Hashable {
     ///   - lowerBound: Lower bound of the difference, finite.
     ///   - upperBound: Upper bound of the difference, finite and >= `lowerBound`.
     public init(
-        canarySamples: Int64, canaryMean: Double, controlSamples: Int64, controlMean: Double, lowerBound: Double,
+        canarySamples: Int64,
+        canaryMean: Double,
+        controlSamples: Int64,
+        controlMean: Double,
+        lowerBound: Double,
         upperBound: Double
     ) {
         self.canarySamples = canarySamples
@@ -44,7 +48,9 @@ public struct RolloutFigures: Sendable, Hashable {
         try FieldRule.finite(upperBound, "\(field).upperBound")
         if upperBound < lowerBound {
             throw HistoryStoreError.invalidField(
-                field: "\(field).upperBound", reason: "must not be below the lower bound \(lowerBound), got \(upperBound)")
+                field: "\(field).upperBound",
+                reason: "must not be below the lower bound \(lowerBound), got \(upperBound)"
+            )
         }
     }
 }

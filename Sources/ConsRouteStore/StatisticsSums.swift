@@ -72,7 +72,9 @@ public struct StatisticsSums: Sendable, Hashable {
     ///   - cloud: The cloud's score, latency and cost, for a shadow sample; nil otherwise.
     /// - Complexity: O(1).
     public mutating func add(
-        latencyMs: Double, cost: Double, servedScore: Double?,
+        latencyMs: Double,
+        cost: Double,
+        servedScore: Double?,
         cloud: (score: Double, latencyMs: Double, cost: Double)? = nil
     ) {
         eventCount += 1

@@ -119,8 +119,12 @@ extension TuningDecisionRecord {
         let candidateObjective: Double? = try row.decode(forColumn: "objective")
         if let qualityRatio, let latencyRatio, let costRatio, let candidateObjective {
             candidate = DecisionFigures(
-                qualityRatio: qualityRatio, qualityLowerBound: try row.decode(forColumn: "quality_lower_bound"),
-                latencyRatio: latencyRatio, costRatio: costRatio, objective: candidateObjective)
+                qualityRatio: qualityRatio,
+                qualityLowerBound: try row.decode(forColumn: "quality_lower_bound"),
+                latencyRatio: latencyRatio,
+                costRatio: costRatio,
+                objective: candidateObjective
+            )
         }
         let currentQuality: Double? = try row.decode(forColumn: "current_quality_ratio")
         let currentLatency: Double? = try row.decode(forColumn: "current_latency_ratio")
@@ -128,8 +132,12 @@ extension TuningDecisionRecord {
         let currentObjective: Double? = try row.decode(forColumn: "current_objective")
         if let currentQuality, let currentLatency, let currentCost, let currentObjective {
             current = DecisionFigures(
-                qualityRatio: currentQuality, qualityLowerBound: try row.decode(forColumn: "current_quality_lower_bound"),
-                latencyRatio: currentLatency, costRatio: currentCost, objective: currentObjective)
+                qualityRatio: currentQuality,
+                qualityLowerBound: try row.decode(forColumn: "current_quality_lower_bound"),
+                latencyRatio: currentLatency,
+                costRatio: currentCost,
+                objective: currentObjective
+            )
         }
     }
 

@@ -42,7 +42,9 @@ extension WindowStatisticsBucket {
     /// An UPSERT of `rows` buckets in one statement; SQLite applies the rows in order, so several deltas with
     /// the same key all add up.
     static func upsertSQL(rows: Int) -> String {
-        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(
+            separator: ", "
+        )
         return """
             INSERT INTO window_statistics (fleet, cluster, tier, bucket_start, event_count, shadow_count,
                 latency_sum, latency_square_sum, cost_sum, cost_square_sum, served_score_sum, served_score_square_sum,

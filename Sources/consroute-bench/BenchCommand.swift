@@ -8,7 +8,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consroute-bench",
         abstract: "Benchmarks on the shared routing-bench workloads; one JSON line per measurement.",
-        discussion: "Workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", ")).")
+        discussion: "Workloads: \(Workload.allCases.map(\.rawValue).joined(separator: ", "))."
+    )
 
     enum Workload: String, CaseIterable, ExpressibleByArgument {
         /// The workloads that need nothing but the data folder (no broker, no child processes).

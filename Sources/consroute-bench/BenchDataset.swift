@@ -45,7 +45,9 @@ struct BenchDataset {
         folder = root.appendingPathComponent(name)
         let metaURL = folder.appendingPathComponent("meta.json")
         guard let metaData = try? Data(contentsOf: metaURL) else {
-            throw BenchError("cannot read \(metaURL.path): generate the data with ../shared/bench/gen_data.py --out DIR")
+            throw BenchError(
+                "cannot read \(metaURL.path): generate the data with ../shared/bench/gen_data.py --out DIR"
+            )
         }
         guard let meta = try JSONSerialization.jsonObject(with: metaData) as? [String: Any],
             let list = meta["files"] as? [[String: Any]]

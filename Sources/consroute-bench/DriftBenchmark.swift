@@ -18,7 +18,8 @@ enum DriftBenchmark {
         let null = try DriftSignals(context: context, dataset: "drift-null")
         context.emit([
             "workload": "W2", "peer": "consroute.signal-prep",
-            "note": "our KMeans(k=16) on the first 100k events, then nearest centroid + squared distance (float64), per stream",
+            "note":
+                "our KMeans(k=16) on the first 100k events, then nearest centroid + squared distance (float64), per stream",
             "stream_s": rounded(stream.preparationSeconds, 3), "null_s": rounded(null.preparationSeconds, 3),
             "ref_mean_sqdist": [
                 "stream": stream.referenceMeanSquaredDistance, "null": null.referenceMeanSquaredDistance,

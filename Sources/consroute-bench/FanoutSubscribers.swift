@@ -21,20 +21,25 @@ struct FanoutSubscribers {
         var channels: [any Channel] = []
         channels.reserveCapacity(count)
         for batchStart in stride(from: 0, to: count, by: 500) {
-            let futures = (batchStart..<min(count, batchStart + 500)).map { index in connect(index, group: group, tally: tally) }
+            let futures = (batchStart..<min(count, batchStart + 500)).map { index in
+                connect(index, group: group, tally: tally)
+            }
             for future in futures { channels.append(try future.wait()) }
         }
         tally.waitForAllVersions()
         var output = ""
         for version in 2...versions {
-            output += "receipts \(version) " + tally.receipts(version: version).map(String.init).joined(separator: " ") + "\n"
+            output +=
+                "receipts \(version) " + tally.receipts(version: version).map(String.init).joined(separator: " ") + "\n"
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         for channel in channels { channel.close(promise: nil) }
         try group.syncShutdownGracefully()
     }
 
-    private func connect(_ index: Int, group: MultiThreadedEventLoopGroup, tally: ReceiptTally) -> EventLoopFuture<any Channel> {
+    private func connect(_ index: Int, group: MultiThreadedEventLoopGroup, tally: ReceiptTally) -> EventLoopFuture<
+        any Channel
+    > {
         ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -102,11 +107,15 @@ final class ReceiptTally: Sendable {
 
     init(subscribers: Int, versions: Int) {
         self.subscribers = subscribers
-        state = Mutex(State(receipts: (0..<versions).map { _ in
-            var times: [UInt64] = []
-            times.reserveCapacity(subscribers)
-            return times
-        }))
+        state = Mutex(
+            State(
+                receipts: (0..<versions).map { _ in
+                    var times: [UInt64] = []
+                    times.reserveCapacity(subscribers)
+                    return times
+                }
+            )
+        )
     }
 
     func record(version: UInt64, at time: UInt64) {

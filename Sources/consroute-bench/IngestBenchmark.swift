@@ -27,7 +27,12 @@ enum IngestBenchmark {
             } else if roll < 0.02 {
                 bytes = [0x0A, 0x10] + [UInt8](repeating: 7, count: 8)  // event_id claims 16 bytes, has 8
             } else {
-                bytes = event(fleet: fleets[index % fleets.count], d: d, time: Int64(1_800_000_000_000 + index), generator: &generator).protobufBytes()
+                bytes = event(
+                    fleet: fleets[index % fleets.count],
+                    d: d,
+                    time: Int64(1_800_000_000_000 + index),
+                    generator: &generator
+                ).protobufBytes()
                 previous = (bytes, partition)
             }
             messages.append(IngestMessage(partition: partition, offset: Int64(index), value: bytes))
@@ -51,9 +56,12 @@ enum IngestBenchmark {
         let bytes = messages.reduce(0) { $0 + $1.value.count }
         context.emit([
             "workload": "ingest", "peer": "consroute.IngestProcessor", "n": n, "d": d,
-            "params": ["batch": 500, "shadow_share": 0.1, "duplicate_share": 0.01, "malformed_share": 0.01, "threads": 1],
+            "params": [
+                "batch": 500, "shadow_share": 0.1, "duplicate_share": 0.01, "malformed_share": 0.01, "threads": 1,
+            ],
             "wall_s": rounded(timing.median), "walls_s": timing.walls.map { rounded($0) },
-            "events_per_s": rounded(Double(n) / timing.median, 0), "mb_per_s": rounded(Double(bytes) / timing.median / 1e6, 1),
+            "events_per_s": rounded(Double(n) / timing.median, 0),
+            "mb_per_s": rounded(Double(bytes) / timing.median / 1e6, 1),
             "accepted": accepted, "rejected": rejected, "repeats": context.repeats, "warmup": context.warmup,
         ])
     }
@@ -62,14 +70,26 @@ enum IngestBenchmark {
         let cluster = UInt32(generator.next() % 16)
         let shadow = generator.nextUnit() < 0.1
         return TelemetryEvent(
-            eventID: EventID.random(using: &generator), fleet: fleet, deviceID: "device-\(generator.next() % 10_000)",
-            timeUnixMs: time, tableVersion: 7, cluster: cluster,
-            representation: (0..<d).map { _ in Float(generator.nextGaussian()) }, pDevice: Float(generator.nextUnit()),
-            pEdge: Float(generator.nextUnit()), tier: Tier(rawValue: Int(generator.next() % 3))!, latencyMs: 120,
-            cost: 0.001, promptTokens: 200, completionTokens: 300,
+            eventID: EventID.random(using: &generator),
+            fleet: fleet,
+            deviceID: "device-\(generator.next() % 10_000)",
+            timeUnixMs: time,
+            tableVersion: 7,
+            cluster: cluster,
+            representation: (0..<d).map { _ in Float(generator.nextGaussian()) },
+            pDevice: Float(generator.nextUnit()),
+            pEdge: Float(generator.nextUnit()),
+            tier: Tier(rawValue: Int(generator.next() % 3))!,
+            latencyMs: 120,
+            cost: 0.001,
+            promptTokens: 200,
+            completionTokens: 300,
             shadow: shadow
                 ? ShadowOutcome(
-                    score: TierValues(device: 0.7, edge: 0.85, cloud: 1), latencyMs: TierValues(device: 60, edge: 250, cloud: 800),
-                    cost: TierValues(device: 0, edge: 0.0005, cloud: 0.004)) : nil)
+                    score: TierValues(device: 0.7, edge: 0.85, cloud: 1),
+                    latencyMs: TierValues(device: 60, edge: 250, cloud: 800),
+                    cost: TierValues(device: 0, edge: 0.0005, cloud: 0.004)
+                ) : nil
+        )
     }
 }

@@ -13,7 +13,9 @@ import Synchronization
 enum IngestE2EBenchmark {
     static func run(_ context: BenchContext) async throws {
         guard let broker = ProcessInfo.processInfo.environment["CONSROUTE_BENCH_BROKER"], !broker.isEmpty else {
-            throw BenchError("ingest-e2e needs a broker: set CONSROUTE_BENCH_BROKER (scripts/bench.sh ingest-e2e starts Tansu)")
+            throw BenchError(
+                "ingest-e2e needs a broker: set CONSROUTE_BENCH_BROKER (scripts/bench.sh ingest-e2e starts Tansu)"
+            )
         }
         let n = context.limit ?? 1_000_000
         let partitions = 4
@@ -33,10 +35,20 @@ enum IngestE2EBenchmark {
         for chunkStart in stride(from: 0, to: n, by: 10_000) {
             let records = (chunkStart..<min(n, chunkStart + 10_000)).map { index -> KafkaProducerRecord in
                 let fleet = fleets[index % partitions]
-                let value = IngestBenchmark.event(fleet: fleet, d: 64, time: startMs + Int64(index), generator: &generator)
-                    .protobufBytes()
+                let value = IngestBenchmark.event(
+                    fleet: fleet,
+                    d: 64,
+                    time: startMs + Int64(index),
+                    generator: &generator
+                )
+                .protobufBytes()
                 bytes += value.count
-                return KafkaProducerRecord(topic: topic, partition: Int32(index % partitions), key: Array(fleet.utf8), value: value)
+                return KafkaProducerRecord(
+                    topic: topic,
+                    partition: Int32(index % partitions),
+                    key: Array(fleet.utf8),
+                    value: value
+                )
             }
             _ = try await producer.send(contentsOf: records)
         }
@@ -46,7 +58,8 @@ enum IngestE2EBenchmark {
 
         let kcatSeconds = try kcat(broker: broker, topic: topic, expected: n)
         // The product default, or CONSROUTE_BENCH_BATCH to compare batch sizes.
-        let batchSize = Int(ProcessInfo.processInfo.environment["CONSROUTE_BENCH_BATCH"] ?? "")
+        let batchSize =
+            Int(ProcessInfo.processInfo.environment["CONSROUTE_BENCH_BATCH"] ?? "")
             ?? IngestConfiguration(kafka: client, fleets: [:]).batchSize
         let ours = try await consume(client: client, topic: topic, fleets: fleets, n: n, batchSize: batchSize)
         context.emit([
@@ -60,26 +73,37 @@ enum IngestE2EBenchmark {
         ])
         context.emit([
             "workload": "ingest-e2e", "peer": "kcat -C -e (raw read, no processing)", "n": n,
-            "params": ["partitions": partitions], "wall_s": rounded(kcatSeconds), "events_per_s": rounded(Double(n) / kcatSeconds, 0),
+            "params": ["partitions": partitions], "wall_s": rounded(kcatSeconds),
+            "events_per_s": rounded(Double(n) / kcatSeconds, 0),
             "ratio_ours_to_kcat_total": rounded(kcatSeconds / ours.total, 3),
             "ratio_ours_to_kcat_from_first_batch": rounded(kcatSeconds / ours.fromFirstBatch, 3),
         ])
     }
 
     /// Consumes the backlog with a fresh history database until every partition's stored offset is at its end.
-    private static func consume(client: KafkaConfiguration, topic: String, fleets: [String], n: Int, batchSize: Int) async throws
+    private static func consume(client: KafkaConfiguration, topic: String, fleets: [String], n: Int, batchSize: Int)
+        async throws
         -> (total: Double, fromFirstBatch: Double)
     {
         let history = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite")
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: history.path + suffix) } }
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: history.path + suffix) }
+        }
         let store = try HistoryStore(path: history.path)
         let firstBatch = FirstEventClock()
         let service = IngestService(
             configuration: IngestConfiguration(
-                kafka: client, group: "bench-\(UUID().uuidString.prefix(8))", telemetryTopic: topic,
-                deadLetterTopic: topic + "-dlq", fleets: Dictionary(uniqueKeysWithValues: fleets.map { ($0, 64) }),
-                batchSize: batchSize, sessionTimeout: .seconds(6)),
-            store: store, onEvents: { _, _ in firstBatch.mark() })
+                kafka: client,
+                group: "bench-\(UUID().uuidString.prefix(8))",
+                telemetryTopic: topic,
+                deadLetterTopic: topic + "-dlq",
+                fleets: Dictionary(uniqueKeysWithValues: fleets.map { ($0, 64) }),
+                batchSize: batchSize,
+                sessionTimeout: .seconds(6)
+            ),
+            store: store,
+            onEvents: { _, _ in firstBatch.mark() }
+        )
         let start = DispatchTime.now().uptimeNanoseconds
         let task = Task { try await service.run() }
         while service.counters.accepted < n {

@@ -27,8 +27,13 @@ enum KMeansBenchmark {
             let points = Array(try pointsColumn.floats().prefix(n * d))
             let truth = Array(try dataset.column("labels").ints().prefix(n))
             let k = clusterCount
-            func report(_ peer: String, _ params: [String: Any], _ timing: (Double, [Double]), _ result: KMeansResult,
-                        _ extra: [String: Any] = [:]) {
+            func report(
+                _ peer: String,
+                _ params: [String: Any],
+                _ timing: (Double, [Double]),
+                _ result: KMeansResult,
+                _ extra: [String: Any] = [:]
+            ) {
                 var record: [String: Any] = [
                     "workload": "W1", "peer": peer, "dataset": name, "n": n, "d": d,
                     "params": params.merging(["k": k, "threads": 1]) { $1 },
@@ -45,17 +50,25 @@ enum KMeansBenchmark {
 
             let plusPlus = KMeans(configuration: KMeansConfiguration(clusterCount: k, seed: 0))
             let a = try context.timed { try plusPlus.fit(points, dimension: d) }
-            report("consroute.KMeans",
-                   ["init": "k-means++", "n_init": 1, "algorithm": "lloyd", "max_iter": 100, "tol": 1e-4, "seed": 0,
-                    "local_trials": plusPlus.configuration.effectiveLocalTrials],
-                   (a.median, a.walls), a.result)
+            report(
+                "consroute.KMeans",
+                [
+                    "init": "k-means++", "n_init": 1, "algorithm": "lloyd", "max_iter": 100, "tol": 1e-4, "seed": 0,
+                    "local_trials": plusPlus.configuration.effectiveLocalTrials,
+                ],
+                (a.median, a.walls),
+                a.result
+            )
 
             if name == "kmeans-100k" {
                 let firstK = KMeans(configuration: KMeansConfiguration(clusterCount: k, initialization: .firstK))
                 let b = try context.timed { try firstK.fit(points, dimension: d) }
-                report("consroute.KMeans",
-                       ["init": "first-k", "n_init": 1, "algorithm": "lloyd", "max_iter": 100, "tol": 1e-4],
-                       (b.median, b.walls), b.result)
+                report(
+                    "consroute.KMeans",
+                    ["init": "first-k", "n_init": 1, "algorithm": "lloyd", "max_iter": 100, "tol": 1e-4],
+                    (b.median, b.walls),
+                    b.result
+                )
             }
 
             let miniBatch = MiniBatchKMeans(configuration: MiniBatchKMeansConfiguration(clusterCount: k, seed: 0))
@@ -63,11 +76,16 @@ enum KMeansBenchmark {
             let steps = c.result.iterations
             // Passes over the data, as scikit-learn's n_iter_ = ceil(steps * batch_size / n).
             let epochs = (steps * miniBatch.configuration.batchSize + n - 1) / n
-            report("consroute.MiniBatchKMeans",
-                   ["init": "k-means++", "n_init": 1, "batch_size": miniBatch.configuration.batchSize,
-                    "max_iter": miniBatch.configuration.maxEpochs, "seed": 0],
-                   (c.median, c.walls), c.result,
-                   ["n_steps": steps, "iterations": epochs])
+            report(
+                "consroute.MiniBatchKMeans",
+                [
+                    "init": "k-means++", "n_init": 1, "batch_size": miniBatch.configuration.batchSize,
+                    "max_iter": miniBatch.configuration.maxEpochs, "seed": 0,
+                ],
+                (c.median, c.walls),
+                c.result,
+                ["n_steps": steps, "iterations": epochs]
+            )
         }
     }
 

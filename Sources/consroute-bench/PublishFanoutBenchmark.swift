@@ -54,23 +54,35 @@ enum PublishFanoutBenchmark {
     static func serve(_ context: BenchContext, subscribers: Int) async throws -> [[String: any Sendable]] {
         let cache = TableCache()
         let api = DistributionAPI(
-            cache: cache, history: CacheHistory(cache: cache), status: NoStatus(), admin: NoAdmin(),
+            cache: cache,
+            history: CacheHistory(cache: cache),
+            status: NoStatus(),
+            admin: NoAdmin(),
             metrics: DistributionMetrics(registry: PrometheusCollectorRegistry()),
-            configuration: try DistributionAPIConfiguration(adminToken: UUID().uuidString), readiness: { true })
+            configuration: try DistributionAPIConfiguration(adminToken: UUID().uuidString),
+            readiness: { true }
+        )
         let key = TableSigningKey()
         var generator = SeededGenerator(seed: 7)
         let tables = try (1...UInt64(versionCount)).map { version in
             let shape = shapes[max(0, Int(version) - 2) / publishCount]
             let table = ThresholdTable.example(
-                fleet: fleet, version: version, dimension: shape.dimension, clusterCount: shape.clusters, using: &generator)
+                fleet: fleet,
+                version: version,
+                dimension: shape.dimension,
+                clusterCount: shape.clusters,
+                using: &generator
+            )
             return try SignedTable(signing: table, with: key)
         }
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = api.buildApplication(
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), backlog: 4096),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }
+        )
         let services = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [app], logger: Logger(label: "publish-fanout")))
+            configuration: ServiceGroupConfiguration(services: [app], logger: Logger(label: "publish-fanout"))
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             defer { group.cancelAll() }
@@ -107,17 +119,25 @@ enum PublishFanoutBenchmark {
             return shapes.indices.map { index in
                 let range = (index * publishCount)..<((index + 1) * publishCount)
                 return record(
-                    latencies: Array(latencies[range]), subscribers: subscribers, shape: shapes[index],
+                    latencies: Array(latencies[range]),
+                    subscribers: subscribers,
+                    shape: shapes[index],
                     envelopeBytes: tables[1 + index * publishCount].envelopeBytes().count,
-                    serverCPU: Array(serverCPU[range]), clientCPU: Array(zip(clientCPU, [0] + clientCPU).map(-)[range]))
+                    serverCPU: Array(serverCPU[range]),
+                    clientCPU: Array(zip(clientCPU, [0] + clientCPU).map(-)[range])
+                )
             }
         }
     }
 
     /// The JSON record in the peers' shape; latencies in milliseconds.
     static func record(
-        latencies: [[Double]], subscribers: Int, shape: (clusters: Int, dimension: Int), envelopeBytes: Int,
-        serverCPU: [Double], clientCPU: [Double]
+        latencies: [[Double]],
+        subscribers: Int,
+        shape: (clusters: Int, dimension: Int),
+        envelopeBytes: Int,
+        serverCPU: [Double],
+        clientCPU: [Double]
     ) -> [String: any Sendable] {
         let all = latencies.flatMap { $0 }.sorted()
         let perPublishP99 = latencies.map { percentile($0.sorted(), 0.99) }
@@ -157,8 +177,12 @@ enum PublishFanoutBenchmark {
     }
 
     /// Waits for `done <version> <cpu seconds>` and returns the subscriber process's CPU time so far.
-    private static func expectDone(version: UInt64, from lines: inout AsyncStream<String>.Iterator) async throws -> Double {
-        guard let line = await lines.next() else { throw BenchError("publish-fanout: subscribers ended before \(version)") }
+    private static func expectDone(version: UInt64, from lines: inout AsyncStream<String>.Iterator) async throws
+        -> Double
+    {
+        guard let line = await lines.next() else {
+            throw BenchError("publish-fanout: subscribers ended before \(version)")
+        }
         let fields = line.split(separator: " ")
         guard fields.count == 3, fields[0] == "done", fields[1] == "\(version)", let seconds = Double(fields[2]) else {
             throw BenchError("publish-fanout: expected done \(version) from the subscribers, got \(line)")
@@ -167,8 +191,12 @@ enum PublishFanoutBenchmark {
     }
 
     private static func expect(_ wanted: String, from lines: inout AsyncStream<String>.Iterator) async throws {
-        guard let line = await lines.next() else { throw BenchError("publish-fanout: subscribers ended before \(wanted)") }
-        guard line == wanted else { throw BenchError("publish-fanout: expected \(wanted) from the subscribers, got \(line)") }
+        guard let line = await lines.next() else {
+            throw BenchError("publish-fanout: subscribers ended before \(wanted)")
+        }
+        guard line == wanted else {
+            throw BenchError("publish-fanout: expected \(wanted) from the subscribers, got \(line)")
+        }
     }
 
     /// Runs `body` to completion from synchronous code.
@@ -265,7 +293,9 @@ struct NoStatus: FleetStatusProvider {
 
 /// No admin actions in the benchmark.
 struct NoAdmin: AdminActions {
-    func rollback(fleet: String, toVersion version: UInt64) async throws -> JSONValue { throw AdminActionError.unavailable("benchmark") }
+    func rollback(fleet: String, toVersion version: UInt64) async throws -> JSONValue {
+        throw AdminActionError.unavailable("benchmark")
+    }
     func retune(fleet: String) async throws -> JSONValue { throw AdminActionError.unavailable("benchmark") }
     func pause(fleet: String) async throws -> JSONValue { throw AdminActionError.unavailable("benchmark") }
     func resume(fleet: String) async throws -> JSONValue { throw AdminActionError.unavailable("benchmark") }

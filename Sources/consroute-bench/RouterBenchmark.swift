@@ -34,11 +34,20 @@ enum RouterBenchmark {
         let d = centroids.count / k
         if let limit = context.limit, limit * d < points.count { points.removeLast(points.count - limit * d) }
         let queries = Queries(
-            points: points, pDevice: try data.column("p_dev").floats(), pEdge: try data.column("p_edge").floats(), d: d)
+            points: points,
+            pDevice: try data.column("p_dev").floats(),
+            pEdge: try data.column("p_edge").floats(),
+            d: d
+        )
         let table = benchmarkTable(centroids: centroids, thresholds: thresholds, k: k, d: d)
         let reference = referenceDecisions(
-            points: queries.points, centroids: centroids, thresholds: thresholds, pDevice: queries.pDevice,
-            pEdge: queries.pEdge, d: d)
+            points: queries.points,
+            centroids: centroids,
+            thresholds: thresholds,
+            pDevice: queries.pDevice,
+            pEdge: queries.pEdge,
+            d: d
+        )
         let selected = RoutingKernel.selected
         defer { RoutingKernel.select(selected) }
         var tiers: [UInt8] = []
@@ -46,7 +55,8 @@ enum RouterBenchmark {
             RoutingKernel.select(kernel)
             let measured = measureDecide(context, table: table, queries: queries, reference: reference)
             var record = measured.record
-            record["peer"] = kernel == selected ? "consroute.RoutingPolicy.decide" : "consroute.RoutingPolicy.decide[\(kernel)]"
+            record["peer"] =
+                kernel == selected ? "consroute.RoutingPolicy.decide" : "consroute.RoutingPolicy.decide[\(kernel)]"
             record["params"] = [
                 "per_query": "one decide() call per query", "threads": 1, "k": k, "d": d, "kernel": "\(kernel)",
                 "kernel_selected_by": kernel == selected ? "cpu" : "RoutingKernel.select",
@@ -64,7 +74,9 @@ enum RouterBenchmark {
 
     /// One `decide` per query, timed, then counted: allocations over one more untimed pass.
     static func measureDecide(
-        _ context: BenchContext, table: ThresholdTable, queries: Queries,
+        _ context: BenchContext,
+        table: ThresholdTable,
+        queries: Queries,
         reference: (assignments: [Int32], tiers: [UInt8])
     ) -> (record: [String: Any], tiers: [UInt8], assignSHA: String, tierSHA: String) {
         let policy = RoutingPolicy(table: table)
@@ -85,8 +97,13 @@ enum RouterBenchmark {
                             let loop = {
                                 for query in 0..<n {
                                     let decision = policy.decide(
-                                        representation: UnsafeBufferPointer(start: points.baseAddress! + query * d, count: d),
-                                        pDevice: pDevice[query], pEdge: pEdge[query])
+                                        representation: UnsafeBufferPointer(
+                                            start: points.baseAddress! + query * d,
+                                            count: d
+                                        ),
+                                        pDevice: pDevice[query],
+                                        pEdge: pEdge[query]
+                                    )
                                     assignments[query] = Int32(truncatingIfNeeded: decision.clusterIndex)
                                     tiers[query] = UInt8(truncatingIfNeeded: decision.tier.rawValue)
                                 }
@@ -127,13 +144,21 @@ enum RouterBenchmark {
 
     /// The same decisions through the thread-safe `DeviceRouter.route` (lock, expiry check, dimension check).
     private static func runDeviceRouter(
-        _ context: BenchContext, table: ThresholdTable, queries: Queries, expected: [UInt8]
+        _ context: BenchContext,
+        table: ThresholdTable,
+        queries: Queries,
+        expected: [UInt8]
     ) throws {
         let key = TableSigningKey()
         let router = try DeviceRouter(
             configuration: RouterConfiguration(
-                fleet: table.fleet, deviceID: "bench", fingerprint: table.fingerprint, trustedKeys: [key.verifyingKey]),
-            clock: { 1 })
+                fleet: table.fleet,
+                deviceID: "bench",
+                fingerprint: table.fingerprint,
+                trustedKeys: [key.verifyingKey]
+            ),
+            clock: { 1 }
+        )
         let ack = router.apply(envelope: try SignedTable(signing: table, with: key).envelopeBytes())
         guard ack.applied else { throw BenchError("bench table rejected: \(ack.reason)") }
         let n = queries.count
@@ -147,7 +172,9 @@ enum RouterBenchmark {
                 for query in 0..<n {
                     let decision = try router.route(
                         representation: UnsafeBufferPointer(rebasing: points[query * d..<(query + 1) * d]),
-                        pDevice: queries.pDevice[query], pEdge: queries.pEdge[query])
+                        pDevice: queries.pDevice[query],
+                        pEdge: queries.pEdge[query]
+                    )
                     if UInt8(decision.tier.rawValue) != expected[query] { mismatches += 1 }
                 }
             }
@@ -189,31 +216,64 @@ enum RouterBenchmark {
         let key = try TableSigningKey(rawRepresentation: seed)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(try SignedTable(signing: table, with: key).envelopeBytes()).write(
-            to: folder.appendingPathComponent("table.json"))
+            to: folder.appendingPathComponent("table.json")
+        )
         try Data(KeyFile.publicKeyFile(key.verifyingKey)).write(to: folder.appendingPathComponent("key.pub"))
     }
 
     static func benchmarkTable(centroids: [Float], thresholds: [Float], k: Int, d: Int) -> ThresholdTable {
         ThresholdTable(
-            fleet: "bench", version: 1, parentVersion: 0, createdAtMs: 0, expiresAtMs: Int64.max,
-            fingerprint: Fingerprint(representationModel: "bench", representationDim: d, reranker: "bench", promptTemplate: "bench"),
+            fleet: "bench",
+            version: 1,
+            parentVersion: 0,
+            createdAtMs: 0,
+            expiresAtMs: Int64.max,
+            fingerprint: Fingerprint(
+                representationModel: "bench",
+                representationDim: d,
+                reranker: "bench",
+                promptTemplate: "bench"
+            ),
             clusters: (0..<k).map { cluster in
                 TableCluster(
-                    id: UInt32(cluster), centroid: Array(centroids[cluster * d..<(cluster + 1) * d]),
+                    id: UInt32(cluster),
+                    centroid: Array(centroids[cluster * d..<(cluster + 1) * d]),
                     radius2: .greatestFiniteMagnitude,
-                    thresholds: ThresholdPair(device: thresholds[2 * cluster], edge: thresholds[2 * cluster + 1]))
+                    thresholds: ThresholdPair(device: thresholds[2 * cluster], edge: thresholds[2 * cluster + 1])
+                )
             },
-            novel: .cloudLeaning, objective: ObjectiveWeights(latencyRefMs: 1), reprefillMsPer1kTokens: [0, 0, 0],
+            novel: .cloudLeaning,
+            objective: ObjectiveWeights(latencyRefMs: 1),
+            reprefillMsPer1kTokens: [0, 0, 0],
             rollout: .active,
-            expected: ExpectedOutcome(qualityRatio: 1, latencyRatio: 1, costRatio: 1, latencyMs: 0, cost: 0, shares: [0, 0, 1]),
+            expected: ExpectedOutcome(
+                qualityRatio: 1,
+                latencyRatio: 1,
+                costRatio: 1,
+                latencyMs: 0,
+                cost: 0,
+                shares: [0, 0, 1]
+            ),
             provenance: Provenance(
-                trigger: "bench", windowFromMs: 0, windowToMs: 0, windowEvents: 0, windowShadow: 0, optimiserRunID: "",
-                controllerVersion: "bench"))
+                trigger: "bench",
+                windowFromMs: 0,
+                windowToMs: 0,
+                windowEvents: 0,
+                windowShadow: 0,
+                optimiserRunID: "",
+                controllerVersion: "bench"
+            )
+        )
     }
 
     /// The float64 reference: `argmin_j (||x||² − 2x·c_j + ||c_j||²)` in float64, ties to the lowest j.
     static func referenceDecisions(
-        points: [Float], centroids: [Float], thresholds: [Float], pDevice: [Float], pEdge: [Float], d: Int
+        points: [Float],
+        centroids: [Float],
+        thresholds: [Float],
+        pDevice: [Float],
+        pEdge: [Float],
+        d: Int
     ) -> (assignments: [Int32], tiers: [UInt8]) {
         let k = centroids.count / d
         let n = points.count / d
@@ -236,7 +296,9 @@ enum RouterBenchmark {
                 }
             }
             assignments[query] = Int32(bestIndex)
-            tiers[query] = pDevice[query] >= thresholds[2 * bestIndex] ? 0 : (pEdge[query] >= thresholds[2 * bestIndex + 1] ? 1 : 2)
+            tiers[query] =
+                pDevice[query] >= thresholds[2 * bestIndex]
+                ? 0 : (pEdge[query] >= thresholds[2 * bestIndex + 1] ? 1 : 2)
         }
         return (assignments, tiers)
     }

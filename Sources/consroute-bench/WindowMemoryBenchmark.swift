@@ -22,10 +22,17 @@ enum WindowMemoryBenchmark {
             metadata: FleetTableMetadata(
                 fleet: "window",
                 fingerprint: Fingerprint(
-                    representationModel: "bench", representationDim: dimension, reranker: "bench",
-                    promptTemplate: "bench"),
-                lifetimeMs: 86_400_000, reprefillMsPer1kTokens: [40, 15, 5], controllerVersion: "bench"),
-            objective: ObjectiveWeights(latencyRefMs: 800))
+                    representationModel: "bench",
+                    representationDim: dimension,
+                    reranker: "bench",
+                    promptTemplate: "bench"
+                ),
+                lifetimeMs: 86_400_000,
+                reprefillMsPer1kTokens: [40, 15, 5],
+                controllerVersion: "bench"
+            ),
+            objective: ObjectiveWeights(latencyRefMs: 800)
+        )
         settings.reservoirCapacity = events
         var generator = SeededGenerator(seed: 64)
         let before = try MemoryStatus.read()
@@ -36,7 +43,11 @@ enum WindowMemoryBenchmark {
             let count = min(batch, events - fed)
             let slice = (0..<count).map { offset in
                 IngestBenchmark.event(
-                    fleet: "window", d: dimension, time: Int64(1_800_000_000_000 + fed + offset), generator: &generator)
+                    fleet: "window",
+                    d: dimension,
+                    time: Int64(1_800_000_000_000 + fed + offset),
+                    generator: &generator
+                )
             }
             _ = pipeline.observe(slice)
             fed += count

@@ -13,7 +13,8 @@ struct ConsRouteCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, DemoCommand.self, SimulateCommand.self, SubscribeCommand.self, RollbackCommand.self,
             HistoryCommand.self, TableCommand.self, ReplayCommand.self, IngestCommand.self, KeygenCommand.self,
-        ])
+        ]
+    )
 }
 
 /// A failure with a message naming the cause; exits with code 1.

@@ -14,7 +14,8 @@ enum Files {
         if !overwrite, FileManager.default.fileExists(atPath: path) {
             throw CommandFailure("\(path) exists; pass --force to overwrite it")
         }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: mode]) else {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: mode])
+        else {
             throw CommandFailure("cannot write \(path)")
         }
     }

@@ -15,7 +15,8 @@ struct IngestCommand: AsyncParsableCommand {
             Each batch's statistics, dead letters and consumer offsets are written in one SQLite transaction, \
             and the consumer resumes from the stored offsets, so a crash or restart neither loses nor repeats \
             an event. SIGTERM or SIGINT stops after the current batch and exits 0.
-            """)
+            """
+    )
 
     @Option(name: .long, help: "Kafka bootstrap servers (host:port[,host:port]).")
     var broker: String
@@ -23,7 +24,11 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The history database file (created if missing).")
     var history: String
 
-    @Option(name: .long, parsing: .upToNextOption, help: "A fleet and its representation dimension, NAME=DIM (repeatable).")
+    @Option(
+        name: .long,
+        parsing: .upToNextOption,
+        help: "A fleet and its representation dimension, NAME=DIM (repeatable)."
+    )
     var fleet: [String]
 
     @Option(name: .long, help: "Consumer group of the controller replicas.")
@@ -62,9 +67,16 @@ struct IngestCommand: AsyncParsableCommand {
         }
         let service = IngestService(
             configuration: IngestConfiguration(
-                kafka: client, group: group, telemetryTopic: telemetryTopic, deadLetterTopic: deadLetterTopic,
-                fleets: fleets, sessionTimeout: .milliseconds(sessionTimeoutMs), replicaID: replica),
-            store: store)
+                kafka: client,
+                group: group,
+                telemetryTopic: telemetryTopic,
+                deadLetterTopic: deadLetterTopic,
+                fleets: fleets,
+                sessionTimeout: .milliseconds(sessionTimeoutMs),
+                replicaID: replica
+            ),
+            store: store
+        )
         let task = Task { try await service.run() }
         let signals = GracefulShutdown.onTerminationSignals { task.cancel() }
         defer { signals.forEach { $0.cancel() } }
@@ -74,7 +86,11 @@ struct IngestCommand: AsyncParsableCommand {
         }
         let counters = service.counters
         FileHandle.standardError.write(
-            Data("ingest stopped: \(counters.batches) batches, \(counters.accepted) events, \(counters.deadLettered) dead letters, \(counters.replayed) replayed\n".utf8))
+            Data(
+                "ingest stopped: \(counters.batches) batches, \(counters.accepted) events, \(counters.deadLettered) dead letters, \(counters.replayed) replayed\n"
+                    .utf8
+            )
+        )
     }
 
     static func pairs(_ values: [String], option: String) throws -> [String: String] {

@@ -10,7 +10,8 @@ struct KeygenCommand: ParsableCommand {
         discussion: """
             Writes NAME.key (private, mode 0600: give it to the controller only) and NAME.pub (public: pin it \
             in every router). Prints the key id. The private key is never printed.
-            """)
+            """
+    )
 
     @Option(name: .long, help: "Folder for the key files.")
     var out = "."

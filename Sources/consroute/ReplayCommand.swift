@@ -45,7 +45,8 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(
         name: .customLong("periodic-every"),
-        help: "Refit cadence of the periodic baselines, in events (default 1000; 0 = no periodic baselines).")
+        help: "Refit cadence of the periodic baselines, in events (default 1000; 0 = no periodic baselines)."
+    )
     var periodicEvery = 1_000
 
     @Option(
@@ -57,12 +58,16 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Write the JSON report here (default: standard output).")
     var out: String?
 
-    @Option(name: .customLong("debounce-s"), help: "Seconds (of event time) a drift trigger waits for more drift (default 30).")
+    @Option(
+        name: .customLong("debounce-s"),
+        help: "Seconds (of event time) a drift trigger waits for more drift (default 30)."
+    )
     var debounceSeconds: Double?
 
     @Option(
         name: .customLong("minimum-interval-s"),
-        help: "Least seconds (of event time) between two drift- or schedule-triggered tunings (default 60).")
+        help: "Least seconds (of event time) between two drift- or schedule-triggered tunings (default 60)."
+    )
     var minimumIntervalSeconds: Double?
 
     func validate() throws {
@@ -79,7 +84,9 @@ struct ReplayCommand: ParsableCommand {
         if fleet != nil, config == nil { throw ValidationError("--fleet needs --config") }
         guard periodicEvery >= 0 else { throw ValidationError("--periodic-every must be >= 0, is \(periodicEvery)") }
         for (name, value) in [("--debounce-s", debounceSeconds), ("--minimum-interval-s", minimumIntervalSeconds)] {
-            if let value, !(value >= 0 && value <= 86_400) { throw ValidationError("\(name) must be in [0, 86400], is \(value)") }
+            if let value, !(value >= 0 && value <= 86_400) {
+                throw ValidationError("\(name) must be in [0, 86400], is \(value)")
+            }
         }
     }
 
@@ -87,7 +94,11 @@ struct ReplayCommand: ParsableCommand {
     private func applyOptions(_ settings: inout ReplaySettings) throws {
         if let config {
             do {
-                try settings.adopt(ControllerConfiguration.load(path: config, environment: [:]), fleet: fleet, source: config)
+                try settings.adopt(
+                    ControllerConfiguration.load(path: config, environment: [:]),
+                    fleet: fleet,
+                    source: config
+                )
             } catch let error as ConfigurationError {
                 throw CommandFailure("\(error)")
             }
@@ -114,12 +125,16 @@ struct ReplayCommand: ParsableCommand {
             throw CommandFailure(
                 "d = \(dimension) is too large for this machine: only \(fits) representations fit in "
                     + "\(budget / 1_048_576) MiB (a quarter of its memory), re-clustering needs "
-                    + "\(pipeline.tuner.minimumPointsToCluster)")
+                    + "\(pipeline.tuner.minimumPointsToCluster)"
+            )
         }
         FileHandle.standardError.write(
             Data(
                 ("replay: d = \(dimension): the representation window holds \(fits) representations instead of "
-                    + "\(pipeline.reservoirCapacity), to fit \(budget / 1_048_576) MiB (a quarter of this machine's memory)\n").utf8))
+                    + "\(pipeline.reservoirCapacity), to fit \(budget / 1_048_576) MiB (a quarter of this machine's memory)\n")
+                    .utf8
+            )
+        )
         pipeline.reservoirCapacity = fits
     }
 

@@ -17,7 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             Exit codes: 0 stopped by a signal; 1 start-up or run-time failure (the message names the cause: \
             key file, history, broker, port); 78 invalid configuration (the message names the key).
-            """)
+            """
+    )
 
     @Option(name: .long, help: "The configuration file (default: $CONSROUTE_CONFIG, else config/controller.yaml).")
     var config: String?
@@ -27,7 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical")
+            throw ValidationError(
+                "--log-level \(logLevel) is not one of trace, debug, info, notice, warning, error, critical"
+            )
         }
         let environment = ProcessInfo.processInfo.environment
         let path = config ?? environment["CONSROUTE_CONFIG"] ?? "config/controller.yaml"
@@ -49,12 +52,14 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             Self.fail("\(error)", code: 1)
         }
-        let broker = configuration.broker.isEmbedded ? "\(controller.bootstrapServers) (embedded)" : controller.bootstrapServers
+        let broker =
+            configuration.broker.isEmbedded ? "\(controller.bootstrapServers) (embedded)" : controller.bootstrapServers
         let fleets = configuration.fleets.map(\.metadata.fleet).joined(separator: ",")
         let host = configuration.http.host
         do {
             try await controller.run { port in
-                let line = "consroute serve: http://\(host):\(port)  broker \(broker)  fleets \(fleets)  history \(configuration.history.path)\n"
+                let line =
+                    "consroute serve: http://\(host):\(port)  broker \(broker)  fleets \(fleets)  history \(configuration.history.path)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
         } catch {

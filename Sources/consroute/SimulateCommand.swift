@@ -137,7 +137,9 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             _ = try await TableClient(url: url).status(fleet: fleet)
         } catch TableClientError.status(_, 404, let message) {
-            throw CommandFailure("the controller at \(url) does not run fleet \(fleet) (\(message)); check the scenario's fleet")
+            throw CommandFailure(
+                "the controller at \(url) does not run fleet \(fleet) (\(message)); check the scenario's fleet"
+            )
         } catch {
         }
     }

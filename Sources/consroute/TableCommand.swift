@@ -8,7 +8,8 @@ struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
         abstract: "Inspect, verify and compare signed threshold tables.",
-        subcommands: [Show.self, Verify.self, Diff.self, Example.self])
+        subcommands: [Show.self, Verify.self, Diff.self, Example.self]
+    )
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a signed table's content.")
@@ -26,7 +27,8 @@ struct TableCommand: ParsableCommand {
                 return
             }
             let table = signed.table
-            print("""
+            print(
+                """
                 fleet \(table.fleet)  version \(table.version)  parent \(table.parentVersion)  key \(signed.keyID)
                 created \(TimeText.utc(table.createdAtMs))  expires \(TimeText.utc(table.expiresAtMs))
                 fingerprint \(table.fingerprint)
@@ -36,12 +38,14 @@ struct TableCommand: ParsableCommand {
                 provenance trigger \(table.provenance.trigger)  optimiser run \(table.provenance.optimiserRunID.isEmpty ? "-" : table.provenance.optimiserRunID)  \
                 window \(table.provenance.windowEvents) events (\(table.provenance.windowShadow) shadow)
                 novel t_device \(format(table.novel.device))  t_edge \(format(table.novel.edge))
-                """)
+                """
+            )
             print("cluster  t_device  t_edge  radius2")
             for cluster in table.clusters {
                 print(
                     "\(pad(String(cluster.id), 7))  \(pad(format(cluster.thresholds.device), 8))  "
-                        + "\(pad(format(cluster.thresholds.edge), 6))  \(format(cluster.radius2))")
+                        + "\(pad(format(cluster.thresholds.edge), 6))  \(format(cluster.radius2))"
+                )
             }
         }
     }
@@ -52,7 +56,8 @@ struct TableCommand: ParsableCommand {
             discussion: """
                 Exit code 0 if the table verifies, 1 with the reason if it does not (an unknown key, a bad \
                 signature, a table that has expired, a fingerprint that differs), 64 for a wrong command line.
-                """)
+                """
+        )
 
         @Argument(help: "A signed table envelope (JSON).")
         var file: String
@@ -62,7 +67,8 @@ struct TableCommand: ParsableCommand {
 
         @Option(
             name: .long,
-            help: "Expected fingerprint as MODEL/DIM/RERANKER/TEMPLATE (the model may contain '/'; DIM may be d=DIM).")
+            help: "Expected fingerprint as MODEL/DIM/RERANKER/TEMPLATE (the model may contain '/'; DIM may be d=DIM)."
+        )
         var fingerprint: String?
 
         func validate() throws {
@@ -80,10 +86,13 @@ struct TableCommand: ParsableCommand {
             let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
             if signed.table.isExpired(atMs: nowMs) {
                 throw CommandFailure(
-                    "\(file): the table expired at \(TimeText.utc(signed.table.expiresAtMs)); a router treats it as stale")
+                    "\(file): the table expired at \(TimeText.utc(signed.table.expiresAtMs)); a router treats it as stale"
+                )
             }
             if let fingerprint, try Self.parseFingerprint(fingerprint) != signed.table.fingerprint {
-                throw CommandFailure("\(file): fingerprint \(signed.table.fingerprint) differs from the expected \(fingerprint)")
+                throw CommandFailure(
+                    "\(file): fingerprint \(signed.table.fingerprint) differs from the expected \(fingerprint)"
+                )
             }
             print("ok: fleet \(signed.table.fleet) version \(signed.table.version) signed by \(signed.keyID)")
         }
@@ -100,7 +109,12 @@ struct TableCommand: ParsableCommand {
             let model = parts[..<(parts.count - 3)].joined(separator: "/")
             let (reranker, template) = (parts[parts.count - 2], parts[parts.count - 1])
             guard !model.isEmpty, !reranker.isEmpty, !template.isEmpty else { throw ValidationError(usage) }
-            return Fingerprint(representationModel: model, representationDim: dimension, reranker: reranker, promptTemplate: template)
+            return Fingerprint(
+                representationModel: model,
+                representationDim: dimension,
+                reranker: reranker,
+                promptTemplate: template
+            )
         }
     }
 
@@ -122,7 +136,8 @@ struct TableCommand: ParsableCommand {
 
     struct Example: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a signed example table (random centroids), for trying routers and tools.")
+            abstract: "Write a signed example table (random centroids), for trying routers and tools."
+        )
 
         @Option(name: .long, help: "Private key file from `consroute keygen`.")
         var key: String
@@ -157,16 +172,24 @@ struct TableCommand: ParsableCommand {
         func run() throws {
             var generator = SeededGenerator(seed: seed)
             let table = ThresholdTable.example(
-                fleet: fleet, version: version, dimension: dimension, clusterCount: clusters,
-                createdAtMs: Int64(Date().timeIntervalSince1970 * 1000), using: &generator)
+                fleet: fleet,
+                version: version,
+                dimension: dimension,
+                clusterCount: clusters,
+                createdAtMs: Int64(Date().timeIntervalSince1970 * 1000),
+                using: &generator
+            )
             let signed = try SignedTable(signing: table, with: Files.signingKey(key))
             try Files.write(signed.envelopeBytes(), to: out, overwrite: force)
-            print("wrote \(out): fleet \(fleet) version \(version), \(clusters) clusters, d=\(dimension), key \(signed.keyID)")
+            print(
+                "wrote \(out): fleet \(fleet) version \(version), \(clusters) clusters, d=\(dimension), key \(signed.keyID)"
+            )
         }
     }
 }
 
 func format(_ value: Double) -> String { String(format: "%.4g", value) }
 func format(_ value: Float) -> String { String(format: "%.4g", Double(value)) }
-func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
-
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+}

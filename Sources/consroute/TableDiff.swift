@@ -12,7 +12,9 @@ struct TableDiff {
             lines.append("fingerprint: \(before.fingerprint) -> \(after.fingerprint)")
         }
         if before.rollout != after.rollout {
-            lines.append("rollout: \(before.rollout.stage.rawValue) \(before.rollout.percent)% -> \(after.rollout.stage.rawValue) \(after.rollout.percent)%")
+            lines.append(
+                "rollout: \(before.rollout.stage.rawValue) \(before.rollout.percent)% -> \(after.rollout.stage.rawValue) \(after.rollout.percent)%"
+            )
         }
         if before.novel != after.novel {
             lines.append("novel: \(pair(before.novel)) -> \(pair(after.novel))")
@@ -28,7 +30,8 @@ struct TableDiff {
             case (let a?, let b?):
                 var changes: [String] = []
                 if a.thresholds != b.thresholds { changes.append("\(pair(a.thresholds)) -> \(pair(b.thresholds))") }
-                let shift = zip(a.centroid, b.centroid).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+                let shift = zip(a.centroid, b.centroid).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                    .squareRoot()
                 if shift > 0 { changes.append("centroid moved \(format(shift))") }
                 if a.radius2 != b.radius2 { changes.append("radius2 \(format(a.radius2)) -> \(format(b.radius2))") }
                 if !changes.isEmpty { lines.append("cluster \(id): " + changes.joined(separator: ", ")) }

@@ -33,9 +33,15 @@ struct DashboardLiveTests {
         // Prometheus first, so it scrapes the controller from its first second: a run that happens before the first
         // scrape would show no increase.
         let prometheus = try await PrometheusServer(
-            storage: folder.path("prometheus"), directory: folder, scrapeTargets: ["127.0.0.1:\(port)"], scrapeInterval: "1s")
+            storage: folder.path("prometheus"),
+            directory: folder,
+            scrapeTargets: ["127.0.0.1:\(port)"],
+            scrapeInterval: "1s"
+        )
         defer { prometheus.stop() }
-        let controller = try ChildProcess(consroute: ["serve", "--config", folder.path("controller.yaml"), "--log-level", "warning"])
+        let controller = try ChildProcess(consroute: [
+            "serve", "--config", folder.path("controller.yaml"), "--log-level", "warning",
+        ])
         defer { controller.stop() }
         let line = try await controller.firstLine(within: .seconds(60))
         let broker = try #require(line.split(separator: " ").drop { $0 != "broker" }.dropFirst().first.map(String.init))
@@ -52,13 +58,19 @@ struct DashboardLiveTests {
         let result = try await runProcess(
             try installedProgram("python3"),
             [
-                repositoryRoot.appendingPathComponent("scripts/check-dashboards.py").path, "--prometheus", prometheus.url,
+                repositoryRoot.appendingPathComponent("scripts/check-dashboards.py").path, "--prometheus",
+                prometheus.url,
                 "--scrape-interval", "1s", "--range", "5m",
-            ])
+            ]
+        )
         if result.status != 0 {
             let series = try await runProcess(
                 try installedProgram("curl"),
-                ["-s", "\(prometheus.url)/api/v1/query", "--data-urlencode", "query=consroute_recluster_duration_seconds_count[5m]"])
+                [
+                    "-s", "\(prometheus.url)/api/v1/query", "--data-urlencode",
+                    "query=consroute_recluster_duration_seconds_count[5m]",
+                ]
+            )
             Issue.record("recluster count series: \(series.standardOutput)")
         }
         #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")

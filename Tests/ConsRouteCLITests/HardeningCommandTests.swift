@@ -101,7 +101,9 @@ struct HardeningCommandTests {
         let path = try Self.controller(directory)
         try Data().write(to: directory.url.appendingPathComponent("history.sqlite"))
         try FileManager.default.setAttributes(
-            [.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: directory.path("history.sqlite"))
+            [.modificationDate: Date(timeIntervalSinceNow: -60)],
+            ofItemAtPath: directory.path("history.sqlite")
+        )
         let serve = try await runConsroute(["serve", "--config", path])
         #expect(serve.status == 1)
         #expect(Self.lines(serve).contains("empty (0 bytes)"))

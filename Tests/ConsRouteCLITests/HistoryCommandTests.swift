@@ -161,13 +161,17 @@ struct HistoryCommandTests {
         #expect(
             lines[1].hasSuffix(
                 "drift    rejected        -     0.91      0.5   0.4        -           -              -  -      "
-                    + HistoryFixture.guardrail))
+                    + HistoryFixture.guardrail
+            )
+        )
         #expect(lines[2] == "(more tuning decisions match; raise --limit to see them)")
         let empty = try await history(fixture, ["decisions", "--fleet", "cars"]).standardOutput
         #expect(empty == "no tuning decisions match\n")
     }
 
-    @Test("rollouts: newest first with step, initiator, result version and the test's figures; --fleet, --since, --step")
+    @Test(
+        "rollouts: newest first with step, initiator, result version and the test's figures; --fleet, --since, --step"
+    )
     func rollouts() async throws {
         let fixture = try await HistoryFixture()
         let rows = try await json(fixture, ["rollouts"])
@@ -198,7 +202,9 @@ struct HistoryCommandTests {
         let output = try await history(fixture, ["rollouts", "--fleet", "phones", "--limit", "1"]).standardOutput
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(output)")
-        #expect(lines[0].hasPrefix("decided               fleet   canary  control   %  step         by          version"))
+        #expect(
+            lines[0].hasPrefix("decided               fleet   canary  control   %  step         by          version")
+        )
         #expect(lines[0].hasSuffix("diff low  diff high  reason"), "\(lines[0])")
         #expect(lines[1].hasSuffix("-0.19      -0.07  \(HistoryFixture.inferior)"), "\(lines[1])")
         #expect(lines[2] == "(more rollout steps match; raise --limit to see them)")

@@ -203,17 +203,48 @@ struct HistoryFixture {
     private func fillRollouts(_ store: HistoryStore) async throws {
         let events = [
             RolloutEventRecord(
-                fleet: "phones", canaryVersion: 2, step: .started, decidedAt: ago(150), initiator: .controller,
-                controlVersion: 1, percent: 10, resultVersion: nil, reason: "tuning run phones/run/1", figures: nil),
+                fleet: "phones",
+                canaryVersion: 2,
+                step: .started,
+                decidedAt: ago(150),
+                initiator: .controller,
+                controlVersion: 1,
+                percent: 10,
+                resultVersion: nil,
+                reason: "tuning run phones/run/1",
+                figures: nil
+            ),
             RolloutEventRecord(
-                fleet: "phones", canaryVersion: 2, step: .rolledBack, decidedAt: ago(125), initiator: .controller,
-                controlVersion: 1, percent: 10, resultVersion: 3, reason: Self.inferior,
+                fleet: "phones",
+                canaryVersion: 2,
+                step: .rolledBack,
+                decidedAt: ago(125),
+                initiator: .controller,
+                controlVersion: 1,
+                percent: 10,
+                resultVersion: 3,
+                reason: Self.inferior,
                 figures: RolloutFigures(
-                    canarySamples: 800, canaryMean: 0.41, controlSamples: 7_000, controlMean: 0.52, lowerBound: -0.19,
-                    upperBound: -0.07)),
+                    canarySamples: 800,
+                    canaryMean: 0.41,
+                    controlSamples: 7_000,
+                    controlMean: 0.52,
+                    lowerBound: -0.19,
+                    upperBound: -0.07
+                )
+            ),
             RolloutEventRecord(
-                fleet: "tv", canaryVersion: 4, step: .started, decidedAt: ago(9), initiator: .controller,
-                controlVersion: 3, percent: 5, resultVersion: nil, reason: "tuning run tv/run/0", figures: nil),
+                fleet: "tv",
+                canaryVersion: 4,
+                step: .started,
+                decidedAt: ago(9),
+                initiator: .controller,
+                controlVersion: 3,
+                percent: 5,
+                resultVersion: nil,
+                reason: "tuning run tv/run/0",
+                figures: nil
+            ),
         ]
         for event in events { try await store.recordRolloutEvent(event) }
     }

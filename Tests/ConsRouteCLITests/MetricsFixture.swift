@@ -64,7 +64,11 @@ enum MetricsFixture {
             series: labels([fleets, ("stage", ["active", "canary"])])
         ),
         Family(name: "consroute_canary_version", type: "gauge", series: labels([fleets])),
-        Family(name: "consroute_canary_samples", type: "gauge", series: labels([fleets, ("arm", ["canary", "control"])])),
+        Family(
+            name: "consroute_canary_samples",
+            type: "gauge",
+            series: labels([fleets, ("arm", ["canary", "control"])])
+        ),
         Family(
             name: "consroute_canary_decisions",
             type: "counter",

@@ -24,7 +24,8 @@ final class PrometheusServer {
         let port = try freeLoopbackPort()
         url = "http://127.0.0.1:\(port)"
         let config = directory.path("prometheus-empty.yml")
-        let jobs = scrapeTargets.isEmpty
+        let jobs =
+            scrapeTargets.isEmpty
             ? "scrape_configs: []\n"
             : "scrape_configs:\n  - job_name: consroute\n    metrics_path: /metrics\n    static_configs:\n"
                 + "      - targets: [\(scrapeTargets.map { "'\($0)'" }.joined(separator: ", "))]\n"

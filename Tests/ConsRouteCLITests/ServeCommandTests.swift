@@ -13,17 +13,20 @@ struct ServeCommandTests {
     /// A directory with a signing key and a configuration whose `extra` YAML is prepended.
     static func setUp(_ directory: TemporaryDirectory, extra: String = "", key: Bool = true) throws -> String {
         if key {
-            try Data(KeyFile.privateKeyFile(TableSigningKey())).write(to: directory.url.appendingPathComponent("consroute.key"))
+            try Data(KeyFile.privateKeyFile(TableSigningKey())).write(
+                to: directory.url.appendingPathComponent("consroute.key")
+            )
         }
-        let yaml = extra + """
-            keys: {signing_key_file: \(directory.path("consroute.key"))}
-            history: {path: \(directory.path("history.sqlite"))}
-            http: {port: 0, admin_token_file: \(directory.path("admin.token"))}
-            fleets:
-              - name: phones
-                dimension: 8
-                fingerprint: {representation_model: m, reranker: r, prompt_template: p}
-            """
+        let yaml =
+            extra + """
+                keys: {signing_key_file: \(directory.path("consroute.key"))}
+                history: {path: \(directory.path("history.sqlite"))}
+                http: {port: 0, admin_token_file: \(directory.path("admin.token"))}
+                fleets:
+                  - name: phones
+                    dimension: 8
+                    fingerprint: {representation_model: m, reranker: r, prompt_template: p}
+                """
         let path = directory.path("controller.yaml")
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -65,7 +68,10 @@ struct ServeCommandTests {
     @Test("an unreachable broker: exit 1, one line naming broker.bootstrap_servers")
     func unreachableBroker() async throws {
         let directory = try TemporaryDirectory()
-        let path = try Self.setUp(directory, extra: "broker: {bootstrap_servers: \"127.0.0.1:1\", connect_timeout_s: 1}\n")
+        let path = try Self.setUp(
+            directory,
+            extra: "broker: {bootstrap_servers: \"127.0.0.1:1\", connect_timeout_s: 1}\n"
+        )
         let result = try await runConsroute(["serve", "--config", path])
         #expect(result.status == 1)
         let message = Self.oneLine(result).split(separator: "\n").filter { $0.hasPrefix("consroute serve:") }
@@ -79,7 +85,10 @@ struct ServeCommandTests {
         let (socket, port) = try boundLoopbackSocket(listening: true)
         defer { close(socket) }
         let path = try Self.setUp(directory)
-        let result = try await runConsroute(["serve", "--config", path], environment: ["CONSROUTE_HTTP_PORT": String(port)])
+        let result = try await runConsroute(
+            ["serve", "--config", path],
+            environment: ["CONSROUTE_HTTP_PORT": String(port)]
+        )
         #expect(result.status == 1)
         let lines = Self.oneLine(result).split(separator: "\n").filter { $0.hasPrefix("consroute serve:") }
         #expect(lines.count == 1)

@@ -26,16 +26,22 @@ struct ServerSentEventParserTests {
     func lineEnds() {
         var parser = ServerSentEventParser()
         let text = "event: a\r\ndata: x\r\ndata\r\nretry: 10\r\nfoo: bar\r\n\r\nevent:b\rid:7\rdata:y\r\r"
-        #expect(parser.parse(Array(text.utf8)) == [
-            ServerSentEvent(event: "a", id: nil, data: Array("x\n".utf8)),
-            ServerSentEvent(event: "b", id: "7", data: Array("y".utf8)),
-        ])
+        #expect(
+            parser.parse(Array(text.utf8)) == [
+                ServerSentEvent(event: "a", id: nil, data: Array("x\n".utf8)),
+                ServerSentEvent(event: "b", id: "7", data: Array("y".utf8)),
+            ]
+        )
     }
 
     @Test("seeded random chunkings of a stream give the same events as one chunk")
     func chunking() {
         let events = (1...20).map { index in
-            ServerSentEvent(event: "table", id: String(index), data: Array(String(repeating: "v\(index),", count: index * 50).utf8))
+            ServerSentEvent(
+                event: "table",
+                id: String(index),
+                data: Array(String(repeating: "v\(index),", count: index * 50).utf8)
+            )
         }
         var stream: [UInt8] = []
         for event in events {

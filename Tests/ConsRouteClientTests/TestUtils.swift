@@ -149,7 +149,6 @@ func makeSubscription(port: Int, router: DeviceRouter, transport: TableTransport
     TableSubscription(client: try client(port: port), router: router, transport: transport, longPollWait: .seconds(1))
 }
 
-
 /// Acknowledgements collected from a subscription's callback.
 final class AcknowledgementLog: Sendable {
     private let entries = Mutex<[TableAcknowledgement]>([])

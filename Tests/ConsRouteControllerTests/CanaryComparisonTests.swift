@@ -8,7 +8,8 @@ struct CanaryComparisonTests {
     /// Reranker-consistency reference: cloud score 1, 400 ms, cost 0.01; the default weights 0.3 and 0.3.
     static let objective = CanaryObjective(
         weights: ObjectiveWeights(latencyRefMs: 400),
-        reference: CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 400, costCloud: 0.01))
+        reference: CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 400, costCloud: 0.01)
+    )
 
     static func settings(minimumSamples: Int = 100, maximumDurationMs: Int64 = 60_000) -> CanaryRolloutSettings {
         var settings = CanaryRolloutSettings()
@@ -23,7 +24,12 @@ struct CanaryComparisonTests {
     @Test("the empirical-Bernstein radius: known value, whole range below two samples, capped at the range")
     func boundKnownAnswers() {
         // 10,000 values, half 0 half 1: sqrt(2 V L / n) + 7 L / (3 (n - 1)), L = ln(4 n (n + 1) / delta).
-        let radius = EmpiricalBernsteinBound.radius(count: 10_000, variance: 0.25 * 10_000 / 9_999, range: 1, delta: 0.025)
+        let radius = EmpiricalBernsteinBound.radius(
+            count: 10_000,
+            variance: 0.25 * 10_000 / 9_999,
+            range: 1,
+            delta: 0.025
+        )
         #expect(abs(radius - 0.0397599740148316) < 1e-12)
         #expect(EmpiricalBernsteinBound.radius(count: 0, variance: 0, range: 2.5, delta: 0.05) == 2.5)
         #expect(EmpiricalBernsteinBound.radius(count: 1, variance: 0, range: 2.5, delta: 0.05) == 2.5)
@@ -47,8 +53,10 @@ struct CanaryComparisonTests {
     @Test("the per-sample objective of the routed tier, relative to all-cloud, clipped to its bounds")
     func perSampleObjective() {
         let outcome = ShadowOutcome(
-            score: TierValues(device: 0.5, edge: 0.8, cloud: 1), latencyMs: TierValues(device: 2_000, edge: 100, cloud: 400),
-            cost: TierValues(device: 0, edge: 0.002, cloud: 0.01))
+            score: TierValues(device: 0.5, edge: 0.8, cloud: 1),
+            latencyMs: TierValues(device: 2_000, edge: 100, cloud: 400),
+            cost: TierValues(device: 0, edge: 0.002, cloud: 0.01)
+        )
         let objective = Self.objective
         #expect(abs(objective.value(outcome, servedBy: .edge) - (0.8 - 0.3 * 0.25 - 0.3 * 0.2)) < 1e-6)
         #expect(abs(objective.value(outcome, servedBy: .cloud) - 0.4) < 1e-6)
@@ -58,10 +66,13 @@ struct CanaryComparisonTests {
         // Without a cost reference the cost term is left out.
         let free = CanaryObjective(
             weights: ObjectiveWeights(latencyRefMs: 400),
-            reference: CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 400, costCloud: 0))
+            reference: CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 400, costCloud: 0)
+        )
         #expect(abs(free.value(outcome, servedBy: .edge) - (0.8 - 0.3 * 0.25)) < 1e-6)
         let reference = CanaryObjective.Reference(samples: [outcome, outcome])
-        #expect(reference == CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 400, costCloud: Double(Float(0.01))))
+        #expect(
+            reference == CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 400, costCloud: Double(Float(0.01)))
+        )
         #expect(CanaryObjective.Reference(samples: []) == nil)
     }
 
@@ -105,13 +116,20 @@ struct CanaryComparisonTests {
     /// arm, until it decides or each arm has `samples`; returns the verdicts and how many runs had a look whose
     /// bounds missed the true difference (the confidence sequence's failures, at most alpha of the runs).
     private static func simulate(
-        runs: Int, canaryMean: Double, controlMean: Double, samples: Int, seed: UInt64
+        runs: Int,
+        canaryMean: Double,
+        controlMean: Double,
+        samples: Int,
+        seed: UInt64
     ) -> (verdicts: [CanaryComparison.Verdict], missed: Int) {
         var generator = SeededGenerator(seed: seed)
         var verdicts: [CanaryComparison.Verdict] = []
         var missed = 0
         for _ in 0..<runs {
-            var comparison = CanaryComparison(settings: settings(minimumSamples: 100, maximumDurationMs: .max), objective: objective)
+            var comparison = CanaryComparison(
+                settings: settings(minimumSamples: 100, maximumDurationMs: .max),
+                objective: objective
+            )
             var verdict = CanaryComparison.Verdict.undecided
             for look in 1...(samples / 50) {
                 for _ in 0..<50 {
@@ -138,7 +156,10 @@ struct CanaryComparisonTests {
         let atMargin = Self.simulate(runs: runs, canaryMean: 0.35, controlMean: 0.4, samples: 3_000, seed: 7)
         let wrongPromotions = atMargin.verdicts.filter { $0 == .promote }.count
         #expect(Double(wrongPromotions) / Double(runs) <= 0.05, "\(wrongPromotions) wrong promotions in \(runs)")
-        #expect(Double(atMargin.missed) / Double(runs) <= 0.05, "bounds missed the difference in \(atMargin.missed) runs")
+        #expect(
+            Double(atMargin.missed) / Double(runs) <= 0.05,
+            "bounds missed the difference in \(atMargin.missed) runs"
+        )
 
         // An equal canary: rolling it back as inferior is the other error.
         let equal = Self.simulate(runs: runs, canaryMean: 0.4, controlMean: 0.4, samples: 3_000, seed: 8)

@@ -9,9 +9,18 @@ struct FleetPipelineTests {
         var settings = FleetPipelineSettings(
             metadata: FleetTableMetadata(
                 fleet: "synthetic",
-                fingerprint: Fingerprint(representationModel: "m", representationDim: 8, reranker: "r", promptTemplate: "t"),
-                lifetimeMs: 86_400_000, reprefillMsPer1kTokens: [40, 15, 5], controllerVersion: "test"),
-            objective: ObjectiveWeights(latencyRefMs: 800))
+                fingerprint: Fingerprint(
+                    representationModel: "m",
+                    representationDim: 8,
+                    reranker: "r",
+                    promptTemplate: "t"
+                ),
+                lifetimeMs: 86_400_000,
+                reprefillMsPer1kTokens: [40, 15, 5],
+                controllerVersion: "test"
+            ),
+            objective: ObjectiveWeights(latencyRefMs: 800)
+        )
         settings.tuner.clusterCountRange = 3...7
         settings.tuner.minimumPointsToCluster = 500
         settings.tuner.minimumShadowSamples = 200
@@ -26,7 +35,11 @@ struct FleetPipelineTests {
 
     /// Feeds `count` events (10 ms apart from `start`), topics drawn by `topic`, and returns the drifts.
     private func feed(
-        _ pipeline: inout FleetPipeline, _ fleet: inout SyntheticFleet, count: Int, start: Int64, topic: (Int) -> Int
+        _ pipeline: inout FleetPipeline,
+        _ fleet: inout SyntheticFleet,
+        count: Int,
+        start: Int64,
+        topic: (Int) -> Int
     ) -> [FleetPipeline.DetectedDrift] {
         var drifts: [FleetPipeline.DetectedDrift] = []
         for index in 0..<count {
@@ -47,7 +60,9 @@ struct FleetPipelineTests {
         let firstTick = pipeline.tick(nowMs: 40_000)
         let first = try #require(firstTick)
         let v42 = try #require(first.table, "\(first.failure ?? "")")
-        #expect(v42.version == 42 && v42.parentVersion == 0 && first.trigger.kind == .bootstrap && first.clustering != nil)
+        #expect(
+            v42.version == 42 && v42.parentVersion == 0 && first.trigger.kind == .bootstrap && first.clustering != nil
+        )
         #expect(v42.clusters.count == 4 && v42.provenance.trigger == "bootstrap")
         pipeline.didPublish(v42)
 

@@ -27,12 +27,22 @@ struct SyntheticFleet {
         let sEdge = score(quality[topic].edge)
         func predict(_ s: Float) -> Float { min(1, max(0, s + Float(generator.nextGaussian()) * 0.05)) }
         return TelemetryEvent(
-            eventID: EventID.random(using: &generator), fleet: "synthetic", deviceID: "d", timeUnixMs: time,
-            representation: representation, pDevice: predict(sDevice), pEdge: predict(sEdge), tier: .cloud, latencyMs: 800,
+            eventID: EventID.random(using: &generator),
+            fleet: "synthetic",
+            deviceID: "d",
+            timeUnixMs: time,
+            representation: representation,
+            pDevice: predict(sDevice),
+            pEdge: predict(sEdge),
+            tier: .cloud,
+            latencyMs: 800,
             cost: 0.01,
             shadow: ShadowOutcome(
-                score: TierValues(device: sDevice, edge: sEdge, cloud: 1), latencyMs: TierValues(device: 60, edge: 250, cloud: 800),
-                cost: TierValues(device: 0, edge: 0.002, cloud: 0.01)))
+                score: TierValues(device: sDevice, edge: sEdge, cloud: 1),
+                latencyMs: TierValues(device: 60, edge: 250, cloud: 800),
+                cost: TierValues(device: 0, edge: 0.002, cloud: 0.01)
+            )
+        )
     }
 
     /// Fills a reservoir and a shadow window with `count` events spread over the topics.
@@ -62,10 +72,21 @@ struct FleetTunerTests {
     private let metadata = FleetTableMetadata(
         fleet: "synthetic",
         fingerprint: Fingerprint(representationModel: "m", representationDim: 8, reranker: "r", promptTemplate: "t"),
-        lifetimeMs: 3_600_000, reprefillMsPer1kTokens: [40, 15, 5], controllerVersion: "test")
+        lifetimeMs: 3_600_000,
+        reprefillMsPer1kTokens: [40, 15, 5],
+        controllerVersion: "test"
+    )
 
     private func provenance() -> Provenance {
-        Provenance(trigger: "bootstrap", windowFromMs: 0, windowToMs: 1, windowEvents: 1, windowShadow: 1, optimiserRunID: "r1", controllerVersion: "test")
+        Provenance(
+            trigger: "bootstrap",
+            windowFromMs: 0,
+            windowToMs: 1,
+            windowEvents: 1,
+            windowShadow: 1,
+            optimiserRunID: "r1",
+            controllerVersion: "test"
+        )
     }
 
     @Test("bootstrap: finds the topics, picks thresholds that meet q_min, and assembles a valid table")
@@ -75,15 +96,24 @@ struct FleetTunerTests {
         let tuner = tuner()
         let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
         #expect(clustering.clusterCount == 4)
-        #expect(clustering.ids.sorted() == [0, 1, 2, 3] && clustering.newIDs.count == 4 && clustering.retiredIDs.isEmpty)
+        #expect(
+            clustering.ids.sorted() == [0, 1, 2, 3] && clustering.newIDs.count == 4 && clustering.retiredIDs.isEmpty
+        )
         let proposal = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
         #expect(proposal.verdict == .pass)
         #expect(proposal.expected.qualityRatio >= 0.95)
         #expect(proposal.expected.latencyRatio < 0.8 && proposal.expected.shares[0] > 0.1)
         #expect(proposal.clusters.allSatisfy { $0.heldOutSamples > 0 && !$0.trials.isEmpty })
         let table = tuner.table(
-            metadata: metadata, version: 1, parent: 0, nowMs: 1_000, clustering: clustering, thresholds: proposal,
-            rollout: .active, provenance: provenance())
+            metadata: metadata,
+            version: 1,
+            parent: 0,
+            nowMs: 1_000,
+            clustering: clustering,
+            thresholds: proposal,
+            rollout: .active,
+            provenance: provenance()
+        )
         try table.validate()
         #expect(table.objective.latencyRefMs == 800 && table.expected == proposal.expected)
     }
@@ -96,19 +126,30 @@ struct FleetTunerTests {
         let first = try tuner.recluster(points: before.snapshot(), dimension: 8, previous: nil, nextID: 0)
         let proposal = try tuner.optimise(clustering: first, shadow: shadow, previous: nil, severe: true)
         let table = tuner.table(
-            metadata: metadata, version: 1, parent: 0, nowMs: 0, clustering: first, thresholds: proposal, rollout: .active,
-            provenance: provenance())
+            metadata: metadata,
+            version: 1,
+            parent: 0,
+            nowMs: 0,
+            clustering: first,
+            thresholds: proposal,
+            rollout: .active,
+            provenance: provenance()
+        )
         // Topic 3 disappears, a new topic 4 appears along axis 5.
         fleet.centres[3] = (0..<8).map { $0 == 5 ? 6 : 0 }
         let (after, _) = fleet.window(count: 4_000)
         let second = try tuner.recluster(points: after.snapshot(), dimension: 8, previous: table, nextID: first.nextID)
         let idOfTopic = { (clustering: ClusteringProposal, topic: [Float]) -> UInt32 in
             let distances = (0..<clustering.clusterCount).map { index in
-                zip(topic, clustering.centroids[index * 8..<(index + 1) * 8]).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                zip(topic, clustering.centroids[index * 8..<(index + 1) * 8]).reduce(Float(0)) {
+                    $0 + ($1.0 - $1.1) * ($1.0 - $1.1)
+                }
             }
             return clustering.ids[distances.firstIndex(of: distances.min()!)!]
         }
-        for topic in 0..<3 { #expect(idOfTopic(first, fleet.centres[topic]) == idOfTopic(second, fleet.centres[topic])) }
+        for topic in 0..<3 {
+            #expect(idOfTopic(first, fleet.centres[topic]) == idOfTopic(second, fleet.centres[topic]))
+        }
         #expect(second.newIDs == [4] && second.retiredIDs.count == 1 && second.nextID == 5)
         #expect(idOfTopic(second, fleet.centres[3]) == 4)
     }
@@ -120,10 +161,18 @@ struct FleetTunerTests {
         var tuner = tuner(k: 4...4)
         let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
         var previous = tuner.table(
-            metadata: metadata, version: 1, parent: 0, nowMs: 0, clustering: clustering,
+            metadata: metadata,
+            version: 1,
+            parent: 0,
+            nowMs: 0,
+            clustering: clustering,
             thresholds: try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true),
-            rollout: .active, provenance: provenance())
-        for index in previous.clusters.indices { previous.clusters[index].thresholds = ThresholdPair(device: 1, edge: 1) }
+            rollout: .active,
+            provenance: provenance()
+        )
+        for index in previous.clusters.indices {
+            previous.clusters[index].thresholds = ThresholdPair(device: 1, edge: 1)
+        }
         tuner.settings.maxThresholdStep = 0.05
         let clamped = try tuner.optimise(clustering: clustering, shadow: shadow, previous: previous, severe: false)
         guard case .clamped(let ids) = clamped.verdict else {
@@ -150,9 +199,15 @@ struct FleetTunerTests {
         var tuner = tuner(k: 4...4)
         let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
         var failing = tuner.table(
-            metadata: metadata, version: 1, parent: 0, nowMs: 0, clustering: clustering,
+            metadata: metadata,
+            version: 1,
+            parent: 0,
+            nowMs: 0,
+            clustering: clustering,
             thresholds: try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true),
-            rollout: .active, provenance: provenance())
+            rollout: .active,
+            provenance: provenance()
+        )
         // Everything on the device: far below any sensible floor on these topics.
         for index in failing.clusters.indices { failing.clusters[index].thresholds = ThresholdPair(device: 0, edge: 0) }
         // A floor no candidate's bound can clear on 1,600 held-out samples at alpha 0.001.
@@ -180,7 +235,9 @@ struct FleetTunerTests {
             let topic = index % 4
             var event = fleet.event(topic: topic, time: Int64(index))
             // 0/1 correctness; topic 3's cloud is never right.
-            let accuracy: [(Double, Double, Double)] = [(0.9, 0.93, 0.95), (0.8, 0.9, 0.92), (0.5, 0.7, 0.8), (0.3, 0.4, 0)]
+            let accuracy: [(Double, Double, Double)] = [
+                (0.9, 0.93, 0.95), (0.8, 0.9, 0.92), (0.5, 0.7, 0.8), (0.3, 0.4, 0),
+            ]
             let (a, b, c) = accuracy[topic]
             let device: Float = generator.nextUnit() < a ? 1 : 0
             let edge: Float = generator.nextUnit() < b ? 1 : 0
@@ -194,7 +251,12 @@ struct FleetTunerTests {
         let tuner = tuner(k: 4...4)
         let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
         let proposal = try tuner.optimise(
-            clustering: clustering, shadow: shadow, recent: reservoir.recent(2_000), previous: nil, severe: true)
+            clustering: clustering,
+            shadow: shadow,
+            recent: reservoir.recent(2_000),
+            previous: nil,
+            severe: true
+        )
         #expect(proposal.verdict == .pass)
         #expect(try #require(proposal.estimate.qualityLowerBound) >= 0.95)
         #expect(proposal.expected.costRatio < 0.9)

@@ -33,9 +33,13 @@ struct IngestProcessorTests {
         return try! wire.serializedBytes()
     }
 
-    @Test("every malformed class is counted and dead-lettered with its bytes, and valid neighbours are kept",
-          arguments: ["oversize", "malformed", "bad_event_id", "unknown_fleet", "wrong_dimension", "non_finite",
-                      "score_out_of_range", "negative_value", "tier_unset", "unknown_tier", "shadow_length"])
+    @Test(
+        "every malformed class is counted and dead-lettered with its bytes, and valid neighbours are kept",
+        arguments: [
+            "oversize", "malformed", "bad_event_id", "unknown_fleet", "wrong_dimension", "non_finite",
+            "score_out_of_range", "negative_value", "tier_unset", "unknown_tier", "shadow_length",
+        ]
+    )
     func malformedClasses(code: String) {
         var factory = EventFactory(seed: 3)
         var processor = IngestProcessor(decoder: decoder)
@@ -43,7 +47,8 @@ struct IngestProcessorTests {
         let after = factory.event(cluster: 4)
         let bad = malformed(code, factory: &factory)
         let result = processor.process([
-            message(before, offset: 100), IngestMessage(partition: 0, offset: 101, value: bad), message(after, offset: 102),
+            message(before, offset: 100), IngestMessage(partition: 0, offset: 101, value: bad),
+            message(after, offset: 102),
         ])
         #expect(result.rejections == [code: 1])
         #expect(result.deadLetters.count == 1)
@@ -79,7 +84,9 @@ struct IngestProcessorTests {
         ]
         let result = processor.process(events.enumerated().map { message($1, offset: Int64($0)) })
         func sums(_ cluster: UInt32, _ tier: HistoryTier, _ bucket: Int64) -> StatisticsSums? {
-            result.statistics.first { $0.cluster == cluster && $0.tier == tier && $0.bucketStart == bucket && $0.fleet == "fleet-a" }?.sums
+            result.statistics.first {
+                $0.cluster == cluster && $0.tier == tier && $0.bucketStart == bucket && $0.fleet == "fleet-a"
+            }?.sums
         }
         #expect(result.statistics.count == 3)
         #expect(sums(1, .edge, t0)?.eventCount == 2 && sums(1, .edge, t0)?.shadowCount == 1)
@@ -110,7 +117,12 @@ struct IngestProcessorTests {
         var processor = IngestProcessor(decoder: decoder)
         let event = factory.event()
         let result = processor.process([
-            IngestMessage(partition: 0, offset: 0, value: Array(event.jsonString().utf8), contentType: "application/json")
+            IngestMessage(
+                partition: 0,
+                offset: 0,
+                value: Array(event.jsonString().utf8),
+                contentType: "application/json"
+            )
         ])
         #expect(result.accepted == [event])
     }

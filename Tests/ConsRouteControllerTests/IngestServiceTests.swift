@@ -20,24 +20,37 @@ struct IngestServiceTests {
         let telemetry = uniqueName("telemetry")
         try cluster.createTopic(telemetry, partitions: 2)
         try cluster.createTopic(telemetry + "-dlq", partitions: 1)
-        let history = FileManager.default.temporaryDirectory.appendingPathComponent("\(uniqueName("ingest")).sqlite").path
+        let history = FileManager.default.temporaryDirectory.appendingPathComponent("\(uniqueName("ingest")).sqlite")
+            .path
         return Setup(
             cluster: cluster,
             configuration: IngestConfiguration(
-                kafka: cluster.clientConfiguration, group: uniqueName("group"), telemetryTopic: telemetry,
-                deadLetterTopic: telemetry + "-dlq", fleets: TelemetryStream.fleets, dedupeWindow: 100_000,
-                sessionTimeout: .seconds(6)),
-            history: history)
+                kafka: cluster.clientConfiguration,
+                group: uniqueName("group"),
+                telemetryTopic: telemetry,
+                deadLetterTopic: telemetry + "-dlq",
+                fleets: TelemetryStream.fleets,
+                dedupeWindow: 100_000,
+                sessionTimeout: .seconds(6)
+            ),
+            history: history
+        )
     }
 
     /// Runs a service until history's offsets reach the topic's end, then stops it.
     private func runUntilConsumed(_ setup: Setup, store: HistoryStore) async throws -> IngestService.Counters {
         let service = IngestService(configuration: setup.configuration, store: store)
         let task = Task { try await service.run() }
-        let ends = try await endOffsets(topic: setup.configuration.telemetryTopic, client: setup.cluster.clientConfiguration)
+        let ends = try await endOffsets(
+            topic: setup.configuration.telemetryTopic,
+            client: setup.cluster.clientConfiguration
+        )
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let stored = try await store.storedOffsets(group: setup.configuration.group, topic: setup.configuration.telemetryTopic)
+            let stored = try await store.storedOffsets(
+                group: setup.configuration.group,
+                topic: setup.configuration.telemetryTopic
+            )
             if ends.filter({ $0.value > 0 }).allSatisfy({ stored[$0.key] == $0.value }) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -51,7 +64,9 @@ struct IngestServiceTests {
         let setup = try setup()
         let store = try HistoryStore(path: setup.history)
         var stream = TelemetryStream(seed: 9)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
+        )
         _ = try await producer.send(contentsOf: stream.records(count: 6_000, topic: setup.configuration.telemetryTopic))
         let first = try await runUntilConsumed(setup, store: store)
         #expect(first.accepted > 5_000 && first.deadLettered == stream.malformedCount)
@@ -68,12 +83,21 @@ struct IngestServiceTests {
         }
         #expect(counted == stream.expectedCounts)
         let letters = try await readAll(
-            topic: setup.configuration.deadLetterTopic, client: setup.cluster.clientConfiguration,
-            expected: stream.malformedCount)
-        #expect(letters.map(\.value).sorted { $0.lexicographicallyPrecedes($1) }
-            == stream.malformedPayloads.sorted { $0.lexicographicallyPrecedes($1) })
-        #expect(Set(letters.compactMap { $0.headers.first(named: "consroute-reason")?.stringValue })
-            == ["malformed", "wrong_dimension", "non_finite", "score_out_of_range", "unknown_fleet", "negative_value"])
+            topic: setup.configuration.deadLetterTopic,
+            client: setup.cluster.clientConfiguration,
+            expected: stream.malformedCount
+        )
+        #expect(
+            letters.map(\.value).sorted { $0.lexicographicallyPrecedes($1) }
+                == stream.malformedPayloads.sorted { $0.lexicographicallyPrecedes($1) }
+        )
+        #expect(
+            Set(letters.compactMap { $0.headers.first(named: "consroute-reason")?.stringValue })
+                == [
+                    "malformed", "wrong_dimension", "non_finite", "score_out_of_range", "unknown_fleet",
+                    "negative_value",
+                ]
+        )
         #expect(try await store.pendingDeadLetters().isEmpty)
     }
 
@@ -84,16 +108,26 @@ struct IngestServiceTests {
         setup.configuration.batchSize = 50
         let store = try HistoryStore(path: setup.history)
         var stream = TelemetryStream(seed: 4)
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration))
-        _ = try await producer.send(contentsOf: stream.records(count: 20_000, topic: setup.configuration.telemetryTopic))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
+        )
+        _ = try await producer.send(
+            contentsOf: stream.records(count: 20_000, topic: setup.configuration.telemetryTopic)
+        )
         await producer.shutdown()
         let service = IngestService(configuration: setup.configuration, store: store)
         let task = Task { try await service.run() }
-        let ends = try await endOffsets(topic: setup.configuration.telemetryTopic, client: setup.cluster.clientConfiguration)
+        let ends = try await endOffsets(
+            topic: setup.configuration.telemetryTopic,
+            client: setup.cluster.clientConfiguration
+        )
         var consumed = false
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline, !consumed {
-            let stored = try await store.storedOffsets(group: setup.configuration.group, topic: setup.configuration.telemetryTopic)
+            let stored = try await store.storedOffsets(
+                group: setup.configuration.group,
+                topic: setup.configuration.telemetryTopic
+            )
             consumed = ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -116,28 +150,46 @@ struct IngestServiceTests {
         let setup = try setup()
         let store = try HistoryStore(path: setup.history)
         let letter = DeadLetterRecord(
-            sourceTopic: setup.configuration.telemetryTopic, sourcePartition: 0, sourceOffset: 0, reasonCode: "malformed",
-            reason: "test", contentType: nil, value: [1, 2, 3], recordedAt: 0)
+            sourceTopic: setup.configuration.telemetryTopic,
+            sourcePartition: 0,
+            sourceOffset: 0,
+            reasonCode: "malformed",
+            reason: "test",
+            contentType: nil,
+            value: [1, 2, 3],
+            recordedAt: 0
+        )
         // Simulate: two batches' dead letters stored; the first was produced before the crash, not yet removed.
         try await store.apply(
             IngestEffect(
                 offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 1)],
-                deadLetters: [letter]))
+                deadLetters: [letter]
+            )
+        )
         var second = letter
         second.sourceOffset = 1
         second.value = [4, 5, 6]
         try await store.apply(
             IngestEffect(
-                offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 2)], deadLetters: [second]))
+                offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 2)],
+                deadLetters: [second]
+            )
+        )
         let pending = try await store.pendingDeadLetters()
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
+        )
         _ = try await producer.send(
             KafkaProducerRecord(
-                topic: setup.configuration.deadLetterTopic, partition: 0, value: [1, 2, 3],
+                topic: setup.configuration.deadLetterTopic,
+                partition: 0,
+                value: [1, 2, 3],
                 headers: [
                     KafkaHeader(key: "consroute-outbox-sequence", string: String(pending[0].sequence)),
                     KafkaHeader(key: "consroute-replica", string: setup.configuration.replicaID),
-                ]))
+                ]
+            )
+        )
         await producer.shutdown()
         let service = IngestService(configuration: setup.configuration, store: store)
         let task = Task { try await service.run() }
@@ -148,7 +200,10 @@ struct IngestServiceTests {
         task.cancel()
         try await task.value
         let letters = try await readAll(
-            topic: setup.configuration.deadLetterTopic, client: setup.cluster.clientConfiguration, expected: 2)
+            topic: setup.configuration.deadLetterTopic,
+            client: setup.cluster.clientConfiguration,
+            expected: 2
+        )
         #expect(letters.map(\.value) == [[1, 2, 3], [4, 5, 6]])
         #expect(try await store.pendingDeadLetters().isEmpty)
     }

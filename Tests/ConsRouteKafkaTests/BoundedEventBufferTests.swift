@@ -1,7 +1,8 @@
-@testable import ConsRouteKafka
 import Foundation
 import KafkaTestSupport
 import Testing
+
+@testable import ConsRouteKafka
 
 @Suite("Bounded event buffer")
 struct BoundedEventBufferTests {

@@ -12,7 +12,11 @@ struct KafkaBackPressureTests {
         try await produceAll(records(topic: topic, count: 2000), to: cluster.clientConfiguration)
         let consumer = try KafkaConsumer(
             configuration: consumerConfiguration(
-                cluster.clientConfiguration, group: uniqueName("g"), topic: topic, maxBatchSize: 10, maxBufferedEvents: 2
+                cluster.clientConfiguration,
+                group: uniqueName("g"),
+                topic: topic,
+                maxBatchSize: 10,
+                maxBufferedEvents: 2
             )
         )
         try await waitUntil("the buffer to fill") { consumer.bufferedEventCount == 2 }

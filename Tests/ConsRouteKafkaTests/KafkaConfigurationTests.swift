@@ -1,6 +1,7 @@
-@testable import ConsRouteKafka
 import KafkaTestSupport
 import Testing
+
+@testable import ConsRouteKafka
 
 @Suite("Configuration")
 struct KafkaConfigurationTests {
@@ -8,7 +9,12 @@ struct KafkaConfigurationTests {
 
     @Test("no bootstrap server names bootstrap.servers")
     func emptyServers() {
-        #expect(throws: KafkaError.invalidConfiguration(key: "bootstrap.servers", reason: "at least one host:port is required")) {
+        #expect(
+            throws: KafkaError.invalidConfiguration(
+                key: "bootstrap.servers",
+                reason: "at least one host:port is required"
+            )
+        ) {
             _ = try KafkaProducer(configuration: .init(client: KafkaConfiguration(bootstrapServers: [])))
         }
         #expect(KafkaConfiguration(bootstrapServers: " a:1, ,b:2 ").bootstrapServers == ["a:1", "b:2"])
@@ -108,19 +114,23 @@ struct KafkaConfigurationTests {
     func securityProperties() {
         let tls = KafkaConfiguration.TLS(caLocation: "/ca.pem", certificateLocation: "/c.pem", keyLocation: "/k.pem")
         let sasl = KafkaConfiguration.SASL(mechanism: .scramSHA512, username: "u", password: "p")
-        #expect(KafkaConfiguration.Security.tls(tls).properties == [
-            "security.protocol": "ssl",
-            "ssl.ca.location": "/ca.pem",
-            "ssl.certificate.location": "/c.pem",
-            "ssl.key.location": "/k.pem",
-            "ssl.endpoint.identification.algorithm": "https",
-        ])
-        #expect(KafkaConfiguration.Security.sasl(sasl, tls: nil).properties == [
-            "security.protocol": "sasl_plaintext",
-            "sasl.mechanisms": "SCRAM-SHA-512",
-            "sasl.username": "u",
-            "sasl.password": "p",
-        ])
+        #expect(
+            KafkaConfiguration.Security.tls(tls).properties == [
+                "security.protocol": "ssl",
+                "ssl.ca.location": "/ca.pem",
+                "ssl.certificate.location": "/c.pem",
+                "ssl.key.location": "/k.pem",
+                "ssl.endpoint.identification.algorithm": "https",
+            ]
+        )
+        #expect(
+            KafkaConfiguration.Security.sasl(sasl, tls: nil).properties == [
+                "security.protocol": "sasl_plaintext",
+                "sasl.mechanisms": "SCRAM-SHA-512",
+                "sasl.username": "u",
+                "sasl.password": "p",
+            ]
+        )
         let both = KafkaConfiguration.Security.sasl(sasl, tls: .init(verifiesHostname: false)).properties
         #expect(both["security.protocol"] == "sasl_ssl")
         #expect(both["ssl.endpoint.identification.algorithm"] == "none")

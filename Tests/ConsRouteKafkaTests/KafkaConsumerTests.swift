@@ -13,7 +13,12 @@ struct KafkaConsumerTests {
         try await produceAll(records(topic: topic, count: 3000, keys: 16), to: cluster.clientConfiguration)
 
         let consumer = try KafkaConsumer(
-            configuration: consumerConfiguration(cluster.clientConfiguration, group: uniqueName("g"), topic: topic, maxBatchSize: 64)
+            configuration: consumerConfiguration(
+                cluster.clientConfiguration,
+                group: uniqueName("g"),
+                topic: topic,
+                maxBatchSize: 64
+            )
         )
         let seen = try await consume(consumer) { $0.messages.count >= 3000 }
         await consumer.shutdown()
@@ -42,9 +47,12 @@ struct KafkaConsumerTests {
         let committer = try KafkaConsumer(
             configuration: consumerConfiguration(cluster.clientConfiguration, group: group, topic: topic)
         )
-        _ = try await consume(committer, onMessages: { _ in
-            try await committer.commit(offsets: [KafkaTopicPartition(topic: topic, partition: 1): 10])
-        }) { !$0.messages.isEmpty }
+        _ = try await consume(
+            committer,
+            onMessages: { _ in
+                try await committer.commit(offsets: [KafkaTopicPartition(topic: topic, partition: 1): 10])
+            }
+        ) { !$0.messages.isEmpty }
         await committer.shutdown()
 
         let asked = AskedPartitions()
@@ -101,10 +109,15 @@ struct KafkaConsumerTests {
                     measured.withLock { $0 = lags }
                 }
             },
-            until: { $0.messages.count >= 30 })
+            until: { $0.messages.count >= 30 }
+        )
         let lags = measured.withLock { $0 }
         await consumer.shutdown()
-        #expect(lags == [KafkaPartitionLag(topicPartition: .init(topic: topic, partition: 0), position: 30, highWatermark: 30)])
+        #expect(
+            lags == [
+                KafkaPartitionLag(topicPartition: .init(topic: topic, partition: 0), position: 30, highWatermark: 30)
+            ]
+        )
         #expect(lags.first?.lag == 0)
     }
 
@@ -119,7 +132,10 @@ struct KafkaConsumerTests {
         let consumer = try KafkaConsumer(configuration: configuration)
         let seen = try await consume(consumer) { $0.messages.count >= 40 }
         await consumer.shutdown()
-        #expect(Set(seen.assigned) == [0, 1].map { KafkaTopicPartition(topic: topic, partition: $0) }.reduce(into: []) { $0.insert($1) })
+        #expect(
+            Set(seen.assigned)
+                == [0, 1].map { KafkaTopicPartition(topic: topic, partition: $0) }.reduce(into: []) { $0.insert($1) }
+        )
         #expect(Set(values(seen.messages)) == Set((0..<40).map { "value-\($0)" }))
     }
 
@@ -128,7 +144,9 @@ struct KafkaConsumerTests {
         let closedAddress = try KafkaMockCluster().bootstrapServers
         let consumer = try KafkaConsumer(
             configuration: consumerConfiguration(
-                KafkaConfiguration(bootstrapServers: closedAddress), group: uniqueName("g"), topic: uniqueName("t")
+                KafkaConfiguration(bootstrapServers: closedAddress),
+                group: uniqueName("g"),
+                topic: uniqueName("t")
             )
         )
         let seen: ConsumedEvents

@@ -30,14 +30,18 @@ struct KafkaMockClusterTests {
         let admin = try KafkaAdminClient(configuration: cluster.clientConfiguration)
         #expect(try await admin.metadata(for: topic).partitions == [0, 1, 2, 3, 4])
         #expect(throws: KafkaError.self) { try cluster.createTopic(uniqueName("bad"), partitions: 0) }
-        #expect(throws: KafkaError.self) { try cluster.createTopic(uniqueName("bad"), partitions: 1, replicationFactor: 2) }
+        #expect(throws: KafkaError.self) {
+            try cluster.createTopic(uniqueName("bad"), partitions: 1, replicationFactor: 2)
+        }
     }
 
     @Test("the admin client validates a topic specification before asking the cluster")
     func specificationValidation() async throws {
         let cluster = try KafkaMockCluster()
         let admin = try KafkaAdminClient(configuration: cluster.clientConfiguration)
-        await #expect(throws: KafkaError.topicFailed(topic: "t", code: .noError, reason: "partitions must be at least 1, got 0")) {
+        await #expect(
+            throws: KafkaError.topicFailed(topic: "t", code: .noError, reason: "partitions must be at least 1, got 0")
+        ) {
             try await admin.createTopic(KafkaTopicSpecification(name: "t", partitions: 0))
         }
     }
@@ -51,7 +55,9 @@ struct KafkaMockClusterTests {
         let partition = KafkaTopicPartition(topic: topic, partition: 1)
         #expect(try await admin.highWatermark(of: partition) == 0)
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: cluster.clientConfiguration))
-        _ = try await producer.send(contentsOf: (0..<7).map { KafkaProducerRecord(topic: topic, partition: 1, value: [UInt8($0)]) })
+        _ = try await producer.send(
+            contentsOf: (0..<7).map { KafkaProducerRecord(topic: topic, partition: 1, value: [UInt8($0)]) }
+        )
         await producer.shutdown()
         #expect(try await admin.highWatermark(of: partition) == 7)
         await #expect(throws: KafkaError.self) {

@@ -12,7 +12,9 @@ struct KafkaProducerTests {
         let producer = try KafkaProducer(configuration: producerConfiguration(cluster.clientConfiguration))
         var reports: [KafkaDeliveryReport] = []
         for index in 0..<3 {
-            reports.append(try await producer.send(.init(topic: topic, partition: 1, key: nil, value: bytes("v\(index)"))))
+            reports.append(
+                try await producer.send(.init(topic: topic, partition: 1, key: nil, value: bytes("v\(index)")))
+            )
         }
         await producer.shutdown()
         #expect(reports.map(\.offset) == [0, 1, 2])
@@ -70,7 +72,11 @@ struct KafkaProducerTests {
         let topic = uniqueName("mixed")
         try cluster.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(configuration: producerConfiguration(cluster.clientConfiguration))
-        let oversized = KafkaProducerRecord(topic: topic, key: bytes("big"), value: [UInt8](repeating: 1, count: 2_000_000))
+        let oversized = KafkaProducerRecord(
+            topic: topic,
+            key: bytes("big"),
+            value: [UInt8](repeating: 1, count: 2_000_000)
+        )
         let report = try await producer.send(contentsOf: records(topic: topic, count: 10) + [oversized])
         await producer.shutdown()
         #expect(report.deliveredCount == 10)

@@ -5,7 +5,9 @@ import Testing
 struct JSONValueTests {
     @Test("canonical form sorts keys, drops whitespace and keeps number literals")
     func canonicalForm() throws {
-        let value = try JSONValue.parse(#" { "b" : [1, 2.50, -0.5e-3] , "a" : {"z": null, "y": true}, "c": "x\ny\u0001" } "#)
+        let value = try JSONValue.parse(
+            #" { "b" : [1, 2.50, -0.5e-3] , "a" : {"z": null, "y": true}, "c": "x\ny\u0001" } "#
+        )
         #expect(value.canonicalString() == #"{"a":{"y":true,"z":null},"b":[1,2.50,-0.5e-3],"c":"x\ny\u0001"}"#)
     }
 
@@ -18,18 +20,21 @@ struct JSONValueTests {
         #expect(once.text == #"{"k":[{},[],"\"\\/"],"n":-0,"é":"é😀"}"#)
     }
 
-    @Test("malformed documents are rejected with line and column", arguments: [
-        ("{\"a\":1,}", "expected a string key"),
-        ("[1 2]", "expected ',' or ']'"),
-        ("{\"a\":1,\"a\":2}", "duplicate key"),
-        ("01", "leading zero"),
-        ("\"abc", "unterminated string"),
-        ("{} x", "after the document"),
-        ("\"\u{01}\"", "control character"),
-        ("nul", "invalid literal"),
-        ("1.", "fraction needs a digit"),
-        ("\"\\ud800\"", "high surrogate"),
-    ])
+    @Test(
+        "malformed documents are rejected with line and column",
+        arguments: [
+            ("{\"a\":1,}", "expected a string key"),
+            ("[1 2]", "expected ',' or ']'"),
+            ("{\"a\":1,\"a\":2}", "duplicate key"),
+            ("01", "leading zero"),
+            ("\"abc", "unterminated string"),
+            ("{} x", "after the document"),
+            ("\"\u{01}\"", "control character"),
+            ("nul", "invalid literal"),
+            ("1.", "fraction needs a digit"),
+            ("\"\\ud800\"", "high surrogate"),
+        ]
+    )
     func rejects(input: String, reason: String) {
         #expect {
             _ = try JSONValue.parse(input)

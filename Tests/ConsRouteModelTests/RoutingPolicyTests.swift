@@ -9,7 +9,9 @@ struct RoutingPolicyTests {
         var best = Double.infinity
         var bestIndex = 0
         for (index, cluster) in table.clusters.enumerated() {
-            let distance = zip(x, cluster.centroid).reduce(0.0) { $0 + (Double($1.0) - Double($1.1)) * (Double($1.0) - Double($1.1)) }
+            let distance = zip(x, cluster.centroid).reduce(0.0) {
+                $0 + (Double($1.0) - Double($1.1)) * (Double($1.0) - Double($1.1))
+            }
             if distance < best {
                 best = distance
                 bestIndex = index
@@ -79,7 +81,9 @@ struct RoutingPolicyTests {
         table.novel = ThresholdPair(device: 0.95, edge: 0.9)
         let policy = RoutingPolicy(table: table)
         func tier(_ x: [Float], _ pDevice: Float, _ pEdge: Float, stale: Bool = false) -> Tier {
-            x.withUnsafeBufferPointer { policy.decide(representation: $0, pDevice: pDevice, pEdge: pEdge, stale: stale).tier }
+            x.withUnsafeBufferPointer {
+                policy.decide(representation: $0, pDevice: pDevice, pEdge: pEdge, stale: stale).tier
+            }
         }
         #expect(tier([0.1, 0], 0.6, 0) == .device)  // >= is inclusive
         #expect(tier([0.1, 0], 0.59, 0.5) == .edge)
@@ -104,7 +108,9 @@ struct RoutingPolicyTests {
         func tier(_ pDevice: Float, _ pEdge: Float, from previous: Tier, tokens: UInt32 = 2_000) -> Tier {
             [Float(0)].withUnsafeBufferPointer {
                 policy.decide(
-                    representation: $0, pDevice: pDevice, pEdge: pEdge,
+                    representation: $0,
+                    pDevice: pDevice,
+                    pEdge: pEdge,
                     turn: TurnContext(previousTier: previous, contextTokens: tokens)
                 ).tier
             }

@@ -53,12 +53,15 @@ struct SigningTests {
 
     @Test("fields unknown to this version are covered by the signature and ignored by the model")
     func forwardCompatible() throws {
-        guard case .object(var members) = try Fixtures.table().jsonValue() else { throw TableFormatError(field: "", reason: "not an object") }
+        guard case .object(var members) = try Fixtures.table().jsonValue() else {
+            throw TableFormatError(field: "", reason: "not an object")
+        }
         members["added_in_v2"] = .array([.number("1.5"), .string("x")])
         let tableJSON = JSONValue.object(members)
         let signature = key.signature(for: tableJSON.canonicalBytes())
         let envelope = JSONValue.object([
-            "key_id": .string(key.keyID), "signature": .string(Data(signature).base64EncodedString()), "table": tableJSON,
+            "key_id": .string(key.keyID), "signature": .string(Data(signature).base64EncodedString()),
+            "table": tableJSON,
         ]).canonicalBytes()
         let parsed = try SignedTable(envelope: envelope)
         try parsed.verifySignature(trusting: [key.verifyingKey])
@@ -66,11 +69,14 @@ struct SigningTests {
         #expect(parsed.envelopeBytes() == envelope)
     }
 
-    @Test("malformed envelopes name the field", arguments: [
-        (#"{"signature":"","table":{}}"#, "key_id"),
-        (#"{"key_id":"k","signature":"AAAA","table":{}}"#, "signature"),
-        (#"{"key_id":"k","signature":"#, ""),
-    ])
+    @Test(
+        "malformed envelopes name the field",
+        arguments: [
+            (#"{"signature":"","table":{}}"#, "key_id"),
+            (#"{"key_id":"k","signature":"AAAA","table":{}}"#, "signature"),
+            (#"{"key_id":"k","signature":"#, ""),
+        ]
+    )
     func malformedEnvelope(input: String, field: String) {
         do {
             _ = try SignedTable(envelope: Array(input.utf8))

@@ -70,10 +70,13 @@ struct TelemetryDecoderTests {
         #expect(try decoder.decode(bytes).get() == event)
     }
 
-    @Test("every rejection class of the contract has its reason", arguments: [
-        "oversize", "malformed", "bad_event_id", "unknown_fleet", "wrong_dimension", "non_finite",
-        "score_out_of_range", "negative_value", "tier_unset", "unknown_tier", "shadow_length",
-    ])
+    @Test(
+        "every rejection class of the contract has its reason",
+        arguments: [
+            "oversize", "malformed", "bad_event_id", "unknown_fleet", "wrong_dimension", "non_finite",
+            "score_out_of_range", "negative_value", "tier_unset", "unknown_tier", "shadow_length",
+        ]
+    )
     func rejectionClasses(code: String) {
         let bytes: [UInt8]
         switch code {
@@ -94,9 +97,12 @@ struct TelemetryDecoderTests {
         #expect(reason.map { !"\($0)".isEmpty } == true)
     }
 
-    @Test("non-finite and out-of-range values are caught in every float field", arguments: [
-        "p_device", "p_edge", "latency_ms", "cost", "shadow.score", "shadow.latency_ms", "shadow.cost",
-    ])
+    @Test(
+        "non-finite and out-of-range values are caught in every float field",
+        arguments: [
+            "p_device", "p_edge", "latency_ms", "cost", "shadow.score", "shadow.latency_ms", "shadow.cost",
+        ]
+    )
     func floatFields(field: String) {
         func set(_ value: Float) -> [UInt8] {
             mutated { message in
@@ -144,11 +150,16 @@ struct TelemetryDecoderTests {
         for round in 0..<5_000 {
             var bytes: [UInt8]
             if round % 2 == 0 {
-                bytes = (0..<Int.random(in: 0..<200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                bytes = (0..<Int.random(in: 0..<200, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
             } else {
                 bytes = valid
                 for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(
+                        in: 0...255,
+                        using: &generator
+                    )
                 }
             }
             if case .success(let event) = decoder.decode(bytes) {
@@ -166,7 +177,14 @@ struct TelemetryDecoderTests {
 
     @Test("acknowledgements round-trip and reject empty fleets")
     func acknowledgements() throws {
-        let ack = TableAcknowledgement(fleet: "fleet-a", deviceID: "d1", version: 9, applied: false, reason: "expired", timeUnixMs: 5)
+        let ack = TableAcknowledgement(
+            fleet: "fleet-a",
+            deviceID: "d1",
+            version: 9,
+            applied: false,
+            reason: "expired",
+            timeUnixMs: 5
+        )
         #expect(try TableAcknowledgement(bytes: ack.protobufBytes()) == ack)
         var empty = ack
         empty.fleet = ""

@@ -18,9 +18,12 @@ struct ThresholdTableTests {
     func floatRoundTrip() throws {
         var generator = SeededGenerator(seed: 42)
         var table = Fixtures.table(dimension: 64, clusters: 1)
-        let specials: [Float] = [0, 1, -1, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 1e-7, 0.1, 1 / 3]
+        let specials: [Float] = [
+            0, 1, -1, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 1e-7, 0.1, 1 / 3,
+        ]
         table.clusters[0].centroid = (0..<64).map { index in
-            index < specials.count ? specials[index] : Float(bitPattern: UInt32.random(in: 0..<0x7F00_0000, using: &generator))
+            index < specials.count
+                ? specials[index] : Float(bitPattern: UInt32.random(in: 0..<0x7F00_0000, using: &generator))
         }
         let decoded = try ThresholdTable(jsonBytes: try table.canonicalBytes())
         #expect(decoded.clusters[0].centroid.map(\.bitPattern) == table.clusters[0].centroid.map(\.bitPattern))
@@ -29,11 +32,12 @@ struct ThresholdTableTests {
     @Test("canonical JSON uses the contract's field names")
     func fieldNames() throws {
         let text = try Fixtures.table().canonicalBytes().text
-        for name in ["\"fleet\"", "\"version\"", "\"parent_version\"", "\"created_at\"", "\"expires_at\"",
+        for name in [
+            "\"fleet\"", "\"version\"", "\"parent_version\"", "\"created_at\"", "\"expires_at\"",
             "\"representation_model\"", "\"representation_dim\"", "\"reranker\"", "\"prompt_template\"", "\"radius2\"",
             "\"t_device\"", "\"t_edge\"", "\"novel\"", "\"reprefill_ms_per_1k_tokens\"", "\"stage\"", "\"percent\"",
-            "\"salt\"", "\"quality_ratio\"", "\"trigger\"", "\"optimiser_run_id\"", "\"controller_version\""]
-        {
+            "\"salt\"", "\"quality_ratio\"", "\"trigger\"", "\"optimiser_run_id\"", "\"controller_version\"",
+        ] {
             #expect(text.contains(name), "missing \(name)")
         }
         #expect(!text.contains(" "))
@@ -72,7 +76,9 @@ struct ThresholdTableTests {
         let missing = text.replacingOccurrences(of: "\"reranker\":", with: "\"rerankr\":")
         let mistyped = text.replacingOccurrences(of: "\"stage\":\"active\"", with: "\"stage\":\"everywhere\"")
         let nonNumber = text.replacingOccurrences(of: "\"version\":3", with: "\"version\":\"3\"")
-        for (input, field) in [(missing, "table.fingerprint.reranker"), (mistyped, "table.rollout.stage"), (nonNumber, "table.version")] {
+        for (input, field) in [
+            (missing, "table.fingerprint.reranker"), (mistyped, "table.rollout.stage"), (nonNumber, "table.version"),
+        ] {
             do {
                 _ = try ThresholdTable(jsonBytes: Array(input.utf8))
                 Issue.record("accepted a broken table: \(field)")
@@ -82,4 +88,3 @@ struct ThresholdTableTests {
         }
     }
 }
-

@@ -17,7 +17,17 @@ struct DeviceRouterTests {
     func applies() throws {
         let router = try fixture.router()
         let ack = router.apply(envelope: try fixture.envelope(RouterFixture.table(version: 2)))
-        #expect(ack == TableAcknowledgement(fleet: "fleet-a", deviceID: "device-1", version: 2, applied: true, reason: "", timeUnixMs: fixture.now))
+        #expect(
+            ack
+                == TableAcknowledgement(
+                    fleet: "fleet-a",
+                    deviceID: "device-1",
+                    version: 2,
+                    applied: true,
+                    reason: "",
+                    timeUnixMs: fixture.now
+                )
+        )
         #expect(router.table?.table.version == 2)
     }
 
@@ -34,7 +44,11 @@ struct DeviceRouterTests {
     func wrongKeyID() throws {
         let router = try fixture.router()
         let other = TableSigningKey()
-        expectRejected(router.apply(envelope: try fixture.envelope(RouterFixture.table(), signer: other)), .untrustedKey, other.keyID)
+        expectRejected(
+            router.apply(envelope: try fixture.envelope(RouterFixture.table(), signer: other)),
+            .untrustedKey,
+            other.keyID
+        )
     }
 
     @Test("a table with another fingerprint is rejected")
@@ -49,16 +63,28 @@ struct DeviceRouterTests {
     func versions() throws {
         let router = try fixture.router()
         #expect(router.apply(envelope: try fixture.envelope(RouterFixture.table(version: 5))).applied)
-        expectRejected(router.apply(envelope: try fixture.envelope(RouterFixture.table(version: 4))), .versionNotNewer, "below the held 5")
+        expectRejected(
+            router.apply(envelope: try fixture.envelope(RouterFixture.table(version: 4))),
+            .versionNotNewer,
+            "below the held 5"
+        )
         #expect(router.apply(envelope: try fixture.envelope(RouterFixture.table(version: 5))).applied)
-        expectRejected(router.apply(envelope: try fixture.envelope(RouterFixture.table(version: 5, seed: 9))), .conflictingVersion, "5")
+        expectRejected(
+            router.apply(envelope: try fixture.envelope(RouterFixture.table(version: 5, seed: 9))),
+            .conflictingVersion,
+            "5"
+        )
         #expect(router.table?.table.version == 5)
     }
 
     @Test("an expired table is rejected")
     func expired() throws {
         let router = try fixture.router(clock: 1_000 + 60_000)
-        expectRejected(router.apply(envelope: try fixture.envelope(RouterFixture.table())), .expired, "expired at 61000")
+        expectRejected(
+            router.apply(envelope: try fixture.envelope(RouterFixture.table())),
+            .expired,
+            "expired at 61000"
+        )
     }
 
     @Test("a table for another fleet, or garbage, is rejected with the reason")
@@ -94,9 +120,13 @@ struct DeviceRouterStateTests {
     @Test("routing needs a table and the fleet's dimension")
     func routingErrors() throws {
         let router = try fixture.router()
-        #expect(throws: RouterError.noTable) { _ = try router.route(representation: [Float](repeating: 0, count: 8), pDevice: 1, pEdge: 1) }
+        #expect(throws: RouterError.noTable) {
+            _ = try router.route(representation: [Float](repeating: 0, count: 8), pDevice: 1, pEdge: 1)
+        }
         _ = router.apply(envelope: try fixture.envelope(RouterFixture.table()))
-        #expect(throws: RouterError.wrongDimension) { _ = try router.route(representation: [1, 2, 3], pDevice: 1, pEdge: 1) }
+        #expect(throws: RouterError.wrongDimension) {
+            _ = try router.route(representation: [1, 2, 3], pDevice: 1, pEdge: 1)
+        }
         let table = RouterFixture.table()
         let decision = try router.route(representation: table.clusters[2].centroid, pDevice: 0.99, pEdge: 0)
         #expect(decision.clusterID == table.clusters[2].id && decision.tier == .device && !decision.isNovel)
@@ -109,7 +139,9 @@ struct DeviceRouterStateTests {
         let restarted = try fixture.router()
         #expect(restarted.table?.table.version == 3)
         let table = RouterFixture.table(version: 3)
-        #expect(try restarted.route(representation: table.clusters[1].centroid, pDevice: 0.99, pEdge: 0).tier == .device)
+        #expect(
+            try restarted.route(representation: table.clusters[1].centroid, pDevice: 0.99, pEdge: 0).tier == .device
+        )
         // The reloaded version still guards against going back.
         #expect(!restarted.apply(envelope: try fixture.envelope(RouterFixture.table(version: 2))).applied)
     }
@@ -144,15 +176,31 @@ struct DeviceRouterStateTests {
         let decision = try router.route(representation: representation, pDevice: 0.2, pEdge: 0.9)
         let builder = TelemetryEventBuilder(fleet: "fleet-a", deviceID: "device-1")
         let event = builder.event(
-            timeUnixMs: 20_000, tableVersion: 4, decision: decision, representation: representation, pDevice: 0.2,
-            pEdge: 0.9, servedTier: decision.tier, latencyMs: 250, cost: 0.001,
-            session: (id: "s", turn: 2, context: TurnContext(previousTier: .cloud, contextTokens: 500)))
+            timeUnixMs: 20_000,
+            tableVersion: 4,
+            decision: decision,
+            representation: representation,
+            pDevice: 0.2,
+            pEdge: 0.9,
+            servedTier: decision.tier,
+            latencyMs: 250,
+            cost: 0.001,
+            session: (id: "s", turn: 2, context: TurnContext(previousTier: .cloud, contextTokens: 500))
+        )
         let decoded = try TelemetryDecoder(fleets: ["fleet-a": 8]).decode(event.protobufBytes()).get()
         #expect(decoded == event)
         #expect(decoded.cluster == RouterFixture.table().clusters[3].id && decoded.previousTier == .cloud)
         let other = builder.event(
-            timeUnixMs: 20_000, tableVersion: 4, decision: decision, representation: representation, pDevice: 0.2,
-            pEdge: 0.9, servedTier: decision.tier, latencyMs: 250, cost: 0.001)
+            timeUnixMs: 20_000,
+            tableVersion: 4,
+            decision: decision,
+            representation: representation,
+            pDevice: 0.2,
+            pEdge: 0.9,
+            servedTier: decision.tier,
+            latencyMs: 250,
+            cost: 0.001
+        )
         #expect(other.eventID != event.eventID)
     }
 }

@@ -10,13 +10,19 @@ struct RouterFixture {
     let now: Int64 = 10_000
 
     init() {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("consroute-router-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "consroute-router-\(UUID().uuidString)"
+        )
     }
 
     var configuration: RouterConfiguration {
         RouterConfiguration(
-            fleet: "fleet-a", deviceID: "device-1", fingerprint: Self.table().fingerprint,
-            trustedKeys: [key.verifyingKey], stateDirectory: directory)
+            fleet: "fleet-a",
+            deviceID: "device-1",
+            fingerprint: Self.table().fingerprint,
+            trustedKeys: [key.verifyingKey],
+            stateDirectory: directory
+        )
     }
 
     func router(clock: Int64? = nil) throws -> DeviceRouter {
@@ -27,8 +33,14 @@ struct RouterFixture {
     static func table(version: UInt64 = 1, seed: UInt64 = 3) -> ThresholdTable {
         var generator = SeededGenerator(seed: seed)
         return ThresholdTable.example(
-            fleet: "fleet-a", version: version, dimension: 8, clusterCount: 4, createdAtMs: 1_000, lifetimeMs: 60_000,
-            using: &generator)
+            fleet: "fleet-a",
+            version: version,
+            dimension: 8,
+            clusterCount: 4,
+            createdAtMs: 1_000,
+            lifetimeMs: 60_000,
+            using: &generator
+        )
     }
 
     func envelope(_ table: ThresholdTable, signer: TableSigningKey? = nil) throws -> [UInt8] {

@@ -50,7 +50,10 @@ struct ReplayRunnerTests {
         #expect(rolling.eventsToRecover != nil, "\(rolling)")
         #expect(rolling.shareAtOrAboveQMin >= 1 - alpha, "\(rolling)")
         let settled = report.windows.filter { $0.firstEvent >= 22_000 && $0.lastEvent < 28_000 }
-        #expect(!settled.isEmpty && settled.allSatisfy { $0.policy.qualityRatio >= 0.94 }, "\(settled.map(\.policy.qualityRatio))")
+        #expect(
+            !settled.isEmpty && settled.allSatisfy { $0.policy.qualityRatio >= 0.94 },
+            "\(settled.map(\.policy.qualityRatio))"
+        )
     }
 
     @Test("adaptive beats the frozen first table on the objective after a quality drop")

@@ -18,9 +18,14 @@ struct BootstrapTriggerMigrationTests {
         do {
             let queue = try DatabaseQueue(path: path)
             try await queue.write { db in
-                try db.execute(sql: ThresholdTableRecord.insertSQL, arguments: try Sample.table(version: 1).validatedArguments())
                 try db.execute(
-                    sql: "INSERT INTO optimiser_run VALUES ('run-1', 'phones', 2, 'sweep', 'schedule', NULL, 1000, 4, 0.8, 0.5, 0.6, 0.97, 0.4, 0.3)")
+                    sql: ThresholdTableRecord.insertSQL,
+                    arguments: try Sample.table(version: 1).validatedArguments()
+                )
+                try db.execute(
+                    sql:
+                        "INSERT INTO optimiser_run VALUES ('run-1', 'phones', 2, 'sweep', 'schedule', NULL, 1000, 4, 0.8, 0.5, 0.6, 0.97, 0.4, 0.3)"
+                )
                 try db.execute(sql: "INSERT INTO optimiser_trial VALUES ('run-1', 0, 0.8, 0.5, 0.6)")
             }
         }
@@ -42,15 +47,21 @@ struct BootstrapTriggerMigrationTests {
 
         // The rebuilt tables have their indexes back, the one-active-table index among them.
         let indexes = try await DatabaseQueue(path: path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+            )
         }
         #expect(
             indexes == [
-                "drift_event_detected", "drift_event_detected_all", "optimiser_run_started", "optimiser_run_started_all",
-                "recluster_run_started", "recluster_run_started_all", "rollout_event_decided", "rollout_event_decided_all",
+                "drift_event_detected", "drift_event_detected_all", "optimiser_run_started",
+                "optimiser_run_started_all",
+                "recluster_run_started", "recluster_run_started_all", "rollout_event_decided",
+                "rollout_event_decided_all",
                 "threshold_table_created", "threshold_table_one_active",
                 "threshold_table_one_canary", "tuning_decision_decided", "tuning_decision_decided_all",
                 "window_statistics_bucket",
-            ])
+            ]
+        )
     }
 }

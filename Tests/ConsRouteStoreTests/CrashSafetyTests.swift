@@ -1,5 +1,5 @@
-import ConsRouteTuning
 import ConsRouteStore
+import ConsRouteTuning
 import Foundation
 import Testing
 

@@ -5,8 +5,15 @@ import Testing
 struct DeadLetterOutboxTests {
     private func letter(_ offset: Int64, code: String = "malformed") -> DeadLetterRecord {
         DeadLetterRecord(
-            sourceTopic: "consroute.telemetry", sourcePartition: 0, sourceOffset: offset, reasonCode: code,
-            reason: "malformed message: truncated", contentType: nil, value: [1, 2, 3, UInt8(truncatingIfNeeded: offset)], recordedAt: 5)
+            sourceTopic: "consroute.telemetry",
+            sourcePartition: 0,
+            sourceOffset: offset,
+            reasonCode: code,
+            reason: "malformed message: truncated",
+            contentType: nil,
+            value: [1, 2, 3, UInt8(truncatingIfNeeded: offset)],
+            recordedAt: 5
+        )
     }
 
     private func offset(_ next: Int64, replay: Int64? = nil) -> ConsumerOffset {

@@ -39,7 +39,8 @@ struct MigrationTests {
         }
         #expect(
             tables == [
-                "consumer_offset", "consumer_offset_cluster", "dead_letter_outbox", "drift_event", "optimiser_run", "optimiser_trial", "recluster_run",
+                "consumer_offset", "consumer_offset_cluster", "dead_letter_outbox", "drift_event", "optimiser_run",
+                "optimiser_trial", "recluster_run",
                 "rollout_event", "table_acknowledgement", "threshold_table", "tuning_decision", "window_statistics",
             ]
         )
@@ -123,22 +124,30 @@ struct OffsetClusterBindingTests {
             IngestEffect(offsets: [
                 ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 10_000),
                 ConsumerOffset(group: "g", topic: "t", partition: 1, nextOffset: 20),
-            ]))
+            ])
+        )
         #expect(try await store.bindConsumerOffsets(group: "g", topic: "t", clusterID: "A") == .same)
         #expect(try await store.storedOffsets(group: "g", topic: "t") == [0: 10_000, 1: 20])
 
         #expect(
             try await store.bindConsumerOffsets(group: "g", topic: "t", clusterID: "B")
-                == .changed(previous: "A", discardedPartitions: 2))
+                == .changed(previous: "A", discardedPartitions: 2)
+        )
         #expect(try await store.storedOffsets(group: "g", topic: "t").isEmpty)
         #expect(try await store.consumerOffsetCluster(group: "g", topic: "t") == "B")
         // The new cluster's log starts at 0 again: its first offsets are stored, not refused as already applied.
-        try await store.apply(IngestEffect(offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 5)]))
+        try await store.apply(
+            IngestEffect(offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 5)])
+        )
         #expect(try await store.storedOffsets(group: "g", topic: "t") == [0: 5])
 
         // Offsets stored before any binding (a history from before this migration) are adopted once.
-        try await store.apply(IngestEffect(offsets: [ConsumerOffset(group: "old", topic: "t", partition: 0, nextOffset: 7)]))
-        #expect(try await store.bindConsumerOffsets(group: "old", topic: "t", clusterID: "B") == .adopted(partitions: 1))
+        try await store.apply(
+            IngestEffect(offsets: [ConsumerOffset(group: "old", topic: "t", partition: 0, nextOffset: 7)])
+        )
+        #expect(
+            try await store.bindConsumerOffsets(group: "old", topic: "t", clusterID: "B") == .adopted(partitions: 1)
+        )
         #expect(try await store.storedOffsets(group: "old", topic: "t") == [0: 7])
         await #expect(throws: HistoryStoreError.self) {
             _ = try await store.bindConsumerOffsets(group: "g", topic: "t", clusterID: "")
@@ -155,7 +164,9 @@ struct OffsetClusterBindingTests {
         try FileManager.default.removeItem(atPath: path)
         try Data().write(to: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
-        let openers: [() throws -> HistoryStore] = [{ try HistoryStore(path: path) }, { try HistoryStore(readingFrom: path) }]
+        let openers: [() throws -> HistoryStore] = [
+            { try HistoryStore(path: path) }, { try HistoryStore(readingFrom: path) },
+        ]
         for open in openers {
             #expect {
                 _ = try open()
@@ -173,13 +184,17 @@ struct OffsetClusterBindingTests {
         let path = directory.path("history.sqlite")
         do {
             let store = try HistoryStore(path: path)
-            try await store.apply(IngestEffect(offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 3)]))
+            try await store.apply(
+                IngestEffect(offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 3)])
+            )
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let reader = try HistoryStore(readingFrom: path)
         #expect(try await reader.storedOffsets(group: "g", topic: "t") == [0: 3])
         await #expect(throws: HistoryStoreError.self) {
-            try await reader.apply(IngestEffect(offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 4)]))
+            try await reader.apply(
+                IngestEffect(offsets: [ConsumerOffset(group: "g", topic: "t", partition: 0, nextOffset: 4)])
+            )
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }

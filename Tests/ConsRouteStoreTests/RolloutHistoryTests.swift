@@ -7,18 +7,34 @@ import Testing
 
 extension Sample {
     static func rollout(
-        fleet: String = "phones", canary: UInt64 = 5, step: RolloutStep = .started, decidedAt: Int64 = 1_000
+        fleet: String = "phones",
+        canary: UInt64 = 5,
+        step: RolloutStep = .started,
+        decidedAt: Int64 = 1_000
     ) -> RolloutEventRecord {
         let ended = step != .started
         return RolloutEventRecord(
-            fleet: fleet, canaryVersion: canary, step: step, decidedAt: decidedAt,
-            initiator: step == .promoted ? .operator : .controller, controlVersion: canary - 1, percent: 10,
+            fleet: fleet,
+            canaryVersion: canary,
+            step: step,
+            decidedAt: decidedAt,
+            initiator: step == .promoted ? .operator : .controller,
+            controlVersion: canary - 1,
+            percent: 10,
             resultVersion: ended ? canary + 1 : nil,
-            reason: ended ? "sequential test: upper bound -0.07 of canary - control < -margin -0.05" : "tuning run phones/run/\(canary)",
+            reason: ended
+                ? "sequential test: upper bound -0.07 of canary - control < -margin -0.05"
+                : "tuning run phones/run/\(canary)",
             figures: ended
                 ? RolloutFigures(
-                    canarySamples: 812, canaryMean: 0.41, controlSamples: 7_310, controlMean: 0.52, lowerBound: -0.19,
-                    upperBound: -0.07) : nil)
+                    canarySamples: 812,
+                    canaryMean: 0.41,
+                    controlSamples: 7_310,
+                    controlMean: 0.52,
+                    lowerBound: -0.19,
+                    upperBound: -0.07
+                ) : nil
+        )
     }
 }
 
@@ -44,8 +60,12 @@ struct RolloutHistoryTests {
             let step: RolloutStep = index.isMultiple(of: 2) ? .started : (index % 4 == 1 ? .promoted : .rolledBack)
             try await store.recordRolloutEvent(
                 Sample.rollout(
-                    fleet: index < 4 ? "phones" : "watches", canary: UInt64(2 + index / 2 * 2), step: step,
-                    decidedAt: Int64(index) * 10))
+                    fleet: index < 4 ? "phones" : "watches",
+                    canary: UInt64(2 + index / 2 * 2),
+                    step: step,
+                    decidedAt: Int64(index) * 10
+                )
+            )
         }
         let times = { (query: HistoryQuery, step: RolloutStep?) in
             try await store.rolloutEvents(query, step: step).map(\.decidedAt)
@@ -127,7 +147,8 @@ struct RolloutHistoryTests {
                         decision.tableVersion.map(Int64.init), decision.qualityRatio, decision.latencyRatio,
                         decision.costRatio, decision.window.start, decision.window.end, decision.window.firstOffset,
                         decision.window.endOffset,
-                    ])
+                    ]
+                )
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
                 #expect(!tables.contains("rollout_event"))
             }
@@ -164,7 +185,8 @@ struct RolloutHistoryTests {
             try String.fetchAll(
                 db,
                 sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rollout_event' "
-                    + "AND sql IS NOT NULL ORDER BY name")
+                    + "AND sql IS NOT NULL ORDER BY name"
+            )
         }
         #expect(indexes == ["rollout_event_decided", "rollout_event_decided_all"])
     }

@@ -29,9 +29,19 @@ struct TuningDecisionHistoryTests {
         decision.basis = "toward_safety"
         decision.alpha = 0.1
         decision.candidate = DecisionFigures(
-            qualityRatio: 0.91, qualityLowerBound: 0.88, latencyRatio: 0.42, costRatio: 0.33, objective: 0.64)
+            qualityRatio: 0.91,
+            qualityLowerBound: 0.88,
+            latencyRatio: 0.42,
+            costRatio: 0.33,
+            objective: 0.64
+        )
         decision.current = DecisionFigures(
-            qualityRatio: 0.86, qualityLowerBound: nil, latencyRatio: 0.3, costRatio: 0.2, objective: 0.71)
+            qualityRatio: 0.86,
+            qualityLowerBound: nil,
+            latencyRatio: 0.3,
+            costRatio: 0.2,
+            objective: 0.71
+        )
         try await store.recordTuningDecision(decision)
         let stored = try #require(try await store.tuningDecisions(HistoryQuery()).first)
         #expect(stored == decision)
@@ -39,7 +49,12 @@ struct TuningDecisionHistoryTests {
         // The candidate's ratios are the decision's own: a different copy is refused, not silently dropped.
         var inconsistent = Sample.decision(runID: "phones/run/10")
         inconsistent.candidate = DecisionFigures(
-            qualityRatio: 0.5, qualityLowerBound: nil, latencyRatio: 0.42, costRatio: 0.33, objective: 0)
+            qualityRatio: 0.5,
+            qualityLowerBound: nil,
+            latencyRatio: 0.42,
+            costRatio: 0.33,
+            objective: 0
+        )
         await #expect(throws: HistoryStoreError.self) { try await store.recordTuningDecision(inconsistent) }
     }
 

@@ -1,9 +1,9 @@
 import ConsRouteKafka
-import KafkaTestSupport
 import ConsRouteModel
 import ConsRouteStore
 import ConsRouteTuning
 import Foundation
+import KafkaTestSupport
 import Testing
 
 /// Exactly-once ingestion across crashes, against the real broker: the `consroute ingest` process is killed
@@ -11,7 +11,9 @@ import Testing
 /// must then hold exactly the valid unique events and the dead-letter topic exactly the malformed ones.
 @Suite("Ingestion crash safety (real broker)", .serialized)
 struct IngestCrashTests {
-    @Test("five SIGKILLs while a 200,000-event stream is produced and consumed, then a SIGTERM restart: every event counted once")
+    @Test(
+        "five SIGKILLs while a 200,000-event stream is produced and consumed, then a SIGTERM restart: every event counted once"
+    )
     func crashes() async throws {
         let client = try testBroker()
         let run = UUID().uuidString.prefix(8)
@@ -22,8 +24,13 @@ struct IngestCrashTests {
         try await admin.createTopic(KafkaTopicSpecification(name: deadLetters, partitions: 1))
         let history = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(run).sqlite").path
         let ingest = IngestProcessRunner(
-            broker: client.bootstrapServers.joined(separator: ","), history: history, telemetryTopic: telemetry,
-            deadLetterTopic: deadLetters, group: "crash-\(run)", fleets: TelemetryStream.fleets)
+            broker: client.bootstrapServers.joined(separator: ","),
+            history: history,
+            telemetryTopic: telemetry,
+            deadLetterTopic: deadLetters,
+            group: "crash-\(run)",
+            fleets: TelemetryStream.fleets
+        )
 
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client))
         let total = 200_000
@@ -54,7 +61,13 @@ struct IngestCrashTests {
         }
         var stream = try await production.value
         try await producer.flush()
-        try await waitUntilConsumed(store: store, group: "crash-\(run)", topic: telemetry, messages: total, timeout: .seconds(240))
+        try await waitUntilConsumed(
+            store: store,
+            group: "crash-\(run)",
+            topic: telemetry,
+            messages: total,
+            timeout: .seconds(240)
+        )
         progress("consumed everything after the last SIGKILL")
         // Graceful restart: SIGTERM exits 0 after the current batch, and a restart counts nothing twice.
         process.kill(signal: SIGTERM)
@@ -63,14 +76,22 @@ struct IngestCrashTests {
         _ = try await producer.send(contentsOf: stream.records(count: 5_000, topic: telemetry))
         try await producer.flush()
         process = try ingest.start()
-        try await waitUntilConsumed(store: store, group: "crash-\(run)", topic: telemetry, messages: total + 5_000, timeout: .seconds(120))
+        try await waitUntilConsumed(
+            store: store,
+            group: "crash-\(run)",
+            topic: telemetry,
+            messages: total + 5_000,
+            timeout: .seconds(120)
+        )
         process.kill(signal: SIGTERM)
         #expect(process.wait() == 0)
         await producer.shutdown()
 
         let summaries = try await store.statistics(HistoryQuery())
         var counted: [String: Int64] = [:]
-        for summary in summaries { counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount }
+        for summary in summaries {
+            counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount
+        }
         #expect(counted == stream.expectedCounts)
         #expect(stream.expectedCounts.values.reduce(0, +) > 190_000)
         let letters = try await readAll(topic: deadLetters, client: client, expected: stream.malformedCount)
@@ -100,7 +121,11 @@ struct IngestCrashTests {
     /// Waits until history's stored offsets account for every produced message (offsets are contiguous from 0
     /// per partition, so their sum is the number of messages consumed).
     private func waitUntilConsumed(
-        store: HistoryStore, group: String, topic: String, messages: Int, timeout: Duration
+        store: HistoryStore,
+        group: String,
+        topic: String,
+        messages: Int,
+        timeout: Duration
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         var consumed: Int64 = 0
@@ -109,6 +134,8 @@ struct IngestCrashTests {
             if consumed == Int64(messages) { return }
             try await Task.sleep(for: .milliseconds(250))
         }
-        throw IntegrationSetupError(description: "ingest consumed \(consumed) of \(messages) messages within \(timeout)")
+        throw IntegrationSetupError(
+            description: "ingest consumed \(consumed) of \(messages) messages within \(timeout)"
+        )
     }
 }

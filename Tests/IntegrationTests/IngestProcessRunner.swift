@@ -14,13 +14,17 @@ struct IngestProcessRunner {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("consroute")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw IntegrationSetupError(description: "\(executable.path) is missing: build all products (swift build --build-tests)")
+            throw IntegrationSetupError(
+                description: "\(executable.path) is missing: build all products (swift build --build-tests)"
+            )
         }
         var arguments = [
             "ingest", "--broker", broker, "--history", history, "--group", group, "--telemetry-topic", telemetryTopic,
             "--dlq-topic", deadLetterTopic, "--session-timeout-ms", "6000",
         ]
-        for (fleet, dimension) in fleets.sorted(by: { $0.key < $1.key }) { arguments += ["--fleet", "\(fleet)=\(dimension)"] }
+        for (fleet, dimension) in fleets.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--fleet", "\(fleet)=\(dimension)"]
+        }
         return try ChildProcess(executable: executable, arguments: arguments)
     }
 }
@@ -50,4 +54,3 @@ final class ChildProcess {
         return process.terminationReason == .exit ? process.terminationStatus : -process.terminationStatus
     }
 }
-

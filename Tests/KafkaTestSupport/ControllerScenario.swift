@@ -2,8 +2,8 @@ public import ConsRouteController
 import ConsRouteKafka
 public import ConsRouteModel
 import ConsRouteStore
-public import Foundation
 import ConsRouteTuning
+public import Foundation
 import Logging
 import Synchronization
 import Testing
@@ -46,9 +46,14 @@ public struct ControllerScenario: Sendable {
         configuration.tickMs = 50
         var settings = FleetPipelineSettings(
             metadata: FleetTableMetadata(
-                fleet: fleet, fingerprint: DriftingFleetStream.fingerprint(), lifetimeMs: 3_600_000,
-                reprefillMsPer1kTokens: [150, 40, 20], controllerVersion: ControllerConfiguration.controllerVersion),
-            objective: ObjectiveWeights(latencyRefMs: 1_000))
+                fleet: fleet,
+                fingerprint: DriftingFleetStream.fingerprint(),
+                lifetimeMs: 3_600_000,
+                reprefillMsPer1kTokens: [150, 40, 20],
+                controllerVersion: ControllerConfiguration.controllerVersion
+            ),
+            objective: ObjectiveWeights(latencyRefMs: 1_000)
+        )
         settings.bootstrapEvents = 1_500
         settings.tuner.minimumShadowSamples = 200
         settings.tuner.clusterCountRange = 2...6
@@ -128,20 +133,31 @@ public struct ControllerScenario: Sendable {
         let current = try await http.request("GET", "/v1/fleets/\(fleet)/table")
         #expect(current.status == 200)
         let etag = current.headers["etag"] ?? ""
-        #expect(try await http.request("GET", "/v1/fleets/\(fleet)/table", headers: ["If-None-Match": etag]).status == 304)
+        #expect(
+            try await http.request("GET", "/v1/fleets/\(fleet)/table", headers: ["If-None-Match": etag]).status == 304
+        )
 
         // 5. Admin: nothing without the token, 403 with a wrong one; rollback publishes v+1 with old content.
         for action in ["rollback", "retune", "pause", "resume", "promote"] {
-            #expect(try await http.request("POST", "/v1/fleets/\(fleet)/\(action)", body: #"{"to_version":1}"#).status == 401)
+            #expect(
+                try await http.request("POST", "/v1/fleets/\(fleet)/\(action)", body: #"{"to_version":1}"#).status
+                    == 401
+            )
             let wrong = try await http.request(
-                "POST", "/v1/fleets/\(fleet)/\(action)", headers: ["Authorization": "Bearer wrong-token-0123456789"],
-                body: #"{"to_version":1}"#)
+                "POST",
+                "/v1/fleets/\(fleet)/\(action)",
+                headers: ["Authorization": "Bearer wrong-token-0123456789"],
+                body: #"{"to_version":1}"#
+            )
             #expect(wrong.status == 403)
         }
         let latest = await controller.cache.tables(fleet: fleet).latestVersion
         let rollback = try await http.request(
-            "POST", "/v1/fleets/\(fleet)/rollback", headers: ["Authorization": "Bearer \(Self.adminToken)"],
-            body: #"{"to_version":\#(first.table.version)}"#)
+            "POST",
+            "/v1/fleets/\(fleet)/rollback",
+            headers: ["Authorization": "Bearer \(Self.adminToken)"],
+            body: #"{"to_version":\#(first.table.version)}"#
+        )
         #expect(rollback.status == 200)
         let rolledBack = try await waitForVersion(above: latest, cache: controller.cache, within: .seconds(5))
         #expect(rolledBack.table.version == latest + 1)
@@ -151,12 +167,20 @@ public struct ControllerScenario: Sendable {
         // 6. The tables topic: a reader from the beginning, keeping the highest verified version per fleet,
         // ends on the latest table (nothing depends on compaction).
         let reader = try KafkaConsumer(
-            configuration: consumerConfiguration(kafka, group: "reader-\(UUID().uuidString)", topic: configuration.topics.tables))
-        let verifying = try KeyFile.signingKey(from: Array(Data(contentsOf: URL(fileURLWithPath: configuration.signingKeyFile))))
-            .verifyingKey
+            configuration: consumerConfiguration(
+                kafka,
+                group: "reader-\(UUID().uuidString)",
+                topic: configuration.topics.tables
+            )
+        )
+        let verifying = try KeyFile.signingKey(
+            from: Array(Data(contentsOf: URL(fileURLWithPath: configuration.signingKeyFile)))
+        )
+        .verifyingKey
         let highest = Mutex<UInt64>(0)
         _ = try await consume(
-            reader, timeout: .seconds(30),
+            reader,
+            timeout: .seconds(30),
             onMessages: { batch in
                 for message in batch {
                     let signed = try SignedTable(envelope: message.value)
@@ -165,7 +189,8 @@ public struct ControllerScenario: Sendable {
                     highest.withLock { $0 = max($0, signed.table.version) }
                 }
             },
-            until: { _ in highest.withLock { $0 } >= latest + 1 })
+            until: { _ in highest.withLock { $0 } >= latest + 1 }
+        )
         await reader.shutdown()
 
         // 7. The CLI shows it all, as text and as JSON.
@@ -175,10 +200,14 @@ public struct ControllerScenario: Sendable {
         let tablesJSON = try await Self.consroute(["history", "tables", "--db", db, "--json"])
         let versions = try Self.objects(tablesJSON).compactMap { $0["version"] as? Int }
         #expect(versions.max() == Int(latest + 1))
-        let driftJSON = try Self.objects(try await Self.consroute(["history", "drift", "--db", db, "--json", "--limit", "500"]))
+        let driftJSON = try Self.objects(
+            try await Self.consroute(["history", "drift", "--db", db, "--json", "--limit", "500"])
+        )
         #expect(Set(driftJSON.compactMap { $0["signal"] as? String }).isSuperset(of: ["outcome"]))
         #expect(driftJSON.contains { ["novelty", "occupancy"].contains($0["signal"] as? String ?? "") })
-        let runsJSON = try Self.objects(try await Self.consroute(["history", "runs", "--db", db, "--json", "--limit", "500"]))
+        let runsJSON = try Self.objects(
+            try await Self.consroute(["history", "runs", "--db", db, "--json", "--limit", "500"])
+        )
         #expect(runsJSON.contains { $0["kind"] as? String == "recluster" })
         #expect(runsJSON.contains { $0["kind"] as? String == "optimiser" })
         let runsText = try await Self.consroute(["history", "runs", "--db", db])
@@ -245,7 +274,9 @@ public struct ControllerScenario: Sendable {
     }
 
     /// Waits until the cache holds a version above `version`.
-    public func waitForVersion(above version: UInt64, cache: TableCache, within timeout: Duration) async throws -> SignedTable {
+    public func waitForVersion(above version: UInt64, cache: TableCache, within timeout: Duration) async throws
+        -> SignedTable
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let table = await cache.tables(fleet: fleet).active, table.version > version { return table.signed }

@@ -27,7 +27,12 @@ public struct DriftingFleetStream: Sendable {
 
     /// The fingerprint the controller's fleet must have for these events.
     public static func fingerprint() -> Fingerprint {
-        Fingerprint(representationModel: "test/drifting", representationDim: dimension, reranker: "test", promptTemplate: "test")
+        Fingerprint(
+            representationModel: "test/drifting",
+            representationDim: dimension,
+            reranker: "test",
+            promptTemplate: "test"
+        )
     }
 
     public init(fleet: String, seed: UInt64, shadowRate: Double = 0.4) {
@@ -57,17 +62,33 @@ public struct DriftingFleetStream: Sendable {
         let device = clamp(deviceMeans[topic] + generator.nextGaussian() * 0.03)
         let edge = clamp(edgeMeans[topic] + generator.nextGaussian() * 0.02)
         let latency = TierValues(
-            device: Float(30 + generator.nextUnit() * 10), edge: Float(100 + generator.nextUnit() * 20),
-            cloud: Float(400 + generator.nextUnit() * 80))
+            device: Float(30 + generator.nextUnit() * 10),
+            edge: Float(100 + generator.nextUnit() * 20),
+            cloud: Float(400 + generator.nextUnit() * 80)
+        )
         let cost = TierValues(device: 0.0002, edge: 0.002, cloud: 0.01)
-        let shadow = generator.nextUnit() < shadowRate
-            ? ShadowOutcome(score: TierValues(device: Float(device), edge: Float(edge), cloud: 1), latencyMs: latency, cost: cost) : nil
+        let shadow =
+            generator.nextUnit() < shadowRate
+            ? ShadowOutcome(
+                score: TierValues(device: Float(device), edge: Float(edge), cloud: 1),
+                latencyMs: latency,
+                cost: cost
+            ) : nil
         return TelemetryEvent(
-            eventID: EventID.random(using: &generator), fleet: fleet, deviceID: "device-\(generator.next() % 200)",
-            timeUnixMs: Int64(Date().timeIntervalSince1970 * 1_000), tableVersion: 0, cluster: 0,
-            representation: representation, pDevice: Float(clamp(device + generator.nextGaussian() * 0.02)),
-            pEdge: Float(clamp(edge + generator.nextGaussian() * 0.02)), tier: .cloud, latencyMs: latency.cloud,
-            cost: cost.cloud, shadow: shadow)
+            eventID: EventID.random(using: &generator),
+            fleet: fleet,
+            deviceID: "device-\(generator.next() % 200)",
+            timeUnixMs: Int64(Date().timeIntervalSince1970 * 1_000),
+            tableVersion: 0,
+            cluster: 0,
+            representation: representation,
+            pDevice: Float(clamp(device + generator.nextGaussian() * 0.02)),
+            pEdge: Float(clamp(edge + generator.nextGaussian() * 0.02)),
+            tier: .cloud,
+            latencyMs: latency.cloud,
+            cost: cost.cloud,
+            shadow: shadow
+        )
     }
 
     private func clamp(_ value: Double) -> Double { min(1, max(0, value)) }

@@ -22,7 +22,10 @@ public struct HTTPProbe: Sendable {
 
     /// Sends one request and collects the response.
     public func request(
-        _ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil
+        _ method: String,
+        _ path: String,
+        headers: [String: String] = [:],
+        body: String? = nil
     ) async throws -> Response {
         let (parts, continuation) = AsyncStream<HTTPClientResponsePart>.makeStream()
         let channel = try await connect(continuation)

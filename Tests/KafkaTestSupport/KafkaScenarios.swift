@@ -26,14 +26,18 @@ public struct KafkaScenarios: Sendable {
                 topic: topic,
                 key: bytes("fleet-a"),
                 value: bytes("{\"x\":1}"),
-                headers: [KafkaHeader(key: "content-type", string: "application/json"), KafkaHeader(key: "empty", value: nil)]
+                headers: [
+                    KafkaHeader(key: "content-type", string: "application/json"), KafkaHeader(key: "empty", value: nil),
+                ]
             ),
             KafkaProducerRecord(topic: topic, key: nil, value: []),
             KafkaProducerRecord(topic: topic, key: bytes("gone"), value: nil),
         ]
         try await produceAll(sent, to: client)
 
-        let consumer = try KafkaConsumer(configuration: consumerConfiguration(client, group: uniqueName("g"), topic: topic))
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfiguration(client, group: uniqueName("g"), topic: topic)
+        )
         let seen = try await consume(consumer) { $0.messages.count >= 3 }
         await consumer.shutdown()
 
@@ -61,15 +65,20 @@ public struct KafkaScenarios: Sendable {
         try await produceAll(records(topic: topic, count: 100), to: client)
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
 
-        let first = try KafkaConsumer(configuration: consumerConfiguration(client, group: group, topic: topic, maxBatchSize: 10))
+        let first = try KafkaConsumer(
+            configuration: consumerConfiguration(client, group: group, topic: topic, maxBatchSize: 10)
+        )
         let committed = CommittedOffsets()
-        _ = try await consume(first, onMessages: { batch in
-            try first.store(offsets: nextOffsets(after: batch.filter { $0.offset <= 39 }))
-            try await first.commit()
-            if batch.contains(where: { $0.offset == 39 }) {
-                await committed.set(try await first.committedOffsets(for: [partition]))
+        _ = try await consume(
+            first,
+            onMessages: { batch in
+                try first.store(offsets: nextOffsets(after: batch.filter { $0.offset <= 39 }))
+                try await first.commit()
+                if batch.contains(where: { $0.offset == 39 }) {
+                    await committed.set(try await first.committedOffsets(for: [partition]))
+                }
             }
-        }) { $0.messages.count >= 40 }
+        ) { $0.messages.count >= 40 }
         #expect(await committed.offsets == [partition: 40])
         await first.shutdown()
 
@@ -99,7 +108,9 @@ public struct KafkaScenarios: Sendable {
             try await produceAll(batch, to: client)
         }
         func reader() throws -> CommittingReader {
-            CommittingReader(try KafkaConsumer(configuration: consumerConfiguration(client, group: group, topic: topic)))
+            CommittingReader(
+                try KafkaConsumer(configuration: consumerConfiguration(client, group: group, topic: topic))
+            )
         }
 
         try await produce(0..<200)

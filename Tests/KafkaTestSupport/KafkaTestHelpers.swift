@@ -204,7 +204,6 @@ public func waitUntil(
     }
 }
 
-
 /// Polls `condition` every millisecond until it holds; records an issue after `timeout` (generous: it only bounds a
 /// failure, and a loaded CI machine can stall a test for seconds).
 public func waitForCondition(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async throws {

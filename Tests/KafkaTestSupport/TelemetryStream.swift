@@ -29,10 +29,19 @@ public struct TelemetryStream: Sendable {
         }
         let fleet = generator.next() % 2 == 0 ? "fleet-a" : "fleet-b"
         var event = TelemetryEvent(
-            eventID: EventID.random(using: &generator), fleet: fleet, deviceID: "device-\(generator.next() % 500)",
-            timeUnixMs: baseTimeMs + Int64(generator.next() % 3_600_000), tableVersion: 1,
-            cluster: UInt32(generator.next() % 6), representation: (0..<16).map { _ in Float(generator.nextGaussian()) },
-            pDevice: Float(generator.nextUnit()), pEdge: Float(generator.nextUnit()), tier: .edge, latencyMs: 200, cost: 0.001)
+            eventID: EventID.random(using: &generator),
+            fleet: fleet,
+            deviceID: "device-\(generator.next() % 500)",
+            timeUnixMs: baseTimeMs + Int64(generator.next() % 3_600_000),
+            tableVersion: 1,
+            cluster: UInt32(generator.next() % 6),
+            representation: (0..<16).map { _ in Float(generator.nextGaussian()) },
+            pDevice: Float(generator.nextUnit()),
+            pEdge: Float(generator.nextUnit()),
+            tier: .edge,
+            latencyMs: 200,
+            cost: 0.001
+        )
         let key = Array(fleet.utf8)
         if roll < 0.02 {
             let value = malformed(&event, kind: Int(generator.next() % 6))
@@ -63,4 +72,3 @@ public struct TelemetryStream: Sendable {
         return event.protobufBytes()
     }
 }
-

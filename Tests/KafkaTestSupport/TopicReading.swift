@@ -17,12 +17,21 @@ public func endOffsets(topic: String, client: KafkaConfiguration) async throws -
 /// Every message of `topic` from the beginning: reads until at least `expected` messages arrived and then
 /// nothing more for `quiet` (so extra messages are seen too), or until `timeout`.
 public func readAll(
-    topic: String, client: KafkaConfiguration, expected: Int, quiet: Duration = .seconds(2), timeout: Duration = .seconds(120)
+    topic: String,
+    client: KafkaConfiguration,
+    expected: Int,
+    quiet: Duration = .seconds(2),
+    timeout: Duration = .seconds(120)
 ) async throws -> [KafkaMessage] {
     let consumer = try KafkaConsumer(
         configuration: KafkaConsumerConfiguration(
-            client: client, groupID: "read-all-\(UUID().uuidString)", topics: [topic], sessionTimeout: .seconds(6)),
-        startOffsets: { partitions in Dictionary(uniqueKeysWithValues: partitions.map { ($0, 0) }) })
+            client: client,
+            groupID: "read-all-\(UUID().uuidString)",
+            topics: [topic],
+            sessionTimeout: .seconds(6)
+        ),
+        startOffsets: { partitions in Dictionary(uniqueKeysWithValues: partitions.map { ($0, 0) }) }
+    )
     let received = Mutex<(messages: [KafkaMessage], last: ContinuousClock.Instant)>(([], .now))
     let reader = Task {
         for try await event in consumer.events {

@@ -1,5 +1,5 @@
-import HTTPTypes
 import ConsRouteModel
+import HTTPTypes
 public import Hummingbird
 import NIOCore
 
@@ -71,6 +71,10 @@ extension APIError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if case .missingToken = self { headers[.wwwAuthenticate] = #"Bearer realm="consroute""# }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.canonicalBytes())))
+        return Response(
+            status: status,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.canonicalBytes()))
+        )
     }
 }

@@ -17,7 +17,9 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     ///
     /// - Throws: `APIError.missingToken` or `.wrongToken`.
     public func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization] else { throw APIError.missingToken }
         let prefix = "bearer "

@@ -57,13 +57,19 @@ extension DistributionAPI {
         do {
             root = try JSONValue.parse(buffer.readableBytesView)
         } catch {
-            throw APIError.badParameter(name: "body", reason: "must be a JSON object like {\"to_version\": 3}: \(error)")
+            throw APIError.badParameter(
+                name: "body",
+                reason: "must be a JSON object like {\"to_version\": 3}: \(error)"
+            )
         }
         guard case .object(let members) = root else {
             throw APIError.badParameter(name: "body", reason: "must be a JSON object like {\"to_version\": 3}")
         }
         guard case .number(let text)? = members["to_version"], let version = UInt64(text) else {
-            throw APIError.badParameter(name: "to_version", reason: "must be the table version to roll back to (an integer >= 0)")
+            throw APIError.badParameter(
+                name: "to_version",
+                reason: "must be the table version to roll back to (an integer >= 0)"
+            )
         }
         return version
     }

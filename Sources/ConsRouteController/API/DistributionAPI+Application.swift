@@ -16,20 +16,26 @@ extension DistributionAPI {
     ///   - onServerRunning: called with the listening channel once the server is up (its local address gives
     ///     the port when binding to port 0).
     public func buildApplication(
-        configuration: ApplicationConfiguration, services: [any Service] = [],
+        configuration: ApplicationConfiguration,
+        services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> Application<RouterResponder<DistributionRequestContext>> {
         let heartbeat = TableCacheHeartbeat(cache: cache, interval: self.configuration.heartbeatInterval)
         var configuration = configuration
         if configuration.availableConnectionsDelegate == nil {
             configuration.availableConnectionsDelegate = MaximumAvailableConnections(
-                self.configuration.maximumConnections)
+                self.configuration.maximumConnections
+            )
         }
         return Application(
             router: buildRouter(),
             server: .guardedHTTP1(
                 headerTimeout: TimeAmount(self.configuration.headerTimeout),
-                idleTimeout: TimeAmount(self.configuration.idleTimeout)),
-            configuration: configuration, services: [heartbeat] + services, onServerRunning: onServerRunning)
+                idleTimeout: TimeAmount(self.configuration.idleTimeout)
+            ),
+            configuration: configuration,
+            services: [heartbeat] + services,
+            onServerRunning: onServerRunning
+        )
     }
 }

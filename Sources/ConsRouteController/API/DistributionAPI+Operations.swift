@@ -1,5 +1,5 @@
-import HTTPTypes
 import ConsRouteModel
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Prometheus
@@ -15,20 +15,22 @@ extension DistributionAPI {
         guard tables.latestVersion > 0 || extra != nil else { throw APIError.unknownFleet(fleet: fleet) }
         var members = extra ?? [:]
         members["fleet"] = .string(fleet)
-        members["active"] = tables.active.map { table in
-            .object([
-                "version": JSONValue(integer: table.version),
-                "created_at": JSONValue(integer: table.signed.table.createdAtMs),
-                "expires_at": JSONValue(integer: table.signed.table.expiresAtMs),
-            ])
-        } ?? .null
-        members["canary"] = tables.canary.map { table in
-            .object([
-                "version": JSONValue(integer: table.version),
-                "percent": JSONValue(table.rollout.percent),
-                "salt": .string(table.rollout.salt),
-            ])
-        } ?? .null
+        members["active"] =
+            tables.active.map { table in
+                .object([
+                    "version": JSONValue(integer: table.version),
+                    "created_at": JSONValue(integer: table.signed.table.createdAtMs),
+                    "expires_at": JSONValue(integer: table.signed.table.expiresAtMs),
+                ])
+            } ?? .null
+        members["canary"] =
+            tables.canary.map { table in
+                .object([
+                    "version": JSONValue(integer: table.version),
+                    "percent": JSONValue(table.rollout.percent),
+                    "salt": .string(table.rollout.salt),
+                ])
+            } ?? .null
         members["subscribers"] = .object([
             "sse": JSONValue(integer: metrics.subscriberCount(fleet: fleet, kind: .sse)),
             "longpoll": JSONValue(integer: metrics.subscriberCount(fleet: fleet, kind: .longpoll)),
@@ -44,8 +46,10 @@ extension DistributionAPI {
             metrics.tableVersion(fleet: fleet, stage: "canary", version: tables.canary?.version ?? 0)
         }
         return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
+        )
     }
 
     /// `GET /readyz`: 200 when the readiness closure says so, else 503.

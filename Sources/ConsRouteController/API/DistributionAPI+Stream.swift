@@ -36,7 +36,10 @@ extension DistributionAPI {
             let ending: StreamEnding
             if let channel {
                 let subscription = await cache.openStream(
-                    fleet: fleet, device: device, after: held, on: channel.eventLoop
+                    fleet: fleet,
+                    device: device,
+                    after: held,
+                    on: channel.eventLoop
                 ) { frame in
                     // A client that stopped reading would make the channel buffer every later frame without bound;
                     // closing it bounds that, and it reconnects with Last-Event-ID to get the newest table.
@@ -52,7 +55,10 @@ extension DistributionAPI {
             } else {
                 let (frames, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
                 let subscription = await cache.openStream(
-                    fleet: fleet, device: device, after: held, on: MultiThreadedEventLoopGroup.singleton.any()
+                    fleet: fleet,
+                    device: device,
+                    after: held,
+                    on: MultiThreadedEventLoopGroup.singleton.any()
                 ) { frame in
                     continuation.yield(frame.event)
                 }
@@ -66,7 +72,8 @@ extension DistributionAPI {
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.accelBufferingField: "no"],
-            body: body)
+            body: body
+        )
     }
 
     /// How a stream ended.
@@ -82,7 +89,9 @@ extension DistributionAPI {
     ///
     /// - Throws: what `body` throws, other than the cancellation.
     private static func untilStreamEnds(
-        _ request: Request, closing subscription: TableStreamSubscription, _ body: () async throws -> Void
+        _ request: Request,
+        closing subscription: TableStreamSubscription,
+        _ body: () async throws -> Void
     ) async throws -> StreamEnding {
         do {
             try await request.body.consumeWithCancellationOnInboundClose { _ in try await body() }

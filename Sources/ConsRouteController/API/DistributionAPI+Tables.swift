@@ -1,8 +1,8 @@
-import ServiceLifecycle
-import HTTPTypes
 import ConsRouteModel
+import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 extension DistributionAPI {
     /// `GET /v1/fleets/{fleet}/table[?device=][&after=&wait=]`: the table the caller should apply, with `ETag`
@@ -13,8 +13,13 @@ extension DistributionAPI {
         let query = try TableQuery(request.uri, maximumWait: configuration.maximumWait)
         if let after = query.after {
             return try await longPollResponse(
-                request, channel: (context as? any ChannelRequestContext)?.channel, fleet: fleet, device: query.device,
-                after: after, wait: query.wait)
+                request,
+                channel: (context as? any ChannelRequestContext)?.channel,
+                fleet: fleet,
+                device: query.device,
+                after: after,
+                wait: query.wait
+            )
         }
         guard let table = await cache.table(fleet: fleet, device: query.device) else {
             throw APIError.noTable(fleet: fleet)
@@ -34,10 +39,17 @@ extension DistributionAPI {
     /// consume the stream to see the client go, which ends the connection after the response: that response says
     /// `Connection: close`.
     private func longPollResponse(
-        _ request: Request, channel: (any Channel)?, fleet: String, device: String?, after: UInt64, wait: Duration
+        _ request: Request,
+        channel: (any Channel)?,
+        fleet: String,
+        device: String?,
+        after: UInt64,
+        wait: Duration
     ) async throws -> Response {
         let current = await cache.table(fleet: fleet, device: device)
-        if let current, current.version > after { return Self.tableResponse(current.envelope, version: current.version) }
+        if let current, current.version > after {
+            return Self.tableResponse(current.envelope, version: current.version)
+        }
         var closesConnection = false
         if wait > .zero {
             metrics.subscriberOpened(fleet: fleet, kind: .longpoll)
@@ -71,7 +83,8 @@ extension DistributionAPI {
 
     /// Runs `body` until it returns, or until `inputClosed` completes (the client went: `CancellationError`).
     private static func until<T: Sendable>(
-        _ inputClosed: EventLoopFuture<Void>, _ body: @escaping @Sendable () async throws -> T
+        _ inputClosed: EventLoopFuture<Void>,
+        _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let (closed, continuation) = AsyncStream<Void>.makeStream()
         inputClosed.whenComplete { _ in continuation.finish() }
@@ -99,7 +112,10 @@ extension DistributionAPI {
         try requireConfigured(fleet)
         let text = try context.parameters.require("version")
         guard let version = UInt64(text) else {
-            throw APIError.badParameter(name: "version", reason: "must be a table version (an integer >= 0), got \(text)")
+            throw APIError.badParameter(
+                name: "version",
+                reason: "must be a table version (an integer >= 0), got \(text)"
+            )
         }
         guard let table = try await history.table(fleet: fleet, version: version) else {
             throw APIError.unknownVersion(fleet: fleet, version: version)
@@ -111,8 +127,11 @@ extension DistributionAPI {
     static func tableResponse(_ envelope: ByteBuffer, version: UInt64) -> Response {
         Response(
             status: .ok,
-            headers: [.contentType: "application/json", .eTag: EntityTag.of(version: version), .cacheControl: "no-cache"],
-            body: ResponseBody(byteBuffer: envelope))
+            headers: [
+                .contentType: "application/json", .eTag: EntityTag.of(version: version), .cacheControl: "no-cache",
+            ],
+            body: ResponseBody(byteBuffer: envelope)
+        )
     }
 
     /// 304, with the `ETag` of the table the caller should apply if there is one.

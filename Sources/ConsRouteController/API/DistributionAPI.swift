@@ -1,5 +1,5 @@
-import HTTPTypes
 import ConsRouteModel
+import HTTPTypes
 public import Hummingbird
 import NIOCore
 
@@ -35,8 +35,12 @@ public struct DistributionAPI: Sendable {
     ///   - configuration: the API settings.
     ///   - readiness: answers `/readyz`.
     public init(
-        cache: TableCache, history: any TableHistory, status: any FleetStatusProvider, admin: any AdminActions,
-        metrics: DistributionMetrics, configuration: DistributionAPIConfiguration,
+        cache: TableCache,
+        history: any TableHistory,
+        status: any FleetStatusProvider,
+        admin: any AdminActions,
+        metrics: DistributionMetrics,
+        configuration: DistributionAPIConfiguration,
         readiness: @escaping @Sendable () async -> Bool
     ) {
         self.cache = cache
@@ -78,7 +82,9 @@ public struct DistributionAPI: Sendable {
     /// A 200 JSON response of `value`'s canonical bytes.
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.canonicalBytes())))
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.canonicalBytes()))
+        )
     }
 }

@@ -28,9 +28,13 @@ public struct DistributionAPIConfiguration: Sendable {
     ///   - maximumConnections: the connection cap.
     /// - Throws: `DistributionAPIConfigurationError` naming the setting that is out of range.
     public init(
-        adminToken: String, maximumWait: Duration = .seconds(60), heartbeatInterval: Duration = .seconds(15),
-        maximumAdminBodyBytes: Int = 64 * 1024, headerTimeout: Duration = .seconds(10),
-        idleTimeout: Duration = .seconds(60), maximumConnections: Int = 16_384
+        adminToken: String,
+        maximumWait: Duration = .seconds(60),
+        heartbeatInterval: Duration = .seconds(15),
+        maximumAdminBodyBytes: Int = 64 * 1024,
+        headerTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60),
+        maximumConnections: Int = 16_384
     ) throws(DistributionAPIConfigurationError) {
         guard !adminToken.isEmpty else { throw .invalid(key: "adminToken", reason: "must not be empty") }
         guard maximumWait > .zero else { throw .invalid(key: "maximumWait", reason: "must be positive") }

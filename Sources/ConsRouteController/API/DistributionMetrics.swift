@@ -24,20 +24,30 @@ public final class DistributionMetrics: Sendable {
 
     private static var subscribersName: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "consroute", metricName: "subscribers", unitName: "",
-            helpText: "Open table subscriptions, by fleet and kind (sse or longpoll).")
+            namespace: "consroute",
+            metricName: "subscribers",
+            unitName: "",
+            helpText: "Open table subscriptions, by fleet and kind (sse or longpoll)."
+        )
     }
 
     private static var requestsName: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "consroute", subsystem: "http", metricName: "requests", unitName: "total",
-            helpText: "HTTP requests answered, by route pattern and status code.")
+            namespace: "consroute",
+            subsystem: "http",
+            metricName: "requests",
+            unitName: "total",
+            helpText: "HTTP requests answered, by route pattern and status code."
+        )
     }
 
     private static var versionName: MetricNameDescriptor {
         MetricNameDescriptor(
-            namespace: "consroute", metricName: "table_version", unitName: "",
-            helpText: "Version of the table each fleet serves, by stage (active or canary; 0: none).")
+            namespace: "consroute",
+            metricName: "table_version",
+            unitName: "",
+            helpText: "Version of the table each fleet serves, by stage (active or canary; 0: none)."
+        )
     }
 
     /// Metrics in `registry`.

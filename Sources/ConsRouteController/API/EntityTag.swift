@@ -26,7 +26,10 @@ enum EntityTag {
     static func lastEventID(_ header: String?) throws(APIError) -> UInt64 {
         guard let header else { return 0 }
         guard let version = UInt64(header.drop(while: { $0 == " " })) else {
-            throw .badParameter(name: "Last-Event-ID", reason: "must be a table version (an integer >= 0), got \(header)")
+            throw .badParameter(
+                name: "Last-Event-ID",
+                reason: "must be a table version (an integer >= 0), got \(header)"
+            )
         }
         return version
     }

@@ -14,7 +14,9 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
 
     /// Calls `next` and counts its status (the error's status if it throws; 500 for an error without one).
     public func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             let response = try await next(request, context)

@@ -4,7 +4,9 @@ import Foundation
 import Yams
 
 extension ConfigurationReader {
-    private static let rootKeys: Set<String> = ["broker", "topics", "ingest", "http", "history", "keys", "loop", "fleets"]
+    private static let rootKeys: Set<String> = [
+        "broker", "topics", "ingest", "http", "history", "keys", "loop", "fleets",
+    ]
 
     func configuration(_ root: Field) throws(ConfigurationError) -> ControllerConfiguration {
         let document = try root.mapping(allowed: Self.rootKeys)
@@ -38,8 +40,12 @@ extension ConfigurationReader {
 
     private func broker(_ document: Mapping) throws(ConfigurationError) -> ControllerConfiguration.Broker {
         let section = try section(
-            document, "broker",
-            allowed: ["bootstrap_servers", "client_id", "settings", "partitions", "replication_factor", "connect_timeout_s"])
+            document,
+            "broker",
+            allowed: [
+                "bootstrap_servers", "client_id", "settings", "partitions", "replication_factor", "connect_timeout_s",
+            ]
+        )
         var broker = ControllerConfiguration.Broker()
         let servers = try string(section, "bootstrap_servers", default: "", allowEmpty: true)
         broker.bootstrapServers = servers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -83,41 +89,59 @@ extension ConfigurationReader {
 
     private func ingest(_ document: Mapping) throws(ConfigurationError) -> ControllerConfiguration.Ingest {
         let section = try section(
-            document, "ingest",
+            document,
+            "ingest",
             allowed: [
                 "group", "replica_id", "batch_size", "dedupe_window", "max_message_bytes", "bucket_width_s",
                 "session_timeout_ms", "event_time_window_s", "max_latency_ms", "max_cost", "max_cluster_id",
-            ])
+            ]
+        )
         var ingest = ControllerConfiguration.Ingest()
         ingest.group = try string(section, "group", default: ingest.group)
         ingest.replicaID = try string(section, "replica_id", default: ingest.replicaID)
         ingest.batchSize = try int(section, "batch_size", default: ingest.batchSize, in: 1...100_000)
         ingest.dedupeWindow = try int(section, "dedupe_window", default: ingest.dedupeWindow, in: 1...100_000_000)
         ingest.maximumMessageBytes = try int(
-            section, "max_message_bytes", default: ingest.maximumMessageBytes, in: 64...16_777_216)
+            section,
+            "max_message_bytes",
+            default: ingest.maximumMessageBytes,
+            in: 64...16_777_216
+        )
         ingest.bucketWidthMs = try milliseconds(section, "bucket_width_s", defaultSeconds: 60, in: 1...86_400)
         ingest.sessionTimeoutMs = Int64(try int(section, "session_timeout_ms", default: 10_000, in: 1_000...300_000))
         let defaults = TelemetryLimits()
         ingest.limits.eventTimeWindowMs = try milliseconds(
-            section, "event_time_window_s", defaultSeconds: Double(defaults.eventTimeWindowMs) / 1_000,
-            in: 1...31_536_000)
+            section,
+            "event_time_window_s",
+            defaultSeconds: Double(defaults.eventTimeWindowMs) / 1_000,
+            in: 1...31_536_000
+        )
         ingest.limits.maximumLatencyMs = Float(
-            try double(section, "max_latency_ms", default: Double(defaults.maximumLatencyMs), in: 1...1e12))
+            try double(section, "max_latency_ms", default: Double(defaults.maximumLatencyMs), in: 1...1e12)
+        )
         ingest.limits.maximumCost = Float(
-            try double(section, "max_cost", default: Double(defaults.maximumCost), in: 0...1e12))
+            try double(section, "max_cost", default: Double(defaults.maximumCost), in: 0...1e12)
+        )
         ingest.limits.clusterIDLimit = UInt32(
             try int(
-                section, "max_cluster_id", default: Int(defaults.clusterIDLimit) - 1, in: 0...Int(UInt32.max) - 1) + 1)
+                section,
+                "max_cluster_id",
+                default: Int(defaults.clusterIDLimit) - 1,
+                in: 0...Int(UInt32.max) - 1
+            ) + 1
+        )
         return ingest
     }
 
     private func http(_ document: Mapping) throws(ConfigurationError) -> ControllerConfiguration.HTTP {
         let section = try section(
-            document, "http",
+            document,
+            "http",
             allowed: [
                 "host", "port", "admin_token", "admin_token_file", "max_wait_s", "heartbeat_s", "header_timeout_s",
                 "idle_timeout_s", "max_connections",
-            ])
+            ]
+        )
         var http = ControllerConfiguration.HTTP()
         http.host = try string(section, "host", default: http.host)
         http.port = try int(section, "port", default: http.port, in: 0...65_535)
@@ -126,13 +150,27 @@ extension ConfigurationReader {
         http.maximumWaitSeconds = try int(section, "max_wait_s", default: 60, in: 1...3_600)
         http.heartbeatSeconds = try int(section, "heartbeat_s", default: 15, in: 1...3_600)
         http.headerTimeoutSeconds = try int(
-            section, "header_timeout_s", default: http.headerTimeoutSeconds, in: 1...3_600)
+            section,
+            "header_timeout_s",
+            default: http.headerTimeoutSeconds,
+            in: 1...3_600
+        )
         http.idleTimeoutSeconds = try int(
-            section, "idle_timeout_s", default: http.idleTimeoutSeconds, in: 1...86_400)
+            section,
+            "idle_timeout_s",
+            default: http.idleTimeoutSeconds,
+            in: 1...86_400
+        )
         http.maximumConnections = try int(
-            section, "max_connections", default: http.maximumConnections, in: 1...1_000_000)
+            section,
+            "max_connections",
+            default: http.maximumConnections,
+            in: 1...1_000_000
+        )
         if !http.adminToken.isEmpty, http.adminToken.count < 16 {
-            throw (value(section, "admin_token") ?? section.field).invalid("an admin token needs at least 16 characters")
+            throw (value(section, "admin_token") ?? section.field).invalid(
+                "an admin token needs at least 16 characters"
+            )
         }
         return http
     }

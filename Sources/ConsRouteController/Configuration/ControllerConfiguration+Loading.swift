@@ -35,7 +35,9 @@ extension ControllerConfiguration {
     ///   - file: the name used in error messages.
     ///   - environment: the variables to read overrides from.
     /// - Throws: `ConfigurationError` naming the file (or variable), line and key at fault.
-    public static func load(yaml: String, file: String, environment: [String: String]) throws(ConfigurationError) -> Self {
+    public static func load(yaml: String, file: String, environment: [String: String]) throws(ConfigurationError)
+        -> Self
+    {
         let root =
             try YAMLNodeField<ConfigurationError>.root(of: yaml, file: file)
             ?? YAMLNodeField(node: Node.mapping(Node.Mapping([])), path: "", file: file)
@@ -64,10 +66,14 @@ struct ConfigurationReader {
     func section(_ mapping: Mapping, _ key: String, allowed: Set<String>) throws(ConfigurationError) -> Mapping {
         if let field = mapping[key] { return try field.mapping(allowed: allowed) }
         let path = mapping.field.path.isEmpty ? key : "\(mapping.field.path).\(key)"
-        return Mapping(field: Field(node: Node.mapping(Node.Mapping([])), path: path, file: mapping.field.file), entries: [:])
+        return Mapping(
+            field: Field(node: Node.mapping(Node.Mapping([])), path: path, file: mapping.field.file),
+            entries: [:]
+        )
     }
 
-    func string(_ mapping: Mapping, _ key: String, default fallback: String, allowEmpty: Bool = false) throws(ConfigurationError)
+    func string(_ mapping: Mapping, _ key: String, default fallback: String, allowEmpty: Bool = false)
+        throws(ConfigurationError)
         -> String
     {
         guard let field = value(mapping, key) else { return fallback }
@@ -75,13 +81,18 @@ struct ConfigurationReader {
         return try field.string()
     }
 
-    func int(_ mapping: Mapping, _ key: String, default fallback: Int, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    func int(_ mapping: Mapping, _ key: String, default fallback: Int, in range: ClosedRange<Int>)
+        throws(ConfigurationError) -> Int
+    {
         guard let field = value(mapping, key) else { return fallback }
         return try field.int(in: range, "a whole number in \(range.lowerBound)...\(range.upperBound)")
     }
 
     func double(
-        _ mapping: Mapping, _ key: String, default fallback: Double, in range: ClosedRange<Double>
+        _ mapping: Mapping,
+        _ key: String,
+        default fallback: Double,
+        in range: ClosedRange<Double>
     ) throws(ConfigurationError) -> Double {
         guard let field = value(mapping, key) else { return fallback }
         return try field.double(in: range, "a number in \(range.lowerBound)...\(range.upperBound)")
@@ -89,7 +100,10 @@ struct ConfigurationReader {
 
     /// Seconds in the document, milliseconds in the settings.
     func milliseconds(
-        _ mapping: Mapping, _ key: String, defaultSeconds: Double, in range: ClosedRange<Double>
+        _ mapping: Mapping,
+        _ key: String,
+        defaultSeconds: Double,
+        in range: ClosedRange<Double>
     ) throws(ConfigurationError) -> Int64 {
         Int64((try double(mapping, key, default: defaultSeconds, in: range) * 1_000).rounded())
     }

@@ -29,9 +29,11 @@ package struct YAMLNodeField<Failure: YAMLFieldFailure> {
         // Composing recurses once per level: bound the depth first, so a hostile file cannot overflow the stack.
         if let excess = YAMLNestingLimit.firstExcess(in: text) {
             throw .syntax(
-                file: file, line: excess.line,
+                file: file,
+                line: excess.line,
                 reason:
-                    "nesting deeper than \(YAMLNestingLimit.maximumDepth) levels (\(excess.depth) here) is not accepted")
+                    "nesting deeper than \(YAMLNestingLimit.maximumDepth) levels (\(excess.depth) here) is not accepted"
+            )
         }
         let node: Node?
         do {

@@ -69,8 +69,10 @@ struct DeadLetterForwarder: Sendable {
                     try await store.removeDeadLetters(throughSequence: through.sequence)
                 }
                 throw DeliveryFailed(
-                    topic: configuration.deadLetterTopic, failed: report.failures.count,
-                    firstError: report.failures.first.map { "\($0.error)" } ?? "unknown")
+                    topic: configuration.deadLetterTopic,
+                    failed: report.failures.count,
+                    firstError: report.failures.first.map { "\($0.error)" } ?? "unknown"
+                )
             }
             try await store.removeDeadLetters(throughSequence: last.sequence)
             forwarded += pending.count
@@ -88,15 +90,21 @@ struct DeadLetterForwarder: Sendable {
             KafkaHeader(key: Self.sequenceHeader, string: String(letter.sequence)),
             KafkaHeader(key: Self.replicaHeader, string: configuration.replicaID),
         ]
-        if let contentType = source.contentType { headers.append(KafkaHeader(key: "content-type", string: contentType)) }
+        if let contentType = source.contentType {
+            headers.append(KafkaHeader(key: "content-type", string: contentType))
+        }
         var value = source.value
         if value.count > Self.truncatedValueBytes {
             headers.append(KafkaHeader(key: Self.truncatedHeader, string: String(value.count)))
             value = Array(value.prefix(Self.truncatedValueBytes))
         }
         return KafkaProducerRecord(
-            topic: configuration.deadLetterTopic, partition: 0, key: Array(String(letter.sequence).utf8), value: value,
-            headers: headers)
+            topic: configuration.deadLetterTopic,
+            partition: 0,
+            key: Array(String(letter.sequence).utf8),
+            value: value,
+            headers: headers
+        )
     }
 
     /// Reads the dead-letter topic from the end backwards (in growing windows) for this replica's highest
@@ -119,9 +127,13 @@ struct DeadLetterForwarder: Sendable {
         let start = max(0, end - window)
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
-                client: configuration.kafka, groupID: "\(configuration.group).dlq-reconcile.\(UUID().uuidString)",
-                topics: [configuration.deadLetterTopic], sessionTimeout: configuration.sessionTimeout),
-            startOffsets: { partitions in Dictionary(uniqueKeysWithValues: partitions.map { ($0, start) }) })
+                client: configuration.kafka,
+                groupID: "\(configuration.group).dlq-reconcile.\(UUID().uuidString)",
+                topics: [configuration.deadLetterTopic],
+                sessionTimeout: configuration.sessionTimeout
+            ),
+            startOffsets: { partitions in Dictionary(uniqueKeysWithValues: partitions.map { ($0, start) }) }
+        )
         let replicaID = configuration.replicaID
         let scan = Mutex<(highest: Int64?, assigned: Bool, last: ContinuousClock.Instant)>((nil, false, .now))
         let reader = Task {
@@ -133,7 +145,8 @@ struct DeadLetterForwarder: Sendable {
                         $0.last = .now
                     }
                 case .messages(let batch):
-                    for message in batch where message.headers.first(named: Self.replicaHeader)?.stringValue == replicaID {
+                    for message in batch
+                    where message.headers.first(named: Self.replicaHeader)?.stringValue == replicaID {
                         guard let text = message.headers.first(named: Self.sequenceHeader)?.stringValue,
                             let sequence = Int64(text)
                         else { continue }
@@ -155,8 +168,10 @@ struct DeadLetterForwarder: Sendable {
                 reader.cancel()
                 await consumer.shutdown()
                 throw KafkaError.consumerFailed(
-                    operation: "reading \(configuration.deadLetterTopic) to reconcile the dead-letter outbox", code: .timedOut,
-                    reason: "no assignment or no end within 120 s")
+                    operation: "reading \(configuration.deadLetterTopic) to reconcile the dead-letter outbox",
+                    code: .timedOut,
+                    reason: "no assignment or no end within 120 s"
+                )
             }
         }
         reader.cancel()

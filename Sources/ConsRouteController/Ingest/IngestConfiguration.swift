@@ -30,10 +30,17 @@ public struct IngestConfiguration: Sendable {
     public var limits: TelemetryLimits
 
     public init(
-        kafka: KafkaConfiguration, group: String = "consroute-controller", telemetryTopic: String = "consroute.telemetry",
-        deadLetterTopic: String = "consroute.dlq", fleets: [String: Int], maximumMessageBytes: Int = 64 * 1024,
-        dedupeWindow: Int = 1_000_000, bucketWidthMs: Int64 = 60_000, batchSize: Int = 2_000,
-        sessionTimeout: Duration = .seconds(10), replicaID: String = "replica-0",
+        kafka: KafkaConfiguration,
+        group: String = "consroute-controller",
+        telemetryTopic: String = "consroute.telemetry",
+        deadLetterTopic: String = "consroute.dlq",
+        fleets: [String: Int],
+        maximumMessageBytes: Int = 64 * 1024,
+        dedupeWindow: Int = 1_000_000,
+        bucketWidthMs: Int64 = 60_000,
+        batchSize: Int = 2_000,
+        sessionTimeout: Duration = .seconds(10),
+        replicaID: String = "replica-0",
         limits: TelemetryLimits = TelemetryLimits()
     ) {
         self.kafka = kafka

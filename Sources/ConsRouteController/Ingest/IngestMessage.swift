@@ -9,7 +9,11 @@ public struct IngestMessage: Sendable {
     public var referenceTimeMs: Int64?
 
     public init(
-        partition: Int32, offset: Int64, value: [UInt8], contentType: String? = nil, referenceTimeMs: Int64? = nil
+        partition: Int32,
+        offset: Int64,
+        value: [UInt8],
+        contentType: String? = nil,
+        referenceTimeMs: Int64? = nil
     ) {
         self.partition = partition
         self.offset = offset
@@ -28,7 +32,8 @@ public struct DeadLetter: Sendable {
     /// The rejection; `reason.code` goes in the `consroute-reason` header.
     public var reason: TelemetryRejectionReason
 
-    public init(partition: Int32, offset: Int64, value: [UInt8], contentType: String?, reason: TelemetryRejectionReason) {
+    public init(partition: Int32, offset: Int64, value: [UInt8], contentType: String?, reason: TelemetryRejectionReason)
+    {
         self.partition = partition
         self.offset = offset
         self.value = value

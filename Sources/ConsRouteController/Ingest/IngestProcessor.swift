@@ -64,9 +64,13 @@ public struct IngestProcessor: Sendable {
                 result.rejections[rejection.code, default: 0] += 1
                 result.deadLetters.append(
                     DeadLetter(
-                        partition: message.partition, offset: message.offset, value: message.value,
+                        partition: message.partition,
+                        offset: message.offset,
+                        value: message.value,
                         contentType: message.contentType,
-                        reason: TelemetryRejectionReason(code: rejection.code, description: rejection.description)))
+                        reason: TelemetryRejectionReason(code: rejection.code, description: rejection.description)
+                    )
+                )
             }
         }
         result.statistics = statistics.drain()
@@ -102,7 +106,9 @@ public struct IngestProcessor: Sendable {
 
     private func decode(_ message: IngestMessage) -> Result<TelemetryEvent, TelemetryRejection> {
         decoder.decode(
-            message.value, format: TelemetryDecoder.Format(contentType: message.contentType),
-            referenceTimeMs: message.referenceTimeMs)
+            message.value,
+            format: TelemetryDecoder.Format(contentType: message.contentType),
+            referenceTimeMs: message.referenceTimeMs
+        )
     }
 }

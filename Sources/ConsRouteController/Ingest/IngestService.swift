@@ -51,7 +51,9 @@ public final class IngestService: Sendable {
     ///   - onEvents: receives accepted (and replayed) events, in order, after their batch is stored.
     ///   - logger: where offset gaps and a change of Kafka cluster are reported.
     public init(
-        configuration: IngestConfiguration, store: HistoryStore, onEvents: @escaping EventSink = { _, _ in },
+        configuration: IngestConfiguration,
+        store: HistoryStore,
+        onEvents: @escaping EventSink = { _, _ in },
         logger: Logger = Logger(label: "consroute.ingest")
     ) {
         self.configuration = configuration
@@ -92,15 +94,23 @@ public final class IngestService: Sendable {
         do {
             if let clusterID = try await producer.clusterID(timeout: configuration.sessionTimeout) {
                 let binding = try await store.bindConsumerOffsets(
-                    group: configuration.group, topic: configuration.telemetryTopic, clusterID: clusterID)
+                    group: configuration.group,
+                    topic: configuration.telemetryTopic,
+                    clusterID: clusterID
+                )
                 if case .changed = binding { handedOffsets.withLock { $0.removeAll() } }
                 Self.log(
-                    binding, group: configuration.group, topic: configuration.telemetryTopic, clusterID: clusterID,
-                    logger: logger)
+                    binding,
+                    group: configuration.group,
+                    topic: configuration.telemetryTopic,
+                    clusterID: clusterID,
+                    logger: logger
+                )
             } else {
                 logger.warning(
                     "the broker reported no cluster id: stored offsets cannot be checked against their log",
-                    metadata: ["topic": "\(configuration.telemetryTopic)"])
+                    metadata: ["topic": "\(configuration.telemetryTopic)"]
+                )
             }
         } catch {
             await producer.shutdown(flushTimeout: .zero)
@@ -119,10 +129,17 @@ public final class IngestService: Sendable {
         let configuration = configuration
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
-                client: configuration.kafka, groupID: configuration.group, topics: [configuration.telemetryTopic],
-                sessionTimeout: configuration.sessionTimeout, maxBatchSize: configuration.batchSize),
+                client: configuration.kafka,
+                groupID: configuration.group,
+                topics: [configuration.telemetryTopic],
+                sessionTimeout: configuration.sessionTimeout,
+                maxBatchSize: configuration.batchSize
+            ),
             startOffsets: { partitions in
-                let stored = try await store.storedConsumerOffsets(group: configuration.group, topic: configuration.telemetryTopic)
+                let stored = try await store.storedConsumerOffsets(
+                    group: configuration.group,
+                    topic: configuration.telemetryTopic
+                )
                 var starts: [KafkaTopicPartition: Int64] = [:]
                 for partition in partitions {
                     guard let offset = stored[partition.partition] else { continue }
@@ -130,14 +147,19 @@ public final class IngestService: Sendable {
                     countFrom.set(partition.partition, offset.nextOffset)
                 }
                 return starts
-            })
+            }
+        )
         // Per partition, the offset after the last message consumed in this run, to see gaps.
         var consumed: [Int32: Int64] = [:]
         var processor = IngestProcessor(
             decoder: TelemetryDecoder(
-                fleets: configuration.fleets, maximumMessageBytes: configuration.maximumMessageBytes,
-                limits: configuration.limits),
-            dedupeCapacity: configuration.dedupeWindow, bucketWidthMs: configuration.bucketWidthMs)
+                fleets: configuration.fleets,
+                maximumMessageBytes: configuration.maximumMessageBytes,
+                limits: configuration.limits
+            ),
+            dedupeCapacity: configuration.dedupeWindow,
+            bucketWidthMs: configuration.bucketWidthMs
+        )
         // One batch is written to history while the next is decoded (two cores: CPU and SQLite overlap);
         // writes stay in order because each waits for the one before.
         var inFlight: Task<[Int32: Int64], any Error>?
@@ -207,7 +229,9 @@ public final class IngestService: Sendable {
         var live: (IngestEffect, IngestProcessor.BatchResult)?
     }
 
-    private func prepare(_ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets) -> PreparedBatch {
+    private func prepare(_ batch: [KafkaMessage], processor: inout IngestProcessor, countFrom: LiveOffsets)
+        -> PreparedBatch
+    {
         let thresholds = countFrom.all
         let handed = handedOffsets.withLock { $0 }
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
@@ -223,8 +247,12 @@ public final class IngestService: Sendable {
             // broker gives none; a timestamp from the future or before 1970 is no reference.
             let reference = batch[index].timestampMilliseconds.map { min(max($0, 0), nowMs) } ?? nowMs
             let ingest = IngestMessage(
-                partition: partition, offset: offset, value: batch[index].value,
-                contentType: batch[index].headers.first(named: "content-type")?.stringValue, referenceTimeMs: reference)
+                partition: partition,
+                offset: offset,
+                value: batch[index].value,
+                contentType: batch[index].headers.first(named: "content-type")?.stringValue,
+                referenceTimeMs: reference
+            )
             if let from = thresholds[partition], offset < from {
                 if let next = handed[partition], offset < next {
                     rebuildOnly.append(ingest)
@@ -250,22 +278,35 @@ public final class IngestService: Sendable {
             statistics: result.statistics,
             offsets: result.nextOffsets.map { partition, next in
                 ConsumerOffset(
-                    group: configuration.group, topic: configuration.telemetryTopic, partition: partition, nextOffset: next,
-                    replayOffset: processor.replayStartOffset(partition: partition).map { min($0, next) })
+                    group: configuration.group,
+                    topic: configuration.telemetryTopic,
+                    partition: partition,
+                    nextOffset: next,
+                    replayOffset: processor.replayStartOffset(partition: partition).map { min($0, next) }
+                )
             },
             deadLetters: result.deadLetters.map { letter in
                 DeadLetterRecord(
-                    sourceTopic: configuration.telemetryTopic, sourcePartition: letter.partition, sourceOffset: letter.offset,
-                    reasonCode: letter.reason.code, reason: letter.reason.description, contentType: letter.contentType,
-                    value: letter.value, recordedAt: now)
-            })
+                    sourceTopic: configuration.telemetryTopic,
+                    sourcePartition: letter.partition,
+                    sourceOffset: letter.offset,
+                    reasonCode: letter.reason.code,
+                    reason: letter.reason.description,
+                    contentType: letter.contentType,
+                    value: letter.value,
+                    recordedAt: now
+                )
+            }
+        )
         prepared.live = (effect, result)
         return prepared
     }
 
     /// Writes a batch's effect, hands its events on, forwards its dead letters; returns the offsets it advanced.
     private func store(
-        _ effect: IngestEffect, _ result: IngestProcessor.BatchResult, forwarder: DeadLetterForwarder
+        _ effect: IngestEffect,
+        _ result: IngestProcessor.BatchResult,
+        forwarder: DeadLetterForwarder
     ) async throws -> [Int32: Int64] {
         try await store.apply(effect)
         lastFailure.withLock { $0 = nil }
@@ -289,7 +330,11 @@ public final class IngestService: Sendable {
         // By index: the loop reads two integers and must not copy (retain) each message's buffers.
         for index in batch.indices {
             gaps.observe(
-                partition: batch[index].partition, offset: batch[index].offset, consumed: &consumed, stored: stored)
+                partition: batch[index].partition,
+                offset: batch[index].offset,
+                consumed: &consumed,
+                stored: stored
+            )
         }
         guard gaps.lost > 0 else { return }
         state.withLock { $0.lost += gaps.lost }
@@ -299,12 +344,17 @@ public final class IngestService: Sendable {
                 metadata: [
                     "topic": "\(configuration.telemetryTopic)", "partition": "\(gap.partition)",
                     "offsets": "\(gap.from)..<\(gap.to)", "lost": "\(gap.to - gap.from)",
-                ])
+                ]
+            )
         }
     }
 
     private static func log(
-        _ binding: OffsetClusterBinding, group: String, topic: String, clusterID: String, logger: Logger
+        _ binding: OffsetClusterBinding,
+        group: String,
+        topic: String,
+        clusterID: String,
+        logger: Logger
     ) {
         let metadata: Logger.Metadata = ["group": "\(group)", "topic": "\(topic)", "cluster": "\(clusterID)"]
         switch binding {
@@ -313,7 +363,8 @@ public final class IngestService: Sendable {
         case .adopted(let partitions):
             logger.notice(
                 "stored consumer offsets (from before clusters were recorded) adopted by the connected Kafka cluster",
-                metadata: metadata.merging(["partitions": "\(partitions)"]) { $1 })
+                metadata: metadata.merging(["partitions": "\(partitions)"]) { $1 }
+            )
         case .changed(let previous, let discarded):
             logger.error(
                 """
@@ -322,7 +373,8 @@ public final class IngestService: Sendable {
                 \(discarded) partitions are discarded)
                 """,
                 metadata: metadata.merging(
-                    ["previousCluster": "\(previous)", "discardedPartitions": "\(discarded)"]) { $1 })
+                    ["previousCluster": "\(previous)", "discardedPartitions": "\(discarded)"]) { $1 }
+            )
         }
     }
 
@@ -330,7 +382,8 @@ public final class IngestService: Sendable {
         Dictionary(
             uniqueKeysWithValues: offsets.map {
                 (KafkaTopicPartition(topic: configuration.telemetryTopic, partition: $0.key), $0.value)
-            })
+            }
+        )
     }
 }
 

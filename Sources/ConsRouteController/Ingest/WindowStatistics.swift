@@ -38,8 +38,11 @@ public struct WindowStatistics: Sendable {
         let key = Key(fleet: event.fleet, cluster: event.cluster, tier: event.tier, bucketStartMs: bucket)
         let shadow = event.shadow
         cells[key, default: StatisticsSums()].add(
-            latencyMs: Double(event.latencyMs), cost: Double(event.cost), servedScore: shadow.map { Double($0.score[event.tier]) },
-            cloud: shadow.map { (Double($0.score.cloud), Double($0.latencyMs.cloud), Double($0.cost.cloud)) })
+            latencyMs: Double(event.latencyMs),
+            cost: Double(event.cost),
+            servedScore: shadow.map { Double($0.score[event.tier]) },
+            cloud: shadow.map { (Double($0.score.cloud), Double($0.latencyMs.cloud), Double($0.cost.cloud)) }
+        )
     }
 
     /// Returns the cells accumulated so far as history buckets and starts empty.
@@ -47,7 +50,12 @@ public struct WindowStatistics: Sendable {
         defer { cells.removeAll(keepingCapacity: true) }
         return cells.map { key, sums in
             WindowStatisticsBucket(
-                fleet: key.fleet, cluster: key.cluster, tier: HistoryTier(key.tier), bucketStart: key.bucketStartMs, sums: sums)
+                fleet: key.fleet,
+                cluster: key.cluster,
+                tier: HistoryTier(key.tier),
+                bucketStart: key.bucketStartMs,
+                sums: sums
+            )
         }
     }
 }

@@ -100,7 +100,11 @@ public struct CanaryComparison: Sendable {
         let (canaryLow, canaryHigh) = interval(canary)
         let (controlLow, controlHigh) = interval(control)
         return Figures(
-            canary: canary, control: control, lowerBound: canaryLow - controlHigh, upperBound: canaryHigh - controlLow)
+            canary: canary,
+            control: control,
+            lowerBound: canaryLow - controlHigh,
+            upperBound: canaryHigh - controlLow
+        )
     }
 
     /// The verdict after `elapsedMs` since the canary started.
@@ -119,7 +123,11 @@ public struct CanaryComparison: Sendable {
         let width = bounds.upperBound - bounds.lowerBound
         guard arm.count >= 2 else { return (bounds.lowerBound, bounds.upperBound) }
         let radius = EmpiricalBernsteinBound.radius(
-            count: arm.count, variance: arm.variance, range: width, delta: settings.alpha / 2)
+            count: arm.count,
+            variance: arm.variance,
+            range: width,
+            delta: settings.alpha / 2
+        )
         return (max(bounds.lowerBound, arm.mean - radius), min(bounds.upperBound, arm.mean + radius))
     }
 }

@@ -9,21 +9,38 @@ extension FleetPipeline {
     public func tune(_ trigger: Trigger, runID: String, nowMs: Int64) -> TuningOutcome {
         let tuner = FleetTuner(settings: settings.tuner, objective: settings.objective)
         var outcome = TuningOutcome(
-            trigger: trigger, clustering: nil, thresholds: nil, table: nil, failure: nil,
-            windowFromMs: windowFromMs ?? nowMs, windowToMs: windowToMs, windowEvents: UInt64(reservoir.count),
-            windowShadow: UInt64(shadow.count), runID: runID)
+            trigger: trigger,
+            clustering: nil,
+            thresholds: nil,
+            table: nil,
+            failure: nil,
+            windowFromMs: windowFromMs ?? nowMs,
+            windowToMs: windowToMs,
+            windowEvents: UInt64(reservoir.count),
+            windowShadow: UInt64(shadow.count),
+            runID: runID
+        )
         do {
             let clustering: ClusteringProposal
             if trigger.recluster || table == nil {
                 clustering = try tuner.recluster(
-                    points: reservoir.snapshot(), dimension: reservoir.dimension, previous: table, nextID: nextClusterID)
+                    points: reservoir.snapshot(),
+                    dimension: reservoir.dimension,
+                    previous: table,
+                    nextID: nextClusterID
+                )
                 outcome.clustering = clustering
             } else {
                 clustering = FleetTuner.clustering(of: table!)
             }
             let proposal = try tuner.optimise(
-                clustering: clustering, shadow: shadow, recent: reservoir.recent(settings.tuner.mixEvents),
-                previous: table, severe: trigger.recluster || table == nil, cuts: changeCuts)
+                clustering: clustering,
+                shadow: shadow,
+                recent: reservoir.recent(settings.tuner.mixEvents),
+                previous: table,
+                severe: trigger.recluster || table == nil,
+                cuts: changeCuts
+            )
             outcome.thresholds = proposal
             if case .rejected(let reason) = proposal.verdict, table != nil {
                 outcome.failure = "guardrail: \(reason)"
@@ -36,12 +53,23 @@ extension FleetPipeline {
                 thresholds.thresholds = [:]
             }
             outcome.table = tuner.table(
-                metadata: settings.metadata, version: lastVersion + 1, parent: table?.version ?? 0, nowMs: nowMs,
-                clustering: clustering, thresholds: thresholds, rollout: rollout(for: trigger),
+                metadata: settings.metadata,
+                version: lastVersion + 1,
+                parent: table?.version ?? 0,
+                nowMs: nowMs,
+                clustering: clustering,
+                thresholds: thresholds,
+                rollout: rollout(for: trigger),
                 provenance: Provenance(
-                    trigger: trigger.provenanceText, windowFromMs: outcome.windowFromMs, windowToMs: outcome.windowToMs,
-                    windowEvents: outcome.windowEvents, windowShadow: outcome.windowShadow, optimiserRunID: runID,
-                    controllerVersion: settings.metadata.controllerVersion))
+                    trigger: trigger.provenanceText,
+                    windowFromMs: outcome.windowFromMs,
+                    windowToMs: outcome.windowToMs,
+                    windowEvents: outcome.windowEvents,
+                    windowShadow: outcome.windowShadow,
+                    optimiserRunID: runID,
+                    controllerVersion: settings.metadata.controllerVersion
+                )
+            )
         } catch {
             outcome.failure = "\(error)"
         }
@@ -80,7 +108,9 @@ extension FleetPipeline {
 
     static func sameClusters(_ a: ThresholdTable, _ b: ThresholdTable) -> Bool {
         a.clusters.count == b.clusters.count
-            && zip(a.clusters, b.clusters).allSatisfy { $0.id == $1.id && $0.centroid == $1.centroid && $0.radius2 == $1.radius2 }
+            && zip(a.clusters, b.clusters).allSatisfy {
+                $0.id == $1.id && $0.centroid == $1.centroid && $0.radius2 == $1.radius2
+            }
     }
 
     mutating func monitorDrift(_ event: TelemetryEvent) -> [DetectedDrift] {
@@ -90,13 +120,22 @@ extension FleetPipeline {
         }
         let (index, distance2) = (decision.clusterIndex, decision.distance2)
         let scores = event.shadow.map {
-            FleetDriftMonitor.TierScores(device: Double($0.score.device), edge: Double($0.score.edge), cloud: Double($0.score.cloud))
+            FleetDriftMonitor.TierScores(
+                device: Double($0.score.device),
+                edge: Double($0.score.edge),
+                cloud: Double($0.score.cloud)
+            )
         }
         let observation = FleetDriftMonitor.Observation(
-            cluster: index, normalizedSquaredDistance: Double(distance2) / referenceMeanDistance2, shadowScores: scores,
+            cluster: index,
+            normalizedSquaredDistance: Double(distance2) / referenceMeanDistance2,
+            shadowScores: scores,
             served: FleetDriftMonitor.ServedOutcome(
-                tier: FleetDriftMonitor.Tier(rawValue: event.tier.rawValue)!, latencyMilliseconds: Double(event.latencyMs),
-                cost: Double(event.cost)))
+                tier: FleetDriftMonitor.Tier(rawValue: event.tier.rawValue)!,
+                latencyMilliseconds: Double(event.latencyMs),
+                cost: Double(event.cost)
+            )
+        )
         guard let observed = try? monitor.observe(observation) else { return [] }
         self.monitor = monitor
         var batch = Array(observed)
@@ -111,7 +150,7 @@ extension FleetPipeline {
         for drift in batch {
             var clusterID: UInt32?
             var tier: Tier?
-                        switch drift.kind {
+            switch drift.kind {
             case .outcome(let cluster, let driftTier):
                 clusterID = policy.clusterIDs[cluster]
                 tier = Tier(rawValue: driftTier.rawValue)
@@ -131,8 +170,11 @@ extension FleetPipeline {
                 break
             }
             let id = "\(settings.metadata.fleet)/drift/\(event.timeUnixMs)-\(observedEvents)/\(drift.kind.name)"
-            detected.append(DetectedDrift(id: id, event: drift, detectedAtMs: event.timeUnixMs, clusterID: clusterID, tier: tier))
-            var trigger = pending
+            detected.append(
+                DetectedDrift(id: id, event: drift, detectedAtMs: event.timeUnixMs, clusterID: clusterID, tier: tier)
+            )
+            var trigger =
+                pending
                 ?? Trigger(kind: .drift, firstAtMs: event.timeUnixMs, recluster: false, driftEventIDs: [], clusters: [])
             if trigger.kind == .schedule { trigger.kind = .drift }
             trigger.driftEventIDs.append(id)

@@ -36,7 +36,8 @@ extension FleetPipeline {
             case .drift:
                 // The first few ids, then a count: a burst of drift can raise dozens, and the table stays small.
                 "drift:" + driftEventIDs.prefix(Self.citedDriftEvents).joined(separator: ",")
-                    + (driftEventIDs.count > Self.citedDriftEvents ? ",+\(driftEventIDs.count - Self.citedDriftEvents) more" : "")
+                    + (driftEventIDs.count > Self.citedDriftEvents
+                        ? ",+\(driftEventIDs.count - Self.citedDriftEvents) more" : "")
             case .schedule: "schedule"
             case .operatorRequest: "operator"
             }

@@ -72,7 +72,13 @@ public struct FleetPipeline: Sendable {
                 if pending == nil, !isTuningInFlight, reservoir.count >= settings.bootstrapEvents,
                     shadow.count >= settings.tuner.minimumShadowSamples
                 {
-                    pending = Trigger(kind: .bootstrap, firstAtMs: event.timeUnixMs, recluster: true, driftEventIDs: [], clusters: [])
+                    pending = Trigger(
+                        kind: .bootstrap,
+                        firstAtMs: event.timeUnixMs,
+                        recluster: true,
+                        driftEventIDs: [],
+                        clusters: []
+                    )
                 }
                 continue
             }
@@ -84,7 +90,13 @@ public struct FleetPipeline: Sendable {
     /// Asks for a re-tune (thresholds only, or with a re-clustering) at the next `tick`, without debounce.
     public mutating func requestRetune(nowMs: Int64, recluster: Bool = false) {
         let kind: TriggerKind = table == nil ? .bootstrap : .operatorRequest
-        pending = Trigger(kind: kind, firstAtMs: nowMs, recluster: recluster || table == nil, driftEventIDs: [], clusters: [])
+        pending = Trigger(
+            kind: kind,
+            firstAtMs: nowMs,
+            recluster: recluster || table == nil,
+            driftEventIDs: [],
+            clusters: []
+        )
     }
 
     /// Stops (or resumes) tuning; observation goes on.

@@ -17,10 +17,19 @@ extension TableCache {
     /// - Returns: the subscription; close it when the stream ends.
     /// - Complexity: O(1); each publish then costs O(1) per open stream of the fleet, on the stream's loop.
     func openStream(
-        fleet: String, device: String?, after version: UInt64, on eventLoop: any EventLoop,
+        fleet: String,
+        device: String?,
+        after version: UInt64,
+        on eventLoop: any EventLoop,
         deliver: @escaping @Sendable (StreamFrame) -> Void
     ) -> TableStreamSubscription {
         streams.subscribe(
-            fleet: fleet, device: device, held: version, current: fleets[fleet], on: eventLoop, deliver: deliver)
+            fleet: fleet,
+            device: device,
+            held: version,
+            current: fleets[fleet],
+            on: eventLoop,
+            deliver: deliver
+        )
     }
 }

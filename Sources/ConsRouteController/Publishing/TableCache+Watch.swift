@@ -36,7 +36,11 @@ extension TableCache {
                 if Task.isCancelled {
                     continuation.resume(throwing: CancellationError())
                 } else {
-                    watchers[fleet, default: [:]][id] = Watcher(device: device, after: version, continuation: continuation)
+                    watchers[fleet, default: [:]][id] = Watcher(
+                        device: device,
+                        after: version,
+                        continuation: continuation
+                    )
                 }
             }
         } onCancel: {
@@ -54,7 +58,10 @@ extension TableCache {
     /// - Returns: the newer table, or nil if none came within `timeout`.
     /// - Throws: `CancellationError` if the calling task is cancelled.
     public nonisolated func watch(
-        fleet: String, device: String?, after version: UInt64, timeout: Duration
+        fleet: String,
+        device: String?,
+        after version: UInt64,
+        timeout: Duration
     ) async throws -> PublishedTable? {
         try await withThrowingTaskGroup(of: PublishedTable?.self) { group in
             group.addTask { try await self.watch(fleet: fleet, device: device, after: version) }

@@ -37,7 +37,11 @@ final class TableStreamFanout: Sendable {
     ///   - deliver: writes one frame to the stream.
     /// - Returns: the subscription, to close when the stream ends.
     func subscribe(
-        fleet: String, device: String?, held: UInt64, current: FleetTables?, on eventLoop: any EventLoop,
+        fleet: String,
+        device: String?,
+        held: UInt64,
+        current: FleetTables?,
+        on eventLoop: any EventLoop,
         deliver: @escaping @Sendable (StreamFrame) -> Void
     ) -> TableStreamSubscription {
         let (id, shard) = state.withLock { state in
@@ -47,7 +51,9 @@ final class TableStreamFanout: Sendable {
             let key = ObjectIdentifier(eventLoop)
             if let shard = state.shards[key] { return (id, shard) }
             let shard = LoopShard(
-                eventLoop: eventLoop, box: .makeBoxSendingValue(TableStreamShard(), eventLoop: eventLoop))
+                eventLoop: eventLoop,
+                box: .makeBoxSendingValue(TableStreamShard(), eventLoop: eventLoop)
+            )
             state.shards[key] = shard
             return (id, shard)
         }

@@ -1,8 +1,8 @@
-import Prometheus
 public import ConsRouteKafka
 import ConsRouteModel
 public import ConsRouteStore
 public import Logging
+import Prometheus
 
 /// Consumes table acknowledgements (docs/design.md §4, `consroute.acks`) into history exactly once in effect: each
 /// batch's per-version counts and the consumer offsets it advanced are written in one transaction, and the
@@ -30,8 +30,14 @@ public final class AcknowledgementService: Sendable {
     ///   - tally: per-device latest acknowledgements.
     ///   - metrics: where acknowledgements are counted.
     public init(
-        kafka: KafkaConfiguration, group: String, topic: String, fleets: Set<String>, store: HistoryStore,
-        tally: AcknowledgementTally, metrics: ControllerMetrics?, sessionTimeout: Duration = .seconds(10),
+        kafka: KafkaConfiguration,
+        group: String,
+        topic: String,
+        fleets: Set<String>,
+        store: HistoryStore,
+        tally: AcknowledgementTally,
+        metrics: ControllerMetrics?,
+        sessionTimeout: Duration = .seconds(10),
         logger: Logger = Logger(label: "consroute.acks")
     ) {
         self.kafka = kafka
@@ -55,13 +61,21 @@ public final class AcknowledgementService: Sendable {
         try await bindOffsetsToCluster()
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
-                client: kafka, groupID: group, topics: [topic], sessionTimeout: sessionTimeout, maxBatchSize: 2_000),
+                client: kafka,
+                groupID: group,
+                topics: [topic],
+                sessionTimeout: sessionTimeout,
+                maxBatchSize: 2_000
+            ),
             startOffsets: { partitions in
                 let stored = try await store.storedOffsets(group: group, topic: topic)
                 var starts: [KafkaTopicPartition: Int64] = [:]
-                for partition in partitions { if let offset = stored[partition.partition] { starts[partition] = offset } }
+                for partition in partitions {
+                    if let offset = stored[partition.partition] { starts[partition] = offset }
+                }
                 return starts
-            })
+            }
+        )
         do {
             for try await event in consumer.events {
                 if Task.isCancelled { break }
@@ -97,7 +111,8 @@ public final class AcknowledgementService: Sendable {
                 broker is cluster \(clusterID); its acknowledgements are counted from the start of its log (the old \
                 offsets of \(discarded) partitions are discarded)
                 """,
-                metadata: ["group": "\(group)", "topic": "\(topic)"])
+                metadata: ["group": "\(group)", "topic": "\(topic)"]
+            )
         }
     }
 
@@ -107,20 +122,33 @@ public final class AcknowledgementService: Sendable {
         for message in batch {
             offsets[message.partition] = max(offsets[message.partition] ?? 0, message.offset + 1)
             let format = TelemetryDecoder.Format(contentType: message.headers.first(named: "content-type")?.stringValue)
-            guard let ack = try? TableAcknowledgement(bytes: message.value, format: format), fleets.contains(ack.fleet) else {
+            guard let ack = try? TableAcknowledgement(bytes: message.value, format: format), fleets.contains(ack.fleet)
+            else {
                 metrics?.acks(fleet: "unknown", result: "invalid").increment()
-                logger.warning("acknowledgement skipped: not a TableAck of a known fleet", metadata: ["offset": "\(message.offset)"])
+                logger.warning(
+                    "acknowledgement skipped: not a TableAck of a known fleet",
+                    metadata: ["offset": "\(message.offset)"]
+                )
                 continue
             }
             tally.record(fleet: ack.fleet, device: ack.deviceID, version: ack.version, applied: ack.applied)
             metrics?.acks(fleet: ack.fleet, result: ack.applied ? "applied" : "rejected").increment()
             guard ack.version > 0 else { continue }
-            let outcome: AcknowledgementDelta.Outcome = ack.applied ? .applied : .rejected(reason: Self.reasonCode(ack.reason))
+            let outcome: AcknowledgementDelta.Outcome =
+                ack.applied ? .applied : .rejected(reason: Self.reasonCode(ack.reason))
             deltas[AcknowledgementDelta.Key(fleet: ack.fleet, version: ack.version, outcome: outcome), default: 0] += 1
         }
         let effect = IngestEffect(
-            acknowledgements: deltas.map { AcknowledgementDelta(fleet: $0.key.fleet, version: $0.key.version, outcome: $0.key.outcome, count: $0.value) },
-            offsets: offsets.map { ConsumerOffset(group: group, topic: topic, partition: $0.key, nextOffset: $0.value) })
+            acknowledgements: deltas.map {
+                AcknowledgementDelta(
+                    fleet: $0.key.fleet,
+                    version: $0.key.version,
+                    outcome: $0.key.outcome,
+                    count: $0.value
+                )
+            },
+            offsets: offsets.map { ConsumerOffset(group: group, topic: topic, partition: $0.key, nextOffset: $0.value) }
+        )
         try await store.apply(effect)
     }
 

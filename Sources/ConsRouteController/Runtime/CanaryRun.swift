@@ -19,7 +19,13 @@ public struct CanaryRun: Sendable {
     ///   - percent: the cohort share.
     ///   - startedAtMs: its publication time.
     ///   - comparison: a fresh comparison.
-    public init(version: UInt64, controlVersion: UInt64, percent: Double, startedAtMs: Int64, comparison: CanaryComparison) {
+    public init(
+        version: UInt64,
+        controlVersion: UInt64,
+        percent: Double,
+        startedAtMs: Int64,
+        comparison: CanaryComparison
+    ) {
         self.version = version
         self.controlVersion = controlVersion
         self.percent = percent

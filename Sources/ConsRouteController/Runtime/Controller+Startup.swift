@@ -24,14 +24,19 @@ extension Controller {
         let path = http.adminTokenFile.isEmpty ? "admin.token" : http.adminTokenFile
         if let data = FileManager.default.contents(atPath: path) {
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard token.count >= 16 else { throw .adminToken(path: path, reason: "the token must have at least 16 characters") }
+            guard token.count >= 16 else {
+                throw .adminToken(path: path, reason: "the token must have at least 16 characters")
+            }
             return token
         }
         var generator = SystemRandomNumberGenerator()
         let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
         guard
             FileManager.default.createFile(
-                atPath: path, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+                atPath: path,
+                contents: Data((token + "\n").utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
         else {
             throw .adminToken(path: path, reason: "the file does not exist and cannot be created")
         }
@@ -42,7 +47,9 @@ extension Controller {
     /// for metadata within the connect timeout (which also proves the broker reachable) and creating the
     /// missing ones.
     static func prepareTopics(
-        _ configuration: ControllerConfiguration, kafka: KafkaConfiguration, embedded: KafkaMockCluster?
+        _ configuration: ControllerConfiguration,
+        kafka: KafkaConfiguration,
+        embedded: KafkaMockCluster?
     ) async throws(ControllerStartupError) {
         let topics = configuration.topics
         let names = [topics.telemetry, topics.acks, topics.tables, topics.deadLetters]
@@ -72,10 +79,13 @@ extension Controller {
             do {
                 try await admin.createTopic(
                     KafkaTopicSpecification(
-                        name: name, partitions: name == topics.tables ? 1 : partitions,
+                        name: name,
+                        partitions: name == topics.tables ? 1 : partitions,
                         replicationFactor: configuration.broker.replicationFactor,
-                        config: name == topics.tables ? ["cleanup.policy": "compact"] : [:]),
-                    timeout: timeout)
+                        config: name == topics.tables ? ["cleanup.policy": "compact"] : [:]
+                    ),
+                    timeout: timeout
+                )
             } catch {
                 if let metadata = try? await admin.metadata(for: name, timeout: timeout), !metadata.partitions.isEmpty {
                     continue
@@ -92,10 +102,16 @@ extension Controller {
         let trigger = FleetController.historyTrigger(provenance: table.provenance.trigger)
         try await store.insertTable(
             ThresholdTableRecord(
-                fleet: table.fleet, version: table.version, parentVersion: table.parentVersion > 0 ? table.parentVersion : nil,
-                status: table.rollout.stage == .canary ? .canary : .active, createdAt: table.createdAtMs,
-                expiresAt: table.expiresAtMs, trigger: trigger,
+                fleet: table.fleet,
+                version: table.version,
+                parentVersion: table.parentVersion > 0 ? table.parentVersion : nil,
+                status: table.rollout.stage == .canary ? .canary : .active,
+                createdAt: table.createdAtMs,
+                expiresAt: table.expiresAtMs,
+                trigger: trigger,
                 optimiserRunID: table.provenance.optimiserRunID.isEmpty ? nil : table.provenance.optimiserRunID,
-                envelope: signed.envelopeString()))
+                envelope: signed.envelopeString()
+            )
+        )
     }
 }

@@ -7,8 +7,8 @@ public import Logging
 import NIOCore
 import Prometheus
 import ServiceLifecycle
-import UnixSignals
 import Synchronization
+import UnixSignals
 
 /// `consroute serve`: the controller process (docs/design.md §6–§11). One `ServiceGroup` runs the distribution API, the
 /// loop clock (tunings, metrics, retries), the acknowledgement consumer and telemetry ingestion; on SIGTERM or
@@ -65,7 +65,8 @@ public final class Controller: Sendable {
             embedded = nil
             kafka = KafkaConfiguration(
                 bootstrapServers: configuration.broker.bootstrapServers.joined(separator: ","),
-                clientID: configuration.broker.clientID)
+                clientID: configuration.broker.clientID
+            )
         }
         kafka.additionalConfig.merge(configuration.broker.settings) { _, configured in configured }
         bootstrapServers = kafka.bootstrapServers.joined(separator: ",")
@@ -82,15 +83,27 @@ public final class Controller: Sendable {
         cache = TableCache()
         tally = AcknowledgementTally()
         publisher = TablePublisher(
-            store: store, key: key, cache: cache, producer: producer, topic: configuration.topics.tables, metrics: metrics,
-            logger: logger)
+            store: store,
+            key: key,
+            cache: cache,
+            producer: producer,
+            topic: configuration.topics.tables,
+            metrics: metrics,
+            logger: logger
+        )
         // Another replica may have published newer tables of these fleets (docs/design.md §9): the tables topic has them.
         // The embedded broker is new with this process, so there is nothing to read.
         var fromTopic: [String: SignedTable] = [:]
         if !configuration.broker.isEmbedded {
-            let reader = TablesTopicReader(kafka: kafka, topic: configuration.topics.tables, trustedKeys: [key.verifyingKey])
+            let reader = TablesTopicReader(
+                kafka: kafka,
+                topic: configuration.topics.tables,
+                trustedKeys: [key.verifyingKey]
+            )
             do {
-                fromTopic = try await reader.latestTables(timeout: .milliseconds(configuration.broker.connectTimeoutMs * 3))
+                fromTopic = try await reader.latestTables(
+                    timeout: .milliseconds(configuration.broker.connectTimeoutMs * 3)
+                )
             } catch {
                 throw ControllerStartupError.topic(name: configuration.topics.tables, reason: "\(error)")
             }
@@ -98,16 +111,27 @@ public final class Controller: Sendable {
         var controllers: [FleetController] = []
         for settings in configuration.fleets {
             let fleet = settings.metadata.fleet
-            if let newer = fromTopic[fleet], newer.table.version > (try await store.highestTableVersion(fleet: fleet) ?? 0) {
+            if let newer = fromTopic[fleet],
+                newer.table.version > (try await store.highestTableVersion(fleet: fleet) ?? 0)
+            {
                 try await Self.adoptFromTopic(newer, store: store)
-                logger.notice("adopted a newer table from the tables topic", metadata: ["fleet": "\(fleet)", "version": "\(newer.table.version)"])
+                logger.notice(
+                    "adopted a newer table from the tables topic",
+                    metadata: ["fleet": "\(fleet)", "version": "\(newer.table.version)"]
+                )
             }
             let current = try await store.tables(HistoryQuery(fleet: fleet), status: .active).first
             let signed = try current.map { try SignedTable(envelope: Array($0.envelope.utf8)) }
             if let signed { try await publisher.restore(signed) }
             let highest = try await store.highestTableVersion(fleet: fleet) ?? 0
             let loop = FleetLoop(settings: settings, current: signed?.table, lastVersion: highest)
-            let controller = FleetController(loop: loop, publisher: publisher, store: store, metrics: metrics, logger: logger)
+            let controller = FleetController(
+                loop: loop,
+                publisher: publisher,
+                store: store,
+                metrics: metrics,
+                logger: logger
+            )
             // A canary under test when the controller stopped is served again and its test starts over.
             if let signed, let record = try await store.tables(HistoryQuery(fleet: fleet), status: .canary).first,
                 record.version > signed.table.version
@@ -123,13 +147,23 @@ public final class Controller: Sendable {
         let ingestLogger = logger
         ingest = IngestService(
             configuration: IngestConfiguration(
-                kafka: kafka, group: configuration.ingest.group, telemetryTopic: configuration.topics.telemetry,
+                kafka: kafka,
+                group: configuration.ingest.group,
+                telemetryTopic: configuration.topics.telemetry,
                 deadLetterTopic: configuration.topics.deadLetters,
-                fleets: Dictionary(uniqueKeysWithValues: configuration.fleets.map { ($0.metadata.fleet, $0.metadata.fingerprint.representationDim) }),
-                maximumMessageBytes: configuration.ingest.maximumMessageBytes, dedupeWindow: configuration.ingest.dedupeWindow,
-                bucketWidthMs: configuration.ingest.bucketWidthMs, batchSize: configuration.ingest.batchSize,
+                fleets: Dictionary(
+                    uniqueKeysWithValues: configuration.fleets.map {
+                        ($0.metadata.fleet, $0.metadata.fingerprint.representationDim)
+                    }
+                ),
+                maximumMessageBytes: configuration.ingest.maximumMessageBytes,
+                dedupeWindow: configuration.ingest.dedupeWindow,
+                bucketWidthMs: configuration.ingest.bucketWidthMs,
+                batchSize: configuration.ingest.batchSize,
                 sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs),
-                replicaID: configuration.ingest.replicaID, limits: configuration.ingest.limits),
+                replicaID: configuration.ingest.replicaID,
+                limits: configuration.ingest.limits
+            ),
             store: store,
             onEvents: { events, isReplay in
                 var byFleet: [String: [TelemetryEvent]] = [:]
@@ -138,25 +172,40 @@ public final class Controller: Sendable {
                     do {
                         try await byName[fleet]?.ingest(events, isReplay: isReplay)
                     } catch {
-                        ingestLogger.error("drift events not recorded", metadata: ["fleet": "\(fleet)", "error": "\(error)"])
+                        ingestLogger.error(
+                            "drift events not recorded",
+                            metadata: ["fleet": "\(fleet)", "error": "\(error)"]
+                        )
                     }
                 }
-            }, logger: logger)
+            },
+            logger: logger
+        )
         acknowledgements = AcknowledgementService(
-            kafka: kafka, group: configuration.ingest.group + ".acks", topic: configuration.topics.acks,
-            fleets: Set(names), store: store, tally: tally, metrics: metrics,
-            sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs), logger: logger)
+            kafka: kafka,
+            group: configuration.ingest.group + ".acks",
+            topic: configuration.topics.acks,
+            fleets: Set(names),
+            store: store,
+            tally: tally,
+            metrics: metrics,
+            sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs),
+            logger: logger
+        )
     }
 
     /// Checks `broker.settings` as the consumers and producers will use them, before anything starts: a key the
     /// consumer manages itself (`enable.auto.commit`) or one librdkafka rejects would otherwise fail every ingest
     /// restart while `/readyz` said ready.
     private static func validateBrokerSettings(
-        _ kafka: KafkaConfiguration, configuration: ControllerConfiguration
+        _ kafka: KafkaConfiguration,
+        configuration: ControllerConfiguration
     ) throws {
         do {
             try KafkaConsumerConfiguration(
-                client: kafka, groupID: configuration.ingest.group, topics: [configuration.topics.telemetry]
+                client: kafka,
+                groupID: configuration.ingest.group,
+                topics: [configuration.topics.telemetry]
             ).validate()
             try KafkaProducerConfiguration(client: kafka).validate()
         } catch let error as KafkaError {
@@ -171,17 +220,20 @@ public final class Controller: Sendable {
         guard let (before, after) = FileDescriptorLimit.raiseToHardLimit() else {
             logger.warning(
                 "the open-file limit cannot be read; HTTP connections capped as configured",
-                metadata: ["max_connections": "\(configured)"])
+                metadata: ["max_connections": "\(configured)"]
+            )
             return configured
         }
         let cap = FileDescriptorLimit.connectionCap(configured: configured, limit: after)
         logger.notice(
             "open-file limit \(after) (was \(before)); HTTP connections capped at \(cap)",
-            metadata: ["nofile": "\(after)", "max_connections": "\(cap)"])
+            metadata: ["nofile": "\(after)", "max_connections": "\(cap)"]
+        )
         if cap < configured {
             logger.warning(
                 "http.max_connections lowered to fit the open-file limit: raise the hard limit (ulimit -Hn) to allow more",
-                metadata: ["configured": "\(configured)", "cap": "\(cap)"])
+                metadata: ["configured": "\(configured)", "cap": "\(cap)"]
+            )
         }
         return cap
     }
@@ -200,33 +252,52 @@ public final class Controller: Sendable {
     ///   - handleSignals: stop gracefully on SIGTERM and SIGINT (the CLI); in-process users cancel instead.
     ///   - onListening: called with the bound port once the API accepts connections.
     /// - Throws: `ControllerStartupError.httpBind` when the port cannot be bound; errors of a failed service.
-    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
+        async throws
+    {
         let administration = administration
         let connectionCap = raiseDescriptorLimit()
         let api = DistributionAPI(
-            cache: cache, history: administration, status: administration, admin: administration,
+            cache: cache,
+            history: administration,
+            status: administration,
+            admin: administration,
             metrics: DistributionMetrics(registry: metrics.registry),
             configuration: try DistributionAPIConfiguration(
-                adminToken: adminToken, maximumWait: .seconds(configuration.http.maximumWaitSeconds),
+                adminToken: adminToken,
+                maximumWait: .seconds(configuration.http.maximumWaitSeconds),
                 heartbeatInterval: .seconds(configuration.http.heartbeatSeconds),
                 headerTimeout: .seconds(configuration.http.headerTimeoutSeconds),
-                idleTimeout: .seconds(configuration.http.idleTimeoutSeconds), maximumConnections: connectionCap),
-            readiness: { [self] in self.isReady })
+                idleTimeout: .seconds(configuration.http.idleTimeoutSeconds),
+                maximumConnections: connectionCap
+            ),
+            readiness: { [self] in self.isReady }
+        )
         let address = "\(configuration.http.host):\(configuration.http.port)"
         let application = api.buildApplication(
             configuration: ApplicationConfiguration(
-                address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "consroute",
-                backlog: 4_096),
+                address: .hostname(configuration.http.host, port: configuration.http.port),
+                serverName: "consroute",
+                backlog: 4_096
+            ),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? 0
                 self.boundPort.withLock { $0 = port }
                 self.ready.withLock { $0 = true }
                 await onListening(port)
-            })
+            }
+        )
         let loop = ControllerLoopService(
-            fleets: fleets, publisher: publisher, metrics: metrics, tally: tally, ingest: ingest, store: store,
+            fleets: fleets,
+            publisher: publisher,
+            metrics: metrics,
+            tally: tally,
+            ingest: ingest,
+            store: store,
             tick: .milliseconds(configuration.tickMs),
-            retentionMs: Int64(configuration.history.retentionDays) * 86_400_000, logger: logger)
+            retentionMs: Int64(configuration.history.retentionDays) * 86_400_000,
+            logger: logger
+        )
         let ingest = ingest
         let acknowledgements = acknowledgements
         // Shut down in reverse order: ingestion first (its offsets stored), then acknowledgements, the loop, and
@@ -235,16 +306,27 @@ public final class Controller: Sendable {
             .init(service: application, serviceName: "http"),
             .init(service: loop, serviceName: "loop"),
             .init(
-                service: RestartingService(name: "acknowledgements", logger: logger) { try await acknowledgements.run() },
-                serviceName: "acknowledgements"),
-            .init(service: RestartingService(name: "ingest", logger: logger) { try await ingest.run() }, serviceName: "ingest"),
+                service: RestartingService(name: "acknowledgements", logger: logger) {
+                    try await acknowledgements.run()
+                },
+                serviceName: "acknowledgements"
+            ),
+            .init(
+                service: RestartingService(name: "ingest", logger: logger) { try await ingest.run() },
+                serviceName: "ingest"
+            ),
         ]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+                services: services,
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger
+            )
+        )
         do {
             try await group.run()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES
+        } catch let error as IOError
+            where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES
             || error.errnoCode == EADDRNOTAVAIL
         {
             throw ControllerStartupError.httpBind(address: address, reason: error.description)

@@ -1,6 +1,6 @@
-import ConsRouteTuning
 public import ConsRouteModel
 public import ConsRouteStore
+import ConsRouteTuning
 public import Foundation
 
 /// The controller's side of the distribution API: operator actions on the fleets' loops, the fleets' status,
@@ -17,7 +17,9 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     ///   - acknowledgements: the devices' latest acknowledgements.
     ///   - clock: Unix milliseconds now.
     public init(
-        fleets: [FleetController], store: HistoryStore, acknowledgements: AcknowledgementTally,
+        fleets: [FleetController],
+        store: HistoryStore,
+        acknowledgements: AcknowledgementTally,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
     ) {
         self.fleets = Dictionary(uniqueKeysWithValues: fleets.map { ($0.fleet, $0) })
@@ -109,7 +111,8 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
             "devices": .number(String(counts.devices)), "on_active": .number(String(counts.onActive)),
             "share": Self.number(counts.share),
             "applied_by_version": .object(
-                Dictionary(uniqueKeysWithValues: counts.byVersion.map { (String($0.key), .number(String($0.value))) })),
+                Dictionary(uniqueKeysWithValues: counts.byVersion.map { (String($0.key), .number(String($0.value))) })
+            ),
         ])
         return status
     }

@@ -1,7 +1,7 @@
-import Prometheus
 public import ConsRouteStore
 import Foundation
 public import Logging
+import Prometheus
 public import ServiceLifecycle
 
 /// The controller's clocks: every `tick` each fleet, on a clock of its own, runs a due tuning (drift after its debounce, the
@@ -23,8 +23,15 @@ public struct ControllerLoopService: Service {
     ///   - tick: the period.
     ///   - retentionMs: history older than this is pruned (tables are kept).
     public init(
-        fleets: [FleetController], publisher: TablePublisher, metrics: ControllerMetrics, tally: AcknowledgementTally,
-        ingest: IngestService, store: HistoryStore, tick: Duration, retentionMs: Int64, logger: Logger
+        fleets: [FleetController],
+        publisher: TablePublisher,
+        metrics: ControllerMetrics,
+        tally: AcknowledgementTally,
+        ingest: IngestService,
+        store: HistoryStore,
+        tick: Duration,
+        retentionMs: Int64,
+        logger: Logger
     ) {
         self.fleets = fleets
         self.publisher = publisher
@@ -49,7 +56,9 @@ public struct ControllerLoopService: Service {
                                 try await fleet.tick()
                             } catch {
                                 logger.error(
-                                    "tuning or publication failed", metadata: ["fleet": "\(fleet.fleet)", "error": "\(error)"])
+                                    "tuning or publication failed",
+                                    metadata: ["fleet": "\(fleet.fleet)", "error": "\(error)"]
+                                )
                             }
                             refreshMetrics(fleet)
                             try? await Task.sleep(for: tick)

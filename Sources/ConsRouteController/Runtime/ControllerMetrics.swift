@@ -1,6 +1,6 @@
 import ConsRouteModel
-public import Prometheus
 import ConsRouteTuning
+public import Prometheus
 import Synchronization
 
 /// The controller's metrics (docs/design.md §10), in the registry the distribution API's `/metrics` emits. The names and
@@ -25,7 +25,9 @@ public final class ControllerMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry, fleets: [String]) {
         self.registry = registry
         self.fleets = fleets
-        for result in ["accepted", "duplicate", "dead_lettered", "replayed", "lost"] { messages(result).increment(by: Int64(0)) }
+        for result in ["accepted", "duplicate", "dead_lettered", "replayed", "lost"] {
+            messages(result).increment(by: Int64(0))
+        }
         for reason in TelemetryRejection.allCodes { rejections(reason).increment(by: Int64(0)) }
         batches.increment(by: Int64(0))
         for fleet in fleets {
@@ -61,17 +63,24 @@ public final class ControllerMetrics: Sendable {
     func messages(_ result: String) -> Counter {
         registry.makeCounter(
             descriptor: Self.name("ingest_messages_total", "Telemetry messages consumed, by result."),
-            labels: [("result", result)])
+            labels: [("result", result)]
+        )
     }
 
     func rejections(_ reason: String) -> Counter {
         registry.makeCounter(
-            descriptor: Self.name("ingest_rejections_total", "Telemetry messages rejected, by reason code (duplicates too)."),
-            labels: [("reason", reason)])
+            descriptor: Self.name(
+                "ingest_rejections_total",
+                "Telemetry messages rejected, by reason code (duplicates too)."
+            ),
+            labels: [("reason", reason)]
+        )
     }
 
     var batches: Counter {
-        registry.makeCounter(descriptor: Self.name("ingest_batches_total", "Telemetry batches stored (one transaction each)."))
+        registry.makeCounter(
+            descriptor: Self.name("ingest_batches_total", "Telemetry batches stored (one transaction each).")
+        )
     }
 
     /// Advances the ingest counters to the service's cumulative totals.
@@ -90,7 +99,10 @@ public final class ControllerMetrics: Sendable {
     /// Sets the consumer lag of `topic`, in messages.
     public func consumerLag(topic: String, messages: Int64) {
         registry.makeGauge(
-            descriptor: Self.name("consumer_lag_messages", "Messages between the consumer's position and the partition ends."),
+            descriptor: Self.name(
+                "consumer_lag_messages",
+                "Messages between the consumer's position and the partition ends."
+            ),
             labels: [("topic", topic)]
         ).set(Double(messages))
     }
@@ -109,37 +121,51 @@ public final class ControllerMetrics: Sendable {
     func driftEvents(fleet: String, kind: String) -> Counter {
         registry.makeCounter(
             descriptor: Self.name("drift_events_total", "Drift events detected, by fleet and detector kind."),
-            labels: [("fleet", fleet), ("kind", kind)])
+            labels: [("fleet", fleet), ("kind", kind)]
+        )
     }
 
     func driftStatistic(fleet: String, detector: String) -> Gauge {
         registry.makeGauge(
             descriptor: Self.name(
-                "drift_statistic", "Each detector family's current statistic over its alarm threshold (1 = alarm)."),
-            labels: [("fleet", fleet), ("detector", detector)])
+                "drift_statistic",
+                "Each detector family's current statistic over its alarm threshold (1 = alarm)."
+            ),
+            labels: [("fleet", fleet), ("detector", detector)]
+        )
     }
 
     func tuningRuns(fleet: String, trigger: String, result: String) -> Counter {
         registry.makeCounter(
-            descriptor: Self.name("tuning_runs_total", "Tuning runs, by trigger and result (published, rejected, failed)."),
-            labels: [("fleet", fleet), ("trigger", trigger), ("result", result)])
+            descriptor: Self.name(
+                "tuning_runs_total",
+                "Tuning runs, by trigger and result (published, rejected, failed)."
+            ),
+            labels: [("fleet", fleet), ("trigger", trigger), ("result", result)]
+        )
     }
 
     func reclusterDuration(fleet: String) -> ValueHistogram {
         registry.makeValueHistogram(
-            descriptor: Self.name("recluster_duration_seconds", "Re-clustering wall time."), labels: [("fleet", fleet)],
-            buckets: Self.durationBuckets)
+            descriptor: Self.name("recluster_duration_seconds", "Re-clustering wall time."),
+            labels: [("fleet", fleet)],
+            buckets: Self.durationBuckets
+        )
     }
 
     func optimiserDuration(fleet: String) -> ValueHistogram {
         registry.makeValueHistogram(
             descriptor: Self.name("optimiser_duration_seconds", "Threshold optimisation wall time (all clusters)."),
-            labels: [("fleet", fleet)], buckets: Self.durationBuckets)
+            labels: [("fleet", fleet)],
+            buckets: Self.durationBuckets
+        )
     }
 
     func tablesPublished(fleet: String) -> Counter {
         registry.makeCounter(
-            descriptor: Self.name("tables_published_total", "Tables published, rollbacks included."), labels: [("fleet", fleet)])
+            descriptor: Self.name("tables_published_total", "Tables published, rollbacks included."),
+            labels: [("fleet", fleet)]
+        )
     }
 
     // MARK: Acknowledgements
@@ -147,15 +173,18 @@ public final class ControllerMetrics: Sendable {
     func acks(fleet: String, result: String) -> Counter {
         registry.makeCounter(
             descriptor: Self.name("table_acks_total", "Table acknowledgements from devices, by result."),
-            labels: [("fleet", fleet), ("result", result)])
+            labels: [("fleet", fleet), ("result", result)]
+        )
     }
 
     func acknowledgedShare(fleet: String) -> Gauge {
         registry.makeGauge(
             descriptor: Self.name(
                 "table_acknowledged_share",
-                "Devices whose latest acknowledgement applied the active version, over devices that acknowledged any."),
-            labels: [("fleet", fleet)])
+                "Devices whose latest acknowledgement applied the active version, over devices that acknowledged any."
+            ),
+            labels: [("fleet", fleet)]
+        )
     }
 
     // MARK: Canary rollout
@@ -163,20 +192,28 @@ public final class ControllerMetrics: Sendable {
     func canaryVersion(fleet: String) -> Gauge {
         registry.makeGauge(
             descriptor: Self.name("canary_version", "Version of the canary under test (0 when none runs)."),
-            labels: [("fleet", fleet)])
+            labels: [("fleet", fleet)]
+        )
     }
 
     func canaryDecisions(fleet: String, step: String, initiator: String) -> Counter {
         registry.makeCounter(
             descriptor: Self.name(
-                "canary_decisions_total", "Canaries ended, by step (promoted, rolled_back) and initiator (controller, operator)."),
-            labels: [("fleet", fleet), ("step", step), ("initiator", initiator)])
+                "canary_decisions_total",
+                "Canaries ended, by step (promoted, rolled_back) and initiator (controller, operator)."
+            ),
+            labels: [("fleet", fleet), ("step", step), ("initiator", initiator)]
+        )
     }
 
     func canarySamples(fleet: String, arm: String) -> Gauge {
         registry.makeGauge(
-            descriptor: Self.name("canary_samples", "Shadow samples in each arm of the running canary's test (0: none runs)."),
-            labels: [("fleet", fleet), ("arm", arm)])
+            descriptor: Self.name(
+                "canary_samples",
+                "Shadow samples in each arm of the running canary's test (0: none runs)."
+            ),
+            labels: [("fleet", fleet), ("arm", arm)]
+        )
     }
 
     /// Publishes the running canary's test: samples and mean objective per arm, and the bounds of the difference;
@@ -191,14 +228,19 @@ public final class ControllerMetrics: Sendable {
             let labels = [("fleet", fleet), ("arm", arm)]
             canarySamples(fleet: fleet, arm: arm).set(Double(statistics.count))
             registry.makeGauge(
-                descriptor: Self.name("canary_mean_objective", "Mean per-sample objective of each arm of the canary's test."),
+                descriptor: Self.name(
+                    "canary_mean_objective",
+                    "Mean per-sample objective of each arm of the canary's test."
+                ),
                 labels: labels
             ).set(statistics.mean)
         }
         for (bound, value) in [("lower", figures.lowerBound), ("upper", figures.upperBound)] {
             registry.makeGauge(
                 descriptor: Self.name(
-                    "canary_difference_bound", "Confidence bounds of mean objective canary - control (anytime-valid)."),
+                    "canary_difference_bound",
+                    "Confidence bounds of mean objective canary - control (anytime-valid)."
+                ),
                 labels: [("fleet", fleet), ("bound", bound)]
             ).set(value)
         }
@@ -210,7 +252,9 @@ public final class ControllerMetrics: Sendable {
     public func record(_ snapshot: FleetLoop.Snapshot, fleet: String) {
         if let levels = snapshot.driftLevels {
             let values = [levels.occupancy, levels.novelty, levels.outcome, levels.latency, levels.cost]
-            for (kind, value) in zip(Self.driftKinds, values) { driftStatistic(fleet: fleet, detector: kind).set(value) }
+            for (kind, value) in zip(Self.driftKinds, values) {
+                driftStatistic(fleet: fleet, detector: kind).set(value)
+            }
         }
         if let expected = snapshot.expected {
             ratio("quality_ratio", fleet: fleet, source: "predicted").set(expected.qualityRatio)
@@ -224,7 +268,8 @@ public final class ControllerMetrics: Sendable {
         for tier in Tier.allCases {
             let labels = [("fleet", fleet), ("tier", tier.description)]
             registry.makeGauge(
-                descriptor: Self.name("tier_share", "Share of recent events served by each tier."), labels: labels
+                descriptor: Self.name("tier_share", "Share of recent events served by each tier."),
+                labels: labels
             ).set(recent.share(tier))
             if let latency = recent.meanLatencyMs(tier) {
                 registry.makeGauge(
@@ -234,7 +279,8 @@ public final class ControllerMetrics: Sendable {
             }
             if let cost = recent.meanCost(tier) {
                 registry.makeGauge(
-                    descriptor: Self.name("observed_cost", "Mean cost of recent events, by serving tier."), labels: labels
+                    descriptor: Self.name("observed_cost", "Mean cost of recent events, by serving tier."),
+                    labels: labels
                 ).set(cost)
             }
         }
@@ -242,8 +288,12 @@ public final class ControllerMetrics: Sendable {
 
     private func ratio(_ metric: String, fleet: String, source: String) -> Gauge {
         registry.makeGauge(
-            descriptor: Self.name(metric, "Relative to all-cloud: predicted by the active table, observed on shadow samples."),
-            labels: [("fleet", fleet), ("source", source)])
+            descriptor: Self.name(
+                metric,
+                "Relative to all-cloud: predicted by the active table, observed on shadow samples."
+            ),
+            labels: [("fleet", fleet), ("source", source)]
+        )
     }
 
     static func name(_ metric: String, _ help: String) -> MetricNameDescriptor {

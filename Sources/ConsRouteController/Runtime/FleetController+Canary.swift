@@ -37,12 +37,22 @@ extension FleetController {
         metrics?.canaryVersion(fleet: fleet).set(Double(table.version))
         logger.info(
             "canary started",
-            metadata: ["fleet": "\(fleet)", "version": "\(table.version)", "percent": "\(table.rollout.percent)"])
+            metadata: ["fleet": "\(fleet)", "version": "\(table.version)", "percent": "\(table.rollout.percent)"]
+        )
         try await store.recordRolloutEvent(
             RolloutEventRecord(
-                fleet: fleet, canaryVersion: table.version, step: .started, decidedAt: now, initiator: .controller,
-                controlVersion: controlVersion, percent: table.rollout.percent, resultVersion: nil,
-                reason: "tuning run \(runID)", figures: nil))
+                fleet: fleet,
+                canaryVersion: table.version,
+                step: .started,
+                decidedAt: now,
+                initiator: .controller,
+                controlVersion: controlVersion,
+                percent: table.rollout.percent,
+                resultVersion: nil,
+                reason: "tuning run \(runID)",
+                figures: nil
+            )
+        )
     }
 
     /// Resumes the comparison of a canary found in history at start (its samples start again from zero; its maximum
@@ -60,14 +70,20 @@ extension FleetController {
 
     private func newRun(_ table: ThresholdTable, controlVersion: UInt64, startedAtMs: Int64) async -> CanaryRun {
         // The window cannot be empty after a tuning; without shadow samples the comparison is on quality alone.
-        let reference = await loop.cloudReference()
+        let reference =
+            await loop.cloudReference()
             ?? CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 0, costCloud: 0)
         let comparison = CanaryComparison(
             settings: loop.settings.rollout,
-            objective: CanaryObjective(weights: loop.settings.objective, reference: reference))
+            objective: CanaryObjective(weights: loop.settings.objective, reference: reference)
+        )
         return CanaryRun(
-            version: table.version, controlVersion: controlVersion, percent: table.rollout.percent,
-            startedAtMs: startedAtMs, comparison: comparison)
+            version: table.version,
+            controlVersion: controlVersion,
+            percent: table.rollout.percent,
+            startedAtMs: startedAtMs,
+            comparison: comparison
+        )
     }
 
     /// Promotes the running canary now, whatever the test says (`POST /promote`).
@@ -103,31 +119,48 @@ extension FleetController {
             return nil
         case .promote:
             return try await end(
-                run, step: .promoted, initiator: .controller,
+                run,
+                step: .promoted,
+                initiator: .controller,
                 reason: "sequential test: lower bound \(figures.lowerBound) of canary - control >= -margin -\(margin)",
-                now: nowMs)
+                now: nowMs
+            )
         case .inferior:
             return try await end(
-                run, step: .rolledBack, initiator: .controller,
+                run,
+                step: .rolledBack,
+                initiator: .controller,
                 reason: "sequential test: upper bound \(figures.upperBound) of canary - control < -margin -\(margin)",
-                now: nowMs)
+                now: nowMs
+            )
         case .timedOut:
             return try await end(
-                run, step: .rolledBack, initiator: .controller,
-                reason: "no decision within \(run.comparison.settings.maximumDurationMs / 1_000) s", now: nowMs)
+                run,
+                step: .rolledBack,
+                initiator: .controller,
+                reason: "no decision within \(run.comparison.settings.maximumDurationMs / 1_000) s",
+                now: nowMs
+            )
         }
     }
 
     /// Publishes the canary's content (promotion) or the control's (rollback) as the next active version, then
     /// records the step; a failed publication puts the canary back so that the next look tries again.
     private func end(
-        _ run: CanaryRun, step: RolloutStep, initiator: RolloutInitiator, reason: String, now: Int64
+        _ run: CanaryRun,
+        step: RolloutStep,
+        initiator: RolloutInitiator,
+        reason: String,
+        now: Int64
     ) async throws -> SignedTable {
         let signed: SignedTable
         do {
             signed = try await republish(
-                contentOf: step == .promoted ? run.version : run.controlVersion, provenanceTrigger: nil, trigger: nil,
-                now: now)
+                contentOf: step == .promoted ? run.version : run.controlVersion,
+                provenanceTrigger: nil,
+                trigger: nil,
+                now: now
+            )
         } catch {
             canary.withLock { if $0 == nil { $0 = run } }
             throw error
@@ -139,11 +172,17 @@ extension FleetController {
     /// Records how a canary ended (its status, the step with the test's figures, the metrics); `published` is the
     /// active table that replaced it.
     func finishCanary(
-        _ run: CanaryRun, step: RolloutStep, initiator: RolloutInitiator, reason: String, published: SignedTable,
+        _ run: CanaryRun,
+        step: RolloutStep,
+        initiator: RolloutInitiator,
+        reason: String,
+        published: SignedTable,
         now: Int64
     ) async throws {
         // Publishing an active table superseded the canary; a rollback says why it went.
-        if step == .rolledBack { try await store.updateTableStatus(fleet: fleet, version: run.version, to: .rolledBack) }
+        if step == .rolledBack {
+            try await store.updateTableStatus(fleet: fleet, version: run.version, to: .rolledBack)
+        }
         let figures = run.comparison.figures
         metrics?.canaryVersion(fleet: fleet).set(0.0)
         metrics?.canaryDecisions(fleet: fleet, step: step.rawValue, initiator: initiator.rawValue).increment()
@@ -152,16 +191,29 @@ extension FleetController {
             metadata: [
                 "fleet": "\(fleet)", "canary": "\(run.version)", "version": "\(published.table.version)",
                 "by": "\(initiator.rawValue)", "reason": "\(reason)",
-            ])
+            ]
+        )
         try await store.recordRolloutEvent(
             RolloutEventRecord(
-                fleet: fleet, canaryVersion: run.version, step: step, decidedAt: now, initiator: initiator,
-                controlVersion: run.controlVersion, percent: run.percent, resultVersion: published.table.version,
+                fleet: fleet,
+                canaryVersion: run.version,
+                step: step,
+                decidedAt: now,
+                initiator: initiator,
+                controlVersion: run.controlVersion,
+                percent: run.percent,
+                resultVersion: published.table.version,
                 reason: reason,
                 figures: RolloutFigures(
-                    canarySamples: Int64(figures.canary.count), canaryMean: figures.canary.mean,
-                    controlSamples: Int64(figures.control.count), controlMean: figures.control.mean,
-                    lowerBound: figures.lowerBound, upperBound: figures.upperBound)))
+                    canarySamples: Int64(figures.canary.count),
+                    canaryMean: figures.canary.mean,
+                    controlSamples: Int64(figures.control.count),
+                    controlMean: figures.control.mean,
+                    lowerBound: figures.lowerBound,
+                    upperBound: figures.upperBound
+                )
+            )
+        )
     }
 
     /// Logs, once per canary, that a tuning waits for it (its trigger stays pending).
@@ -170,6 +222,7 @@ extension FleetController {
         canary.withLock { if $0?.version == run.version { $0?.deferralLogged = true } }
         logger.notice(
             "tuning deferred until the canary is decided",
-            metadata: ["fleet": "\(fleet)", "canary": "\(run.version)", "trigger": "\(Self.triggerLabel(pending))"])
+            metadata: ["fleet": "\(fleet)", "canary": "\(run.version)", "trigger": "\(Self.triggerLabel(pending))"]
+        )
     }
 }

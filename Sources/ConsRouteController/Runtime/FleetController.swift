@@ -1,9 +1,9 @@
-import Prometheus
 public import ConsRouteModel
 public import ConsRouteStore
 import ConsRouteTuning
 public import Foundation
 public import Logging
+import Prometheus
 import Synchronization
 
 /// One fleet's loop with its side effects (docs/design.md §6): feeds it telemetry, records every drift event, run and
@@ -28,7 +28,11 @@ public final class FleetController: Sendable {
     ///   - logger: for tuning and publication notices.
     ///   - clock: Unix milliseconds now.
     public init(
-        loop: FleetLoop, publisher: TablePublisher, store: HistoryStore, metrics: ControllerMetrics?, logger: Logger,
+        loop: FleetLoop,
+        publisher: TablePublisher,
+        store: HistoryStore,
+        metrics: ControllerMetrics?,
+        logger: Logger,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
     ) {
         self.loop = loop
@@ -60,7 +64,8 @@ public final class FleetController: Sendable {
                 metadata: [
                     "fleet": "\(fleet)", "kind": "\(drift.event.kind.name)", "id": "\(drift.id)",
                     "statistic": "\(drift.event.statistic)", "threshold": "\(drift.event.threshold)",
-                ])
+                ]
+            )
             try await store.recordDriftEvent(record(drift, windowStart: windowStart ?? drift.detectedAtMs))
         }
     }
@@ -95,7 +100,8 @@ public final class FleetController: Sendable {
             metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: result.rawValue).increment()
             logger.notice(
                 "tuning published nothing",
-                metadata: ["fleet": "\(fleet)", "trigger": "\(triggerLabel)", "reason": "\(reason)"])
+                metadata: ["fleet": "\(fleet)", "trigger": "\(triggerLabel)", "reason": "\(reason)"]
+            )
             try await recordDecision(outcome, trigger: trigger, result: result, reason: reason, version: nil)
             return nil
         }
@@ -107,10 +113,18 @@ public final class FleetController: Sendable {
                 .increment()
             do {
                 try await recordDecision(
-                    outcome, trigger: trigger, result: .failed, reason: "publication: \(error)", version: nil)
+                    outcome,
+                    trigger: trigger,
+                    result: .failed,
+                    reason: "publication: \(error)",
+                    version: nil
+                )
             } catch let recordError {
                 // The publication error is the one the caller must see; the history failure is only logged.
-                logger.error("tuning decision not recorded", metadata: ["fleet": "\(fleet)", "error": "\(recordError)"])
+                logger.error(
+                    "tuning decision not recorded",
+                    metadata: ["fleet": "\(fleet)", "error": "\(recordError)"]
+                )
             }
             throw error
         }
@@ -124,11 +138,18 @@ public final class FleetController: Sendable {
         logger.info(
             "table published",
             metadata: [
-                "fleet": "\(fleet)", "version": "\(signed.table.version)", "trigger": "\(outcome.trigger.provenanceText)",
+                "fleet": "\(fleet)", "version": "\(signed.table.version)",
+                "trigger": "\(outcome.trigger.provenanceText)",
                 "clusters": "\(signed.table.clusters.count)", "quality_ratio": "\(signed.table.expected.qualityRatio)",
-            ])
+            ]
+        )
         try await recordDecision(
-            outcome, trigger: trigger, result: .published, reason: "", version: signed.table.version)
+            outcome,
+            trigger: trigger,
+            result: .published,
+            reason: "",
+            version: signed.table.version
+        )
         return signed
     }
 
@@ -139,14 +160,25 @@ public final class FleetController: Sendable {
     public func rollback(to version: UInt64) async throws -> SignedTable {
         let now = clock()
         let signed = try await republish(
-            contentOf: version, provenanceTrigger: "operator:rollback to v\(version)",
-            trigger: .operatorRequest(note: "rollback to v\(version)"), now: now)
+            contentOf: version,
+            provenanceTrigger: "operator:rollback to v\(version)",
+            trigger: .operatorRequest(note: "rollback to v\(version)"),
+            now: now
+        )
         if let run = canary.withLock({ $0.take() }) {
             try await finishCanary(
-                run, step: .rolledBack, initiator: .operator, reason: "operator rollback to v\(version)",
-                published: signed, now: now)
+                run,
+                step: .rolledBack,
+                initiator: .operator,
+                reason: "operator rollback to v\(version)",
+                published: signed,
+                now: now
+            )
         }
-        logger.notice("rolled back", metadata: ["fleet": "\(fleet)", "to": "\(version)", "version": "\(signed.table.version)"])
+        logger.notice(
+            "rolled back",
+            metadata: ["fleet": "\(fleet)", "to": "\(version)", "version": "\(signed.table.version)"]
+        )
         return signed
     }
 
@@ -159,7 +191,10 @@ public final class FleetController: Sendable {
     ///   - now: Unix milliseconds now (the new `created_at`).
     /// - Throws: `AdminActionError.unknownVersion` if history has no such table; history and signing errors.
     func republish(
-        contentOf version: UInt64, provenanceTrigger: String?, trigger: HistoryTrigger?, now: Int64
+        contentOf version: UInt64,
+        provenanceTrigger: String?,
+        trigger: HistoryTrigger?,
+        now: Int64
     ) async throws -> SignedTable {
         guard let record = try await store.table(fleet: fleet, version: version) else {
             throw AdminActionError.unknownVersion(fleet: fleet, version: version)
@@ -216,10 +251,18 @@ public final class FleetController: Sendable {
         case .quality: (detector, action) = ("quality-floor", "reoptimise all clusters")
         }
         return DriftEventRecord(
-            id: drift.id, fleet: fleet, detectedAt: drift.detectedAtMs, detector: detector, signal: drift.event.kind.name,
-            cluster: drift.clusterID, tier: drift.tier.flatMap { HistoryTier(rawValue: $0.description) },
-            statistic: drift.event.statistic, threshold: drift.event.threshold,
-            window: DataWindow(start: min(windowStart, drift.detectedAtMs), end: drift.detectedAtMs), action: action)
+            id: drift.id,
+            fleet: fleet,
+            detectedAt: drift.detectedAtMs,
+            detector: detector,
+            signal: drift.event.kind.name,
+            cluster: drift.clusterID,
+            tier: drift.tier.flatMap { HistoryTier(rawValue: $0.description) },
+            statistic: drift.event.statistic,
+            threshold: drift.event.threshold,
+            window: DataWindow(start: min(windowStart, drift.detectedAtMs), end: drift.detectedAtMs),
+            action: action
+        )
     }
 
     /// The telemetry a tuning was computed on, as history stores it.
@@ -230,32 +273,58 @@ public final class FleetController: Sendable {
     /// Writes the one decision a tuning outcome has: its table's version, or why it has none, with the proposal's
     /// predicted ratios when the optimiser got that far.
     private func recordDecision(
-        _ outcome: FleetPipeline.TuningOutcome, trigger: HistoryTrigger, result: TuningDecisionResult, reason: String,
+        _ outcome: FleetPipeline.TuningOutcome,
+        trigger: HistoryTrigger,
+        result: TuningDecisionResult,
+        reason: String,
         version: UInt64?
     ) async throws {
         let proposal = outcome.thresholds
         let expected = proposal?.expected
         try await store.recordTuningDecision(
             TuningDecisionRecord(
-                runID: outcome.runID, fleet: fleet, trigger: trigger, decidedAt: clock(), result: result, reason: reason,
-                tableVersion: version, qualityRatio: expected?.qualityRatio, latencyRatio: expected?.latencyRatio,
-                costRatio: expected?.costRatio, window: Self.window(of: outcome), basis: proposal?.verdict.basis,
-                alpha: proposal?.alpha, candidate: proposal.map { DecisionFigures($0.estimate) },
-                current: proposal.map { DecisionFigures($0.current) }))
+                runID: outcome.runID,
+                fleet: fleet,
+                trigger: trigger,
+                decidedAt: clock(),
+                result: result,
+                reason: reason,
+                tableVersion: version,
+                qualityRatio: expected?.qualityRatio,
+                latencyRatio: expected?.latencyRatio,
+                costRatio: expected?.costRatio,
+                window: Self.window(of: outcome),
+                basis: proposal?.verdict.basis,
+                alpha: proposal?.alpha,
+                candidate: proposal.map { DecisionFigures($0.estimate) },
+                current: proposal.map { DecisionFigures($0.current) }
+            )
+        )
     }
 
-    private func recordRuns(_ outcome: FleetPipeline.TuningOutcome, trigger: HistoryTrigger, startedAt: Int64) async throws {
+    private func recordRuns(_ outcome: FleetPipeline.TuningOutcome, trigger: HistoryTrigger, startedAt: Int64)
+        async throws
+    {
         let window = Self.window(of: outcome)
         if let clustering = outcome.clustering {
             metrics?.reclusterDuration(fleet: fleet).record(clustering.seconds)
             let new = Set(clustering.newIDs)
             try await store.recordReclusterRun(
                 ReclusterRunRecord(
-                    id: outcome.runID + "/recluster", fleet: fleet, startedAt: startedAt,
-                    duration: .milliseconds(clustering.seconds * 1_000), trigger: trigger,
-                    kBefore: clustering.clusterCountBefore, kAfter: clustering.clusterCount, inertia: max(0, clustering.inertia),
-                    matchedClusters: clustering.ids.filter { !new.contains($0) }, newClusters: clustering.newIDs,
-                    retiredClusters: clustering.retiredIDs, window: window))
+                    id: outcome.runID + "/recluster",
+                    fleet: fleet,
+                    startedAt: startedAt,
+                    duration: .milliseconds(clustering.seconds * 1_000),
+                    trigger: trigger,
+                    kBefore: clustering.clusterCountBefore,
+                    kAfter: clustering.clusterCount,
+                    inertia: max(0, clustering.inertia),
+                    matchedClusters: clustering.ids.filter { !new.contains($0) },
+                    newClusters: clustering.newIDs,
+                    retiredClusters: clustering.retiredIDs,
+                    window: window
+                )
+            )
         }
         guard let proposal = outcome.thresholds else { return }
         metrics?.optimiserDuration(fleet: fleet).record(proposal.seconds)
@@ -264,16 +333,29 @@ public final class FleetController: Sendable {
             let best = report.trials.max { $0.objective < $1.objective }
             try await store.recordOptimiserRun(
                 OptimiserRunRecord(
-                    id: runID, fleet: fleet, cluster: report.id, engine: proposal.engine.rawValue, trigger: trigger,
-                    startedAt: startedAt, duration: .milliseconds(proposal.seconds * 1_000),
-                    tDevice: Double(report.final.device), tEdge: Double(report.final.edge),
+                    id: runID,
+                    fleet: fleet,
+                    cluster: report.id,
+                    engine: proposal.engine.rawValue,
+                    trigger: trigger,
+                    startedAt: startedAt,
+                    duration: .milliseconds(proposal.seconds * 1_000),
+                    tDevice: Double(report.final.device),
+                    tEdge: Double(report.final.edge),
                     objective: best?.objective ?? 0,
                     qualityRatio: report.heldOutQualityRatio ?? proposal.expected.qualityRatio,
-                    latencyRatio: proposal.expected.latencyRatio, costRatio: proposal.expected.costRatio),
+                    latencyRatio: proposal.expected.latencyRatio,
+                    costRatio: proposal.expected.costRatio
+                ),
                 trials: report.trials.enumerated().map { index, trial in
                     OptimiserTrialRecord(
-                        iteration: index, tDevice: Double(trial.tDevice), tEdge: Double(trial.tEdge), objective: trial.objective)
-                })
+                        iteration: index,
+                        tDevice: Double(trial.tDevice),
+                        tEdge: Double(trial.tEdge),
+                        objective: trial.objective
+                    )
+                }
+            )
         }
     }
 }

@@ -122,13 +122,24 @@ public final class FleetLoop: Sendable {
     }
 
     private static func snapshot(
-        of pipeline: FleetPipeline, recent: RecentOutcomes, driftLevels: FleetDriftMonitor.Levels?
+        of pipeline: FleetPipeline,
+        recent: RecentOutcomes,
+        driftLevels: FleetDriftMonitor.Levels?
     ) -> Snapshot {
         Snapshot(
-            tableVersion: pipeline.table?.version, lastVersion: pipeline.lastVersion, isPaused: pipeline.isPaused,
-            pending: pipeline.pending?.kind, observedEvents: pipeline.observedEvents, windowEvents: pipeline.reservoir.count,
-            windowShadowSamples: pipeline.shadow.count, windowFromMs: pipeline.windowFromMs, recent: recent,
-            driftLevels: driftLevels, expected: pipeline.table?.expected, isTuning: pipeline.isTuningInFlight,
-            canaryVersion: pipeline.canaryVersion)
+            tableVersion: pipeline.table?.version,
+            lastVersion: pipeline.lastVersion,
+            isPaused: pipeline.isPaused,
+            pending: pipeline.pending?.kind,
+            observedEvents: pipeline.observedEvents,
+            windowEvents: pipeline.reservoir.count,
+            windowShadowSamples: pipeline.shadow.count,
+            windowFromMs: pipeline.windowFromMs,
+            recent: recent,
+            driftLevels: driftLevels,
+            expected: pipeline.table?.expected,
+            isTuning: pipeline.isTuningInFlight,
+            canaryVersion: pipeline.canaryVersion
+        )
     }
 }

@@ -18,7 +18,10 @@ public struct RestartingService: Service {
     ///   - maximumBackoff: the longest wait.
     ///   - body: the work; returning ends the service.
     public init(
-        name: String, logger: Logger, initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30),
+        name: String,
+        logger: Logger,
+        initialBackoff: Duration = .milliseconds(500),
+        maximumBackoff: Duration = .seconds(30),
         body: @escaping @Sendable () async throws -> Void
     ) {
         self.name = name

@@ -1,9 +1,9 @@
-import Prometheus
 public import ConsRouteKafka
 public import ConsRouteModel
 public import ConsRouteStore
 import Foundation
 public import Logging
+import Prometheus
 
 /// Publishes tables (docs/design.md §6.7): assigns the version, signs, writes the table to history, puts it in the
 /// cache that wakes every HTTP subscriber, and produces it to the tables topic keyed by fleet.
@@ -32,8 +32,13 @@ public actor TablePublisher {
     ///   - topic: the tables topic.
     ///   - metrics: where publications are counted.
     public init(
-        store: HistoryStore, key: TableSigningKey, cache: TableCache, producer: KafkaProducer?, topic: String,
-        metrics: ControllerMetrics?, logger: Logger = Logger(label: "consroute.publisher")
+        store: HistoryStore,
+        key: TableSigningKey,
+        cache: TableCache,
+        producer: KafkaProducer?,
+        topic: String,
+        metrics: ControllerMetrics?,
+        logger: Logger = Logger(label: "consroute.publisher")
     ) {
         self.store = store
         self.key = key
@@ -65,11 +70,17 @@ public actor TablePublisher {
         let signed = try SignedTable(signing: table, with: key)
         try await store.insertTable(
             ThresholdTableRecord(
-                fleet: table.fleet, version: table.version, parentVersion: parent > 0 ? parent : nil,
-                status: table.rollout.stage == .canary ? .canary : .active, createdAt: table.createdAtMs,
-                expiresAt: table.expiresAtMs, trigger: trigger,
+                fleet: table.fleet,
+                version: table.version,
+                parentVersion: parent > 0 ? parent : nil,
+                status: table.rollout.stage == .canary ? .canary : .active,
+                createdAt: table.createdAtMs,
+                expiresAt: table.expiresAtMs,
+                trigger: trigger,
                 optimiserRunID: table.provenance.optimiserRunID.isEmpty ? nil : table.provenance.optimiserRunID,
-                envelope: signed.envelopeString()))
+                envelope: signed.envelopeString()
+            )
+        )
         try await cache.publish(signed)
         metrics?.tablesPublished(fleet: table.fleet).increment()
         unproduced[table.fleet] = signed
@@ -97,15 +108,19 @@ public actor TablePublisher {
         }
         for (fleet, signed) in unproduced.sorted(by: { $0.key < $1.key }) {
             let record = KafkaProducerRecord(
-                topic: topic, key: Array(fleet.utf8), value: signed.envelopeBytes(),
-                headers: [KafkaHeader(key: "content-type", string: "application/json")])
+                topic: topic,
+                key: Array(fleet.utf8),
+                value: signed.envelopeBytes(),
+                headers: [KafkaHeader(key: "content-type", string: "application/json")]
+            )
             do {
                 _ = try await producer.send(record)
                 if unproduced[fleet]?.table.version == signed.table.version { unproduced[fleet] = nil }
             } catch {
                 logger.warning(
                     "table not yet on the tables topic; retrying",
-                    metadata: ["fleet": "\(fleet)", "version": "\(signed.table.version)", "error": "\(error)"])
+                    metadata: ["fleet": "\(fleet)", "version": "\(signed.table.version)", "error": "\(error)"]
+                )
             }
         }
     }

@@ -32,14 +32,22 @@ public struct TablesTopicReader: Sendable {
         let metadata = try await admin.metadata(for: topic, timeout: timeout)
         var ends: [Int32: Int64] = [:]
         for partition in metadata.partitions {
-            ends[partition] = try await admin.highWatermark(of: KafkaTopicPartition(topic: topic, partition: partition), timeout: timeout)
+            ends[partition] = try await admin.highWatermark(
+                of: KafkaTopicPartition(topic: topic, partition: partition),
+                timeout: timeout
+            )
         }
         ends = ends.filter { $0.value > 0 }
         guard !ends.isEmpty else { return [:] }
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
-                client: kafka, groupID: "consroute-tables-reader-\(UUID().uuidString)", topics: [topic],
-                offsetReset: .earliest, sessionTimeout: .seconds(6)))
+                client: kafka,
+                groupID: "consroute-tables-reader-\(UUID().uuidString)",
+                topics: [topic],
+                offsetReset: .earliest,
+                sessionTimeout: .seconds(6)
+            )
+        )
         let deadline = ContinuousClock.now + timeout
         let reading = Task { [trustedKeys] () throws -> (tables: [String: SignedTable], complete: Bool) in
             var latest: [String: SignedTable] = [:]
@@ -47,7 +55,9 @@ public struct TablesTopicReader: Sendable {
             for try await event in consumer.events {
                 guard case .messages(let batch) = event else { continue }
                 for message in batch {
-                    if let end = remaining[message.partition], message.offset + 1 >= end { remaining[message.partition] = nil }
+                    if let end = remaining[message.partition], message.offset + 1 >= end {
+                        remaining[message.partition] = nil
+                    }
                     guard let signed = try? SignedTable(envelope: message.value),
                         (try? signed.verifySignature(trusting: trustedKeys)) != nil
                     else { continue }

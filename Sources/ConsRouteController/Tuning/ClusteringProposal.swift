@@ -21,8 +21,17 @@ public struct ClusteringProposal: Sendable, Equatable {
     public var clusterCount: Int { ids.count }
 
     public init(
-        dimension: Int, centroids: [Float], ids: [UInt32], radius2: [Float], newIDs: [UInt32], retiredIDs: [UInt32],
-        nextID: UInt32, inertia: Double, pointsUsed: Int, clusterCountBefore: Int, selectionScores: [Int: Double],
+        dimension: Int,
+        centroids: [Float],
+        ids: [UInt32],
+        radius2: [Float],
+        newIDs: [UInt32],
+        retiredIDs: [UInt32],
+        nextID: UInt32,
+        inertia: Double,
+        pointsUsed: Int,
+        clusterCountBefore: Int,
+        selectionScores: [Int: Double],
         seconds: Double
     ) {
         self.dimension = dimension

@@ -5,7 +5,11 @@ extension DecisionFigures {
     /// A policy's estimated figures as history keeps them.
     public init(_ estimate: PolicyEstimate) {
         self.init(
-            qualityRatio: estimate.qualityRatio, qualityLowerBound: estimate.qualityLowerBound,
-            latencyRatio: estimate.latencyRatio, costRatio: estimate.costRatio, objective: estimate.utility)
+            qualityRatio: estimate.qualityRatio,
+            qualityLowerBound: estimate.qualityLowerBound,
+            latencyRatio: estimate.latencyRatio,
+            costRatio: estimate.costRatio,
+            objective: estimate.utility
+        )
     }
 }

@@ -19,7 +19,12 @@ extension FleetTuner {
     /// The window's samples per stratum (cluster index, then the novel queries last), newest first: at most
     /// `samplesPerCluster` each, and samples older than their cut only while fewer than `minimumShadowSamples`
     /// are kept.
-    func collect(clustering: ClusteringProposal, shadow: ShadowSampleWindow, previous: ThresholdTable?, cuts: ChangeCuts)
+    func collect(
+        clustering: ClusteringProposal,
+        shadow: ShadowSampleWindow,
+        previous: ThresholdTable?,
+        cuts: ChangeCuts
+    )
         -> [[CollectedSample]]
     {
         let policy = RoutingPolicy(table: provisionalTable(clustering))
@@ -67,7 +72,9 @@ extension FleetTuner {
 
     /// Each stratum's samples split at random into a part to build candidates on and a held-out part.
     static func split(
-        _ strata: [[CollectedSample]], holdoutFraction: Double, using generator: inout SeededGenerator
+        _ strata: [[CollectedSample]],
+        holdoutFraction: Double,
+        using generator: inout SeededGenerator
     ) -> (fit: [ShadowSamples], calibration: HeldOut) {
         var fit: [ShadowSamples] = []
         var heldOut: [(sample: CollectedSample, stratum: Int)] = []
@@ -81,8 +88,10 @@ extension FleetTuner {
         return (
             fit,
             HeldOut(
-                samples: samples(heldOut.map(\.sample.sample)), stratum: heldOut.map(\.stratum),
-                previousTiers: heldOut.map(\.sample.previousTier))
+                samples: samples(heldOut.map(\.sample.sample)),
+                stratum: heldOut.map(\.stratum),
+                previousTiers: heldOut.map(\.sample.previousTier)
+            )
         )
     }
 }

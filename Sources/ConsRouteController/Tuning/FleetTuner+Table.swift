@@ -10,7 +10,10 @@ public struct FleetTableMetadata: Sendable {
     public var controllerVersion: String
 
     public init(
-        fleet: String, fingerprint: Fingerprint, lifetimeMs: Int64, reprefillMsPer1kTokens: [Float],
+        fleet: String,
+        fingerprint: Fingerprint,
+        lifetimeMs: Int64,
+        reprefillMsPer1kTokens: [Float],
         controllerVersion: String
     ) {
         self.fleet = fleet
@@ -30,30 +33,57 @@ extension FleetTuner {
     ///   - thresholds: the proposal; clusters it lacks get the novel thresholds.
     ///   - provenance: trigger, data window and optimiser run.
     public func table(
-        metadata: FleetTableMetadata, version: UInt64, parent: UInt64, nowMs: Int64, clustering: ClusteringProposal,
-        thresholds: ThresholdProposal, rollout: Rollout, provenance: Provenance
+        metadata: FleetTableMetadata,
+        version: UInt64,
+        parent: UInt64,
+        nowMs: Int64,
+        clustering: ClusteringProposal,
+        thresholds: ThresholdProposal,
+        rollout: Rollout,
+        provenance: Provenance
     ) -> ThresholdTable {
         var weights = objective
         if thresholds.cloudLatencyMs > 0 { weights.latencyRefMs = thresholds.cloudLatencyMs }
         let d = clustering.dimension
         return ThresholdTable(
-            fleet: metadata.fleet, version: version, parentVersion: parent, createdAtMs: nowMs,
-            expiresAtMs: nowMs + metadata.lifetimeMs, fingerprint: metadata.fingerprint,
+            fleet: metadata.fleet,
+            version: version,
+            parentVersion: parent,
+            createdAtMs: nowMs,
+            expiresAtMs: nowMs + metadata.lifetimeMs,
+            fingerprint: metadata.fingerprint,
             clusters: clustering.ids.enumerated().map { index, id in
                 TableCluster(
-                    id: id, centroid: Array(clustering.centroids[index * d..<(index + 1) * d]),
-                    radius2: clustering.radius2[index], thresholds: thresholds.thresholds[id] ?? settings.novelThresholds)
+                    id: id,
+                    centroid: Array(clustering.centroids[index * d..<(index + 1) * d]),
+                    radius2: clustering.radius2[index],
+                    thresholds: thresholds.thresholds[id] ?? settings.novelThresholds
+                )
             },
-            novel: settings.novelThresholds, objective: weights, reprefillMsPer1kTokens: metadata.reprefillMsPer1kTokens,
-            rollout: rollout, expected: thresholds.expected, provenance: provenance)
+            novel: settings.novelThresholds,
+            objective: weights,
+            reprefillMsPer1kTokens: metadata.reprefillMsPer1kTokens,
+            rollout: rollout,
+            expected: thresholds.expected,
+            provenance: provenance
+        )
     }
 
     /// The clusters of an existing table, for re-optimising thresholds without re-clustering.
     public static func clustering(of table: ThresholdTable) -> ClusteringProposal {
         ClusteringProposal(
-            dimension: table.dimension, centroids: table.clusters.flatMap(\.centroid), ids: table.clusters.map(\.id),
-            radius2: table.clusters.map(\.radius2), newIDs: [], retiredIDs: [],
-            nextID: (table.clusters.map(\.id).max() ?? 0) &+ 1, inertia: 0, pointsUsed: 0,
-            clusterCountBefore: table.clusters.count, selectionScores: [:], seconds: 0)
+            dimension: table.dimension,
+            centroids: table.clusters.flatMap(\.centroid),
+            ids: table.clusters.map(\.id),
+            radius2: table.clusters.map(\.radius2),
+            newIDs: [],
+            retiredIDs: [],
+            nextID: (table.clusters.map(\.id).max() ?? 0) &+ 1,
+            inertia: 0,
+            pointsUsed: 0,
+            clusterCountBefore: table.clusters.count,
+            selectionScores: [:],
+            seconds: 0
+        )
     }
 }

@@ -29,8 +29,12 @@ extension FleetTuner {
     ///   - cuts: known changes.
     /// - Throws: `TuningError.notEnoughShadowSamples`, `.optimisation`.
     public func optimise(
-        clustering: ClusteringProposal, shadow: ShadowSampleWindow, recent: [Float] = [], previous: ThresholdTable?,
-        severe: Bool, cuts: ChangeCuts = .none
+        clustering: ClusteringProposal,
+        shadow: ShadowSampleWindow,
+        recent: [Float] = [],
+        previous: ThresholdTable?,
+        severe: Bool,
+        cuts: ChangeCuts = .none
     ) throws(TuningError) -> ThresholdProposal {
         let start = DispatchTime.now().uptimeNanoseconds
         guard shadow.count >= settings.minimumShadowSamples else {
@@ -45,18 +49,29 @@ extension FleetTuner {
         let novelPair = ConsRouteTuning.ThresholdPair(settings.novelThresholds)
         let strata = split.fit.enumerated().map { index, samples in
             FleetStratum(
-                samples: samples, share: shares[index], fixed: index == clustering.clusterCount ? novelPair : nil)
+                samples: samples,
+                share: shares[index],
+                fixed: index == clustering.clusterCount ? novelPair : nil
+            )
         }
         let calibration = CalibrationSet(
-            samples: split.calibration.samples, stratum: split.calibration.stratum, shares: shares,
-            bound: settings.bound)
+            samples: split.calibration.samples,
+            stratum: split.calibration.stratum,
+            shares: shares,
+            bound: settings.bound
+        )
         // The table in force; before the first table devices send everything to the cloud, so that is what is in
         // force then.
         let current = calibration.estimate(
-            tiers: previous == nil ? Array(repeating: .cloud, count: calibration.count) : split.calibration.previousTiers,
-            weights: weights, alpha: settings.alpha)
+            tiers: previous == nil
+                ? Array(repeating: .cloud, count: calibration.count) : split.calibration.previousTiers,
+            weights: weights,
+            alpha: settings.alpha
+        )
         var family = FleetAllocator(
-            weights: weights, constraint: settings.constraint, shrinkage: settings.shrinkage,
+            weights: weights,
+            constraint: settings.constraint,
+            shrinkage: settings.shrinkage,
             engine: settings.engine == .bayesian ? .gaussianProcess : .exact
         ).family(strata)
         let unlimited = family.members
@@ -65,7 +80,10 @@ extension FleetTuner {
             (family.members, clampedClusters) = limitSteps(family.members, ids: clustering.ids, previous: previous)
         }
         let selection = RiskControlledSelection(
-            alpha: settings.alpha, weights: weights, failuresAllowed: settings.failuresAllowed)
+            alpha: settings.alpha,
+            weights: weights,
+            failuresAllowed: settings.failuresAllowed
+        )
         let choice = selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
         let chosen = choice.member ?? 0
         let verdict = Self.verdict(choice, current: current, clamped: clampedClusters[chosen], qMin: weights.qualityMin)
@@ -76,42 +94,67 @@ extension FleetTuner {
             let final = ConsRouteModel.ThresholdPair(pairs[index])
             reports.append(
                 ThresholdProposal.ClusterReport(
-                    id: id, trainingSamples: fit, heldOutSamples: split.calibration.stratum.filter { $0 == index }.count,
+                    id: id,
+                    trainingSamples: fit,
+                    heldOutSamples: split.calibration.stratum.filter { $0 == index }.count,
                     optimised: ConsRouteModel.ThresholdPair(unlimited[min(chosen, unlimited.count - 1)][index]),
                     final: final,
                     shrinkageWeight: fit == 0 ? 0 : Double(fit) / (Double(fit) + family.priorSampleCount),
                     trafficShare: shares[index],
                     heldOutQualityRatio: Self.qualityRatio(of: pairs, stratum: index, in: calibration),
-                    trials: [(final.device, final.edge, choice.estimate.utility)]))
+                    trials: [(final.device, final.edge, choice.estimate.utility)]
+                )
+            )
         }
         let estimate = choice.estimate
         return ThresholdProposal(
-            engine: settings.engine, clusters: reports,
+            engine: settings.engine,
+            clusters: reports,
             thresholds: Dictionary(uniqueKeysWithValues: reports.map { ($0.id, $0.final) }),
             expected: ExpectedOutcome(
-                qualityRatio: estimate.qualityRatio, latencyRatio: estimate.latencyRatio,
-                costRatio: estimate.costRatio, latencyMs: estimate.meanLatencyMs, cost: estimate.meanCost,
-                shares: [estimate.shares.device, estimate.shares.edge, estimate.shares.cloud]),
-            estimate: estimate, current: current, verdict: verdict,
+                qualityRatio: estimate.qualityRatio,
+                latencyRatio: estimate.latencyRatio,
+                costRatio: estimate.costRatio,
+                latencyMs: estimate.meanLatencyMs,
+                cost: estimate.meanCost,
+                shares: [estimate.shares.device, estimate.shares.edge, estimate.shares.cloud]
+            ),
+            estimate: estimate,
+            current: current,
+            verdict: verdict,
             strataMargins: Self.margins(
-                pairs, collected: collected, calibration: calibration, qMin: weights.qualityMin),
+                pairs,
+                collected: collected,
+                calibration: calibration,
+                qMin: weights.qualityMin
+            ),
             alpha: settings.alpha,
-            priorSampleCount: family.priorSampleCount, candidates: family.members.count,
-            candidatesTested: choice.tested, samplesUsed: collected.reduce(0) { $0 + $1.count },
-            shadowSamples: shadow.count, cloudLatencyMs: shadow.meanCloudLatencyMs,
-            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            priorSampleCount: family.priorSampleCount,
+            candidates: family.members.count,
+            candidatesTested: choice.tested,
+            samplesUsed: collected.reduce(0) { $0 + $1.count },
+            shadowSamples: shadow.count,
+            cloudLatencyMs: shadow.meanCloudLatencyMs,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        )
     }
 
     /// The objective as the tuning algorithms take it (the penalty is unused: the floor is a constraint).
     func tuningWeights() throws -> ConsRouteTuning.ObjectiveWeights {
         try ConsRouteTuning.ObjectiveWeights(
-            lambdaLatency: objective.lambdaLatency, lambdaCost: objective.lambdaCost, qualityMin: objective.qMin,
-            penalty: objective.penalty)
+            lambdaLatency: objective.lambdaLatency,
+            lambdaCost: objective.lambdaCost,
+            qualityMin: objective.qMin,
+            penalty: objective.penalty
+        )
     }
 
     /// The publication decision from the selection and the table in force.
     static func verdict(
-        _ choice: RiskControlledSelection.Choice, current: PolicyEstimate, clamped: [UInt32], qMin: Double
+        _ choice: RiskControlledSelection.Choice,
+        current: PolicyEstimate,
+        clamped: [UInt32],
+        qMin: Double
     ) -> ThresholdProposal.Verdict {
         if choice.member != nil { return clamped.isEmpty ? .pass : .clamped(clusters: clamped) }
         let candidate = choice.estimate
@@ -128,7 +171,8 @@ extension FleetTuner {
         return .rejected(
             reason: failure + " and the table in force is no worse on the same samples (quality ratio "
                 + "\(current.qualityRatio.rounded(to: 4)) vs \(candidate.qualityRatio.rounded(to: 4)), objective "
-                + "\(current.utility.rounded(to: 4)) vs \(candidate.utility.rounded(to: 4)))")
+                + "\(current.utility.rounded(to: 4)) vs \(candidate.utility.rounded(to: 4)))"
+        )
     }
 
     /// Every member's cluster pairs pulled to within `maxThresholdStep` of the previous table's (by cluster id);
@@ -148,7 +192,8 @@ extension FleetTuner {
                 let pair = member[index]
                 let next = ConsRouteTuning.ThresholdPair(
                     tDevice: min(max(pair.tDevice, old.device - step), old.device + step),
-                    tEdge: min(max(pair.tEdge, old.edge - step), old.edge + step))
+                    tEdge: min(max(pair.tEdge, old.edge - step), old.edge + step)
+                )
                 if next != pair { pulled.append(id) }
                 pairs[index] = next
             }
@@ -163,7 +208,9 @@ extension FleetTuner {
     /// Per stratum, the mean of `s - qMin c` under `pairs`: on its held-out samples when it has at least 10, else
     /// on all its samples, 0 without any.
     private static func margins(
-        _ pairs: [ConsRouteTuning.ThresholdPair], collected: [[CollectedSample]], calibration: CalibrationSet,
+        _ pairs: [ConsRouteTuning.ThresholdPair],
+        collected: [[CollectedSample]],
+        calibration: CalibrationSet,
         qMin: Double
     ) -> [Double] {
         var sums = [Double](repeating: 0, count: pairs.count)
@@ -190,7 +237,9 @@ extension FleetTuner {
 
     /// One cluster's quality ratio on its held-out samples (nil without samples or with an all-cloud score of 0).
     private static func qualityRatio(
-        of pairs: [ConsRouteTuning.ThresholdPair], stratum: Int, in calibration: CalibrationSet
+        of pairs: [ConsRouteTuning.ThresholdPair],
+        stratum: Int,
+        in calibration: CalibrationSet
     ) -> Double? {
         var routed = 0.0
         var cloud = 0.0
@@ -207,34 +256,72 @@ extension FleetTuner {
     /// devices will.
     func provisionalTable(_ clustering: ClusteringProposal) -> ThresholdTable {
         ThresholdTable(
-            fleet: "provisional", version: 1, parentVersion: 0, createdAtMs: 0, expiresAtMs: 1,
+            fleet: "provisional",
+            version: 1,
+            parentVersion: 0,
+            createdAtMs: 0,
+            expiresAtMs: 1,
             fingerprint: Fingerprint(
-                representationModel: "", representationDim: clustering.dimension, reranker: "", promptTemplate: ""),
+                representationModel: "",
+                representationDim: clustering.dimension,
+                reranker: "",
+                promptTemplate: ""
+            ),
             clusters: clustering.ids.enumerated().map { index, id in
                 TableCluster(
-                    id: id, centroid: Array(clustering.centroids[index * clustering.dimension..<(index + 1) * clustering.dimension]),
-                    radius2: clustering.radius2[index], thresholds: settings.novelThresholds)
+                    id: id,
+                    centroid: Array(
+                        clustering.centroids[index * clustering.dimension..<(index + 1) * clustering.dimension]
+                    ),
+                    radius2: clustering.radius2[index],
+                    thresholds: settings.novelThresholds
+                )
             },
-            novel: settings.novelThresholds, objective: objective, reprefillMsPer1kTokens: [0, 0, 0], rollout: .active,
-            expected: ExpectedOutcome(qualityRatio: 0, latencyRatio: 0, costRatio: 0, latencyMs: 0, cost: 0, shares: [0, 0, 0]),
+            novel: settings.novelThresholds,
+            objective: objective,
+            reprefillMsPer1kTokens: [0, 0, 0],
+            rollout: .active,
+            expected: ExpectedOutcome(
+                qualityRatio: 0,
+                latencyRatio: 0,
+                costRatio: 0,
+                latencyMs: 0,
+                cost: 0,
+                shares: [0, 0, 0]
+            ),
             provenance: Provenance(
-                trigger: "", windowFromMs: 0, windowToMs: 0, windowEvents: 0, windowShadow: 0, optimiserRunID: "",
-                controllerVersion: ""))
+                trigger: "",
+                windowFromMs: 0,
+                windowToMs: 0,
+                windowEvents: 0,
+                windowShadow: 0,
+                optimiserRunID: "",
+                controllerVersion: ""
+            )
+        )
     }
 
     static func samples(_ group: [ShadowSampleWindow.Sample]) -> ShadowSamples {
         // Window samples passed the telemetry validation (scores in [0, 1], finite, non-negative), so they are valid.
         (try? ShadowSamples(
-            pDevice: group.map(\.pDevice), pEdge: group.map(\.pEdge),
+            pDevice: group.map(\.pDevice),
+            pEdge: group.map(\.pEdge),
             score: TierColumns(
-                device: group.map(\.outcome.score.device), edge: group.map(\.outcome.score.edge),
-                cloud: group.map(\.outcome.score.cloud)),
+                device: group.map(\.outcome.score.device),
+                edge: group.map(\.outcome.score.edge),
+                cloud: group.map(\.outcome.score.cloud)
+            ),
             latency: TierColumns(
-                device: group.map(\.outcome.latencyMs.device), edge: group.map(\.outcome.latencyMs.edge),
-                cloud: group.map(\.outcome.latencyMs.cloud)),
+                device: group.map(\.outcome.latencyMs.device),
+                edge: group.map(\.outcome.latencyMs.edge),
+                cloud: group.map(\.outcome.latencyMs.cloud)
+            ),
             cost: TierColumns(
-                device: group.map(\.outcome.cost.device), edge: group.map(\.outcome.cost.edge),
-                cloud: group.map(\.outcome.cost.cloud)))) ?? .empty
+                device: group.map(\.outcome.cost.device),
+                edge: group.map(\.outcome.cost.edge),
+                cloud: group.map(\.outcome.cost.cloud)
+            )
+        )) ?? .empty
     }
 }
 

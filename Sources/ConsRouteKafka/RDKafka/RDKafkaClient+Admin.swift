@@ -8,17 +8,26 @@ extension RDKafkaClient {
     func createTopic(_ specification: KafkaTopicSpecification, timeout: Duration) throws(KafkaError) {
         let name = specification.name
         var errorText = [CChar](repeating: 0, count: 512)
-        guard let newTopic = rd_kafka_NewTopic_new(
-            name, Int32(clamping: specification.partitions), Int32(clamping: specification.replicationFactor),
-            &errorText, errorText.count
-        ) else {
+        guard
+            let newTopic = rd_kafka_NewTopic_new(
+                name,
+                Int32(clamping: specification.partitions),
+                Int32(clamping: specification.replicationFactor),
+                &errorText,
+                errorText.count
+            )
+        else {
             throw .topicFailed(topic: name, code: .noError, reason: String(cStringBuffer: errorText))
         }
         defer { rd_kafka_NewTopic_destroy(newTopic) }
         for (key, value) in specification.config.sorted(by: { $0.key < $1.key }) {
             let code = rd_kafka_NewTopic_set_config(newTopic, key, value)
             guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw .topicFailed(topic: name, code: KafkaErrorCode(code), reason: "config '\(key)': \(KafkaErrorCode(code).message)")
+                throw .topicFailed(
+                    topic: name,
+                    code: KafkaErrorCode(code),
+                    reason: "config '\(key)': \(KafkaErrorCode(code).message)"
+                )
             }
         }
         let milliseconds = Int32(clamping: timeout.wholeMilliseconds)
@@ -37,7 +46,11 @@ extension RDKafkaClient {
         _ = rd_kafka_poll(pointer, 0)
         let requestError = rd_kafka_event_error(event)
         guard requestError == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw .topicFailed(topic: name, code: KafkaErrorCode(requestError), reason: String(cString: rd_kafka_event_error_string(event)))
+            throw .topicFailed(
+                topic: name,
+                code: KafkaErrorCode(requestError),
+                reason: String(cString: rd_kafka_event_error_string(event))
+            )
         }
         var count = 0
         guard let result = rd_kafka_event_CreateTopics_result(event),
@@ -81,15 +94,24 @@ extension RDKafkaClient {
     /// The low and high watermark of a partition, asked of its leader (`rd_kafka_query_watermark_offsets`).
     ///
     /// - Throws: `KafkaError.topicFailed` when the query fails (unknown topic or partition, timeout).
-    func watermarks(_ partition: KafkaTopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64) {
+    func watermarks(_ partition: KafkaTopicPartition, timeout: Duration) throws(KafkaError) -> (low: Int64, high: Int64)
+    {
         var low: Int64 = -1
         var high: Int64 = -1
         let code = rd_kafka_query_watermark_offsets(
-            pointer, partition.topic, partition.partition, &low, &high, Int32(clamping: timeout.wholeMilliseconds))
+            pointer,
+            partition.topic,
+            partition.partition,
+            &low,
+            &high,
+            Int32(clamping: timeout.wholeMilliseconds)
+        )
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw .topicFailed(
-                topic: partition.topic, code: KafkaErrorCode(code),
-                reason: "watermarks of partition \(partition.partition): \(KafkaErrorCode(code).message)")
+                topic: partition.topic,
+                code: KafkaErrorCode(code),
+                reason: "watermarks of partition \(partition.partition): \(KafkaErrorCode(code).message)"
+            )
         }
         return (low, high)
     }

@@ -12,7 +12,8 @@ extension RDKafkaClient {
         if let rejected = list.entries.first(where: { $0.error != .noError }) {
             throw .commitFailed(
                 code: rejected.error,
-                reason: "cannot store offset \(rejected.offset) for \(rejected.topicPartition): \(rejected.error.message)"
+                reason:
+                    "cannot store offset \(rejected.offset) for \(rejected.topicPartition): \(rejected.error.message)"
             )
         }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
@@ -53,7 +54,11 @@ extension RDKafkaClient {
         let list = RDKafkaTopicPartitionList(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64?.none) }))
         let code = rd_kafka_committed(pointer, list.pointer, Int32(clamping: timeout.wholeMilliseconds))
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw .consumerFailed(operation: "committed offsets", code: KafkaErrorCode(code), reason: KafkaErrorCode(code).message)
+            throw .consumerFailed(
+                operation: "committed offsets",
+                code: KafkaErrorCode(code),
+                reason: KafkaErrorCode(code).message
+            )
         }
         var result: [KafkaTopicPartition: Int64] = [:]
         for entry in list.entries where entry.offset >= 0 {
@@ -70,7 +75,11 @@ extension RDKafkaClient {
         var assignment: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         let code = rd_kafka_assignment(pointer, &assignment)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let assignment else {
-            throw .consumerFailed(operation: "assignment", code: KafkaErrorCode(code), reason: KafkaErrorCode(code).message)
+            throw .consumerFailed(
+                operation: "assignment",
+                code: KafkaErrorCode(code),
+                reason: KafkaErrorCode(code).message
+            )
         }
         defer { rd_kafka_topic_partition_list_destroy(assignment) }
         _ = rd_kafka_position(pointer, assignment)
@@ -78,7 +87,11 @@ extension RDKafkaClient {
             var low: Int64 = -1
             var high: Int64 = -1
             let watermarks = rd_kafka_get_watermark_offsets(
-                pointer, entry.topicPartition.topic, entry.topicPartition.partition, &low, &high
+                pointer,
+                entry.topicPartition.topic,
+                entry.topicPartition.partition,
+                &low,
+                &high
             )
             return KafkaPartitionLag(
                 topicPartition: entry.topicPartition,

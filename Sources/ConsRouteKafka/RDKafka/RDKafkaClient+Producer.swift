@@ -13,8 +13,16 @@ extension RDKafkaClient {
         let code = withOptionalBytes(record.key) { key, keyLength in
             withOptionalBytes(record.value) { value, valueLength in
                 consroute_produce(
-                    pointer, record.topic, record.partition ?? RD_KAFKA_PARTITION_UA,
-                    key, keyLength, value, valueLength, headers, 0, opaque
+                    pointer,
+                    record.topic,
+                    record.partition ?? RD_KAFKA_PARTITION_UA,
+                    key,
+                    keyLength,
+                    value,
+                    valueLength,
+                    headers,
+                    0,
+                    opaque
                 )
             }
         }

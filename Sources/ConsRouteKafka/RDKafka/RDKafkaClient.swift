@@ -27,7 +27,9 @@ final class RDKafkaClient: @unchecked Sendable {
     ///   - configuration: A configuration from `RDKafkaConfig`; ownership passes to librdkafka.
     ///   - onDestroy: Runs after `rd_kafka_destroy` returned.
     /// - Throws: `KafkaError.clientCreationFailed` with librdkafka's message.
-    init(kind: Kind, configuration: consuming RDKafkaConfig, onDestroy: (@Sendable () -> Void)? = nil) throws(KafkaError) {
+    init(kind: Kind, configuration: consuming RDKafkaConfig, onDestroy: (@Sendable () -> Void)? = nil)
+        throws(KafkaError)
+    {
         var errorText = [CChar](repeating: 0, count: 512)
         var configuration = configuration
         let conf = configuration.take()

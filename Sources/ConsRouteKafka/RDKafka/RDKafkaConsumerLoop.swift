@@ -110,7 +110,11 @@ final class RDKafkaConsumerLoop {
             let waiting = pending.isEmpty
             let count = slots.withUnsafeMutableBufferPointer { slots in
                 rd_kafka_consume_batch_queue(
-                    queue, waiting ? 100 : 0, slots.baseAddress, waiting ? 1 : maxBatchSize - pending.count)
+                    queue,
+                    waiting ? 100 : 0,
+                    slots.baseAddress,
+                    waiting ? 1 : maxBatchSize - pending.count
+                )
             }
             if count <= 0 {
                 if !pending.isEmpty {
@@ -200,11 +204,15 @@ final class RDKafkaConsumerLoop {
                 report(rd_kafka_assign(handle, nil))
             }
         default:
-            deliver(.error(.consumerFailed(
-                operation: "rebalance",
-                code: KafkaErrorCode(reason),
-                reason: KafkaErrorCode(reason).message
-            )))
+            deliver(
+                .error(
+                    .consumerFailed(
+                        operation: "rebalance",
+                        code: KafkaErrorCode(reason),
+                        reason: KafkaErrorCode(reason).message
+                    )
+                )
+            )
             report(rd_kafka_assign(handle, nil))
         }
     }
@@ -246,16 +254,22 @@ final class RDKafkaConsumerLoop {
     }
 }
 
-private let rebalanceCallback: @convention(c) (
-    OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
-) -> Void = { handle, reason, list, opaque in
-    guard let handle, let list, let opaque else { return }
-    Unmanaged<RDKafkaConsumerLoop>.fromOpaque(opaque).takeUnretainedValue().rebalance(handle, reason, list)
-}
+private let rebalanceCallback:
+    @convention(c) (
+        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+        UnsafeMutableRawPointer?
+    ) -> Void = { handle, reason, list, opaque in
+        guard let handle, let list, let opaque else { return }
+        Unmanaged<RDKafkaConsumerLoop>.fromOpaque(opaque).takeUnretainedValue().rebalance(handle, reason, list)
+    }
 
-private let errorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
-    handle, code, reason, opaque in
-    guard let handle, let opaque else { return }
-    Unmanaged<RDKafkaConsumerLoop>.fromOpaque(opaque).takeUnretainedValue()
-        .clientError(handle, rd_kafka_resp_err_t(rawValue: code), reason.map { String(cString: $0) } ?? "")
-}
+private let errorCallback:
+    @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+        handle,
+        code,
+        reason,
+        opaque in
+        guard let handle, let opaque else { return }
+        Unmanaged<RDKafkaConsumerLoop>.fromOpaque(opaque).takeUnretainedValue()
+            .clientError(handle, rd_kafka_resp_err_t(rawValue: code), reason.map { String(cString: $0) } ?? "")
+    }

@@ -104,9 +104,10 @@ final class RDKafkaDeliveryTracker: Sendable {
 }
 
 /// librdkafka's `dr_msg_cb`: hands each report to the tracker that sent the message.
-let deliveryReportCallback: @convention(c) (
-    OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?
-) -> Void = { _, message, _ in
-    guard let message, let opaque = message.pointee._private else { return }
-    Unmanaged<RDKafkaDeliveryTracker>.fromOpaque(opaque).takeRetainedValue().record(message)
-}
+let deliveryReportCallback:
+    @convention(c) (
+        OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?
+    ) -> Void = { _, message, _ in
+        guard let message, let opaque = message.pointee._private else { return }
+        Unmanaged<RDKafkaDeliveryTracker>.fromOpaque(opaque).takeRetainedValue().record(message)
+    }

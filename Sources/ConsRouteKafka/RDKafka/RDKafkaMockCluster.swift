@@ -24,7 +24,10 @@ final class RDKafkaMockCluster: @unchecked Sendable {
 
     func createTopic(_ name: String, partitions: Int, replicationFactor: Int) throws(KafkaError) {
         let code = rd_kafka_mock_topic_create(
-            cluster, name, Int32(clamping: partitions), Int32(clamping: replicationFactor)
+            cluster,
+            name,
+            Int32(clamping: partitions),
+            Int32(clamping: replicationFactor)
         )
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw .mockClusterFailed(reason: "cannot create topic '\(name)': \(KafkaErrorCode(code).message)")

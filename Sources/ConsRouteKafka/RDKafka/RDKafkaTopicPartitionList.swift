@@ -48,7 +48,10 @@ struct RDKafkaTopicPartitionList: ~Copyable {
         return (0..<Int(list.pointee.cnt)).map { index in
             let element = elements[index]
             return Entry(
-                topicPartition: KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition),
+                topicPartition: KafkaTopicPartition(
+                    topic: String(cString: element.topic),
+                    partition: element.partition
+                ),
                 offset: element.offset,
                 error: KafkaErrorCode(element.err)
             )

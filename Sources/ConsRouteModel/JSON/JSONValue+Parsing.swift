@@ -152,7 +152,8 @@ struct JSONParser {
             if end > runStart {
                 scalars.append(
                     contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self)
-                        .unicodeScalars)
+                        .unicodeScalars
+                )
             }
         }
         while index < bytes.count {
@@ -290,7 +291,7 @@ struct JSONParser {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -17,8 +17,12 @@ extension RoutingPolicy {
     /// - Complexity: O(k·d), allocation-free.
     @inlinable
     public func decide(
-        representation: UnsafeBufferPointer<Float>, pDevice: Float, pEdge: Float, turn: TurnContext? = nil,
-        stale: Bool = false, kernel: RoutingKernel? = nil
+        representation: UnsafeBufferPointer<Float>,
+        pDevice: Float,
+        pEdge: Float,
+        turn: TurnContext? = nil,
+        stale: Bool = false,
+        kernel: RoutingKernel? = nil
     ) -> RoutingDecision {
         let (index, distance2, isOutside) = locate(representation, kernel: kernel)
         let isNovel = stale || isOutside
@@ -26,18 +30,34 @@ extension RoutingPolicy {
         let tEdge = isNovel ? novel.edge : edgeThresholds[index]
         let tier: Tier
         if let turn {
-            tier = Self.tier(pDevice: pDevice, pEdge: pEdge, tDevice: tDevice, tEdge: tEdge, turn: turn, margins: marginPerToken)
+            tier = Self.tier(
+                pDevice: pDevice,
+                pEdge: pEdge,
+                tDevice: tDevice,
+                tEdge: tEdge,
+                turn: turn,
+                margins: marginPerToken
+            )
         } else {
             tier = pDevice >= tDevice ? .device : (pEdge >= tEdge ? .edge : .cloud)
         }
         return RoutingDecision(
-            clusterIndex: index, clusterID: clusterIDs[index], tier: tier, isNovel: isNovel, distance2: distance2)
+            clusterIndex: index,
+            clusterID: clusterIDs[index],
+            tier: tier,
+            isNovel: isNovel,
+            distance2: distance2
+        )
     }
 
     /// The two-threshold rule with the multi-turn switch margin.
     @inlinable
     static func tier(
-        pDevice: Float, pEdge: Float, tDevice: Float, tEdge: Float, turn: TurnContext,
+        pDevice: Float,
+        pEdge: Float,
+        tDevice: Float,
+        tEdge: Float,
+        turn: TurnContext,
         margins: (device: Float, edge: Float)
     ) -> Tier {
         let plain: Tier = pDevice >= tDevice ? .device : (pEdge >= tEdge ? .edge : .cloud)

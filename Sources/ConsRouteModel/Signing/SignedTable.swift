@@ -40,7 +40,9 @@ public struct SignedTable: Sendable, Equatable {
         } catch {
             throw TableFormatError(field: "", reason: "envelope is not JSON: \(error)")
         }
-        guard case .object(let members) = root else { throw TableFormatError(field: "", reason: "envelope must be an object") }
+        guard case .object(let members) = root else {
+            throw TableFormatError(field: "", reason: "envelope must be an object")
+        }
         guard case .string(let keyID)? = members["key_id"], !keyID.isEmpty else {
             throw TableFormatError(field: "key_id", reason: "missing or not a string")
         }

@@ -13,7 +13,10 @@ public struct ObjectiveWeights: Sendable, Equatable {
     public var latencyRefMs: Double
 
     public init(
-        lambdaLatency: Double = 0.3, lambdaCost: Double = 0.3, qMin: Double = 0.95, penalty: Double = 10,
+        lambdaLatency: Double = 0.3,
+        lambdaCost: Double = 0.3,
+        qMin: Double = 0.95,
+        penalty: Double = 10,
         latencyRefMs: Double
     ) {
         self.lambdaLatency = lambdaLatency
@@ -65,7 +68,11 @@ public struct ExpectedOutcome: Sendable, Equatable {
     public var shares: [Double]
 
     public init(
-        qualityRatio: Double, latencyRatio: Double, costRatio: Double, latencyMs: Double, cost: Double,
+        qualityRatio: Double,
+        latencyRatio: Double,
+        costRatio: Double,
+        latencyMs: Double,
+        cost: Double,
         shares: [Double]
     ) {
         self.qualityRatio = qualityRatio
@@ -93,8 +100,13 @@ public struct Provenance: Sendable, Equatable {
     public var controllerVersion: String
 
     public init(
-        trigger: String, windowFromMs: Int64, windowToMs: Int64, windowEvents: UInt64, windowShadow: UInt64,
-        optimiserRunID: String, controllerVersion: String
+        trigger: String,
+        windowFromMs: Int64,
+        windowToMs: Int64,
+        windowEvents: UInt64,
+        windowShadow: UInt64,
+        optimiserRunID: String,
+        controllerVersion: String
     ) {
         self.trigger = trigger
         self.windowFromMs = windowFromMs

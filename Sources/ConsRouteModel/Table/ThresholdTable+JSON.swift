@@ -25,7 +25,8 @@ extension ThresholdTable {
                         "t_device": JSONValue(cluster.thresholds.device),
                         "t_edge": JSONValue(cluster.thresholds.edge),
                     ])
-                }),
+                }
+            ),
             "novel": .object(["t_device": JSONValue(novel.device), "t_edge": JSONValue(novel.edge)]),
             "objective": .object([
                 "lambda_latency": JSONValue(objective.lambdaLatency),
@@ -82,44 +83,67 @@ extension ThresholdTable {
                 let cluster = try JSONObjectReader(element, path: "\(root.child("clusters"))[\(index)]")
                 clusters.append(
                     TableCluster(
-                        id: try cluster.integer("id"), centroid: try cluster.floats("centroid"),
+                        id: try cluster.integer("id"),
+                        centroid: try cluster.floats("centroid"),
                         radius2: try cluster.float("radius2"),
-                        thresholds: ThresholdPair(device: try cluster.float("t_device"), edge: try cluster.float("t_edge"))
-                    ))
+                        thresholds: ThresholdPair(
+                            device: try cluster.float("t_device"),
+                            edge: try cluster.float("t_edge")
+                        )
+                    )
+                )
             }
             let stageName = try rollout.string("stage")
             guard let stage = Rollout.Stage(rawValue: stageName) else {
                 throw JSONObjectReader.FieldError(
-                    path: rollout.child("stage"), reason: "must be \"canary\" or \"active\", not \"\(stageName)\"")
+                    path: rollout.child("stage"),
+                    reason: "must be \"canary\" or \"active\", not \"\(stageName)\""
+                )
             }
             self.init(
-                fleet: try root.string("fleet"), version: try root.integer("version"),
-                parentVersion: try root.integer("parent_version"), createdAtMs: try root.integer("created_at"),
+                fleet: try root.string("fleet"),
+                version: try root.integer("version"),
+                parentVersion: try root.integer("parent_version"),
+                createdAtMs: try root.integer("created_at"),
                 expiresAtMs: try root.integer("expires_at"),
                 fingerprint: Fingerprint(
                     representationModel: try fingerprint.string("representation_model"),
                     representationDim: try fingerprint.integer("representation_dim"),
                     reranker: try fingerprint.string("reranker"),
-                    promptTemplate: try fingerprint.string("prompt_template")),
+                    promptTemplate: try fingerprint.string("prompt_template")
+                ),
                 clusters: clusters,
                 novel: ThresholdPair(device: try novel.float("t_device"), edge: try novel.float("t_edge")),
                 objective: ObjectiveWeights(
-                    lambdaLatency: try objective.double("lambda_latency"), lambdaCost: try objective.double("lambda_cost"),
-                    qMin: try objective.double("q_min"), penalty: try objective.double("penalty"),
-                    latencyRefMs: try objective.double("latency_ref_ms")),
+                    lambdaLatency: try objective.double("lambda_latency"),
+                    lambdaCost: try objective.double("lambda_cost"),
+                    qMin: try objective.double("q_min"),
+                    penalty: try objective.double("penalty"),
+                    latencyRefMs: try objective.double("latency_ref_ms")
+                ),
                 reprefillMsPer1kTokens: try root.floats("reprefill_ms_per_1k_tokens"),
-                rollout: Rollout(stage: stage, percent: try rollout.double("percent"), salt: try rollout.string("salt")),
+                rollout: Rollout(
+                    stage: stage,
+                    percent: try rollout.double("percent"),
+                    salt: try rollout.string("salt")
+                ),
                 expected: ExpectedOutcome(
-                    qualityRatio: try expected.double("quality_ratio"), latencyRatio: try expected.double("latency_ratio"),
-                    costRatio: try expected.double("cost_ratio"), latencyMs: try expected.double("latency_ms"),
-                    cost: try expected.double("cost"), shares: try expected.doubles("shares")),
+                    qualityRatio: try expected.double("quality_ratio"),
+                    latencyRatio: try expected.double("latency_ratio"),
+                    costRatio: try expected.double("cost_ratio"),
+                    latencyMs: try expected.double("latency_ms"),
+                    cost: try expected.double("cost"),
+                    shares: try expected.doubles("shares")
+                ),
                 provenance: Provenance(
-                    trigger: try provenance.string("trigger"), windowFromMs: try provenance.integer("window_from_ms"),
+                    trigger: try provenance.string("trigger"),
+                    windowFromMs: try provenance.integer("window_from_ms"),
                     windowToMs: try provenance.integer("window_to_ms"),
                     windowEvents: try provenance.integer("window_events"),
                     windowShadow: try provenance.integer("window_shadow"),
                     optimiserRunID: try provenance.string("optimiser_run_id"),
-                    controllerVersion: try provenance.string("controller_version"))
+                    controllerVersion: try provenance.string("controller_version")
+                )
             )
         } catch {
             throw TableFormatError(field: error.path, reason: error.reason)

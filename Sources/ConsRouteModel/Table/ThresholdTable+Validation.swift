@@ -24,7 +24,8 @@ extension ThresholdTable {
             guard cluster.centroid.count == fingerprint.representationDim else {
                 throw fail(
                     "\(field).centroid",
-                    "has \(cluster.centroid.count) values, representation_dim is \(fingerprint.representationDim)")
+                    "has \(cluster.centroid.count) values, representation_dim is \(fingerprint.representationDim)"
+                )
             }
             guard cluster.centroid.allSatisfy(\.isFinite) else { throw fail("\(field).centroid", "must be finite") }
             guard cluster.radius2.isFinite, cluster.radius2 >= 0 else {

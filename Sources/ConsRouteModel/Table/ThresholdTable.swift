@@ -33,9 +33,19 @@ public struct ThresholdTable: Sendable, Equatable {
 
     /// Creates a table; call `validate()` (done by encoding and decoding) to check its invariants.
     public init(
-        fleet: String, version: UInt64, parentVersion: UInt64, createdAtMs: Int64, expiresAtMs: Int64,
-        fingerprint: Fingerprint, clusters: [TableCluster], novel: ThresholdPair, objective: ObjectiveWeights,
-        reprefillMsPer1kTokens: [Float], rollout: Rollout, expected: ExpectedOutcome, provenance: Provenance
+        fleet: String,
+        version: UInt64,
+        parentVersion: UInt64,
+        createdAtMs: Int64,
+        expiresAtMs: Int64,
+        fingerprint: Fingerprint,
+        clusters: [TableCluster],
+        novel: ThresholdPair,
+        objective: ObjectiveWeights,
+        reprefillMsPer1kTokens: [Float],
+        rollout: Rollout,
+        expected: ExpectedOutcome,
+        provenance: Provenance
     ) {
         self.fleet = fleet
         self.version = version

@@ -69,11 +69,19 @@ struct ProtobufReader {
             values.append(try readFloat())
         case 2:
             let slice = try readLengthDelimited()
-            guard slice.count % 4 == 0 else { throw .malformed("packed \(field) has \(slice.count) bytes, not a multiple of 4") }
+            guard slice.count % 4 == 0 else {
+                throw .malformed("packed \(field) has \(slice.count) bytes, not a multiple of 4")
+            }
             let count = slice.count / 4
             values.reserveCapacity(values.count + count)
             for index in 0..<count {
-                values.append(Float(bitPattern: UInt32(littleEndian: slice.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))))
+                values.append(
+                    Float(
+                        bitPattern: UInt32(
+                            littleEndian: slice.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+                        )
+                    )
+                )
             }
         default:
             throw .malformed("\(field) has wire type \(wireType), expected 2 or 5")

@@ -37,11 +37,14 @@ public struct TableAcknowledgement: Sendable, Equatable {
     ///
     /// - Throws: `TelemetryRejection` (`malformed`, `oversize`) naming what is wrong; an empty fleet or a
     ///   version 0 is malformed.
-    public init(bytes: [UInt8], format: TelemetryDecoder.Format = .protobuf, maximumBytes: Int = 64 * 1024) throws(TelemetryRejection) {
+    public init(bytes: [UInt8], format: TelemetryDecoder.Format = .protobuf, maximumBytes: Int = 64 * 1024)
+        throws(TelemetryRejection)
+    {
         guard bytes.count <= maximumBytes else { throw .oversize(bytes: bytes.count, limit: maximumBytes) }
         let message: Consroute_V1_TableAck
         do {
-            message = format == .json
+            message =
+                format == .json
                 ? try Consroute_V1_TableAck(jsonUTF8Bytes: bytes) : try Consroute_V1_TableAck(serializedBytes: bytes)
         } catch {
             throw .malformed("invalid TableAck: \(error)")
@@ -49,7 +52,12 @@ public struct TableAcknowledgement: Sendable, Equatable {
         guard !message.fleet.isEmpty else { throw .malformed("TableAck.fleet is empty") }
         guard message.version > 0 else { throw .malformed("TableAck.version is 0") }
         self.init(
-            fleet: message.fleet, deviceID: message.deviceID, version: message.version, applied: message.applied,
-            reason: message.reason, timeUnixMs: message.timeUnixMs)
+            fleet: message.fleet,
+            deviceID: message.deviceID,
+            version: message.version,
+            applied: message.applied,
+            reason: message.reason,
+            timeUnixMs: message.timeUnixMs
+        )
     }
 }

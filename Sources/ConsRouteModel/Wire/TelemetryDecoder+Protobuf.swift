@@ -102,11 +102,26 @@ extension TelemetryDecoder {
             previousTier = known
         }
         return TelemetryEvent(
-            eventID: eventID, fleet: fleet, deviceID: deviceID, timeUnixMs: timeUnixMs, tableVersion: tableVersion,
-            cluster: cluster, representation: representation, pDevice: pDevice, pEdge: pEdge, tier: tier,
-            latencyMs: latencyMs, cost: cost, promptTokens: promptTokens, completionTokens: completionTokens,
-            sessionID: sessionID, turn: turn, contextTokens: contextTokens, previousTier: previousTier,
-            shadow: try shadow?.outcome())
+            eventID: eventID,
+            fleet: fleet,
+            deviceID: deviceID,
+            timeUnixMs: timeUnixMs,
+            tableVersion: tableVersion,
+            cluster: cluster,
+            representation: representation,
+            pDevice: pDevice,
+            pEdge: pEdge,
+            tier: tier,
+            latencyMs: latencyMs,
+            cost: cost,
+            promptTokens: promptTokens,
+            completionTokens: completionTokens,
+            sessionID: sessionID,
+            turn: turn,
+            contextTokens: contextTokens,
+            previousTier: previousTier,
+            shadow: try shadow?.outcome()
+        )
     }
 }
 
@@ -136,6 +151,7 @@ struct ShadowArrays {
         return ShadowOutcome(
             score: TierValues(device: score[0], edge: score[1], cloud: score[2]),
             latencyMs: TierValues(device: latencyMs[0], edge: latencyMs[1], cloud: latencyMs[2]),
-            cost: TierValues(device: cost[0], edge: cost[1], cloud: cost[2]))
+            cost: TierValues(device: cost[0], edge: cost[1], cloud: cost[2])
+        )
     }
 }

@@ -33,7 +33,11 @@ public struct TelemetryDecoder: Sendable {
     ///   - fleets: the configured fleets and their representation dimension.
     ///   - maximumMessageBytes: larger messages are rejected as `oversize` (docs/design.md §4: 64 KiB).
     ///   - limits: bounds on event time (checked when a reference time is given), latency, cost and cluster id.
-    public init(fleets: [String: Int], maximumMessageBytes: Int = 64 * 1024, limits: TelemetryLimits = TelemetryLimits()) {
+    public init(
+        fleets: [String: Int],
+        maximumMessageBytes: Int = 64 * 1024,
+        limits: TelemetryLimits = TelemetryLimits()
+    ) {
         self.fleets = fleets
         self.maximumMessageBytes = maximumMessageBytes
         self.limits = limits
@@ -46,7 +50,9 @@ public struct TelemetryDecoder: Sendable {
     ///     `limits.eventTimeWindowMs` of it. Nil skips the time check (offline files, tests).
     /// - Complexity: O(n) in the message size.
     public func decode(
-        _ bytes: UnsafeRawBufferPointer, format: Format = .protobuf, referenceTimeMs: Int64? = nil
+        _ bytes: UnsafeRawBufferPointer,
+        format: Format = .protobuf,
+        referenceTimeMs: Int64? = nil
     ) -> Result<TelemetryEvent, TelemetryRejection> {
         guard bytes.count <= maximumMessageBytes else {
             return .failure(.oversize(bytes: bytes.count, limit: maximumMessageBytes))
@@ -57,7 +63,11 @@ public struct TelemetryDecoder: Sendable {
             if let referenceTimeMs, !limits.isTimeAcceptable(event.timeUnixMs, reference: referenceTimeMs) {
                 return .failure(
                     .badTime(
-                        timeUnixMs: event.timeUnixMs, referenceMs: referenceTimeMs, windowMs: limits.eventTimeWindowMs))
+                        timeUnixMs: event.timeUnixMs,
+                        referenceMs: referenceTimeMs,
+                        windowMs: limits.eventTimeWindowMs
+                    )
+                )
             }
             return .success(event)
         } catch {
@@ -67,7 +77,9 @@ public struct TelemetryDecoder: Sendable {
 
     /// Decodes and validates one message held in an array.
     public func decode(
-        _ bytes: [UInt8], format: Format = .protobuf, referenceTimeMs: Int64? = nil
+        _ bytes: [UInt8],
+        format: Format = .protobuf,
+        referenceTimeMs: Int64? = nil
     ) -> Result<TelemetryEvent, TelemetryRejection> {
         bytes.withUnsafeBytes { decode($0, format: format, referenceTimeMs: referenceTimeMs) }
     }

@@ -76,15 +76,31 @@ extension TelemetryDecoder {
         var shadow: ShadowOutcome?
         if message.hasShadow {
             shadow = try ShadowArrays(
-                score: message.shadow.score, latencyMs: message.shadow.latencyMs, cost: message.shadow.cost
+                score: message.shadow.score,
+                latencyMs: message.shadow.latencyMs,
+                cost: message.shadow.cost
             ).outcome()
         }
         return TelemetryEvent(
-            eventID: eventID, fleet: message.fleet, deviceID: message.deviceID, timeUnixMs: message.timeUnixMs,
-            tableVersion: message.tableVersion, cluster: message.cluster, representation: message.representation,
-            pDevice: message.pDevice, pEdge: message.pEdge, tier: tier, latencyMs: message.latencyMs,
-            cost: message.cost, promptTokens: message.promptTokens, completionTokens: message.completionTokens,
-            sessionID: message.sessionID, turn: message.turn, contextTokens: message.contextTokens,
-            previousTier: previousTier, shadow: shadow)
+            eventID: eventID,
+            fleet: message.fleet,
+            deviceID: message.deviceID,
+            timeUnixMs: message.timeUnixMs,
+            tableVersion: message.tableVersion,
+            cluster: message.cluster,
+            representation: message.representation,
+            pDevice: message.pDevice,
+            pEdge: message.pEdge,
+            tier: tier,
+            latencyMs: message.latencyMs,
+            cost: message.cost,
+            promptTokens: message.promptTokens,
+            completionTokens: message.completionTokens,
+            sessionID: message.sessionID,
+            turn: message.turn,
+            contextTokens: message.contextTokens,
+            previousTier: previousTier,
+            shadow: shadow
+        )
     }
 }

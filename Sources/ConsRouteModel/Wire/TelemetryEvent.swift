@@ -31,10 +31,25 @@ public struct TelemetryEvent: Sendable, Equatable {
     public var shadow: ShadowOutcome?
 
     public init(
-        eventID: EventID, fleet: String, deviceID: String, timeUnixMs: Int64, tableVersion: UInt64 = 0,
-        cluster: UInt32 = 0, representation: [Float], pDevice: Float, pEdge: Float, tier: Tier, latencyMs: Float,
-        cost: Float, promptTokens: UInt32 = 0, completionTokens: UInt32 = 0, sessionID: String = "", turn: UInt32 = 0,
-        contextTokens: UInt32 = 0, previousTier: Tier? = nil, shadow: ShadowOutcome? = nil
+        eventID: EventID,
+        fleet: String,
+        deviceID: String,
+        timeUnixMs: Int64,
+        tableVersion: UInt64 = 0,
+        cluster: UInt32 = 0,
+        representation: [Float],
+        pDevice: Float,
+        pEdge: Float,
+        tier: Tier,
+        latencyMs: Float,
+        cost: Float,
+        promptTokens: UInt32 = 0,
+        completionTokens: UInt32 = 0,
+        sessionID: String = "",
+        turn: UInt32 = 0,
+        contextTokens: UInt32 = 0,
+        previousTier: Tier? = nil,
+        shadow: ShadowOutcome? = nil
     ) {
         self.eventID = eventID
         self.fleet = fleet

@@ -52,8 +52,12 @@ public struct PeriodicBaseline: Sendable {
             tier =
                 event.representation.withUnsafeBufferPointer {
                     compiled.policy.decide(
-                        representation: $0, pDevice: event.pDevice, pEdge: event.pEdge,
-                        turn: ledger.turnContext(query), stale: stale)
+                        representation: $0,
+                        pDevice: event.pDevice,
+                        pEdge: event.pEdge,
+                        turn: ledger.turnContext(query),
+                        stale: stale
+                    )
                 }.tier
         }
         ledger.serve(query, on: tier)
@@ -77,9 +81,16 @@ public struct PeriodicBaseline: Sendable {
             groups[decision.isNovel ? novel : decision.clusterIndex].append(sample.query)
         }
         guard groups.contains(where: { !$0.isEmpty }) else { return }
-        let novelPair = ConsRouteTuning.ThresholdPair(tDevice: adaptive.table.novel.device, tEdge: adaptive.table.novel.edge)
+        let novelPair = ConsRouteTuning.ThresholdPair(
+            tDevice: adaptive.table.novel.device,
+            tEdge: adaptive.table.novel.edge
+        )
         let pairs = fleetHindsightPairs(
-            groups, floor: weights.qualityMin + variant.margin, weights: weights, fixed: [novel: novelPair])
+            groups,
+            floor: weights.qualityMin + variant.margin,
+            weights: weights,
+            fixed: [novel: novelPair]
+        )
         var table = adaptive.table
         for index in table.clusters.indices {
             table.clusters[index].thresholds = ThresholdPair(device: pairs[index].tDevice, edge: pairs[index].tEdge)

@@ -31,7 +31,9 @@ extension ShadowSamples {
 /// A fleet-constrained hindsight choice: the groups' thresholds from the fleet allocation whose point quality
 /// ratio on the same queries clears `floor` (all-cloud when none does); `fixed` groups keep their thresholds.
 func fleetHindsightPairs(
-    _ groups: [[ReplayQuery]], floor: Double, weights: ConsRouteTuning.ObjectiveWeights,
+    _ groups: [[ReplayQuery]],
+    floor: Double,
+    weights: ConsRouteTuning.ObjectiveWeights,
     fixed: [Int: ConsRouteTuning.ThresholdPair] = [:]
 ) -> [ConsRouteTuning.ThresholdPair] {
     let samples = groups.map(ShadowSamples.of)

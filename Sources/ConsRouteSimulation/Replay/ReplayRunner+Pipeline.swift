@@ -114,9 +114,12 @@ extension ReplayRunner {
                 periodic: periodic.map { baseline in
                     let figures = PolicyFigures(baseline.ledger.total, cloud: cloud, weights: weights)
                     return ReplayReport.Periodic(
-                        every: baseline.variant.every, windowEvents: baseline.variant.windowEvents,
-                        margin: baseline.variant.margin, holdsFloor: figures.qualityRatio >= weights.qMin,
-                        figures: figures)
+                        every: baseline.variant.every,
+                        windowEvents: baseline.variant.windowEvents,
+                        margin: baseline.variant.margin,
+                        holdsFloor: figures.qualityRatio >= weights.qMin,
+                        figures: figures
+                    )
                 }
             ),
             windows: windows,
@@ -130,8 +133,11 @@ extension ReplayRunner {
             ),
             rollingEvents: settings.rollingEvents,
             rolling: rolling.recoveries(
-                phases: phases.filter { $0.at < eventCount }, length: settings.rollingEvents,
-                step: max(1, settings.rollingEvents / 20), qMin: weights.qMin),
+                phases: phases.filter { $0.at < eventCount },
+                length: settings.rollingEvents,
+                step: max(1, settings.rollingEvents / 20),
+                qMin: weights.qMin
+            ),
             wallSeconds: wallSeconds
         )
     }

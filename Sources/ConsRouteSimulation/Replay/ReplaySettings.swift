@@ -36,7 +36,9 @@ public typealias PeriodicVariant = PeriodicBaseline.Variant
 extension PeriodicBaseline.Variant {
     /// Windows 6,000 and 12,000 events, margins 0.01, 0.03 and 0.05, refit every `every` events.
     public static func grid(every: Int) -> [PeriodicBaseline.Variant] {
-        [6_000, 12_000].flatMap { window in [0.01, 0.03, 0.05].map { .init(every: every, windowEvents: window, margin: $0) } }
+        [6_000, 12_000].flatMap { window in
+            [0.01, 0.03, 0.05].map { .init(every: every, windowEvents: window, margin: $0) }
+        }
     }
 }
 
@@ -90,7 +92,9 @@ extension ReplaySettings {
     ///   - source: where the configuration came from, for messages.
     /// - Throws: `ReplayError.configuration` when the fleet is missing or ambiguous, or its dimension differs.
     public mutating func adopt(
-        _ configuration: ControllerConfiguration, fleet: String?, source: String
+        _ configuration: ControllerConfiguration,
+        fleet: String?,
+        source: String
     ) throws(ReplayError) {
         let names = configuration.fleets.map(\.metadata.fleet)
         let chosen: FleetPipelineSettings
@@ -103,7 +107,8 @@ extension ReplaySettings {
             guard configuration.fleets.count == 1 else {
                 throw .configuration(
                     "\(source) has \(configuration.fleets.count) fleets (\(names.joined(separator: ", "))); "
-                        + "choose one with --fleet")
+                        + "choose one with --fleet"
+                )
             }
             chosen = configuration.fleets[0]
         }
@@ -111,7 +116,8 @@ extension ReplaySettings {
         guard chosen.metadata.fingerprint.representationDim == dimension else {
             throw .configuration(
                 "fleet \(chosen.metadata.fleet) in \(source) has dimension "
-                    + "\(chosen.metadata.fingerprint.representationDim) but the events have \(dimension)")
+                    + "\(chosen.metadata.fingerprint.representationDim) but the events have \(dimension)"
+            )
         }
         let metadata = pipeline.metadata
         pipeline = chosen

@@ -25,8 +25,12 @@ struct CentredChunk {
         storage.withUnsafeMutableBufferPointer { out in
             offset.withUnsafeBufferPointer { offset in
                 for r in 0..<count {
-                    Self.copyCentred(points.row(start &+ r), to: out.baseAddress! + r &* dimension,
-                                     offset: offset.baseAddress!, dimension: dimension)
+                    Self.copyCentred(
+                        points.row(start &+ r),
+                        to: out.baseAddress! + r &* dimension,
+                        offset: offset.baseAddress!,
+                        dimension: dimension
+                    )
                 }
             }
         }
@@ -38,8 +42,12 @@ struct CentredChunk {
         storage.withUnsafeMutableBufferPointer { out in
             offset.withUnsafeBufferPointer { offset in
                 for r in 0..<indices.count {
-                    Self.copyCentred(points.row(indices[r]), to: out.baseAddress! + r &* dimension,
-                                     offset: offset.baseAddress!, dimension: dimension)
+                    Self.copyCentred(
+                        points.row(indices[r]),
+                        to: out.baseAddress! + r &* dimension,
+                        offset: offset.baseAddress!,
+                        dimension: dimension
+                    )
                 }
             }
         }
@@ -61,11 +69,15 @@ struct CentredChunk {
     /// y = x − offset over `dimension` floats, 16 lanes at a time.
     @inline(__always)
     private static func copyCentred(
-        _ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, offset: UnsafePointer<Float>, dimension: Int
+        _ x: UnsafePointer<Float>,
+        to y: UnsafeMutablePointer<Float>,
+        offset: UnsafePointer<Float>,
+        dimension: Int
     ) {
         var j = 0
         while j &+ 16 <= dimension {
-            let value = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
+            let value =
+                UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
                 - UnsafeRawPointer(offset + j).loadUnaligned(as: SIMD16<Float>.self)
             UnsafeMutableRawPointer(y + j).storeBytes(of: value, as: SIMD16<Float>.self)
             j &+= 16

@@ -79,7 +79,10 @@ public struct ClusterCountSelector: Sendable {
             for a in 0..<s {
                 for b in (a + 1)..<max(a + 1, s) {
                     let value = SIMDReductions.squaredDistance(
-                        x.baseAddress! + sample[a] * d, x.baseAddress! + sample[b] * d, d).squareRoot()
+                        x.baseAddress! + sample[a] * d,
+                        x.baseAddress! + sample[b] * d,
+                        d
+                    ).squareRoot()
                     distances[a * s + b] = value
                     distances[b * s + a] = value
                 }

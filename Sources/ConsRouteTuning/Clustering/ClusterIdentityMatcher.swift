@@ -28,7 +28,10 @@ public struct ClusterIdentityMatcher: Sendable {
     ///   below `UInt32.max` is left for a new cluster.
     /// - Complexity: O(k_new·k_old·d + min(k_new, k_old)²·max(k_new, k_old)).
     public func match(
-        newCentroids: [Float], previousCentroids: [Float], previousIDs: [UInt32], dimension: Int,
+        newCentroids: [Float],
+        previousCentroids: [Float],
+        previousIDs: [UInt32],
+        dimension: Int,
         nextID: UInt32? = nil
     ) throws -> ClusterIdentityMatch {
         guard dimension >= 1 else { throw KMeansError.invalidDimension(dimension) }
@@ -37,7 +40,9 @@ public struct ClusterIdentityMatcher: Sendable {
         }
         guard previousCentroids.count == previousIDs.count * dimension else {
             throw KMeansError.invalidPreviousClusters(
-                ids: previousIDs.count, centroids: previousCentroids.count / dimension)
+                ids: previousIDs.count,
+                centroids: previousCentroids.count / dimension
+            )
         }
         var seen = Set<UInt32>()
         for id in previousIDs where !seen.insert(id).inserted { throw KMeansError.duplicateClusterID(id) }
@@ -54,13 +59,19 @@ public struct ClusterIdentityMatcher: Sendable {
                 for i in 0..<newCount {
                     for j in 0..<oldCount {
                         distances[i * oldCount + j] = SIMDReductions.squaredDistance(
-                            new.baseAddress! + i * dimension, old.baseAddress! + j * dimension, dimension)
+                            new.baseAddress! + i * dimension,
+                            old.baseAddress! + j * dimension,
+                            dimension
+                        )
                     }
                 }
             }
         }
         let pairs = HungarianAssignment.solve(
-            costs: gatedCosts(distances), rows: newCount, columns: oldCount)
+            costs: gatedCosts(distances),
+            rows: newCount,
+            columns: oldCount
+        )
         // Never below one past the largest previous id; kept in 64 bits so UInt32.max cannot wrap.
         var free = max(UInt64(nextID ?? 0), previousIDs.max().map { UInt64($0) + 1 } ?? 0)
         var ids = [UInt32](repeating: 0, count: newCount)
@@ -79,7 +90,11 @@ public struct ClusterIdentityMatcher: Sendable {
         }
         let retired = (0..<oldCount).filter { !kept.contains($0) }.map { previousIDs[$0] }
         return ClusterIdentityMatch(
-            ids: ids, newIDs: created, retiredIDs: retired, nextID: UInt32(clamping: free))
+            ids: ids,
+            newIDs: created,
+            retiredIDs: retired,
+            nextID: UInt32(clamping: free)
+        )
     }
 
     /// Costs for the assignment: a pair beyond the cut-off costs more than any set of admissible pairs,

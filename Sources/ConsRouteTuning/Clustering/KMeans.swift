@@ -42,11 +42,16 @@ public struct KMeans: Sendable {
         var lloyd = LloydIterations(points: matrix, mean: statistics.mean, initial: initial)
         let outcome = lloyd.run(
             maxIterations: configuration.maxIterations,
-            absoluteTolerance: configuration.tolerance * statistics.meanVariance)
+            absoluteTolerance: configuration.tolerance * statistics.meanVariance
+        )
         return KMeansResult.summarizing(
-            points: matrix, centroids: lloyd.centroidsInPointCoordinates, assignments: lloyd.labels,
-            iterations: outcome.iterations, converged: outcome.converged,
-            radiusQuantile: configuration.radiusQuantile)
+            points: matrix,
+            centroids: lloyd.centroidsInPointCoordinates,
+            assignments: lloyd.labels,
+            iterations: outcome.iterations,
+            converged: outcome.converged,
+            radiusQuantile: configuration.radiusQuantile
+        )
     }
 
     /// The starting centroids for the configured initialisation, in the points' coordinates.

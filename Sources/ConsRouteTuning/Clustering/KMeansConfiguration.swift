@@ -81,7 +81,10 @@ public struct KMeansConfiguration: Sendable, Equatable {
             let m = values.count / dimension
             guard values.count % dimension == 0, m >= 1, m <= clusterCount, values.allSatisfy(\.isFinite) else {
                 throw KMeansError.invalidInitialCentroids(
-                    values: values.count, dimension: dimension, clusters: clusterCount)
+                    values: values.count,
+                    dimension: dimension,
+                    clusters: clusterCount
+                )
             }
         }
     }

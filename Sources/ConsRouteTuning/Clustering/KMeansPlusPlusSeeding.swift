@@ -73,7 +73,13 @@ struct KMeansPlusPlusSeeding {
                         var t = 0
                         while t &+ 4 <= trials {
                             let distances = SIMDReductions.squaredDistances4(
-                                x, c + t &* d, c + (t &+ 1) &* d, c + (t &+ 2) &* d, c + (t &+ 3) &* d, d)
+                                x,
+                                c + t &* d,
+                                c + (t &+ 1) &* d,
+                                c + (t &+ 2) &* d,
+                                c + (t &+ 3) &* d,
+                                d
+                            )
                             for u in 0..<4 { out[(t &+ u) &* n &+ i] = Swift.min(current, distances[u]) }
                             t &+= 4
                         }

@@ -5,8 +5,12 @@ extension KMeansResult {
     /// (no expansion, so no cancellation) and summed in `Double`.
     /// - Complexity: O(n·d) plus an expected O(n) selection for the quantiles.
     static func summarizing(
-        points: PointMatrix, centroids: [Float], assignments: [Int32],
-        iterations: Int, converged: Bool, radiusQuantile: Double
+        points: PointMatrix,
+        centroids: [Float],
+        assignments: [Int32],
+        iterations: Int,
+        converged: Bool,
+        radiusQuantile: Double
     ) -> KMeansResult {
         let d = points.dimension
         let k = centroids.count / d
@@ -35,7 +39,14 @@ extension KMeansResult {
             }
         }
         return KMeansResult(
-            dimension: d, centroids: centroids, assignments: assignments, inertia: inertia,
-            iterations: iterations, converged: converged, counts: counts, radius2: radius2)
+            dimension: d,
+            centroids: centroids,
+            assignments: assignments,
+            inertia: inertia,
+            iterations: iterations,
+            converged: converged,
+            counts: counts,
+            radius2: radius2
+        )
     }
 }

@@ -25,8 +25,15 @@ extension LloydIterations {
                         movement.withUnsafeBufferPointer { movement in
                             halfGaps.withUnsafeBufferPointer { halfGaps in
                                 Self.collectUndecided(
-                                    from: next, labels: labels, upper: upper, lower: lower, movement: movement,
-                                    halfGaps: halfGaps, largest: (largest, largestCluster, runnerUp), into: &batch)
+                                    from: next,
+                                    labels: labels,
+                                    upper: upper,
+                                    lower: lower,
+                                    movement: movement,
+                                    halfGaps: halfGaps,
+                                    largest: (largest, largestCluster, runnerUp),
+                                    into: &batch
+                                )
                             }
                         }
                     }
@@ -45,9 +52,13 @@ extension LloydIterations {
     /// (a cache miss, serialised by the test that depends on it), so an undecided point goes straight to
     /// the batched search, whose gathered row copies overlap their misses.
     private static func collectUndecided(
-        from start: Int, labels: UnsafeBufferPointer<Int32>, upper: UnsafeMutableBufferPointer<Float>,
-        lower: UnsafeMutableBufferPointer<Float>, movement: UnsafeBufferPointer<Float>,
-        halfGaps: UnsafeBufferPointer<Float>, largest: (value: Float, cluster: Int, runnerUp: Float),
+        from start: Int,
+        labels: UnsafeBufferPointer<Int32>,
+        upper: UnsafeMutableBufferPointer<Float>,
+        lower: UnsafeMutableBufferPointer<Float>,
+        movement: UnsafeBufferPointer<Float>,
+        halfGaps: UnsafeBufferPointer<Float>,
+        largest: (value: Float, cluster: Int, runnerUp: Float),
         into batch: inout [Int]
     ) -> Int {
         var i = start

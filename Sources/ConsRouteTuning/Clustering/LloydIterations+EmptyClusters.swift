@@ -14,7 +14,11 @@ extension LloydIterations {
         centroids.withUnsafeBufferPointer { centroids in
             for i in 0..<points.count {
                 distances[i] = SIMDReductions.centredSquaredDistance(
-                    points.row(i), offset, centroids.baseAddress! + Int(labels[i]) * d, d)
+                    points.row(i),
+                    offset,
+                    centroids.baseAddress! + Int(labels[i]) * d,
+                    d
+                )
             }
         }
         for cluster in empty {

@@ -136,8 +136,11 @@ struct LloydIterations {
             chunkBest.withUnsafeMutableBufferPointer { best in
                 chunkSecond.withUnsafeMutableBufferPointer { second in
                     search.assign(
-                        chunk, labels: labels.baseAddress!, partial: best.baseAddress!,
-                        secondPartial: second.baseAddress!)
+                        chunk,
+                        labels: labels.baseAddress!,
+                        partial: best.baseAddress!,
+                        secondPartial: second.baseAddress!
+                    )
                 }
             }
         }

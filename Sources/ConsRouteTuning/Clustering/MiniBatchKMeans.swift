@@ -40,14 +40,21 @@ public struct MiniBatchKMeans: Sendable {
         let initial = try initialCentroids(matrix, generator: &generator)
         var steps = MiniBatchSteps(points: matrix, mean: statistics.mean, initial: initial)
         let outcome = steps.run(
-            configuration, absoluteTolerance: configuration.tolerance * statistics.meanVariance,
-            generator: &generator)
+            configuration,
+            absoluteTolerance: configuration.tolerance * statistics.meanVariance,
+            generator: &generator
+        )
         let centroids = steps.centroidsInPointCoordinates
         var lloyd = LloydIterations(points: matrix, mean: statistics.mean, initial: centroids)
         lloyd.assignAll()
         return KMeansResult.summarizing(
-            points: matrix, centroids: centroids, assignments: lloyd.labels,
-            iterations: outcome.steps, converged: outcome.converged, radiusQuantile: configuration.radiusQuantile)
+            points: matrix,
+            centroids: centroids,
+            assignments: lloyd.labels,
+            iterations: outcome.steps,
+            converged: outcome.converged,
+            radiusQuantile: configuration.radiusQuantile
+        )
     }
 
     /// The starting centroids: the first k points, the warm start, or k-means++ on a random sample
@@ -69,13 +76,23 @@ public struct MiniBatchKMeans: Sendable {
         var sample = [Float]()
         sample.reserveCapacity(size * d)
         for _ in 0..<size {
-            sample.append(contentsOf: UnsafeBufferPointer(start: points.row(Int.random(in: 0..<points.count,
-                using: &generator)), count: d))
+            sample.append(
+                contentsOf: UnsafeBufferPointer(
+                    start: points.row(
+                        Int.random(
+                            in: 0..<points.count,
+                            using: &generator
+                        )
+                    ),
+                    count: d
+                )
+            )
         }
         return try sample.withUnsafeBufferPointer { buffer in
             let seeding = KMeansPlusPlusSeeding(
                 points: try PointMatrix(buffer, dimension: d),
-                localTrials: configuration.seeding.effectiveLocalTrials)
+                localTrials: configuration.seeding.effectiveLocalTrials
+            )
             return seeding.centres(clusterCount: k, existing: existing, generator: &generator)
         }
     }

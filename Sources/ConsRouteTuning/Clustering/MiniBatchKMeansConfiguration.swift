@@ -69,8 +69,14 @@ public struct MiniBatchKMeansConfiguration: Sendable, Equatable {
     /// The equivalent full-batch settings, used to validate and seed.
     var seeding: KMeansConfiguration {
         KMeansConfiguration(
-            clusterCount: clusterCount, maxIterations: maxEpochs, tolerance: tolerance, seed: seed,
-            initialization: initialization, localTrials: localTrials, radiusQuantile: radiusQuantile)
+            clusterCount: clusterCount,
+            maxIterations: maxEpochs,
+            tolerance: tolerance,
+            seed: seed,
+            initialization: initialization,
+            localTrials: localTrials,
+            radiusQuantile: radiusQuantile
+        )
     }
 
     /// Checks every setting against `points` points of `dimension` coordinates.
@@ -88,7 +94,9 @@ public struct MiniBatchKMeansConfiguration: Sendable, Equatable {
         }
         if let initializationSize, initializationSize < clusterCount {
             throw KMeansError.invalidMiniBatchSetting(
-                name: "initializationSize (must be >= clusterCount)", value: Double(initializationSize))
+                name: "initializationSize (must be >= clusterCount)",
+                value: Double(initializationSize)
+            )
         }
     }
 }

@@ -40,7 +40,9 @@ struct MiniBatchSteps {
     /// - Returns: the number of steps run and whether a stopping rule (not the budget) ended the run.
     /// - Complexity: O(steps·batchSize·k·d).
     mutating func run(
-        _ configuration: MiniBatchKMeansConfiguration, absoluteTolerance: Double, generator: inout SeededGenerator
+        _ configuration: MiniBatchKMeansConfiguration,
+        absoluteTolerance: Double,
+        generator: inout SeededGenerator
     ) -> (steps: Int, converged: Bool) {
         let n = points.count
         let batchSize = configuration.batchSize
@@ -129,7 +131,9 @@ struct MiniBatchSteps {
     /// points (at most half a batch of them, the least-fed first), and gives them the smallest count among
     /// the others so they are not reassigned again at once.
     private mutating func reassignStarved(
-        ratio: Double, batch: UnsafeBufferPointer<Int>, generator: inout SeededGenerator
+        ratio: Double,
+        batch: UnsafeBufferPointer<Int>,
+        generator: inout SeededGenerator
     ) {
         let largest = weightSums.max() ?? 0
         var starved = (0..<clusterCount).filter { weightSums[$0] < ratio * largest }

@@ -57,7 +57,9 @@ struct NearestCentroidSearch {
     ///     nearest centroid (+∞ when k = 1), which bounds the distance to every other centroid.
     /// - Complexity: O(rows·k·d).
     func assign(
-        _ chunk: CentredChunk, labels: UnsafeMutablePointer<Int32>, partial: UnsafeMutablePointer<Float>,
+        _ chunk: CentredChunk,
+        labels: UnsafeMutablePointer<Int32>,
+        partial: UnsafeMutablePointer<Float>,
         secondPartial: UnsafeMutablePointer<Float>? = nil
     ) {
         chunk.storage.withUnsafeBufferPointer { rows in
@@ -66,9 +68,13 @@ struct NearestCentroidSearch {
                     var start = 0
                     while start < chunk.rows {
                         assignBlock(
-                            rows.baseAddress! + start &* dimension, panel: panel.baseAddress!,
-                            bias: bias.baseAddress!, labels: labels + start, partial: partial + start,
-                            second: secondPartial.map { $0 + start })
+                            rows.baseAddress! + start &* dimension,
+                            panel: panel.baseAddress!,
+                            bias: bias.baseAddress!,
+                            labels: labels + start,
+                            partial: partial + start,
+                            second: secondPartial.map { $0 + start }
+                        )
                         start += Self.rowsPerBlock
                     }
                 }
@@ -80,8 +86,10 @@ struct NearestCentroidSearch {
     @inline(__always)
     private func assignBlock(
         _ x: UnsafePointer<Float>,
-        panel: UnsafePointer<SIMD16<Float>>, bias: UnsafePointer<SIMD16<Float>>,
-        labels: UnsafeMutablePointer<Int32>, partial: UnsafeMutablePointer<Float>,
+        panel: UnsafePointer<SIMD16<Float>>,
+        bias: UnsafePointer<SIMD16<Float>>,
+        labels: UnsafeMutablePointer<Int32>,
+        partial: UnsafeMutablePointer<Float>,
         second: UnsafeMutablePointer<Float>?
     ) {
         let d = dimension
@@ -129,8 +137,11 @@ struct NearestCentroidSearch {
     /// Folds one row's tile into its running best (strictly smaller wins, so ties keep the lower index).
     @inline(__always)
     private static func merge(
-        _ values: SIMD16<Float>, _ base: Int32, _ first: Bool,
-        _ label: UnsafeMutablePointer<Int32>, _ best: UnsafeMutablePointer<Float>
+        _ values: SIMD16<Float>,
+        _ base: Int32,
+        _ first: Bool,
+        _ label: UnsafeMutablePointer<Int32>,
+        _ best: UnsafeMutablePointer<Float>
     ) {
         let (minimum, lane) = SIMDReductions.argmin(values)
         guard first || minimum < best.pointee else { return }
@@ -141,8 +152,11 @@ struct NearestCentroidSearch {
     /// `merge`, also keeping the running second smallest value.
     @inline(__always)
     private static func mergeWithSecond(
-        _ values: SIMD16<Float>, _ base: Int32, _ first: Bool,
-        _ label: UnsafeMutablePointer<Int32>, _ best: UnsafeMutablePointer<Float>,
+        _ values: SIMD16<Float>,
+        _ base: Int32,
+        _ first: Bool,
+        _ label: UnsafeMutablePointer<Int32>,
+        _ best: UnsafeMutablePointer<Float>,
         _ second: UnsafeMutablePointer<Float>
     ) {
         let (minimum, lane, runnerUp) = SIMDReductions.argminWithSecond(values)

@@ -41,13 +41,55 @@ enum SIMDReductions {
     @inline(__always)
     private static func broadcastMin(_ v: SIMD16<Float>) -> SIMD16<Float> {
         var m = lanewiseMin(v, SIMD16(lowHalf: v.highHalf, highHalf: v.lowHalf))
-        m = lanewiseMin(m, SIMD16(
-            lowHalf: SIMD8(lowHalf: m.lowHalf.highHalf, highHalf: m.lowHalf.lowHalf),
-            highHalf: SIMD8(lowHalf: m.highHalf.highHalf, highHalf: m.highHalf.lowHalf)))
-        m = lanewiseMin(m, SIMD16(
-            m[2], m[3], m[0], m[1], m[6], m[7], m[4], m[5], m[10], m[11], m[8], m[9], m[14], m[15], m[12], m[13]))
-        m = lanewiseMin(m, SIMD16(
-            m[1], m[0], m[3], m[2], m[5], m[4], m[7], m[6], m[9], m[8], m[11], m[10], m[13], m[12], m[15], m[14]))
+        m = lanewiseMin(
+            m,
+            SIMD16(
+                lowHalf: SIMD8(lowHalf: m.lowHalf.highHalf, highHalf: m.lowHalf.lowHalf),
+                highHalf: SIMD8(lowHalf: m.highHalf.highHalf, highHalf: m.highHalf.lowHalf)
+            )
+        )
+        m = lanewiseMin(
+            m,
+            SIMD16(
+                m[2],
+                m[3],
+                m[0],
+                m[1],
+                m[6],
+                m[7],
+                m[4],
+                m[5],
+                m[10],
+                m[11],
+                m[8],
+                m[9],
+                m[14],
+                m[15],
+                m[12],
+                m[13]
+            )
+        )
+        m = lanewiseMin(
+            m,
+            SIMD16(
+                m[1],
+                m[0],
+                m[3],
+                m[2],
+                m[5],
+                m[4],
+                m[7],
+                m[6],
+                m[9],
+                m[8],
+                m[11],
+                m[10],
+                m[13],
+                m[12],
+                m[15],
+                m[14]
+            )
+        )
         return m
     }
 
@@ -60,17 +102,85 @@ enum SIMDReductions {
     /// instead of four separate reductions).
     @inline(__always)
     static func sum4(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>, _ d: SIMD16<Float>) -> SIMD4<Float> {
-        let ab = SIMD16(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7])
-            + SIMD16(a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15],
-                     b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
-        let cd = SIMD16(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7])
-            + SIMD16(c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15],
-                     d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15])
-        let q = SIMD16(ab[0], ab[1], ab[2], ab[3], ab[8], ab[9], ab[10], ab[11],
-                       cd[0], cd[1], cd[2], cd[3], cd[8], cd[9], cd[10], cd[11])
-            + SIMD16(ab[4], ab[5], ab[6], ab[7], ab[12], ab[13], ab[14], ab[15],
-                     cd[4], cd[5], cd[6], cd[7], cd[12], cd[13], cd[14], cd[15])
-        let p = SIMD8(q[0], q[2], q[4], q[6], q[8], q[10], q[12], q[14])
+        let ab =
+            SIMD16(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7])
+            + SIMD16(
+                a[8],
+                a[9],
+                a[10],
+                a[11],
+                a[12],
+                a[13],
+                a[14],
+                a[15],
+                b[8],
+                b[9],
+                b[10],
+                b[11],
+                b[12],
+                b[13],
+                b[14],
+                b[15]
+            )
+        let cd =
+            SIMD16(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7])
+            + SIMD16(
+                c[8],
+                c[9],
+                c[10],
+                c[11],
+                c[12],
+                c[13],
+                c[14],
+                c[15],
+                d[8],
+                d[9],
+                d[10],
+                d[11],
+                d[12],
+                d[13],
+                d[14],
+                d[15]
+            )
+        let q =
+            SIMD16(
+                ab[0],
+                ab[1],
+                ab[2],
+                ab[3],
+                ab[8],
+                ab[9],
+                ab[10],
+                ab[11],
+                cd[0],
+                cd[1],
+                cd[2],
+                cd[3],
+                cd[8],
+                cd[9],
+                cd[10],
+                cd[11]
+            )
+            + SIMD16(
+                ab[4],
+                ab[5],
+                ab[6],
+                ab[7],
+                ab[12],
+                ab[13],
+                ab[14],
+                ab[15],
+                cd[4],
+                cd[5],
+                cd[6],
+                cd[7],
+                cd[12],
+                cd[13],
+                cd[14],
+                cd[15]
+            )
+        let p =
+            SIMD8(q[0], q[2], q[4], q[6], q[8], q[10], q[12], q[14])
             + SIMD8(q[1], q[3], q[5], q[7], q[9], q[11], q[13], q[15])
         return SIMD4(p[0], p[2], p[4], p[6]) + SIMD4(p[1], p[3], p[5], p[7])
     }
@@ -79,8 +189,12 @@ enum SIMDReductions {
     /// - Complexity: O(d).
     @inline(__always)
     static func squaredDistances4(
-        _ x: UnsafePointer<Float>, _ c0: UnsafePointer<Float>, _ c1: UnsafePointer<Float>,
-        _ c2: UnsafePointer<Float>, _ c3: UnsafePointer<Float>, _ dimension: Int
+        _ x: UnsafePointer<Float>,
+        _ c0: UnsafePointer<Float>,
+        _ c1: UnsafePointer<Float>,
+        _ c2: UnsafePointer<Float>,
+        _ c3: UnsafePointer<Float>,
+        _ dimension: Int
     ) -> SIMD4<Float> {
         var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
         var j = 0
@@ -139,7 +253,8 @@ enum SIMDReductions {
         var acc = SIMD16<Float>()
         var j = 0
         while j &+ 16 <= dimension {
-            let diff = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self)
+            let diff =
+                UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self)
                 - UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self)
             acc += diff * diff
             j &+= 16
@@ -177,15 +292,19 @@ enum SIMDReductions {
     /// - Complexity: O(d).
     @inline(__always)
     static func centredSquaredDistance(
-        _ x: UnsafePointer<Float>, _ offset: [Float], _ c: UnsafePointer<Float>, _ dimension: Int
+        _ x: UnsafePointer<Float>,
+        _ offset: [Float],
+        _ c: UnsafePointer<Float>,
+        _ dimension: Int
     ) -> Float {
         offset.withUnsafeBufferPointer { offset in
             let o = offset.baseAddress!
             var acc = SIMD16<Float>()
             var j = 0
             while j &+ 16 <= dimension {
-                let diff = (UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
-                    - UnsafeRawPointer(o + j).loadUnaligned(as: SIMD16<Float>.self))
+                let diff =
+                    (UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self)
+                        - UnsafeRawPointer(o + j).loadUnaligned(as: SIMD16<Float>.self))
                     - UnsafeRawPointer(c + j).loadUnaligned(as: SIMD16<Float>.self)
                 acc += diff * diff
                 j &+= 16

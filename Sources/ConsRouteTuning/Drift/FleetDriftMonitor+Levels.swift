@@ -19,8 +19,11 @@ extension FleetDriftMonitor {
     /// - Complexity: O(clusters · tiers · ADWIN buckets); call it at metrics time, not per event.
     public func levels() -> Levels {
         Levels(
-            occupancy: occupancy.level, novelty: novelty.level(),
+            occupancy: occupancy.level,
+            novelty: novelty.level(),
             outcome: outcomes.reduce(0) { max($0, $1.level()) },
-            latency: latency.reduce(0) { max($0, $1.level) }, cost: cost.reduce(0) { max($0, $1.level) })
+            latency: latency.reduce(0) { max($0, $1.level) },
+            cost: cost.reduce(0) { max($0, $1.level) }
+        )
     }
 }

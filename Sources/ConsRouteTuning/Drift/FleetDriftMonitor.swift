@@ -109,7 +109,9 @@ public struct FleetDriftMonitor: Sendable {
         try occupancy.rebase(clusterCount: reference.clusterCount, referenceCounts: reference.occupancyCounts)
         if reference.clusterCount != self.reference.clusterCount {
             outcomes = try Self.outcomeDetectors(
-                clusterCount: reference.clusterCount, configuration: configuration.outcome)
+                clusterCount: reference.clusterCount,
+                configuration: configuration.outcome
+            )
         }
         self.reference = reference
         resetRepresentationAndOutcomes()
@@ -118,7 +120,8 @@ public struct FleetDriftMonitor: Sendable {
     /// One outcome detector per (cluster, tier), each with its own storage, so that no first update has to copy
     /// a shared buffer.
     private static func outcomeDetectors(
-        clusterCount: Int, configuration: ADWINDetector.Configuration
+        clusterCount: Int,
+        configuration: ADWINDetector.Configuration
     ) throws(DriftError) -> [ADWINDetector] {
         var detectors: [ADWINDetector] = []
         detectors.reserveCapacity(clusterCount * Tier.allCases.count)

@@ -31,7 +31,10 @@ public struct CalibrationSet: Sendable {
     ///   - shares: each stratum's share of the fleet's current traffic (normalised here; all 0 means "as sampled").
     ///   - bound: how the lower confidence bound is computed.
     public init(
-        samples: ShadowSamples, stratum: [Int], shares: [Double], bound: ConfidenceBound = .empiricalBernstein
+        samples: ShadowSamples,
+        stratum: [Int],
+        shares: [Double],
+        bound: ConfidenceBound = .empiricalBernstein
     ) {
         precondition(stratum.count == samples.count, "one stratum per sample")
         var counts = [Int](repeating: 0, count: shares.count)
@@ -77,7 +80,8 @@ public struct CalibrationSet: Sendable {
             let w = weight[i]
             let s = Double(samples.score.value(tier, at: i))
             let c = Double(samples.score.cloud[i])
-            routed += w * SIMD4(s, Double(samples.latency.value(tier, at: i)), Double(samples.cost.value(tier, at: i)), 0)
+            routed +=
+                w * SIMD4(s, Double(samples.latency.value(tier, at: i)), Double(samples.cost.value(tier, at: i)), 0)
             cloud += w * SIMD4(c, Double(samples.latency.cloud[i]), Double(samples.cost.cloud[i]), 0)
             shares[tier.rawValue] += w
             routedScore[i] = s
@@ -137,8 +141,13 @@ public struct CalibrationSet: Sendable {
             let worst = (1 + floor) * (1 + floor) / 4
             let variances = zip(squares, seen).map { $1 >= 1 ? ($0 + worst) / Double($1) : worst }
             let observed = MeanLowerBound.stratifiedNormalLowerBound(
-                means: means, variances: variances, counts: seen, shares: shares, alpha: alpha,
-                worstVariance: worst)
+                means: means,
+                variances: variances,
+                counts: seen,
+                shares: shares,
+                alpha: alpha,
+                worstVariance: worst
+            )
             return observed - unobservedShare * floor
         }
     }
@@ -152,7 +161,11 @@ public struct CalibrationSet: Sendable {
         guard differenceLowerBound(routed, cloud, floor: low, alpha: alpha) >= 0 else { return 0 }
         for _ in 0..<40 {
             let middle = (low + high) / 2
-            if differenceLowerBound(routed, cloud, floor: middle, alpha: alpha) >= 0 { low = middle } else { high = middle }
+            if differenceLowerBound(routed, cloud, floor: middle, alpha: alpha) >= 0 {
+                low = middle
+            } else {
+                high = middle
+            }
         }
         return low
     }

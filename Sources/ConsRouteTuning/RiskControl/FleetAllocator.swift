@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Builds a fleet's candidate threshold tables: each cluster's exact sweep as the inner step, one quality budget
@@ -116,8 +116,10 @@ public struct FleetAllocator: Sendable {
         var prepared = Prepared(means: means, reference: reference, priorSamples: priorSamples)
         for (s, mean) in means {
             prepared.frontiers[s] = Frontier(
-                mean.cells, lambdaLatency: weights.lambdaLatency / reference.y,
-                lambdaCost: weights.lambdaCost / reference.z)
+                mean.cells,
+                lambdaLatency: weights.lambdaLatency / reference.y,
+                lambdaCost: weights.lambdaCost / reference.z
+            )
         }
         return prepared
     }
@@ -134,7 +136,12 @@ public struct FleetAllocator: Sendable {
                 return ThresholdPair(tDevice: 1, tEdge: 1)
             }
             let cell = choose(
-                mean.cells, frontier: frontier, cloud: mean.cloud, level: level, reference: prepared.reference)
+                mean.cells,
+                frontier: frontier,
+                cloud: mean.cloud,
+                level: level,
+                reference: prepared.reference
+            )
             let m = mean.cells[cell]
             cost +=
                 strata[s].share / shareTotal
@@ -184,7 +191,9 @@ public struct FleetAllocator: Sendable {
         let prepared = prepare(strata)
         func quality(_ pairs: [ThresholdPair]) -> Double {
             evaluation.estimate(
-                tiers: RiskControlledSelection.tiers(evaluation, pairs), weights: weights, alpha: 0.5,
+                tiers: RiskControlledSelection.tiers(evaluation, pairs),
+                weights: weights,
+                alpha: 0.5,
                 withRatioBound: false
             ).qualityRatio
         }
@@ -249,7 +258,11 @@ public struct FleetAllocator: Sendable {
     /// attains (any other cell is matched or beaten by one), the lowest-index such cell, then the middle of its
     /// plateau along tDevice and then along tEdge (``UtilitySurface/bestCell()``'s rule).
     private func choose(
-        _ cells: [SIMD4<Double>], frontier: Frontier, cloud: SIMD4<Double>, level: Double, reference: SIMD4<Double>
+        _ cells: [SIMD4<Double>],
+        frontier: Frontier,
+        cloud: SIMD4<Double>,
+        level: Double,
+        reference: SIMD4<Double>
     ) -> Int {
         let qualityTolerance = 1e-12 * max(1, abs(frontier.bestQuality))
         let qualityWeight: Double
@@ -300,7 +313,11 @@ public struct FleetAllocator: Sendable {
             var total = SIMD4<Double>()
             for i in 0..<samples.count {
                 total += SIMD4(
-                    Double(samples.score.cloud[i]), Double(samples.latency.cloud[i]), Double(samples.cost.cloud[i]), 0)
+                    Double(samples.score.cloud[i]),
+                    Double(samples.latency.cloud[i]),
+                    Double(samples.cost.cloud[i]),
+                    0
+                )
             }
             pooled += total
             pooledCount += samples.count

@@ -66,7 +66,11 @@ public struct RiskControlledSelection: Sendable {
         for (index, member) in family.members.enumerated() {
             tested += 1
             let estimate = calibration.estimate(
-                tiers: tiersOf(member), weights: weights, alpha: testLevel, withRatioBound: false)
+                tiers: tiersOf(member),
+                weights: weights,
+                alpha: testLevel,
+                withRatioBound: false
+            )
             if estimate.clearsFloor {
                 chosen = index
             } else {
@@ -84,7 +88,9 @@ public struct RiskControlledSelection: Sendable {
     public static func tiers(_ calibration: CalibrationSet, _ pairs: [ThresholdPair]) -> [ServingTier] {
         (0..<calibration.count).map { i in
             pairs[calibration.stratum[i]].tier(
-                pDevice: calibration.samples.pDevice[i], pEdge: calibration.samples.pEdge[i])
+                pDevice: calibration.samples.pDevice[i],
+                pEdge: calibration.samples.pEdge[i]
+            )
         }
     }
 }
@@ -101,8 +107,11 @@ extension AllocationFamily {
         var chosen: Int?
         for (index, member) in members.enumerated() {
             let estimate = samples.estimate(
-                tiers: RiskControlledSelection.tiers(samples, member), weights: weights, alpha: 0.5,
-                withRatioBound: false)
+                tiers: RiskControlledSelection.tiers(samples, member),
+                weights: weights,
+                alpha: 0.5,
+                withRatioBound: false
+            )
             guard estimate.qualityRatio >= floor else { break }
             chosen = index
         }

@@ -15,7 +15,9 @@ enum SurfaceSmoothing {
 
     /// The smoothed means, or the input when a surrogate cannot be fitted (too few samples to place a design).
     static func smoothed(
-        _ cells: [SIMD4<Double>], samples: ShadowSamples, grid: ThresholdGrid
+        _ cells: [SIMD4<Double>],
+        samples: ShadowSamples,
+        grid: ThresholdGrid
     ) -> [SIMD4<Double>] {
         guard samples.count >= designSide else { return cells }
         let g = grid.count

@@ -24,7 +24,8 @@ struct DemoCommand: AsyncParsableCommand {
 
             Exit codes: 0 the loop published a drift-triggered table and the fleet kept its quality ratio at or \
             above q_min; 1 it did not, or something failed (the message names it); 64 the command line is wrong.
-            """)
+            """
+    )
 
     @Option(name: .long, help: "Working folder: keys, configuration, history, controller log.")
     var dir = "consroute-demo"
@@ -66,8 +67,10 @@ struct DemoCommand: AsyncParsableCommand {
         let log = try workspace.openLog()
         LoggingSystem.bootstrap { label in FileLogHandler(label: label, file: log, level: .info) }
         let display = DemoDisplay()
-        display.line("consroute demo: \(scenario.events) events of fleet \(scenario.fleet) (d=\(scenario.dimension)), "
-            + "\(scenario.devices) devices, \(Int(rate ?? scenario.eventsPerSecond)) events/s; working folder \(dir)")
+        display.line(
+            "consroute demo: \(scenario.events) events of fleet \(scenario.fleet) (d=\(scenario.dimension)), "
+                + "\(scenario.devices) devices, \(Int(rate ?? scenario.eventsPerSecond)) events/s; working folder \(dir)"
+        )
         let controller: Controller
         do {
             controller = try await Controller(configuration: configuration, logger: Logger(label: "consroute"))
@@ -75,8 +78,12 @@ struct DemoCommand: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
         let run = DemoRun(
-            controller: controller, scenario: scenario, rate: rate ?? scenario.eventsPerSecond, workspace: workspace,
-            display: display)
+            controller: controller,
+            scenario: scenario,
+            rate: rate ?? scenario.eventsPerSecond,
+            workspace: workspace,
+            display: display
+        )
         let outcome = try await run.run()
         display.finish()
         print(outcome.summary(workspace: workspace))

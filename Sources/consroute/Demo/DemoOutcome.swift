@@ -24,8 +24,14 @@ struct DemoOutcome {
     let fleet: String
 
     init(
-        progress: LiveProgress, store: HistoryStore, fleet: String, qualityTarget: Double, ingested: Int, lost: Int,
-        seconds: Double, url: String
+        progress: LiveProgress,
+        store: HistoryStore,
+        fleet: String,
+        qualityTarget: Double,
+        ingested: Int,
+        lost: Int,
+        seconds: Double,
+        url: String
     ) async throws {
         self.lost = lost
         self.progress = progress
@@ -38,8 +44,11 @@ struct DemoOutcome {
         tables = records.compactMap { record in
             guard let table = try? SignedTable(envelope: Array(record.envelope.utf8)).table else { return nil }
             return TableLine(
-                version: table.version, trigger: table.provenance.trigger, clusters: table.clusters.count,
-                expectedQualityRatio: table.expected.qualityRatio)
+                version: table.version,
+                trigger: table.provenance.trigger,
+                clusters: table.clusters.count,
+                expectedQualityRatio: table.expected.qualityRatio
+            )
         }
         var counts: [String: Int] = [:]
         for event in try await store.driftEvents(HistoryQuery(fleet: fleet)) { counts[event.signal, default: 0] += 1 }
@@ -51,13 +60,16 @@ struct DemoOutcome {
     var succeeded: Bool { driftTriggeredTables > 0 && qualityRatio >= qualityTarget }
 
     func summary(workspace: DemoWorkspace) -> String {
-        var text = "\nSummary: \(progress.eventsDelivered) events from \(progress.devices) devices in "
+        var text =
+            "\nSummary: \(progress.eventsDelivered) events from \(progress.devices) devices in "
             + String(format: "%.0f s", seconds) + "; the controller ingested \(ingested)"
-            + (lost > 0 ? " (\(lost) were gone from the embedded broker before it read them: it fell behind)" : "") + ".\n"
+            + (lost > 0 ? " (\(lost) were gone from the embedded broker before it read them: it fell behind)" : "")
+            + ".\n"
         text += "\nTables published (\(tables.count)):\n"
         for table in tables {
             let trigger = table.trigger.count > 70 ? String(table.trigger.prefix(67)) + "..." : table.trigger
-            text += "  v\(table.version)  \(table.clusters) clusters  expected quality ratio "
+            text +=
+                "  v\(table.version)  \(table.clusters) clusters  expected quality ratio "
                 + String(format: "%.3f", table.expectedQualityRatio) + "  \(trigger)\n"
         }
         let drift = driftCounts.map { "\($0.signal) \($0.count)" }.joined(separator: ", ")
@@ -65,14 +77,21 @@ struct DemoOutcome {
         if let run = progress.run {
             text += "\nThe fleet, against sending everything to the cloud (whole run):\n"
             text += String(
-                format: "  quality ratio %.3f   latency ratio %.3f   cost ratio %.3f\n", run.qualityRatio, run.latencyRatio,
-                run.costRatio)
+                format: "  quality ratio %.3f   latency ratio %.3f   cost ratio %.3f\n",
+                run.qualityRatio,
+                run.latencyRatio,
+                run.costRatio
+            )
             text += String(
-                format: "  served by device %.0f%%, edge %.0f%%, cloud %.0f%%\n", 100 * run.shares.device,
-                100 * run.shares.edge, 100 * run.shares.cloud)
+                format: "  served by device %.0f%%, edge %.0f%%, cloud %.0f%%\n",
+                100 * run.shares.device,
+                100 * run.shares.edge,
+                100 * run.shares.cloud
+            )
         }
         text += "\n  \(driftTriggeredTables > 0 ? "✓" : "✗") drift-triggered tables: \(driftTriggeredTables)\n"
-        text += "  \(qualityRatio >= qualityTarget ? "✓" : "✗") quality ratio "
+        text +=
+            "  \(qualityRatio >= qualityTarget ? "✓" : "✗") quality ratio "
             + String(format: "%.3f", qualityRatio) + " (q_min \(qualityTarget))\n"
         let db = workspace.historyPath
         // The way this process was started, so the commands work without consroute on PATH.

@@ -45,8 +45,15 @@ struct DemoRun {
         settings.telemetryTopic = controller.configuration.topics.telemetry
         settings.acksTopic = controller.configuration.topics.acks
         let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(client: KafkaConfiguration(bootstrapServers: controller.bootstrapServers)))
-        let simulator = try LiveFleetSimulator(settings: settings, client: try TableClient(url: url), producer: producer)
+            configuration: KafkaProducerConfiguration(
+                client: KafkaConfiguration(bootstrapServers: controller.bootstrapServers)
+            )
+        )
+        let simulator = try LiveFleetSimulator(
+            settings: settings,
+            client: try TableClient(url: url),
+            producer: producer
+        )
         let started = ContinuousClock.now
         let simulation = Task { try await simulator.run() }
         let stopSignals = GracefulShutdown.onTerminationSignals { simulation.cancel() }
@@ -80,9 +87,15 @@ struct DemoRun {
         try? await Task.sleep(for: .seconds(1))
         try await stopController()
         return try await DemoOutcome(
-            progress: progress, store: controller.store, fleet: scenario.fleet, qualityTarget: scenario.objective.qMin,
-            ingested: controller.ingest.counters.accepted, lost: controller.ingest.counters.lost, seconds: (ContinuousClock.now - started) / .seconds(1),
-            url: url)
+            progress: progress,
+            store: controller.store,
+            fleet: scenario.fleet,
+            qualityTarget: scenario.objective.qMin,
+            ingested: controller.ingest.counters.accepted,
+            lost: controller.ingest.counters.lost,
+            seconds: (ContinuousClock.now - started) / .seconds(1),
+            url: url
+        )
     }
 
     /// `[ 23s] 138k/300k events (6.0k/s) shift | table v4 drift on 498/500 | drift 7 | quality 0.962 latency 0.55 cost 0.31 | d/e/c 41/33/26%`
@@ -91,7 +104,8 @@ struct DemoRun {
         guard progress.devicesReady == progress.devices else {
             return "[\(pad(elapsed))s] devices subscribing: \(progress.devicesReady)/\(progress.devices)"
         }
-        var text = "[\(pad(elapsed))s] \(thousands(progress.eventsSent))/\(thousands(progress.targetEvents)) events"
+        var text =
+            "[\(pad(elapsed))s] \(thousands(progress.eventsSent))/\(thousands(progress.targetEvents)) events"
             + " (\(thousands(Int(progress.eventsPerSecond)))/s), \(thousands(controller.ingest.counters.accepted)) ingested,"
             + " \(progress.phase)"
         if let active = await controller.cache.tables(fleet: scenario.fleet).active {
@@ -105,8 +119,14 @@ struct DemoRun {
         text += " | drift events \(drifts)"
         if let run = progress.run {
             text += String(
-                format: " | quality %.3f latency %.2f cost %.2f | d/e/c %.0f/%.0f/%.0f%%", run.qualityRatio, run.latencyRatio,
-                run.costRatio, 100 * run.shares.device, 100 * run.shares.edge, 100 * run.shares.cloud)
+                format: " | quality %.3f latency %.2f cost %.2f | d/e/c %.0f/%.0f/%.0f%%",
+                run.qualityRatio,
+                run.latencyRatio,
+                run.costRatio,
+                100 * run.shares.device,
+                100 * run.shares.edge,
+                100 * run.shares.cloud
+            )
         }
         return text
     }

@@ -40,8 +40,13 @@ struct DemoWorkspace {
         }
         try Files.write(KeyFile.publicKeyFile(key.verifyingKey), to: publicKeyPath, overwrite: true)
         trustedKey = key.verifyingKey
-        let yaml = Self.configuration(scenario: scenario, port: port, keyPath: keyPath, historyPath: historyPath,
-            tokenPath: file("admin.token"))
+        let yaml = Self.configuration(
+            scenario: scenario,
+            port: port,
+            keyPath: keyPath,
+            historyPath: historyPath,
+            tokenPath: file("admin.token")
+        )
         try Files.write(Array(yaml.utf8), to: configurationPath, overwrite: true)
     }
 

@@ -5,7 +5,8 @@ extension HistoryCommand {
     /// `consroute history rollouts`: the steps of staged rollouts — canaries started, promoted, rolled back.
     struct Rollouts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List rollout steps: canaries started, promoted or rolled back, with the sequential test's figures.",
+            abstract:
+                "List rollout steps: canaries started, promoted or rolled back, with the sequential test's figures.",
             discussion: """
                 --since/--until filter on the step's time. A promotion or rollback names the version it published, \
                 who took it (the controller's test or time limit, or an operator), why, and the test's figures: \
@@ -28,7 +29,9 @@ extension HistoryCommand {
         func run() async throws {
             let store = try options.openStore()
             let events = try await store.rolloutEvents(
-                options.listingQuery(nowMs: HistoryOptions.nowMs()), step: step.flatMap(RolloutStep.init(rawValue:)))
+                options.listingQuery(nowMs: HistoryOptions.nowMs()),
+                step: step.flatMap(RolloutStep.init(rawValue:))
+            )
             HistoryCommand.printListing(HistoryListing.rollouts(events, limit: options.rowLimit), options)
         }
     }

@@ -19,12 +19,20 @@ enum Fixtures {
 
     /// A small signed table of `fleet` with `version`, as active or as a canary for `percent` of devices.
     static func signed(
-        fleet: String = "fleet-a", version: UInt64, stage: Rollout.Stage = .active, percent: Double = 100,
+        fleet: String = "fleet-a",
+        version: UInt64,
+        stage: Rollout.Stage = .active,
+        percent: Double = 100,
         salt: String = ""
     ) -> SignedTable {
         var generator = SeededGenerator(seed: version)
         var table = ThresholdTable.example(
-            fleet: fleet, version: version, dimension: 4, clusterCount: 2, using: &generator)
+            fleet: fleet,
+            version: version,
+            dimension: 4,
+            clusterCount: 2,
+            using: &generator
+        )
         table.rollout = Rollout(stage: stage, percent: percent, salt: salt)
         return try! SignedTable(signing: table, with: key)
     }
@@ -96,19 +104,31 @@ struct APIHarness {
     let api: DistributionAPI
 
     init(
-        status: [String: [String: JSONValue]] = [:], heartbeat: Duration = .seconds(15),
-        maximumWait: Duration = .seconds(60), configuredFleets: Set<String>? = nil,
-        headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), maximumConnections: Int = 16_384
+        status: [String: [String: JSONValue]] = [:],
+        heartbeat: Duration = .seconds(15),
+        maximumWait: Duration = .seconds(60),
+        configuredFleets: Set<String>? = nil,
+        headerTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60),
+        maximumConnections: Int = 16_384
     ) throws {
         let ready = ready
         api = DistributionAPI(
-            cache: cache, history: history,
-            status: FixedStatusProvider(fields: status, configuredFleets: configuredFleets), admin: admin,
+            cache: cache,
+            history: history,
+            status: FixedStatusProvider(fields: status, configuredFleets: configuredFleets),
+            admin: admin,
             metrics: DistributionMetrics(registry: PrometheusCollectorRegistry()),
             configuration: try DistributionAPIConfiguration(
-                adminToken: Fixtures.adminToken, maximumWait: maximumWait, heartbeatInterval: heartbeat,
-                headerTimeout: headerTimeout, idleTimeout: idleTimeout, maximumConnections: maximumConnections),
-            readiness: { ready.isReady })
+                adminToken: Fixtures.adminToken,
+                maximumWait: maximumWait,
+                heartbeatInterval: heartbeat,
+                headerTimeout: headerTimeout,
+                idleTimeout: idleTimeout,
+                maximumConnections: maximumConnections
+            ),
+            readiness: { ready.isReady }
+        )
     }
 
     /// Publishes to the cache and records in history, as the controller's publisher does.
@@ -127,7 +147,8 @@ struct APIHarness {
         let (port, continuation) = AsyncStream<Int>.makeStream()
         let application = api.buildApplication(
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }
+        )
         return (application, port)
     }
 }
@@ -194,7 +215,9 @@ final class EventStreamHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            continuation.yield(.head(status: Int(head.status.code), contentType: head.headers.first(name: "content-type")))
+            continuation.yield(
+                .head(status: Int(head.status.code), contentType: head.headers.first(name: "content-type"))
+            )
         case .body(let buffer):
             if buffer.readableBytesView.first == UInt8(ascii: ":") { continuation.yield(.heartbeat) }
             for event in parser.parse(buffer.readableBytesView) { continuation.yield(.event(event)) }

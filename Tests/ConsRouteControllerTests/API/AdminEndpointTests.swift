@@ -17,7 +17,11 @@ struct AdminEndpointTests {
         try await harness.application().test(.router) { client in
             for headers: HTTPFields in [[:], [.authorization: "Basic YWRtaW46YWRtaW4="], [.authorization: "Bearer "]] {
                 let response = try await client.execute(
-                    uri: "/v1/fleets/fleet-a/\(action)", method: .post, headers: headers, body: Self.rollbackBody)
+                    uri: "/v1/fleets/fleet-a/\(action)",
+                    method: .post,
+                    headers: headers,
+                    body: Self.rollbackBody
+                )
                 #expect(response.status == .unauthorized)
                 #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             }
@@ -31,8 +35,11 @@ struct AdminEndpointTests {
         try await harness.application().test(.router) { client in
             for token in ["wrong", Fixtures.adminToken + "x", String(Fixtures.adminToken.dropLast())] {
                 let response = try await client.execute(
-                    uri: "/v1/fleets/fleet-a/\(action)", method: .post, headers: [.authorization: "Bearer \(token)"],
-                    body: Self.rollbackBody)
+                    uri: "/v1/fleets/fleet-a/\(action)",
+                    method: .post,
+                    headers: [.authorization: "Bearer \(token)"],
+                    body: Self.rollbackBody
+                )
                 #expect(response.status == .forbidden)
             }
         }
@@ -44,45 +51,63 @@ struct AdminEndpointTests {
         let harness = try APIHarness()
         try await harness.application().test(.router) { client in
             let response = try await client.execute(
-                uri: "/v1/fleets/fleet-b/\(action)", method: .post,
-                headers: [.authorization: "Bearer \(Fixtures.adminToken)"], body: Self.rollbackBody)
+                uri: "/v1/fleets/fleet-b/\(action)",
+                method: .post,
+                headers: [.authorization: "Bearer \(Fixtures.adminToken)"],
+                body: Self.rollbackBody
+            )
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json")
             let expected = action == "rollback" ? "rollback:3" : action
-            #expect(try JSONValue.parse(response.body.readableBytesView)
-                == .object(["action": .string(expected), "fleet": .string("fleet-b")]))
+            #expect(
+                try JSONValue.parse(response.body.readableBytesView)
+                    == .object(["action": .string(expected), "fleet": .string("fleet-b")])
+            )
         }
         #expect(await harness.admin.calls == [action == "rollback" ? "rollback:3" : action])
     }
 
-    @Test("a rollback body without a valid to_version answers 400 naming it", arguments: [
-        (#"{"version": 3}"#, "to_version"), (#"{"to_version": -1}"#, "to_version"), (#"{"to_version": "3"}"#, "to_version"),
-        (#"{"to_version": 2.5}"#, "to_version"), ("[3]", "body"), ("not json", "body"), ("", "body"),
-    ])
+    @Test(
+        "a rollback body without a valid to_version answers 400 naming it",
+        arguments: [
+            (#"{"version": 3}"#, "to_version"), (#"{"to_version": -1}"#, "to_version"),
+            (#"{"to_version": "3"}"#, "to_version"),
+            (#"{"to_version": 2.5}"#, "to_version"), ("[3]", "body"), ("not json", "body"), ("", "body"),
+        ]
+    )
     func badRollbackBody(body: String, name: String) async throws {
         let harness = try APIHarness()
         try await harness.application().test(.router) { client in
             let response = try await client.execute(
-                uri: "/v1/fleets/fleet-a/rollback", method: .post,
-                headers: [.authorization: "Bearer \(Fixtures.adminToken)"], body: ByteBuffer(string: body))
+                uri: "/v1/fleets/fleet-a/rollback",
+                method: .post,
+                headers: [.authorization: "Bearer \(Fixtures.adminToken)"],
+                body: ByteBuffer(string: body)
+            )
             #expect(response.status == .badRequest)
             #expect(try parameter(of: response) == name)
         }
         #expect(await harness.admin.calls.isEmpty)
     }
 
-    @Test("action errors map to status codes", arguments: [
-        (AdminActionError.unknownFleet("fleet-a"), HTTPResponse.Status.notFound),
-        (.unknownVersion(fleet: "fleet-a", version: 3), .notFound), (.conflict("no canary to promote"), .conflict),
-        (.unavailable("history store is down"), .serviceUnavailable),
-    ])
+    @Test(
+        "action errors map to status codes",
+        arguments: [
+            (AdminActionError.unknownFleet("fleet-a"), HTTPResponse.Status.notFound),
+            (.unknownVersion(fleet: "fleet-a", version: 3), .notFound), (.conflict("no canary to promote"), .conflict),
+            (.unavailable("history store is down"), .serviceUnavailable),
+        ]
+    )
     func actionErrors(error: AdminActionError, status: HTTPResponse.Status) async throws {
         let harness = try APIHarness()
         await harness.admin.fail(with: error)
         try await harness.application().test(.router) { client in
             let response = try await client.execute(
-                uri: "/v1/fleets/fleet-a/rollback", method: .post,
-                headers: [.authorization: "Bearer \(Fixtures.adminToken)"], body: Self.rollbackBody)
+                uri: "/v1/fleets/fleet-a/rollback",
+                method: .post,
+                headers: [.authorization: "Bearer \(Fixtures.adminToken)"],
+                body: Self.rollbackBody
+            )
             #expect(response.status == status)
             guard case .object(let members) = try JSONValue.parse(response.body.readableBytesView) else {
                 Issue.record("error body is not an object")

@@ -57,9 +57,13 @@ struct EventStreamFanoutTests {
         let outside = Fixtures.device(salt: "s", percent: 40, inCohort: false)
         try await harness.application().test(.live) { client in
             let canary = try await EventStreamClient.connect(
-                port: client.port!, path: "/v1/fleets/fleet-a/table/stream?device=\(inside)")
+                port: client.port!,
+                path: "/v1/fleets/fleet-a/table/stream?device=\(inside)"
+            )
             let control = try await EventStreamClient.connect(
-                port: client.port!, path: "/v1/fleets/fleet-a/table/stream?device=\(outside)")
+                port: client.port!,
+                path: "/v1/fleets/fleet-a/table/stream?device=\(outside)"
+            )
             for stream in [canary, control] {
                 #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
                 #expect(await eventID(stream.items.next()) == "1")
@@ -92,8 +96,10 @@ struct EventStreamFanoutTests {
         let router = Router(context: BasicRequestContext.self)
         harness.api.addRoutes(to: router)
         let app = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            services: [TableCacheHeartbeat(cache: harness.cache, interval: .milliseconds(50))])
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            services: [TableCacheHeartbeat(cache: harness.cache, interval: .milliseconds(50))]
+        )
         try await app.test(.live) { client in
             let stream = try await EventStreamClient.connect(port: client.port!, path: Self.streamPath)
             #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
@@ -126,7 +132,12 @@ struct EventStreamFanoutTests {
             var version: UInt64 = 2
             while await harness.cache.watcherCount(fleet: "fleet-a") == 1, version < 5_000 {
                 let table = ThresholdTable.example(
-                    fleet: "fleet-a", version: version, dimension: 64, clusterCount: 16, using: &generator)
+                    fleet: "fleet-a",
+                    version: version,
+                    dimension: 64,
+                    clusterCount: 16,
+                    using: &generator
+                )
                 try await harness.publish(try SignedTable(signing: table, with: Fixtures.key))
                 version += 1
             }

@@ -1,9 +1,9 @@
 import ConsRouteClient
 import ConsRouteController
 import ConsRouteModel
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
 import KafkaTestSupport
 import ServiceLifecycle
 import ServiceLifecycleTestKit
@@ -17,12 +17,21 @@ struct EventStreamTests {
         let first = Fixtures.signed(version: 1)
         try await harness.publish(first)
         try await harness.application().test(.live) { client in
-            let stream = try await EventStreamClient.connect(port: client.port!, path: "/v1/fleets/fleet-a/table/stream")
+            let stream = try await EventStreamClient.connect(
+                port: client.port!,
+                path: "/v1/fleets/fleet-a/table/stream"
+            )
             #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
-            #expect(await stream.items.next() == .event(ServerSentEvent(event: "table", id: "1", data: first.envelopeBytes())))
+            #expect(
+                await stream.items.next()
+                    == .event(ServerSentEvent(event: "table", id: "1", data: first.envelopeBytes()))
+            )
             let second = Fixtures.signed(version: 2)
             try await harness.publish(second)
-            #expect(await stream.items.next() == .event(ServerSentEvent(event: "table", id: "2", data: second.envelopeBytes())))
+            #expect(
+                await stream.items.next()
+                    == .event(ServerSentEvent(event: "table", id: "2", data: second.envelopeBytes()))
+            )
             #expect(harness.api.metrics.subscriberCount(fleet: "fleet-a", kind: .sse) == 1)
             await stream.close()
             try await waitForCondition { harness.api.metrics.subscriberCount(fleet: "fleet-a", kind: .sse) == 0 }
@@ -37,10 +46,16 @@ struct EventStreamTests {
         try await harness.publish(Fixtures.signed(version: 2))
         try await harness.application().test(.live) { client in
             let holding = try await EventStreamClient.connect(
-                port: client.port!, path: "/v1/fleets/fleet-a/table/stream", headers: [("Last-Event-ID", "2")])
+                port: client.port!,
+                path: "/v1/fleets/fleet-a/table/stream",
+                headers: [("Last-Event-ID", "2")]
+            )
             #expect(await holding.items.next() == .head(status: 200, contentType: "text/event-stream"))
             let behind = try await EventStreamClient.connect(
-                port: client.port!, path: "/v1/fleets/fleet-a/table/stream", headers: [("Last-Event-ID", "1")])
+                port: client.port!,
+                path: "/v1/fleets/fleet-a/table/stream",
+                headers: [("Last-Event-ID", "1")]
+            )
             #expect(await behind.items.next() == .head(status: 200, contentType: "text/event-stream"))
             #expect(await eventID(behind.items.next()) == "2")
             try await waitForCondition { await harness.cache.watcherCount(fleet: "fleet-a") == 2 }
@@ -55,7 +70,10 @@ struct EventStreamTests {
         let harness = try APIHarness()
         try await harness.application().test(.live) { client in
             let response = try await client.execute(
-                uri: "/v1/fleets/fleet-a/table/stream", method: .get, headers: [.init("Last-Event-ID")!: "latest"])
+                uri: "/v1/fleets/fleet-a/table/stream",
+                method: .get,
+                headers: [.init("Last-Event-ID")!: "latest"]
+            )
             #expect(response.status == .badRequest)
             #expect(try parameter(of: response) == "Last-Event-ID")
         }
@@ -69,7 +87,9 @@ struct EventStreamTests {
         let inside = Fixtures.device(salt: "c", percent: 30, inCohort: true)
         try await harness.application().test(.live) { client in
             let stream = try await EventStreamClient.connect(
-                port: client.port!, path: "/v1/fleets/fleet-a/table/stream?device=\(inside)")
+                port: client.port!,
+                path: "/v1/fleets/fleet-a/table/stream?device=\(inside)"
+            )
             #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
             #expect(await eventID(stream.items.next()) == "2")
             #expect(await stream.items.next() == .heartbeat)

@@ -16,7 +16,10 @@ struct LongPollLifetimeTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             let port = try #require(await ports.first(where: { _ in true }))
-            let client = try await EventStreamClient.connect(port: port, path: "/v1/fleets/fleet-a/table?after=1&wait=50")
+            let client = try await EventStreamClient.connect(
+                port: port,
+                path: "/v1/fleets/fleet-a/table?after=1&wait=50"
+            )
             try await waitForCondition { harness.api.metrics.subscriberCount(fleet: "fleet-a", kind: .longpoll) == 1 }
             await client.close()
             try await waitForCondition {
@@ -37,8 +40,12 @@ struct LongPollLifetimeTests {
                 group.addTask { try await app.run() }
                 let port = try #require(await ports.first(where: { _ in true }))
                 let client = try await EventStreamClient.connect(
-                    port: port, path: "/v1/fleets/fleet-a/table?after=1&wait=50")
-                try await waitForCondition { harness.api.metrics.subscriberCount(fleet: "fleet-a", kind: .longpoll) == 1 }
+                    port: port,
+                    path: "/v1/fleets/fleet-a/table?after=1&wait=50"
+                )
+                try await waitForCondition {
+                    harness.api.metrics.subscriberCount(fleet: "fleet-a", kind: .longpoll) == 1
+                }
                 let started = ContinuousClock.now
                 trigger.triggerGracefulShutdown()
                 #expect(await client.items.next(within: .seconds(10)) == .head(status: 304, contentType: nil))

@@ -14,8 +14,10 @@ struct OperationsEndpointTests {
         try await harness.application().test(.router) { client in
             let response = try await client.execute(uri: "/v1/fleets/ghost/status", method: .get)
             #expect(response.status == .notFound)
-            #expect(try JSONValue.parse(response.body.readableBytesView)
-                == .object(["error": .string("unknown fleet ghost"), "fleet": .string("ghost")]))
+            #expect(
+                try JSONValue.parse(response.body.readableBytesView)
+                    == .object(["error": .string("unknown fleet ghost"), "fleet": .string("ghost")])
+            )
         }
     }
 
@@ -31,16 +33,19 @@ struct OperationsEndpointTests {
         try await harness.application().test(.router) { client in
             let response = try await client.execute(uri: "/v1/fleets/fleet-a/status", method: .get)
             #expect(response.status == .ok)
-            #expect(try JSONValue.parse(response.body.readableBytesView) == .object([
-                "fleet": .string("fleet-a"),
-                "active": .object([
-                    "version": .number("4"), "created_at": JSONValue(integer: active.table.createdAtMs),
-                    "expires_at": JSONValue(integer: active.table.expiresAtMs),
-                ]),
-                "canary": .object(["version": .number("5"), "percent": .number("10"), "salt": .string("s5")]),
-                "subscribers": .object(["sse": .number("0"), "longpoll": .number("0"), "parked": .number("0")]),
-                "drift": .object(["events": .number("2")]),
-            ]))
+            #expect(
+                try JSONValue.parse(response.body.readableBytesView)
+                    == .object([
+                        "fleet": .string("fleet-a"),
+                        "active": .object([
+                            "version": .number("4"), "created_at": JSONValue(integer: active.table.createdAtMs),
+                            "expires_at": JSONValue(integer: active.table.expiresAtMs),
+                        ]),
+                        "canary": .object(["version": .number("5"), "percent": .number("10"), "salt": .string("s5")]),
+                        "subscribers": .object(["sse": .number("0"), "longpoll": .number("0"), "parked": .number("0")]),
+                        "drift": .object(["events": .number("2")]),
+                    ])
+            )
             let providerOnly = try await client.execute(uri: "/v1/fleets/fleet-p/status", method: .get)
             #expect(providerOnly.status == .ok)
             guard case .object(let members) = try JSONValue.parse(providerOnly.body.readableBytesView) else {

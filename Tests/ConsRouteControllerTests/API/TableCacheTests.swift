@@ -41,7 +41,9 @@ struct TableCacheTests {
         let cache = TableCache()
         try await cache.publish(Fixtures.signed(version: 5))
         for (version, stage) in [(5, Rollout.Stage.active), (4, .active), (5, .canary), (1, .canary)] {
-            await #expect(throws: TableCacheError.versionNotIncreasing(fleet: "fleet-a", version: UInt64(version), latest: 5)) {
+            await #expect(
+                throws: TableCacheError.versionNotIncreasing(fleet: "fleet-a", version: UInt64(version), latest: 5)
+            ) {
                 try await cache.publish(Fixtures.signed(version: UInt64(version), stage: stage, percent: 50, salt: "s"))
             }
         }
@@ -78,7 +80,9 @@ struct TableCacheTests {
             for _ in 0..<(1 + Int(generator.next() % 12)) {
                 version += 1 + generator.next() % 3
                 let isCanary = generator.next() % 3 == 0
-                try await cache.publish(Fixtures.signed(version: version, stage: isCanary ? .canary : .active, percent: 30, salt: "x"))
+                try await cache.publish(
+                    Fixtures.signed(version: version, stage: isCanary ? .canary : .active, percent: 30, salt: "x")
+                )
                 if isCanary { canary = version } else { (active, canary) = (version, nil) }
                 let stale = 1 + generator.next() % version
                 await #expect(throws: TableCacheError.self) { try await cache.publish(Fixtures.signed(version: stale)) }

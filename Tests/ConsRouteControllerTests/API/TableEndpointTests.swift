@@ -33,12 +33,19 @@ struct TableEndpointTests {
             #expect(Array(response.body.readableBytesView) == signed.envelopeBytes())
             for matching in ["\"3\"", "W/\"3\"", "\"1\", \"3\"", "*"] {
                 let cached = try await client.execute(
-                    uri: "/v1/fleets/fleet-a/table", method: .get, headers: [.ifNoneMatch: matching])
+                    uri: "/v1/fleets/fleet-a/table",
+                    method: .get,
+                    headers: [.ifNoneMatch: matching]
+                )
                 #expect(cached.status == .notModified, "If-None-Match: \(matching)")
                 #expect(cached.headers[.eTag] == "\"3\"")
                 #expect(cached.body.readableBytes == 0)
             }
-            let stale = try await client.execute(uri: "/v1/fleets/fleet-a/table", method: .get, headers: [.ifNoneMatch: "\"2\""])
+            let stale = try await client.execute(
+                uri: "/v1/fleets/fleet-a/table",
+                method: .get,
+                headers: [.ifNoneMatch: "\"2\""]
+            )
             #expect(stale.status == .ok)
         }
     }
@@ -73,21 +80,27 @@ struct TableEndpointTests {
             #expect(Array(response.body.readableBytesView) == first.envelopeBytes())
             let unknown = try await client.execute(uri: "/v1/fleets/fleet-a/tables/9", method: .get)
             #expect(unknown.status == .notFound)
-            #expect(try JSONValue.parse(unknown.body.readableBytesView) == .object([
-                "error": .string("fleet fleet-a has no table version 9"), "fleet": .string("fleet-a"),
-                "version": .number("9"),
-            ]))
+            #expect(
+                try JSONValue.parse(unknown.body.readableBytesView)
+                    == .object([
+                        "error": .string("fleet fleet-a has no table version 9"), "fleet": .string("fleet-a"),
+                        "version": .number("9"),
+                    ])
+            )
             let malformed = try await client.execute(uri: "/v1/fleets/fleet-a/tables/latest", method: .get)
             #expect(malformed.status == .badRequest)
             #expect(try parameter(of: malformed) == "version")
         }
     }
 
-    @Test("bad parameters give 400 naming the parameter", arguments: [
-        ("?after=abc", "after"), ("?after=-1", "after"), ("?wait=5", "after"), ("?after=1&wait=-1", "wait"),
-        ("?after=1&wait=61", "wait"), ("?after=1&wait=soon", "wait"), ("?after=1&wait=nan", "wait"),
-        ("?device=", "device"),
-    ])
+    @Test(
+        "bad parameters give 400 naming the parameter",
+        arguments: [
+            ("?after=abc", "after"), ("?after=-1", "after"), ("?wait=5", "after"), ("?after=1&wait=-1", "wait"),
+            ("?after=1&wait=61", "wait"), ("?after=1&wait=soon", "wait"), ("?after=1&wait=nan", "wait"),
+            ("?device=", "device"),
+        ]
+    )
     func badParameters(query: String, name: String) async throws {
         let harness = try APIHarness()
         try await harness.publish(Fixtures.signed(version: 1))

@@ -33,7 +33,10 @@ struct BrokerOutageTests {
             // The table served is the first or a newer one (the data-growth re-tune may publish during the outage:
             // tuning needs no broker).
             let version = response.headers["etag"].flatMap { UInt64($0.trimmingCharacters(in: ["\""])) }
-            #expect(version.map { $0 >= first.table.version } == true, "\(String(describing: response.headers["etag"]))")
+            #expect(
+                version.map { $0 >= first.table.version } == true,
+                "\(String(describing: response.headers["etag"]))"
+            )
             #expect(try await http.request("GET", "/healthz").status == 200)
             try await Task.sleep(for: .milliseconds(500))
         }

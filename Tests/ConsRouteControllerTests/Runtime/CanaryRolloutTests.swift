@@ -48,22 +48,37 @@ struct CanaryRolloutTests {
             if onDisk {
                 store = try HistoryStore(path: scenario.configuration.history.path)
                 key = try KeyFile.signingKey(
-                    from: Array(try Data(contentsOf: URL(fileURLWithPath: scenario.configuration.signingKeyFile))))
+                    from: Array(try Data(contentsOf: URL(fileURLWithPath: scenario.configuration.signingKeyFile)))
+                )
             } else {
                 store = try HistoryStore.inMemory()
                 key = TableSigningKey()
             }
-            publisher = TablePublisher(store: store, key: key, cache: cache, producer: nil, topic: "tables", metrics: nil)
+            publisher = TablePublisher(
+                store: store,
+                key: key,
+                cache: cache,
+                producer: nil,
+                topic: "tables",
+                metrics: nil
+            )
             let settings = scenario.configuration.fleets[0]
             let start = Int64(Date().timeIntervalSince1970 * 1_000)
             let clock = TestClock(start)
             self.clock = clock
             controller = FleetController(
-                loop: FleetLoop(settings: settings, current: nil, lastVersion: 0), publisher: publisher, store: store,
-                metrics: ControllerMetrics(registry: registry, fleets: [scenario.fleet]), logger: Logger(label: "canary"),
-                clock: { clock.ms })
+                loop: FleetLoop(settings: settings, current: nil, lastVersion: 0),
+                publisher: publisher,
+                store: store,
+                metrics: ControllerMetrics(registry: registry, fleets: [scenario.fleet]),
+                logger: Logger(label: "canary"),
+                clock: { clock.ms }
+            )
             administration = ControllerAdministration(
-                fleets: [controller], store: store, acknowledgements: AcknowledgementTally())
+                fleets: [controller],
+                store: store,
+                acknowledgements: AcknowledgementTally()
+            )
             stream = DriftingFleetStream(fleet: scenario.fleet, seed: 33)
         }
 
@@ -87,7 +102,9 @@ struct CanaryRolloutTests {
         /// Feeds the bootstrap window and ticks once: the first table.
         mutating func bootstrap() async throws -> SignedTable? {
             try await controller.ingest(
-                (0..<controller.loop.settings.bootstrapEvents).map { _ in stream.next() }, isReplay: false)
+                (0..<controller.loop.settings.bootstrapEvents).map { _ in stream.next() },
+                isReplay: false
+            )
             return try await controller.tick()
         }
 
@@ -103,7 +120,10 @@ struct CanaryRolloutTests {
 
         func api() throws -> some ApplicationProtocol {
             DistributionAPI(
-                cache: cache, history: administration, status: administration, admin: administration,
+                cache: cache,
+                history: administration,
+                status: administration,
+                admin: administration,
                 metrics: DistributionMetrics(registry: PrometheusCollectorRegistry()),
                 configuration: try DistributionAPIConfiguration(adminToken: ControllerScenario.adminToken),
                 readiness: { true }
@@ -135,7 +155,9 @@ struct CanaryRolloutTests {
         let started = try await harness.store.rolloutEvents(HistoryQuery(fleet: fleet))
         #expect(started.count == 1)
         #expect(started.first?.step == .started && started.first?.initiator == .controller)
-        #expect(started.first?.canaryVersion == 2 && started.first?.controlVersion == 1 && started.first?.figures == nil)
+        #expect(
+            started.first?.canaryVersion == 2 && started.first?.controlVersion == 1 && started.first?.figures == nil
+        )
         #expect(started.first?.reason == "tuning run \(canary.table.provenance.optimiserRunID)")
         let status = try #require(try await harness.administration.additionalStatus(fleet: fleet))
         guard case .object(let canaryStatus)? = status["canary"] else {
@@ -231,7 +253,8 @@ struct CanaryRolloutTests {
             #expect(response.status == .ok)
             #expect(
                 try JSONValue.parse(response.body.readableBytesView)
-                    == .object(["fleet": .string(fleet), "version": .number("3"), "promoted": .number("2")]))
+                    == .object(["fleet": .string(fleet), "version": .number("3"), "promoted": .number("2")])
+            )
             let again = try await client.execute(uri: "/v1/fleets/\(fleet)/promote", method: .post, headers: headers)
             #expect(again.status == .conflict)
         }
@@ -254,7 +277,10 @@ struct CanaryRolloutTests {
         let canary = try #require(try await harness.retune())
         #expect(canary.table.rollout.stage == .canary)
 
-        let restarted = try await Controller(configuration: harness.scenario.configuration, logger: Logger(label: "restart"))
+        let restarted = try await Controller(
+            configuration: harness.scenario.configuration,
+            logger: Logger(label: "restart")
+        )
         let tables = await restarted.cache.tables(fleet: fleet)
         #expect(tables.active?.version == 1 && tables.canary?.version == 2)
         let fleetController = try #require(restarted.fleets.first)
@@ -285,7 +311,9 @@ struct CanaryRolloutTests {
         _ = try await harness.administration.resume(fleet: fleet)
         let answer = try await harness.administration.retune(fleet: fleet)
         #expect(
-            answer == .object(["fleet": .string(fleet), "retune": .string("requested"), "waits_for_canary": .number("2")]))
+            answer
+                == .object(["fleet": .string(fleet), "retune": .string("requested"), "waits_for_canary": .number("2")])
+        )
         // The evidence decides before the time limit is looked at: promoted, not timed out.
         let promoted = try #require(try await controller.tick())
         #expect(promoted.table.version == 3 && promoted.table.rollout == .active)

@@ -13,7 +13,9 @@ struct ControllerConfigurationTests {
             fingerprint: {representation_model: m, reranker: r, prompt_template: p}
         """
 
-    static func load(_ yaml: String, environment: [String: String] = [:]) throws(ConfigurationError) -> ControllerConfiguration {
+    static func load(_ yaml: String, environment: [String: String] = [:]) throws(ConfigurationError)
+        -> ControllerConfiguration
+    {
         try ControllerConfiguration.load(yaml: yaml, file: "test.yaml", environment: environment)
     }
 
@@ -28,8 +30,10 @@ struct ControllerConfigurationTests {
 
     @Test("the shipped config/controller.yaml loads and states exactly the built-in defaults")
     func shippedFileStatesTheDefaults() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../config/controller.yaml")
-            .standardized.path
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../../config/controller.yaml"
+        )
+        .standardized.path
         let shipped = try ControllerConfiguration.load(path: path, environment: [:])
         let yaml = """
             http: {admin_token_file: admin.token}
@@ -56,7 +60,9 @@ struct ControllerConfigurationTests {
         #expect(file.tuner.novelThresholds == code.tuner.novelThresholds)
         #expect(file.tuner.alpha == code.tuner.alpha && file.tuner.bound == code.tuner.bound)
         #expect(file.tuner.failuresAllowed == code.tuner.failuresAllowed)
-        #expect(file.tuner.holdoutFraction == code.tuner.holdoutFraction && file.tuner.constraint == code.tuner.constraint)
+        #expect(
+            file.tuner.holdoutFraction == code.tuner.holdoutFraction && file.tuner.constraint == code.tuner.constraint
+        )
         #expect(file.drift == code.drift)
         #expect(file.rollout == code.rollout)
         #expect(file.reservoirCapacity == code.reservoirCapacity)
@@ -88,19 +94,25 @@ struct ControllerConfigurationTests {
 
     @Test("an inline admin token next to the shipped admin_token_file is accepted and wins")
     func inlineAdminTokenWins() throws {
-        let inline = try Self.load("http: {admin_token: 0123456789abcdef01, admin_token_file: admin.token}\n" + Self.minimal)
+        let inline = try Self.load(
+            "http: {admin_token: 0123456789abcdef01, admin_token_file: admin.token}\n" + Self.minimal
+        )
         #expect(inline.http.adminToken == "0123456789abcdef01" && inline.http.adminTokenFile == "admin.token")
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../../config/controller.yaml").standardized.path
         let shipped = try ControllerConfiguration.load(
-            path: path, environment: ["CONSROUTE_HTTP_ADMIN_TOKEN": "fedcba9876543210fe"])
+            path: path,
+            environment: ["CONSROUTE_HTTP_ADMIN_TOKEN": "fedcba9876543210fe"]
+        )
         #expect(shipped.http.adminToken == "fedcba9876543210fe" && shipped.http.adminTokenFile == "admin.token")
     }
 
     @Test("a rollout section sets the canary share and the sequential test")
     func rolloutSection() throws {
         let configuration = try Self.load(
-            Self.minimal + "\n    rollout: {canary_percent: 5, min_samples: 2000, max_duration_s: 7200, alpha: 0.01, margin: 0.02}")
+            Self.minimal
+                + "\n    rollout: {canary_percent: 5, min_samples: 2000, max_duration_s: 7200, alpha: 0.01, margin: 0.02}"
+        )
         let rollout = configuration.fleets[0].rollout
         #expect(rollout.isEnabled && rollout.canaryPercent == 5 && rollout.minimumSamples == 2_000)
         #expect(rollout.maximumDurationMs == 7_200_000 && rollout.alpha == 0.01 && rollout.margin == 0.02)
@@ -113,7 +125,8 @@ struct ControllerConfigurationTests {
             environment: [
                 "CONSROUTE_HTTP_PORT": "9090", "CONSROUTE_BROKER_BOOTSTRAP_SERVERS": "a:9092, b:9092",
                 "CONSROUTE_HISTORY_PATH": "/tmp/h.sqlite", "UNRELATED": "x",
-            ])
+            ]
+        )
         #expect(configuration.http.port == 9090)
         #expect(configuration.broker.bootstrapServers == ["a:9092", "b:9092"])
         #expect(configuration.history.path == "/tmp/h.sqlite")
@@ -126,27 +139,63 @@ struct ControllerConfigurationTests {
         let cases: [(String, String)] = [
             ("http:\n  prot: 80\n" + Self.minimal, "test.yaml:2: http.prot: unknown key"),
             ("http:\n  port: 70000\n" + Self.minimal, "test.yaml:2: http.port: expected a whole number in 0...65535"),
-            ("broker:\n  bootstrap_servers: kafka\n" + Self.minimal, "broker.bootstrap_servers: kafka is not host:port"),
+            (
+                "broker:\n  bootstrap_servers: kafka\n" + Self.minimal,
+                "broker.bootstrap_servers: kafka is not host:port"
+            ),
             ("loop: {tick_ms: 1}\n" + Self.minimal, "loop.tick_ms: expected a whole number in 10...600000"),
             ("http: {port: 1}", "fleets is missing"),
             ("fleets: []", "fleets: expected at least one fleet"),
-            (Self.minimal + "\n    clusters: {k_min: 9, k_max: 3}", "fleets[0].clusters: k_min (9) must not exceed k_max (3)"),
-            (Self.minimal + "\n    optimiser: {engine: annealing}", "fleets[0].optimiser.engine: unknown engine annealing"),
+            (
+                Self.minimal + "\n    clusters: {k_min: 9, k_max: 3}",
+                "fleets[0].clusters: k_min (9) must not exceed k_max (3)"
+            ),
+            (
+                Self.minimal + "\n    optimiser: {engine: annealing}",
+                "fleets[0].optimiser.engine: unknown engine annealing"
+            ),
             (
                 Self.minimal + "\n    optimiser: {bound: hoeffding}",
                 "fleets[0].optimiser.bound: unknown bound hoeffding (known: empirical_bernstein, normal)"
             ),
-            (Self.minimal + "\n    objective: {q_min: 1.5}", "fleets[0].objective.q_min: expected a number in 0.0...1.0"),
-            (Self.minimal + "\n" + Self.minimal.split(separator: "\n").dropFirst().joined(separator: "\n"), "fleet phones is configured twice"),
-            ("fleets:\n  - name: phones\n    dimension: 8\n", "test.yaml:2: fleets[0].fingerprint: required key is missing"),
+            (
+                Self.minimal + "\n    objective: {q_min: 1.5}",
+                "fleets[0].objective.q_min: expected a number in 0.0...1.0"
+            ),
+            (
+                Self.minimal + "\n" + Self.minimal.split(separator: "\n").dropFirst().joined(separator: "\n"),
+                "fleet phones is configured twice"
+            ),
+            (
+                "fleets:\n  - name: phones\n    dimension: 8\n",
+                "test.yaml:2: fleets[0].fingerprint: required key is missing"
+            ),
             ("fleets: [\n", "test.yaml:"),
-            ("http: {admin_token: short}\n" + Self.minimal, "http.admin_token: an admin token needs at least 16 characters"),
-            (Self.minimal + "\n    rollout: {canary_percent: 120}", "fleets[0].rollout.canary_percent: expected a number in 0.0...100.0"),
-            (Self.minimal + "\n    rollout: {canary_percent: 100}", "fleets[0].rollout.canary_percent: a canary for every device"),
+            (
+                "http: {admin_token: short}\n" + Self.minimal,
+                "http.admin_token: an admin token needs at least 16 characters"
+            ),
+            (
+                Self.minimal + "\n    rollout: {canary_percent: 120}",
+                "fleets[0].rollout.canary_percent: expected a number in 0.0...100.0"
+            ),
+            (
+                Self.minimal + "\n    rollout: {canary_percent: 100}",
+                "fleets[0].rollout.canary_percent: a canary for every device"
+            ),
             (Self.minimal + "\n    rollout: {alpha: 0.9}", "fleets[0].rollout.alpha: expected a number in 1e-09...0.5"),
-            (Self.minimal + "\n    rollout: {min_samples: 1}", "fleets[0].rollout.min_samples: expected a whole number in 2...100000000"),
-            (Self.minimal + "\n    rollout: {margin: -0.1}", "fleets[0].rollout.margin: expected a number in 0.0...1.0"),
-            (Self.minimal + "\n    rollout: {max_duration_s: 0}", "fleets[0].rollout.max_duration_s: expected a number in 1.0...31536000.0"),
+            (
+                Self.minimal + "\n    rollout: {min_samples: 1}",
+                "fleets[0].rollout.min_samples: expected a whole number in 2...100000000"
+            ),
+            (
+                Self.minimal + "\n    rollout: {margin: -0.1}",
+                "fleets[0].rollout.margin: expected a number in 0.0...1.0"
+            ),
+            (
+                Self.minimal + "\n    rollout: {max_duration_s: 0}",
+                "fleets[0].rollout.max_duration_s: expected a number in 1.0...31536000.0"
+            ),
             (Self.minimal + "\n    rollout: {percent: 5}", "fleets[0].rollout.percent: unknown key"),
         ]
         for (yaml, expected) in cases {

@@ -31,11 +31,20 @@ struct ReplicaTakeoverTests {
         _ = try await producer.send(contentsOf: stream.records(count: 3_000, topic: topics.telemetry))
         _ = try await scenario.waitForVersion(above: 0, cache: first.cache, within: .seconds(30))
         let rollback = try await HTTPProbe(port: portA).request(
-            "POST", "/v1/fleets/\(scenario.fleet)/rollback", headers: token, body: #"{"to_version":1}"#)
+            "POST",
+            "/v1/fleets/\(scenario.fleet)/rollback",
+            headers: token,
+            body: #"{"to_version":1}"#
+        )
         #expect(rollback.status == 200)
-        let key = try KeyFile.signingKey(from: Array(Data(contentsOf: URL(fileURLWithPath: scenario.configuration.signingKeyFile))))
+        let key = try KeyFile.signingKey(
+            from: Array(Data(contentsOf: URL(fileURLWithPath: scenario.configuration.signingKeyFile)))
+        )
         let reader = TablesTopicReader(
-            kafka: cluster.clientConfiguration, topic: topics.tables, trustedKeys: [key.verifyingKey])
+            kafka: cluster.clientConfiguration,
+            topic: topics.tables,
+            trustedKeys: [key.verifyingKey]
+        )
         let deadline = ContinuousClock.now + .seconds(20)
         while try await reader.latestTables()[scenario.fleet]?.table.version != 2, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
@@ -55,7 +64,11 @@ struct ReplicaTakeoverTests {
         var iteratorB = portsB.makeAsyncIterator()
         let portB = try #require(await iteratorB.next())
         let again = try await HTTPProbe(port: portB).request(
-            "POST", "/v1/fleets/\(scenario.fleet)/rollback", headers: token, body: #"{"to_version":2}"#)
+            "POST",
+            "/v1/fleets/\(scenario.fleet)/rollback",
+            headers: token,
+            body: #"{"to_version":2}"#
+        )
         #expect(again.status == 200)
         #expect(await second.cache.tables(fleet: scenario.fleet).active?.version == 3)
         runningB.cancel()

@@ -20,7 +20,13 @@ struct TuningDecisionTests {
             scenario = try ControllerScenario(bootstrapServers: nil)
             store = try HistoryStore.inMemory()
             publisher = TablePublisher(
-                store: store, key: TableSigningKey(), cache: TableCache(), producer: nil, topic: "tables", metrics: nil)
+                store: store,
+                key: TableSigningKey(),
+                cache: TableCache(),
+                producer: nil,
+                topic: "tables",
+                metrics: nil
+            )
             stream = DriftingFleetStream(fleet: scenario.fleet, seed: 21)
         }
 
@@ -28,12 +34,20 @@ struct TuningDecisionTests {
 
         /// A fleet controller whose clock stands at `nowMs`, fed `events` of the stream.
         mutating func controller(
-            _ settings: FleetPipelineSettings, current: ThresholdTable?, nowMs: Int64, events: Int
+            _ settings: FleetPipelineSettings,
+            current: ThresholdTable?,
+            nowMs: Int64,
+            events: Int
         ) async throws -> FleetController {
             let loop = FleetLoop(settings: settings, current: current, lastVersion: current?.version ?? 0)
             let controller = FleetController(
-                loop: loop, publisher: publisher, store: store, metrics: nil, logger: Logger(label: "decisions"),
-                clock: { nowMs })
+                loop: loop,
+                publisher: publisher,
+                store: store,
+                metrics: nil,
+                logger: Logger(label: "decisions"),
+                clock: { nowMs }
+            )
             try await controller.ingest((0..<events).map { _ in stream.next() }, isReplay: false)
             return controller
         }
@@ -47,7 +61,11 @@ struct TuningDecisionTests {
 
         // Bootstrap: the first table is published and its decision names the version.
         let first = try await harness.controller(
-            harness.settings, current: nil, nowMs: start, events: harness.settings.bootstrapEvents)
+            harness.settings,
+            current: nil,
+            nowMs: start,
+            events: harness.settings.bootstrapEvents
+        )
         let publishedTick = try await first.tick()
         let published = try #require(publishedTick)
         let decisions = try await harness.store.tuningDecisions(HistoryQuery(fleet: fleet))
@@ -68,16 +86,25 @@ struct TuningDecisionTests {
         var strict = harness.settings
         strict.objective.qMin = 1.5
         var allCloud = published.table
-        for index in allCloud.clusters.indices { allCloud.clusters[index].thresholds = ThresholdPair(device: 1, edge: 1) }
+        for index in allCloud.clusters.indices {
+            allCloud.clusters[index].thresholds = ThresholdPair(device: 1, edge: 1)
+        }
         let second = try await harness.controller(
-            strict, current: allCloud, nowMs: start + 60_000, events: 1_000)
+            strict,
+            current: allCloud,
+            nowMs: start + 60_000,
+            events: 1_000
+        )
         await second.loop.requestRetune(nowMs: start + 60_000, recluster: false)
         let rejectedTick = try await second.tick()
         #expect(rejectedTick == nil)
         #expect(try await harness.store.highestTableVersion(fleet: fleet) == published.table.version)
         let rejected = try #require(try await harness.store.tuningDecisions(HistoryQuery(fleet: fleet)).first)
         #expect(rejected.result == .rejected && rejected.tableVersion == nil)
-        #expect(rejected.reason.hasPrefix("guardrail: the quality ratio's lower confidence bound "), "\(rejected.reason)")
+        #expect(
+            rejected.reason.hasPrefix("guardrail: the quality ratio's lower confidence bound "),
+            "\(rejected.reason)"
+        )
         #expect(rejected.reason.contains("is below q_min 1.5"), "\(rejected.reason)")
         #expect(rejected.trigger == .operatorRequest(note: "retune") && rejected.decidedAt == start + 60_000)
         let quality = try #require(rejected.qualityRatio)
@@ -87,7 +114,11 @@ struct TuningDecisionTests {
 
         // Too few shadow samples to optimise on: the run fails before any proposal, with the error as reason.
         let third = try await harness.controller(
-            harness.settings, current: published.table, nowMs: start + 120_000, events: 100)
+            harness.settings,
+            current: published.table,
+            nowMs: start + 120_000,
+            events: 100
+        )
         await third.loop.requestRetune(nowMs: start + 120_000, recluster: false)
         let failedTick = try await third.tick()
         #expect(failedTick == nil)
@@ -108,7 +139,11 @@ struct TuningDecisionTests {
         expired.metadata.lifetimeMs = -1
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
         let controller = try await harness.controller(
-            expired, current: nil, nowMs: now, events: harness.settings.bootstrapEvents)
+            expired,
+            current: nil,
+            nowMs: now,
+            events: harness.settings.bootstrapEvents
+        )
         await #expect(throws: TableFormatError.self) { try await controller.tick() }
         #expect(try await harness.store.highestTableVersion(fleet: fleet) == nil)
         let decisions = try await harness.store.tuningDecisions(HistoryQuery(fleet: fleet))

@@ -9,7 +9,9 @@ struct ClusterCountSelectorTests {
         let centres = ClusteringFixtures.separatedCentres(k: k, d: 5, separation: 25, seed: seed)
         let points = ClusteringFixtures.blobs(centres: centres, perCluster: 120, spread: 1, seed: seed)
         let selection = try ClusterCountSelector(
-            range: 2...8, configuration: .init(clusterCount: 2, seed: seed), sampleSize: 400
+            range: 2...8,
+            configuration: .init(clusterCount: 2, seed: seed),
+            sampleSize: 400
         ).select(points, dimension: 5)
         #expect(selection.clusterCount == k)
         #expect(selection.result.clusterCount == k)

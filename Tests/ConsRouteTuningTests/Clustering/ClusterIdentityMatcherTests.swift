@@ -10,7 +10,11 @@ struct ClusterIdentityMatcherTests {
     @Test("no previous clusters: every cluster is new")
     func empty() throws {
         let match = try ClusterIdentityMatcher().match(
-            newCentroids: [1, 1, 2, 2], previousCentroids: [], previousIDs: [], dimension: 2)
+            newCentroids: [1, 1, 2, 2],
+            previousCentroids: [],
+            previousIDs: [],
+            dimension: 2
+        )
         #expect(match == ClusterIdentityMatch(ids: [0, 1], newIDs: [0, 1], retiredIDs: [], nextID: 2))
     }
 
@@ -22,7 +26,11 @@ struct ClusterIdentityMatcherTests {
             (0..<2).map { previous[c * 2 + $0] + Float(generator.nextUnit() - 0.5) }
         }
         let match = try ClusterIdentityMatcher(maxSquaredDistance: 4).match(
-            newCentroids: moved, previousCentroids: previous, previousIDs: previousIDs, dimension: 2)
+            newCentroids: moved,
+            previousCentroids: previous,
+            previousIDs: previousIDs,
+            dimension: 2
+        )
         #expect(match.ids == order.map { previousIDs[$0] })
         #expect(match.newIDs.isEmpty)
         #expect(match.retiredIDs.isEmpty)
@@ -34,7 +42,12 @@ struct ClusterIdentityMatcherTests {
         // Cluster 7 (at 10, 0) vanished; a new cluster appeared at (50, 50).
         let new: [Float] = [0.5, 0, 50, 50, 0, 9.5, 10, 10.5]
         let match = try ClusterIdentityMatcher(maxSquaredDistance: 4).match(
-            newCentroids: new, previousCentroids: previous, previousIDs: previousIDs, dimension: 2, nextID: 20)
+            newCentroids: new,
+            previousCentroids: previous,
+            previousIDs: previousIDs,
+            dimension: 2,
+            nextID: 20
+        )
         #expect(match.ids == [4, 20, 9, 12])
         #expect(match.newIDs == [20])
         #expect(match.retiredIDs == [7])
@@ -45,11 +58,19 @@ struct ClusterIdentityMatcherTests {
     func splitAndMerge() throws {
         let split: [Float] = [0, 0.4, 0, -1.5, 10, 0, 0, 10, 10, 10]
         let match = try ClusterIdentityMatcher(maxSquaredDistance: 9).match(
-            newCentroids: split, previousCentroids: previous, previousIDs: previousIDs, dimension: 2)
+            newCentroids: split,
+            previousCentroids: previous,
+            previousIDs: previousIDs,
+            dimension: 2
+        )
         #expect(match.ids == [4, 13, 7, 9, 12])
         let merged: [Float] = [5, 0.2, 5, 10]
         let fewer = try ClusterIdentityMatcher().match(
-            newCentroids: merged, previousCentroids: previous, previousIDs: previousIDs, dimension: 2)
+            newCentroids: merged,
+            previousCentroids: previous,
+            previousIDs: previousIDs,
+            dimension: 2
+        )
         #expect(fewer.ids.count == 2)
         #expect(fewer.retiredIDs.count == 2)
         #expect(Set(fewer.ids + fewer.retiredIDs) == Set(previousIDs))
@@ -59,19 +80,35 @@ struct ClusterIdentityMatcherTests {
     func errors() {
         #expect(throws: KMeansError.invalidPreviousClusters(ids: 3, centroids: 4)) {
             try ClusterIdentityMatcher().match(
-                newCentroids: [0, 0], previousCentroids: previous, previousIDs: [1, 2, 3], dimension: 2)
+                newCentroids: [0, 0],
+                previousCentroids: previous,
+                previousIDs: [1, 2, 3],
+                dimension: 2
+            )
         }
         #expect(throws: KMeansError.nonFiniteValue(point: 0, coordinate: 1)) {
             try ClusterIdentityMatcher().match(
-                newCentroids: [0, .nan], previousCentroids: previous, previousIDs: previousIDs, dimension: 2)
+                newCentroids: [0, .nan],
+                previousCentroids: previous,
+                previousIDs: previousIDs,
+                dimension: 2
+            )
         }
         #expect(throws: KMeansError.clusterIDSpaceExhausted) {
             try ClusterIdentityMatcher(maxSquaredDistance: 1).match(
-                newCentroids: [0, 0, 500, 500], previousCentroids: [0, 0], previousIDs: [UInt32.max], dimension: 2)
+                newCentroids: [0, 0, 500, 500],
+                previousCentroids: [0, 0],
+                previousIDs: [UInt32.max],
+                dimension: 2
+            )
         }
         #expect(throws: KMeansError.duplicateClusterID(4)) {
             try ClusterIdentityMatcher().match(
-                newCentroids: [0, 0], previousCentroids: previous, previousIDs: [4, 4, 5, 6], dimension: 2)
+                newCentroids: [0, 0],
+                previousCentroids: previous,
+                previousIDs: [4, 4, 5, 6],
+                dimension: 2
+            )
         }
     }
 

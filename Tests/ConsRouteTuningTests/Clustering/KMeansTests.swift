@@ -132,8 +132,12 @@ struct KMeansTests {
         // gives the same: KMeans(3, init=[[1], [10], [1000]], n_init=1) -> centres [1, 18.5, 20],
         // labels [0 0 0 1 1 2], n_iter_ 2, inertia 2.5.
         let points: [Float] = [0, 1, 2, 18, 19, 20]
-        let result = try KMeans(configuration: .init(
-            clusterCount: 3, initialization: .centroids([1, 10, 1000]))).fit(points, dimension: 1)
+        let result = try KMeans(
+            configuration: .init(
+                clusterCount: 3,
+                initialization: .centroids([1, 10, 1000])
+            )
+        ).fit(points, dimension: 1)
         #expect(result.centroids == [1, 18.5, 20])
         #expect(result.assignments == [0, 0, 0, 1, 1, 2])
         #expect(result.inertia == 2.5)
@@ -162,9 +166,12 @@ struct KMeansTests {
     ///     print(k, m.n_iter_, repr(inertia))
     /// # 3 11 2591.509849145795 / 5 17 1984.3951453380819 / 8 18 1723.3629578255955 (all strict convergence)
     /// ```
-    @Test("first-k Lloyd matches scikit-learn's iterations and inertia", arguments: [
-        (3, 11, 2591.509849145795), (5, 17, 1984.3951453380819), (8, 18, 1723.3629578255955),
-    ])
+    @Test(
+        "first-k Lloyd matches scikit-learn's iterations and inertia",
+        arguments: [
+            (3, 11, 2591.509849145795), (5, 17, 1984.3951453380819), (8, 18, 1723.3629578255955),
+        ]
+    )
     func differentialAgainstScikitLearn(k: Int, iterations: Int, inertia: Double) throws {
         let points = ClusteringFixtures.differentialDataset()
         let result = try KMeans(configuration: .init(clusterCount: k, initialization: .firstK))
@@ -183,6 +190,8 @@ struct KMeansTests {
         #expect(result.iterations == 2)
         #expect(!result.converged)
         // Even when stopped early, the assignments are consistent with the returned centroids.
-        #expect(result.assignments == ClusteringFixtures.nearest(points, centroids: result.centroids, dimension: 5).labels)
+        #expect(
+            result.assignments == ClusteringFixtures.nearest(points, centroids: result.centroids, dimension: 5).labels
+        )
     }
 }

@@ -14,8 +14,14 @@ struct LloydEquivalenceTests {
     @Test("same iterations and partition as plain Lloyd from the first k points", arguments: cases)
     func matchesReference(seed: UInt64, k: Int, d: Int, n: Int, spread: Double) throws {
         let centres = ClusteringFixtures.separatedCentres(k: max(2, k / 2), d: d, separation: 3, seed: seed)
-        let points = Array(ClusteringFixtures.blobs(
-            centres: centres, perCluster: n / centres.count + 1, spread: spread, seed: seed).prefix(n * d))
+        let points = Array(
+            ClusteringFixtures.blobs(
+                centres: centres,
+                perCluster: n / centres.count + 1,
+                spread: spread,
+                seed: seed
+            ).prefix(n * d)
+        )
         let result = try KMeans(configuration: .init(clusterCount: k, tolerance: 0, initialization: .firstK))
             .fit(points, dimension: d)
         let reference = Self.plainLloyd(points, dimension: d, clusterCount: k, maxIterations: 100)
@@ -44,7 +50,10 @@ struct LloydEquivalenceTests {
     /// scikit-learn's `_kmeans_single_lloyd` in float64: E-step, M-step (empty clusters do not occur in
     /// these cases), stop on unchanged labels or on a summed squared shift <= tol (0 here).
     static func plainLloyd(
-        _ points: [Float], dimension d: Int, clusterCount k: Int, maxIterations: Int
+        _ points: [Float],
+        dimension d: Int,
+        clusterCount k: Int,
+        maxIterations: Int
     ) -> (labels: [Int32], centroids: [Double], iterations: Int) {
         let n = points.count / d
         var centroids = (0..<(k * d)).map { Double(points[$0]) }

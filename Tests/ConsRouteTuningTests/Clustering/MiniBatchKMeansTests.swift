@@ -55,9 +55,14 @@ struct MiniBatchKMeansTests {
     func warmStart() throws {
         let centres = ClusteringFixtures.separatedCentres(k: 3, d: 2, separation: 50, seed: 9)
         let points = ClusteringFixtures.blobs(centres: centres, perCluster: 500, spread: 0.2, seed: 9)
-        let result = try MiniBatchKMeans(configuration: .init(
-            clusterCount: 3, batchSize: 256, initialization: .centroids(centres.flatMap { $0 })))
-            .fit(points, dimension: 2)
+        let result = try MiniBatchKMeans(
+            configuration: .init(
+                clusterCount: 3,
+                batchSize: 256,
+                initialization: .centroids(centres.flatMap { $0 })
+            )
+        )
+        .fit(points, dimension: 2)
         // Ids follow the warm start: cluster c stays around centre c.
         #expect(result.assignments == (0..<1500).map { Int32($0 % 3) })
     }

@@ -19,7 +19,9 @@ struct FleetAllocatorTests {
         // samples: shrinkage toward a fleet whose cloud is good would blur exactly that).
         let family = FleetAllocator(grid: grid, weights: weights, shrinkage: .fixed(0)).family(strata)
         for member in family.members.dropFirst() {
-            let tiers = (0..<hopeless.count).map { member[1].tier(pDevice: hopeless.pDevice[$0], pEdge: hopeless.pEdge[$0]) }
+            let tiers = (0..<hopeless.count).map {
+                member[1].tier(pDevice: hopeless.pDevice[$0], pEdge: hopeless.pEdge[$0])
+            }
             #expect(!tiers.contains(.cloud))
         }
     }
@@ -27,75 +29,87 @@ struct FleetAllocatorTests {
     @Test("scores that are all 0/1 give exact fleet figures, and the fleet floor beats per-cluster floors")
     func fleetConstraintCarriesHardClusters() async throws {
         try await offPool {
-        var generator = SeededGenerator(seed: 5)
-        let clusters = [
-            BinaryCluster(device: 0.92, edge: 0.95, cloud: 0.95), BinaryCluster(device: 0.85, edge: 0.9, cloud: 0.93),
-            BinaryCluster(device: 0.35, edge: 0.55, cloud: 0.7),
-        ]
-        let fit = clusters.map { $0.draw(3_000, using: &generator) }
-        let shares = [0.4, 0.4, 0.2]
-        let strata = zip(fit, shares).map { FleetStratum(samples: $0, share: $1) }
-        var stratum: [Int] = []
-        for (index, samples) in fit.enumerated() { stratum += Array(repeating: index, count: samples.count) }
-        let all = CalibrationSet(samples: .pooled(fit), stratum: stratum, shares: shares)
-        var utilities: [AllocationConstraint: Double] = [:]
-        for constraint in AllocationConstraint.allCases {
-            let family = FleetAllocator(grid: grid, weights: weights, constraint: constraint, shrinkage: .fixed(0))
-                .family(strata)
-            let chosen = try! #require(family.lastMeeting(floor: 0.95, on: all, weights: weights))
-            let estimate = all.estimate(
-                tiers: RiskControlledSelection.tiers(all, family.members[chosen]), weights: weights, alpha: 0.1)
-            #expect(estimate.qualityRatio >= 0.95)
-            utilities[constraint] = estimate.utility
-        }
-        // The fleet floor is a relaxation of the per-cluster floors: never worse on the objective.
-        #expect(utilities[.fleet]! >= utilities[.cluster]! - 0.002, "\(utilities)")
+            var generator = SeededGenerator(seed: 5)
+            let clusters = [
+                BinaryCluster(device: 0.92, edge: 0.95, cloud: 0.95),
+                BinaryCluster(device: 0.85, edge: 0.9, cloud: 0.93),
+                BinaryCluster(device: 0.35, edge: 0.55, cloud: 0.7),
+            ]
+            let fit = clusters.map { $0.draw(3_000, using: &generator) }
+            let shares = [0.4, 0.4, 0.2]
+            let strata = zip(fit, shares).map { FleetStratum(samples: $0, share: $1) }
+            var stratum: [Int] = []
+            for (index, samples) in fit.enumerated() { stratum += Array(repeating: index, count: samples.count) }
+            let all = CalibrationSet(samples: .pooled(fit), stratum: stratum, shares: shares)
+            var utilities: [AllocationConstraint: Double] = [:]
+            for constraint in AllocationConstraint.allCases {
+                let family = FleetAllocator(grid: grid, weights: weights, constraint: constraint, shrinkage: .fixed(0))
+                    .family(strata)
+                let chosen = try! #require(family.lastMeeting(floor: 0.95, on: all, weights: weights))
+                let estimate = all.estimate(
+                    tiers: RiskControlledSelection.tiers(all, family.members[chosen]),
+                    weights: weights,
+                    alpha: 0.1
+                )
+                #expect(estimate.qualityRatio >= 0.95)
+                utilities[constraint] = estimate.utility
+            }
+            // The fleet floor is a relaxation of the per-cluster floors: never worse on the objective.
+            #expect(utilities[.fleet]! >= utilities[.cluster]! - 0.002, "\(utilities)")
         }
     }
 
     @Test(
         "the chosen table's true fleet quality ratio is below q_min in at most alpha of 40 seeded resamples (1,000 on request)",
-        arguments: ConfidenceBound.allCases)
+        arguments: ConfidenceBound.allCases
+    )
     func selectionCoverage(bound: ConfidenceBound) async throws {
         try await offPool {
-        let clusters = [
-            BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95), BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
-            BinaryCluster(device: 0.4, edge: 0.6, cloud: 0.75),
-        ]
-        let shares = [0.5, 0.3, 0.2]
-        var truth = SeededGenerator(seed: 99)
-        let population = clusters.map { $0.draw(20_000, using: &truth) }
-        let alpha = 0.1
-        var below = 0
-        var chosenMembers: [Int] = []
-        // CONSROUTE_COVERAGE_RUNS=1000 for the figure the docs quote (about 7 minutes in a debug build).
-        let runs = ProcessInfo.processInfo.environment["CONSROUTE_COVERAGE_RUNS"].flatMap(Int.init) ?? 40
-        let grid = try! ThresholdGrid(steps: 20)
-        for run in 0..<runs {
-            var generator = SeededGenerator(seed: UInt64(1_000 + run))
-            let fit = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
-            let held = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
-            let family = FleetAllocator(grid: grid, weights: weights)
-                .family(zip(fit, shares).map { FleetStratum(samples: $0, share: $1) })
-            var stratum: [Int] = []
-            for (index, samples) in held.enumerated() { stratum += Array(repeating: index, count: samples.count) }
-            var order = Array(stratum.indices)
-            order.shuffle(using: &generator)
-            let pooled = ShadowSamples.pooled(held).subset(order)
-            let calibration = CalibrationSet(
-                samples: pooled, stratum: order.map { stratum[$0] }, shares: shares, bound: bound)
-            let choice = RiskControlledSelection(alpha: alpha, weights: weights, failuresAllowed: 1)
-                .select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
-            let pairs = choice.member.map { family.members[$0] } ?? Array(repeating: .allCloud, count: 3)
-            let ratio = trueQualityRatio(pairs, clusters: clusters, shares: shares, draws: population)
-            chosenMembers.append(choice.member ?? -1)
-            if ratio < weights.qualityMin { below += 1 }
-        }
-        let share = Double(below) / Double(runs)
-        print("coverage (\(bound.rawValue)): \(below) of \(runs) chosen tables below q_min (alpha \(alpha)), members \(chosenMembers.sorted()[runs / 2]) median")
-        #expect(share <= alpha, "\(below) of \(runs) below q_min")
-        // Not trivially safe: the selection goes past the safest candidates.
-        #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
+            let clusters = [
+                BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95),
+                BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
+                BinaryCluster(device: 0.4, edge: 0.6, cloud: 0.75),
+            ]
+            let shares = [0.5, 0.3, 0.2]
+            var truth = SeededGenerator(seed: 99)
+            let population = clusters.map { $0.draw(20_000, using: &truth) }
+            let alpha = 0.1
+            var below = 0
+            var chosenMembers: [Int] = []
+            // CONSROUTE_COVERAGE_RUNS=1000 for the figure the docs quote (about 7 minutes in a debug build).
+            let runs = ProcessInfo.processInfo.environment["CONSROUTE_COVERAGE_RUNS"].flatMap(Int.init) ?? 40
+            let grid = try! ThresholdGrid(steps: 20)
+            for run in 0..<runs {
+                var generator = SeededGenerator(seed: UInt64(1_000 + run))
+                let fit = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
+                let held = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
+                let family = FleetAllocator(grid: grid, weights: weights)
+                    .family(zip(fit, shares).map { FleetStratum(samples: $0, share: $1) })
+                var stratum: [Int] = []
+                for (index, samples) in held.enumerated() { stratum += Array(repeating: index, count: samples.count) }
+                var order = Array(stratum.indices)
+                order.shuffle(using: &generator)
+                let pooled = ShadowSamples.pooled(held).subset(order)
+                let calibration = CalibrationSet(
+                    samples: pooled,
+                    stratum: order.map { stratum[$0] },
+                    shares: shares,
+                    bound: bound
+                )
+                let choice = RiskControlledSelection(alpha: alpha, weights: weights, failuresAllowed: 1)
+                    .select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
+                let pairs = choice.member.map { family.members[$0] } ?? Array(repeating: .allCloud, count: 3)
+                let ratio = trueQualityRatio(pairs, clusters: clusters, shares: shares, draws: population)
+                chosenMembers.append(choice.member ?? -1)
+                if ratio < weights.qualityMin { below += 1 }
+            }
+            let share = Double(below) / Double(runs)
+            print(
+                "coverage (\(bound.rawValue)): \(below) of \(runs) chosen tables below q_min (alpha \(alpha)), members \(chosenMembers.sorted()[runs / 2]) median"
+            )
+            #expect(share <= alpha, "\(below) of \(runs) below q_min")
+            // Not trivially safe: the selection goes past the safest candidates.
+            #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
         }
     }
 

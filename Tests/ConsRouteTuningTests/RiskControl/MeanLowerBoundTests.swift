@@ -1,4 +1,5 @@
 import ConsRouteTuning
+import Foundation
 import Testing
 
 @Suite("Mean lower bound (PrPl-EB)")
@@ -48,8 +49,13 @@ struct MeanLowerBoundTests {
         // Two strata, shares 0.25/0.75, means 0.2/0.6, variances 0.16/0.24, 100/300 samples:
         // mean 0.5, variance 0.0625 * 0.16 / 100 + 0.5625 * 0.24 / 300 = 0.00055, z_0.9 = 1.2815515655446004.
         let bound = MeanLowerBound.stratifiedNormalLowerBound(
-            means: [0.2, 0.6], variances: [0.16, 0.24], counts: [100, 300], shares: [0.25, 0.75], alpha: 0.1,
-            worstVariance: 0.25)
+            means: [0.2, 0.6],
+            variances: [0.16, 0.24],
+            counts: [100, 300],
+            shares: [0.25, 0.75],
+            alpha: 0.1,
+            worstVariance: 0.25
+        )
         #expect(abs(bound - (0.5 - 1.2815515655446004 * 0.00055.squareRoot())) < 1e-12)
         var generator = SeededGenerator(seed: 12)
         let truth = [0.9, 0.5, 0.2]
@@ -66,8 +72,13 @@ struct MeanLowerBoundTests {
                 variances.append(draws.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1))
             }
             let lower = MeanLowerBound.stratifiedNormalLowerBound(
-                means: means, variances: variances, counts: [200, 100, 60], shares: shares, alpha: 0.1,
-                worstVariance: 0.25)
+                means: means,
+                variances: variances,
+                counts: [200, 100, 60],
+                shares: shares,
+                alpha: 0.1,
+                worstVariance: 0.25
+            )
             if lower > mean { misses += 1 }
         }
         #expect(Double(misses) / 2_000 <= 0.12, "\(misses) misses")
@@ -78,5 +89,3 @@ struct MeanLowerBoundTests {
         #expect(MeanLowerBound.lowerBound([], low: -1, high: 1, alpha: 0.1) == -1)
     }
 }
-
-import Foundation

@@ -33,13 +33,20 @@ struct BinaryCluster {
         }
         let n = count
         return try! ShadowSamples(
-            pDevice: pDevice, pEdge: pEdge, score: score,
+            pDevice: pDevice,
+            pEdge: pEdge,
+            score: score,
             latency: TierColumns(
-                device: Array(repeating: 300, count: n), edge: Array(repeating: 1_390, count: n),
-                cloud: Array(repeating: 3_920, count: n)),
+                device: Array(repeating: 300, count: n),
+                edge: Array(repeating: 1_390, count: n),
+                cloud: Array(repeating: 3_920, count: n)
+            ),
             cost: TierColumns(
-                device: Array(repeating: 0.04, count: n), edge: Array(repeating: 0.18, count: n),
-                cloud: Array(repeating: 1, count: n)))
+                device: Array(repeating: 0.04, count: n),
+                edge: Array(repeating: 0.18, count: n),
+                cloud: Array(repeating: 1, count: n)
+            )
+        )
     }
 }
 
@@ -50,7 +57,10 @@ func quantile(_ p: Double) -> Double {
 
 /// The fleet's true quality ratio of per-cluster thresholds, on large independent draws weighted by `shares`.
 func trueQualityRatio(
-    _ pairs: [ThresholdPair], clusters: [BinaryCluster], shares: [Double], draws: [ShadowSamples]
+    _ pairs: [ThresholdPair],
+    clusters: [BinaryCluster],
+    shares: [Double],
+    draws: [ShadowSamples]
 ) -> Double {
     var routed = 0.0
     var cloud = 0.0

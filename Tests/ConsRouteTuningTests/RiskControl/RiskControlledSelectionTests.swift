@@ -12,17 +12,27 @@ struct RiskControlledSelectionTests {
         var generator = SeededGenerator(seed: 21)
         let samples = BinaryCluster(device: 0.9, edge: 0.3, cloud: 0.9).draw(2_000, using: &generator)
         let calibration = CalibrationSet(
-            samples: samples, stratum: Array(repeating: 0, count: samples.count), shares: [1], bound: bound)
+            samples: samples,
+            stratum: Array(repeating: 0, count: samples.count),
+            shares: [1],
+            bound: bound
+        )
         let family = AllocationFamily(
             members: [
                 [ThresholdPair(tDevice: 1, tEdge: 1)], [ThresholdPair(tDevice: 1, tEdge: 0)],
                 [ThresholdPair(tDevice: 0, tEdge: 0)],
             ],
-            levels: [.infinity, 1, 0], priorSampleCount: 0, reference: SIMD4(0.9, 3_920, 1, 0))
+            levels: [.infinity, 1, 0],
+            priorSampleCount: 0,
+            reference: SIMD4(0.9, 3_920, 1, 0)
+        )
         return (family, calibration)
     }
 
-    @Test("plain fixed sequence stops at the first failure; with one failure allowed it goes past it", arguments: ConfidenceBound.allCases)
+    @Test(
+        "plain fixed sequence stops at the first failure; with one failure allowed it goes past it",
+        arguments: ConfidenceBound.allCases
+    )
     func failuresAllowed(bound: ConfidenceBound) {
         let (family, calibration) = setting(bound: bound)
         func choose(_ k: Int) -> RiskControlledSelection.Choice {
