@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: builds consroute and runs every test. Installs what it needs first (idempotent).
+#   0. swift format lint --strict (the formatter ships with the toolchain);
 #   1. unit tests (Kafka ones on librdkafka's in-process mock cluster), with Debian's librdkafka;
 #   2. the C ABI and the Python binding on the conformance vectors (scripts/test-bindings.sh), and a short run of
 #      each fuzz target (scripts/fuzz.sh --smoke);
@@ -8,6 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
+# Formatting is enforced: .swift-format's rules, zero findings (fix with: swift format -i -r Sources Tests fuzz Package.swift).
+swift format lint --strict -r Sources Tests fuzz Package.swift
 swift build --build-tests
 # Swift Testing starts every test at once by default; on a 2-core machine ~100 concurrent tests (Kafka mock
 # clusters, HTTP servers, tunings) starve the in-process servers whose timing the HTTP/SSE tests assert.
