@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Output is one JSON object per line in the shape of the peers' `results/peers.jsonl`
 /// (`workload`, `peer`, `dataset`, `params`, `wall_s`, `walls_s`, `repeats`, `warmup`, ...), so
-/// both can be read side by side (`../shared/bench/summarize.py` reads either).
+/// both can be read side by side (the benchmark workloads' summariser reads either; docs/benchmarks.md).
 struct BenchContext: Sendable {
     let dataRoot: URL
     let repeats: Int

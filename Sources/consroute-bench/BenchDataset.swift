@@ -1,7 +1,7 @@
 import Foundation
 
 /// One dataset of the shared benchmark format `routing-bench/1`: a folder with `meta.json` and
-/// raw little-endian, row-major files without headers (`../shared/bench/README.md`).
+/// raw little-endian, row-major files without headers (docs/benchmarks.md).
 struct BenchDataset {
     struct Column {
         let name: String
@@ -46,7 +46,7 @@ struct BenchDataset {
         let metaURL = folder.appendingPathComponent("meta.json")
         guard let metaData = try? Data(contentsOf: metaURL) else {
             throw BenchError(
-                "cannot read \(metaURL.path): generate the data with ../shared/bench/gen_data.py --out DIR"
+                "cannot read \(metaURL.path): generate the data first (docs/benchmarks.md: scripts/bench.sh does)"
             )
         }
         guard let meta = try JSONSerialization.jsonObject(with: metaData) as? [String: Any],

@@ -1,7 +1,7 @@
 import ConsRouteTuning
 import Foundation
 
-/// W2: streaming drift detection on `drift-stream` and `drift-null` (definitions in `../shared/bench/README.md`).
+/// W2: streaming drift detection on `drift-stream` and `drift-null` (definitions: docs/benchmarks.md).
 ///
 /// Signals as the peers compute them: each event's nearest of the 16 k-means centroids fitted on the stream's
 /// first 100k events, its squared distance divided by the mean over those 100k events (`sqdist`), and the

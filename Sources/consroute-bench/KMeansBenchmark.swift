@@ -1,7 +1,7 @@
 import ConsRouteTuning
 import Foundation
 
-/// W1: k-means re-clustering on `kmeans-100k` and `kmeans-1m` (`../shared/bench`), in the peers' shape.
+/// W1: k-means re-clustering on `kmeans-100k` and `kmeans-1m` (docs/benchmarks.md), in the peers' shape.
 ///
 /// Timed region: the fit call only, data already in memory as `[Float]`, one thread. With
 /// `context.limit`, only the first `limit` points of each dataset are used. `inertia` is the

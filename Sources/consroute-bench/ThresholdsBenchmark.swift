@@ -3,7 +3,7 @@ import Foundation
 
 /// W3: per-cluster threshold optimisation on `bo-thresholds` (16 clusters x 5,000 shadow samples).
 ///
-/// Lines, in the peers' shape (`../shared/bench/results/peers.jsonl`):
+/// Lines, in the peers' shape (their results file; docs/benchmarks.md):
 /// - `consroute.exact-sweep`: the 201x201 grid optimum of every cluster, timed (peer `grid-prefixsum`);
 /// - `consroute.gp-bo`: GP-BO with 40 evaluations per cluster for several seeds, regret against
 ///   the grid optimum, found pairs evaluated with the exact W3 definition (peer `skopt.gp_minimize`);
