@@ -88,6 +88,7 @@ let package = Package(
         // Pure algorithms of the control loop: k-means, drift detectors, threshold optimisation.
         .target(
             name: "ConsRouteTuning",
+            dependencies: ["ConsRouteModel"],
             swiftSettings: swiftSettings
         ),
         // librdkafka (Debian librdkafka-dev) as a C module; the shim wraps the variadic rd_kafka_producev.

@@ -131,7 +131,7 @@ extension FleetPipeline {
             normalizedSquaredDistance: Double(distance2) / referenceMeanDistance2,
             shadowScores: scores,
             served: FleetDriftMonitor.ServedOutcome(
-                tier: FleetDriftMonitor.Tier(rawValue: event.tier.rawValue)!,
+                tier: event.tier,
                 latencyMilliseconds: Double(event.latencyMs),
                 cost: Double(event.cost)
             )
@@ -153,14 +153,14 @@ extension FleetPipeline {
             switch drift.kind {
             case .outcome(let cluster, let driftTier):
                 clusterID = policy.clusterIDs[cluster]
-                tier = Tier(rawValue: driftTier.rawValue)
+                tier = driftTier
                 let (cut, overflow) = event.timeUnixMs.subtractingReportingOverflow(settings.tuner.changeLookbackMs)
                 changeCuts.clusterMs[policy.clusterIDs[cluster]] = overflow ? .min : cut
             case .latency(let driftTier), .cost(let driftTier):
                 // Served latency and cost also move when only the mix moves (hard queries go to dearer tiers), and
                 // each shadow sample carries every tier's latency and cost, so the samples stay: the newest
                 // `samplesPerCluster` per cluster follow a real change.
-                tier = Tier(rawValue: driftTier.rawValue)
+                tier = driftTier
             case .quality:
                 // The table in force fell below the floor: re-optimise on the current mix; the samples stay valid.
                 break

@@ -5,7 +5,7 @@ extension FleetTuner {
     /// A window sample assigned to a stratum, with the tier the table in force gives it.
     struct CollectedSample {
         var sample: ShadowSampleWindow.Sample
-        var previousTier: ServingTier
+        var previousTier: Tier
     }
 
     /// The held-out part of a split, in a seeded random order (the bound reads it in order, so the order must not
@@ -13,7 +13,7 @@ extension FleetTuner {
     struct HeldOut {
         var samples: ShadowSamples
         var stratum: [Int]
-        var previousTiers: [ServingTier]
+        var previousTiers: [Tier]
     }
 
     /// The window's samples per stratum (cluster index, then the novel queries last), newest first: at most
@@ -40,7 +40,7 @@ extension FleetTuner {
             if sample.timeUnixMs < cut, kept >= settings.minimumShadowSamples { return true }
             let previousTier =
                 previousPolicy.map {
-                    ServingTier($0.decide(representation: row, pDevice: sample.pDevice, pEdge: sample.pEdge).tier)
+                    $0.decide(representation: row, pDevice: sample.pDevice, pEdge: sample.pEdge).tier
                 } ?? .cloud
             strata[stratum].append(CollectedSample(sample: sample, previousTier: previousTier))
             kept += 1
@@ -93,15 +93,5 @@ extension FleetTuner {
                 previousTiers: heldOut.map(\.sample.previousTier)
             )
         )
-    }
-}
-
-extension ServingTier {
-    init(_ tier: Tier) {
-        switch tier {
-        case .device: self = .device
-        case .edge: self = .edge
-        case .cloud: self = .cloud
-        }
     }
 }

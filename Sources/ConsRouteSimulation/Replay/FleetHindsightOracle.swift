@@ -36,19 +36,9 @@ struct FleetHindsightOracle: Sendable {
         let pairs = groups.isEmpty ? [] : fleetHindsightPairs(groups, floor: weights.qualityMin, weights: weights)
         for item in pending {
             let pair = pairs[item.group]
-            ledger.serve(item.query, on: Tier(pair.tier(pDevice: item.query.pDevice, pEdge: item.query.pEdge)))
+            ledger.serve(item.query, on: pair.tier(pDevice: item.query.pDevice, pEdge: item.query.pEdge))
         }
         pending.removeAll(keepingCapacity: true)
         groupIndex.removeAll(keepingCapacity: true)
-    }
-}
-
-extension Tier {
-    init(_ tier: ServingTier) {
-        switch tier {
-        case .device: self = .device
-        case .edge: self = .edge
-        case .cloud: self = .cloud
-        }
     }
 }

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// A drift detected by the ``FleetDriftMonitor``: what drifted, the statistic against its threshold, and
 /// the index of the observation that triggered it, so the controller can record it and act on it.
 public struct DriftEvent: Equatable, Sendable {
@@ -8,11 +10,11 @@ public struct DriftEvent: Equatable, Sendable {
         /// Representation drift: the distance of queries to their nearest centroid changed (novel queries).
         case novelty
         /// Outcome drift: the shadow scores of `tier` in `cluster` changed.
-        case outcome(cluster: Int, tier: FleetDriftMonitor.Tier)
+        case outcome(cluster: Int, tier: Tier)
         /// The served latency of `tier` changed.
-        case latency(tier: FleetDriftMonitor.Tier)
+        case latency(tier: Tier)
         /// The served cost of `tier` changed.
-        case cost(tier: FleetDriftMonitor.Tier)
+        case cost(tier: Tier)
         /// The table in force's fleet quality ratio is estimated below `q_min` (``QualityFloorMonitor``).
         case quality
 

@@ -1,14 +1,6 @@
-extension FleetDriftMonitor {
-    /// A serving tier, in order of capability and cost.
-    public enum Tier: Int, CaseIterable, Hashable, Sendable {
-        /// The on-device model.
-        case device
-        /// The edge server's model.
-        case edge
-        /// The cloud model.
-        case cloud
-    }
+public import ConsRouteModel
 
+extension FleetDriftMonitor {
     /// One number per tier.
     public struct TierScores: Equatable, Sendable {
         /// The device tier's value.

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// Watches one fleet's telemetry for drift: of the query representation (cluster occupancy, distance to the
 /// nearest centroid), of outcomes (shadow scores per cluster and tier), and of latency and cost per tier.
 ///

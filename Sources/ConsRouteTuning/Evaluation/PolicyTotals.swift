@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// Running sums of a policy's routed and all-cloud metrics; the one place outcomes are computed.
 struct PolicyTotals {
     private(set) var count = 0
@@ -7,7 +9,7 @@ struct PolicyTotals {
 
     /// Adds sample `index` of `samples`, routed to `tier`.
     @inline(__always)
-    mutating func add(_ samples: ShadowSamples, _ index: Int, routedTo tier: ServingTier) {
+    mutating func add(_ samples: ShadowSamples, _ index: Int, routedTo tier: Tier) {
         count += 1
         switch tier {
         case .device: tierCounts.device += 1

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The held-out shadow samples on which candidate routing policies are checked, with the fleet's current traffic
 /// mix: each sample belongs to a stratum (a cluster, or the novel queries) whose share of the fleet's traffic may
 /// differ from its share of the samples, so every sample carries the importance weight
@@ -64,7 +66,7 @@ public struct CalibrationSet: Sendable {
     ///   - withRatioBound: also compute the ratio's lower bound (a bisection; only the pass/fail check otherwise).
     /// - Complexity: O(n), or O(40 n) with the ratio bound.
     public func estimate(
-        tiers: [ServingTier],
+        tiers: [Tier],
         weights: ObjectiveWeights,
         alpha: Double,
         withRatioBound: Bool = true

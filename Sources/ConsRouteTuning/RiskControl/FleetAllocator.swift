@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -346,7 +348,7 @@ public struct FleetAllocator: Sendable {
         guard groups.count >= 2, total > groups.count else { return groups.count < 2 ? 0 : 2 }
         var within = 0.0
         var between = 0.0
-        for tier in [ServingTier.device, .edge] {
+        for tier in [Tier.device, .edge] {
             var means: [Double] = []
             var sumSquaresWithin = 0.0
             for samples in groups {

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// Chooses among an ``AllocationFamily`` the most aggressive member whose fleet quality ratio provably clears
 /// `q_min`: Learn-then-Test (Angelopoulos, Bates, Candès, Jordan & Lei, 2021) with fixed-sequence testing that
 /// tolerates a few failures.
@@ -58,7 +60,7 @@ public struct RiskControlledSelection: Sendable {
     public func select(
         _ family: AllocationFamily,
         on calibration: CalibrationSet,
-        tiersOf: ([ThresholdPair]) -> [ServingTier]
+        tiersOf: ([ThresholdPair]) -> [Tier]
     ) -> Choice {
         var chosen: Int?
         var tested = 0
@@ -85,7 +87,7 @@ public struct RiskControlledSelection: Sendable {
 
     /// The tiers of calibration samples for thresholds given per stratum: the ConsRoute rule on each sample's
     /// predictions with its stratum's pair.
-    public static func tiers(_ calibration: CalibrationSet, _ pairs: [ThresholdPair]) -> [ServingTier] {
+    public static func tiers(_ calibration: CalibrationSet, _ pairs: [ThresholdPair]) -> [Tier] {
         (0..<calibration.count).map { i in
             pairs[calibration.stratum[i]].tier(
                 pDevice: calibration.samples.pDevice[i],

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// For every pair of a threshold grid, the summed score, latency and cost of the tiers one set of shadow samples
 /// would be routed to: the exact sweep's building block, shared by ``ExactSweepOptimizer`` and ``FleetAllocator``.
 ///
@@ -20,7 +22,7 @@ public struct ThresholdCellSums: Sendable {
     public init(_ samples: ShadowSamples, grid: ThresholdGrid) {
         let g = grid.count
         let n = samples.count
-        func metrics(_ tier: ServingTier, _ i: Int) -> SIMD4<Double> {
+        func metrics(_ tier: Tier, _ i: Int) -> SIMD4<Double> {
             SIMD4(
                 Double(samples.score.value(tier, at: i)),
                 Double(samples.latency.value(tier, at: i)),

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The two thresholds of one cluster and the ConsRoute routing rule they define.
 ///
 /// `device if pDevice >= tDevice; else edge if pEdge >= tEdge; else cloud`, with the comparisons
@@ -26,7 +28,7 @@ public struct ThresholdPair: Sendable, Hashable, Codable, CustomStringConvertibl
     ///   - pDevice: the predicted consistency of the device's answer.
     ///   - pEdge: the predicted consistency of the edge's answer.
     @inline(__always)
-    public func tier(pDevice: Float, pEdge: Float) -> ServingTier {
+    public func tier(pDevice: Float, pEdge: Float) -> Tier {
         if pDevice >= tDevice { return .device }
         if pEdge >= tEdge { return .edge }
         return .cloud

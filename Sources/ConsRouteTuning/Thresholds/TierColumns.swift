@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// One float column per tier (device, edge, cloud), each holding one value per shadow sample.
 ///
 /// Used for the scores, latencies and costs of ``ShadowSamples``: struct-of-arrays, so a sweep
@@ -22,7 +24,7 @@ public struct TierColumns: Sendable, Equatable {
     }
 
     /// The column of `tier`.
-    public subscript(tier: ServingTier) -> [Float] {
+    public subscript(tier: Tier) -> [Float] {
         switch tier {
         case .device: device
         case .edge: edge
@@ -32,7 +34,7 @@ public struct TierColumns: Sendable, Equatable {
 
     /// The value of `tier` for sample `index`.
     @inline(__always)
-    func value(_ tier: ServingTier, at index: Int) -> Float {
+    func value(_ tier: Tier, at index: Int) -> Float {
         switch tier {
         case .device: device[index]
         case .edge: edge[index]

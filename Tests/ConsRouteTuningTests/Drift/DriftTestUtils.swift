@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteTuning
 
 /// Seeded synthetic streams for the drift tests (named `Drift…` so they never clash with other suites' helpers).
@@ -61,7 +62,7 @@ struct SyntheticFleet {
         }
         let device = score(scoreMeans[cluster], &generator)
         let edge = score(min(1, scoreMeans[cluster] + 0.05), &generator)
-        let tier = FleetDriftMonitor.Tier(rawValue: Int(generator.next() % 3))!
+        let tier = Tier(rawValue: Int(generator.next() % 3))!
         let latency = latencyMilliseconds[tier.rawValue] * (1 + 0.2 * generator.nextGaussian()).magnitude
         return FleetDriftMonitor.Observation(
             cluster: cluster,

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import Testing
 
 @testable import ConsRouteTuning
@@ -56,7 +57,7 @@ struct RiskControlledSelectionTests {
         let samples = ShadowSamples.pooled([many, one])
         let stratum = Array(repeating: 0, count: 400) + [1]
         let calibration = CalibrationSet(samples: samples, stratum: stratum, shares: [0.5, 0.5], bound: .normal)
-        let cloud = Array(repeating: ServingTier.cloud, count: samples.count)
+        let cloud = Array(repeating: Tier.cloud, count: samples.count)
         let estimate = calibration.estimate(tiers: cloud, weights: weights, alpha: 0.1)
         // All-cloud: s = c, so the point ratio is 1; the lone sample's half of the traffic makes the bound wide.
         #expect(estimate.qualityRatio == 1)
