@@ -63,6 +63,8 @@ public struct ControllerScenario: Sendable {
         settings.debounceMs = 200
         settings.minimumIntervalMs = 500
         settings.scheduleMs = nil
+        // Only drift triggers here: the scenario checks which drift made each table.
+        settings.retuneOnDataGrowth = false
         settings.drift.occupancy.windowLengths = [400, 800]
         settings.drift.occupancy.checkInterval = 200
         settings.drift.occupancy.minimumReferenceCount = 1_000
