@@ -48,9 +48,10 @@ struct LongPollLifetimeTests {
                 }
                 let started = ContinuousClock.now
                 trigger.triggerGracefulShutdown()
-                #expect(await client.items.next(within: .seconds(10)) == .head(status: 304, contentType: nil))
+                // Well inside the 50 s wait (a loaded test machine once needed 12 s for the whole shutdown).
+                #expect(await client.items.next(within: .seconds(25)) == .head(status: 304, contentType: nil))
                 try await group.waitForAll()
-                #expect(ContinuousClock.now - started < .seconds(10))
+                #expect(ContinuousClock.now - started < .seconds(25))
             }
         }
     }
