@@ -287,7 +287,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsRouteTuningTests",
-            dependencies: ["ConsRouteTuning"],
+            dependencies: ["ConsRouteTuning", "ConsRouteModel"],
             swiftSettings: swiftSettings
         ),
         // The CLI: `consroute history` parsing and formatting (imported), the built binary run as a user would,

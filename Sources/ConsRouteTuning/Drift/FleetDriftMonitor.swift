@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// Watches one fleet's telemetry for drift: of the query representation (cluster occupancy, distance to the
 /// nearest centroid), of outcomes (shadow scores per cluster and tier), and of latency and cost per tier.
