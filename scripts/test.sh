@@ -14,8 +14,9 @@ swift format lint --strict -r Sources Tests fuzz Package.swift
 swift build --build-tests
 # Swift Testing starts every test at once by default; on a 2-core machine ~100 concurrent tests (Kafka mock
 # clusters, HTTP servers, tunings) starve the in-process servers whose timing the HTTP/SSE tests assert.
-# Bound how many run at once (the environment can override it).
-SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-4}" \
+# Bound how many run at once: 3 (at 4, one timing test in about 30 still failed on a loaded run; the
+# environment can override it).
+SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-3}" \
     swift test --skip-build --skip IntegrationTests
 bash scripts/test-bindings.sh
 bash scripts/fuzz.sh --smoke  # a short run of each libFuzzer target (docs/reliability.md); the long run: scripts/fuzz.sh
