@@ -1,4 +1,5 @@
 import ConsRouteModel
+import ConsRouteTuning
 import Testing
 
 @testable import ConsRouteSimulation

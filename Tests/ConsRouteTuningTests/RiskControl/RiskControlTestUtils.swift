@@ -52,7 +52,7 @@ struct BinaryCluster {
 
 /// The standard normal quantile, clamped away from 0 and 1.
 func quantile(_ p: Double) -> Double {
-    MeanLowerBound.standardNormalQuantile(min(max(p, 1e-12), 1 - 1e-12))
+    StandardNormal.quantile(min(max(p, 1e-12), 1 - 1e-12))
 }
 
 /// The fleet's true quality ratio of per-cluster thresholds, on large independent draws weighted by `shares`.

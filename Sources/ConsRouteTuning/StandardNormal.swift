@@ -1,15 +1,16 @@
 import Foundation
 
-/// The standard normal distribution's CDF Φ and quantile Φ⁻¹, for the absolute-mode copula and router head.
-enum StandardNormal {
+/// The standard normal distribution's CDF Φ and quantile Φ⁻¹: the normal confidence bound's z (``MeanLowerBound``)
+/// and the scenario generator's absolute-mode copula and router head.
+public enum StandardNormal {
     /// Φ(x).
-    static func cdf(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+    public static func cdf(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
     /// Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation refined by one Halley step (relative error about
     /// 1e-15). Returns ∓infinity at 0 and 1.
     ///
     /// - Complexity: O(1).
-    static func quantile(_ p: Double) -> Double {
+    public static func quantile(_ p: Double) -> Double {
         guard p > 0 else { return -.infinity }
         guard p < 1 else { return .infinity }
         let a = [
