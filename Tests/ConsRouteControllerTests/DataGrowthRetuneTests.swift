@@ -6,24 +6,8 @@ import Testing
 @Suite("Data-growth re-tune")
 struct DataGrowthRetuneTests {
     private func pipeline() -> FleetPipeline {
-        var settings = FleetPipelineSettings(
-            metadata: FleetTableMetadata(
-                fleet: "growth",
-                fingerprint: Fingerprint(
-                    representationModel: "m",
-                    representationDim: 8,
-                    reranker: "r",
-                    promptTemplate: "t"
-                ),
-                lifetimeMs: 86_400_000,
-                reprefillMsPer1kTokens: [40, 15, 5],
-                controllerVersion: "test"
-            ),
-            objective: ObjectiveWeights(latencyRefMs: 800)
-        )
-        settings.tuner.minimumShadowSamples = 200
-        settings.tuner.samplesPerCluster = 2_000
-        return FleetPipeline(settings: settings, current: nil, lastVersion: 0)
+        // minimumShadowSamples 200, samplesPerCluster 2,000 (the default).
+        FleetPipeline(settings: syntheticPipelineSettings(), current: nil, lastVersion: 0)
     }
 
     @Test(

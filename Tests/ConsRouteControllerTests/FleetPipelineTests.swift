@@ -5,33 +5,7 @@ import Testing
 
 @Suite("Fleet pipeline")
 struct FleetPipelineTests {
-    private func settings() -> FleetPipelineSettings {
-        var settings = FleetPipelineSettings(
-            metadata: FleetTableMetadata(
-                fleet: "synthetic",
-                fingerprint: Fingerprint(
-                    representationModel: "m",
-                    representationDim: 8,
-                    reranker: "r",
-                    promptTemplate: "t"
-                ),
-                lifetimeMs: 86_400_000,
-                reprefillMsPer1kTokens: [40, 15, 5],
-                controllerVersion: "test"
-            ),
-            objective: ObjectiveWeights(latencyRefMs: 800)
-        )
-        settings.tuner.clusterCountRange = 3...7
-        settings.tuner.minimumPointsToCluster = 500
-        settings.tuner.minimumShadowSamples = 200
-        settings.reservoirCapacity = 6_000
-        settings.shadowCapacity = 6_000
-        settings.bootstrapEvents = 3_000
-        settings.debounceMs = 2_000
-        settings.minimumIntervalMs = 0
-        settings.scheduleMs = nil
-        return settings
-    }
+    private func settings() -> FleetPipelineSettings { syntheticPipelineSettings() }
 
     /// Feeds `count` events (10 ms apart from `start`), topics drawn by `topic`, and returns the drifts.
     private func feed(

@@ -1,3 +1,4 @@
+import ConsRouteController
 import ConsRouteModel
 import ConsRouteTuning
 
@@ -40,4 +41,33 @@ struct EventFactory {
                 ) : nil
         )
     }
+}
+
+/// A d = 8 fleet's pipeline settings sized for unit tests: small windows, a quick bootstrap, no schedule.
+func syntheticPipelineSettings() -> FleetPipelineSettings {
+    var settings = FleetPipelineSettings(
+        metadata: FleetTableMetadata(
+            fleet: "synthetic",
+            fingerprint: Fingerprint(
+                representationModel: "m",
+                representationDim: 8,
+                reranker: "r",
+                promptTemplate: "t"
+            ),
+            lifetimeMs: 86_400_000,
+            reprefillMsPer1kTokens: [40, 15, 5],
+            controllerVersion: "test"
+        ),
+        objective: ObjectiveWeights(latencyRefMs: 800)
+    )
+    settings.tuner.clusterCountRange = 3...7
+    settings.tuner.minimumPointsToCluster = 500
+    settings.tuner.minimumShadowSamples = 200
+    settings.reservoirCapacity = 6_000
+    settings.shadowCapacity = 6_000
+    settings.bootstrapEvents = 3_000
+    settings.debounceMs = 2_000
+    settings.minimumIntervalMs = 0
+    settings.scheduleMs = nil
+    return settings
 }
