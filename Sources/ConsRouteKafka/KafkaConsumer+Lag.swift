@@ -11,4 +11,9 @@ extension KafkaConsumer {
         let client = client
         return try await ThreadBridge.run(on: blockingQueue) { try client.partitionLags() }
     }
+
+    /// Whether the group has taken this consumer's assignment away (its session timed out: the process was paused
+    /// or starved) before the revocation reached the application. Messages already delivered from those partitions
+    /// are then another member's to process. Reads local state; no broker round trip.
+    public var isAssignmentLost: Bool { client.isAssignmentLost }
 }

@@ -24,6 +24,15 @@ public enum KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     case shutDown(client: String)
     /// A non-fatal error librdkafka reported while consuming (it retries by itself).
     case transient(code: KafkaErrorCode, reason: String)
+    /// A transaction step (`operation`) failed. `fenced`: another producer with the same `transactional.id` took
+    /// over, so this one may never write again (make a new one only if you still own what it writes).
+    case transactionFailed(operation: String, code: KafkaErrorCode, reason: String, fenced: Bool)
+
+    /// Whether this is a transaction step refused because a newer producer fenced this one.
+    public var isFenced: Bool {
+        if case .transactionFailed(_, _, _, let fenced) = self { return fenced }
+        return false
+    }
 
     /// A message naming what went wrong and where.
     public var description: String {
@@ -52,6 +61,11 @@ public enum KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             "the Kafka \(client) has been shut down"
         case .transient(let code, let reason):
             "Kafka client reported (\(code)): \(reason)"
+        case .transactionFailed(let operation, let code, let reason, let fenced):
+            fenced
+                ? "Kafka transaction \(operation) refused: this producer was fenced by a newer one with the same "
+                    + "transactional.id (\(code)): \(reason)"
+                : "Kafka transaction \(operation) failed (\(code)): \(reason)"
         }
     }
 }

@@ -67,6 +67,78 @@ public final class KafkaProducer: Sendable {
         try await ThreadBridge.run(on: blockingQueue) { try client.flush(timeout: timeout) }
     }
 
+    /// Registers the producer's `transactional.id` with the broker's transaction coordinator: any older producer
+    /// with the same id is fenced from then on, and a transaction it left open is completed or aborted first, so
+    /// a reader with `read_committed` sees everything it will ever see of the older producer. Call once, before
+    /// `sendInTransaction`.
+    ///
+    /// - Parameter timeout: How long to wait for the coordinator.
+    /// - Throws: `KafkaError.transactionFailed` (`isFenced` when a newer producer already took the id).
+    public func initTransactions(timeout: Duration = .seconds(30)) async throws {
+        let client = client
+        try await ThreadBridge.run(on: blockingQueue) {
+            do throws(RDKafkaClient.TransactionFailure) {
+                try client.initTransactions(timeout: timeout)
+            } catch {
+                throw error.error
+            }
+        }
+    }
+
+    /// Writes `records` in one transaction: all of them become visible to `read_committed` readers, or none.
+    ///
+    /// - Parameters:
+    ///   - records: The messages.
+    ///   - timeout: How long the commit may wait.
+    /// - Throws: `KafkaError.transactionFailed` (`isFenced`: a newer producer with the same `transactional.id`
+    ///   exists, nothing was written and this producer can write nothing more), or the first delivery failure
+    ///   (the transaction was aborted).
+    public func sendInTransaction(_ records: [KafkaProducerRecord], timeout: Duration = .seconds(30)) async throws {
+        let client = client
+        let queue = blockingQueue
+        try await ThreadBridge.run(on: queue) {
+            do throws(RDKafkaClient.TransactionFailure) { try client.beginTransaction() } catch { throw error.error }
+        }
+        let report: KafkaBatchDeliveryReport
+        do {
+            report = try await send(contentsOf: records)
+        } catch {
+            try? await ThreadBridge.run(on: queue) { try? client.abortTransaction(timeout: timeout) }
+            throw error
+        }
+        if let failure = report.failures.first {
+            // A fenced producer's deliveries fail too: abort (which fails the same way) and report the fencing.
+            do {
+                try await ThreadBridge.run(on: queue) {
+                    do throws(RDKafkaClient.TransactionFailure) {
+                        try client.abortTransaction(timeout: timeout)
+                    } catch {
+                        throw error.error
+                    }
+                }
+            } catch let error as KafkaError where error.isFenced {
+                throw error
+            } catch {}
+            throw failure.error
+        }
+        try await ThreadBridge.run(on: queue) {
+            let deadline = ContinuousClock.now + timeout
+            while true {
+                do throws(RDKafkaClient.TransactionFailure) {
+                    try client.commitTransaction(timeout: timeout)
+                    return
+                } catch .retriable(let error) {
+                    if ContinuousClock.now >= deadline { throw error }
+                } catch .abortable(let error) {
+                    try? client.abortTransaction(timeout: timeout)
+                    throw error
+                } catch .fatal(let error) {
+                    throw error
+                }
+            }
+        }
+    }
+
     /// The id of the Kafka cluster the producer is connected to: offsets are positions in that cluster's log only.
     ///
     /// - Parameter timeout: How long to wait for the broker's first metadata.

@@ -12,6 +12,9 @@ public struct KafkaProducerConfiguration: Hashable, Sendable {
     /// The most messages waiting in the client; beyond it `send` waits for deliveries
     /// (`queue.buffering.max.messages`). Default 100,000.
     public var maxQueuedMessages: Int
+    /// Makes the producer transactional (`transactional.id`): call `initTransactions` once, then write with
+    /// `sendInTransaction`. A newer producer with the same id fences this one (Kafka's zombie fencing). Default nil.
+    public var transactionalID: String?
 
     /// Makes a producer configuration.
     ///
@@ -24,8 +27,10 @@ public struct KafkaProducerConfiguration: Hashable, Sendable {
         client: KafkaConfiguration,
         deliveryTimeout: Duration = .seconds(30),
         linger: Duration = .milliseconds(5),
-        maxQueuedMessages: Int = 100_000
+        maxQueuedMessages: Int = 100_000,
+        transactionalID: String? = nil
     ) {
+        self.transactionalID = transactionalID
         self.client = client
         self.deliveryTimeout = deliveryTimeout
         self.linger = linger
@@ -55,9 +60,16 @@ public struct KafkaProducerConfiguration: Hashable, Sendable {
             "linger.ms": String(linger.wholeMilliseconds),
             "queue.buffering.max.messages": String(maxQueuedMessages),
         ]
+        var managed = ["enable.idempotence": "true"]
+        if let transactionalID {
+            guard !transactionalID.isEmpty else {
+                throw .invalidConfiguration(key: "transactional.id", reason: "must not be empty")
+            }
+            managed["transactional.id"] = transactionalID
+        }
         return try client.properties(
             defaults: defaults,
-            managed: ["enable.idempotence": "true"],
+            managed: managed,
             client: "producer"
         )
     }

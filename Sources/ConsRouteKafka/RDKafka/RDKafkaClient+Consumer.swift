@@ -71,6 +71,10 @@ extension RDKafkaClient {
     /// `rd_kafka_position`, `rd_kafka_get_watermark_offsets`); no broker round trip.
     ///
     /// - Throws: `KafkaError.consumerFailed` when the assignment cannot be read.
+    /// Whether the group took the current assignment away without a revocation yet (the session timed out, e.g.
+    /// after the process was paused): its partitions belong to another member now (`rd_kafka_assignment_lost`).
+    var isAssignmentLost: Bool { rd_kafka_assignment_lost(pointer) != 0 }
+
     func partitionLags() throws(KafkaError) -> [KafkaPartitionLag] {
         var assignment: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         let code = rd_kafka_assignment(pointer, &assignment)

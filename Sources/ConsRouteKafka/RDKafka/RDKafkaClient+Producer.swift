@@ -80,3 +80,57 @@ private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?,
     guard !bytes.isEmpty else { return [UInt8(0)].withUnsafeBytes { body($0.baseAddress, 0) } }
     return bytes.withUnsafeBytes { body($0.baseAddress, $0.count) }
 }
+
+/// Transaction calls on a transactional producer handle (`transactional.id` set). Each blocks its caller.
+extension RDKafkaClient {
+    /// What a transaction call's error asks of the caller.
+    enum TransactionFailure: Error {
+        /// Abort the transaction, then the producer may try again.
+        case abortable(KafkaError)
+        /// The producer can do nothing more (fenced, or a fatal error).
+        case fatal(KafkaError)
+        /// The call may be repeated as it is (e.g. a timeout).
+        case retriable(KafkaError)
+
+        var error: KafkaError {
+            switch self {
+            case .abortable(let error), .fatal(let error), .retriable(let error): error
+            }
+        }
+    }
+
+    func initTransactions(timeout: Duration) throws(TransactionFailure) {
+        try check("init", rd_kafka_init_transactions(pointer, Int32(clamping: timeout.wholeMilliseconds)))
+    }
+
+    func beginTransaction() throws(TransactionFailure) {
+        try check("begin", rd_kafka_begin_transaction(pointer))
+    }
+
+    func commitTransaction(timeout: Duration) throws(TransactionFailure) {
+        try check("commit", rd_kafka_commit_transaction(pointer, Int32(clamping: timeout.wholeMilliseconds)))
+    }
+
+    func abortTransaction(timeout: Duration) throws(TransactionFailure) {
+        try check("abort", rd_kafka_abort_transaction(pointer, Int32(clamping: timeout.wholeMilliseconds)))
+    }
+
+    private func check(_ operation: String, _ error: OpaquePointer?) throws(TransactionFailure) {
+        guard let error else { return }
+        defer { rd_kafka_error_destroy(error) }
+        let raw = rd_kafka_error_code(error)
+        let code = KafkaErrorCode(raw)
+        let fenced =
+            raw == RD_KAFKA_RESP_ERR__FENCED || raw == RD_KAFKA_RESP_ERR_PRODUCER_FENCED
+            || raw == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH
+        let failure = KafkaError.transactionFailed(
+            operation: operation,
+            code: code,
+            reason: String(cString: rd_kafka_error_string(error)),
+            fenced: fenced
+        )
+        if rd_kafka_error_is_fatal(error) != 0 || fenced { throw .fatal(failure) }
+        if rd_kafka_error_txn_requires_abort(error) != 0 { throw .abortable(failure) }
+        throw .retriable(failure)
+    }
+}
