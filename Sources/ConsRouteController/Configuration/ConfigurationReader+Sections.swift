@@ -44,6 +44,7 @@ extension ConfigurationReader {
             "broker",
             allowed: [
                 "bootstrap_servers", "client_id", "settings", "partitions", "replication_factor", "connect_timeout_s",
+                "table_fencing",
             ]
         )
         var broker = ControllerConfiguration.Broker()
@@ -58,6 +59,13 @@ extension ConfigurationReader {
         broker.partitions = try int(section, "partitions", default: 4, in: 1...1_024)
         broker.replicationFactor = try int(section, "replication_factor", default: 1, in: 1...16)
         broker.connectTimeoutMs = try milliseconds(section, "connect_timeout_s", defaultSeconds: 10, in: 0.1...600)
+        let fencing = try string(section, "table_fencing", default: broker.tableFencing.rawValue)
+        guard let tableFencing = ControllerConfiguration.TableFencing(rawValue: fencing) else {
+            throw (value(section, "table_fencing") ?? section.field).invalid(
+                "expected transactions (replicas fence each other through Kafka transactions) or none (one replica)"
+            )
+        }
+        broker.tableFencing = tableFencing
         return broker
     }
 

@@ -22,9 +22,21 @@ public struct ControllerConfiguration: Sendable {
         public var replicationFactor = 1
         /// How long start-up waits for the broker before failing.
         public var connectTimeoutMs: Int64 = 10_000
+        /// How replicas keep one version sequence per fleet (docs/design.md §9); the embedded broker always uses
+        /// `.none` (one process).
+        public var tableFencing = TableFencing.transactions
 
         /// Whether the controller runs its own in-process broker.
         public var isEmbedded: Bool { bootstrapServers.isEmpty }
+    }
+
+    /// How the tables of a fleet are fenced across replicas.
+    public enum TableFencing: String, Sendable, Equatable {
+        /// Each fleet's tables are written in Kafka transactions under a `transactional.id` per fleet: a new owner
+        /// fences the previous one's producer, and a table reaches the API only once the broker took it.
+        case transactions
+        /// One replica: tables are served at once and produced to the topic when the broker takes them.
+        case none
     }
 
     /// The four topics of docs/design.md §4.

@@ -45,6 +45,8 @@ public final class IngestService: Sendable {
     private let lastFailure = Mutex<String?>(nil)
     /// Per partition, the offset after the last event handed to `onEvents` by this process.
     private let handedOffsets = Mutex<[Int32: Int64]>([:])
+    /// Told of assignments, revocations and which partition each fleet's telemetry arrives on.
+    private let ownership: FleetOwnership?
 
     /// - Parameters:
     ///   - store: where effects and offsets are written.
@@ -54,8 +56,10 @@ public final class IngestService: Sendable {
         configuration: IngestConfiguration,
         store: HistoryStore,
         onEvents: @escaping EventSink = { _, _ in },
+        ownership: FleetOwnership? = nil,
         logger: Logger = Logger(label: "consroute.ingest")
     ) {
+        self.ownership = ownership
         self.configuration = configuration
         self.store = store
         self.sink = onEvents
@@ -127,6 +131,9 @@ public final class IngestService: Sendable {
         let countFrom = LiveOffsets()
         let store = store
         let configuration = configuration
+        let logger = logger
+        // The start-offset provider asks the group's committed offsets through the consumer it starts.
+        let committed = CommittedOffsets()
         let consumer = try KafkaConsumer(
             configuration: KafkaConsumerConfiguration(
                 client: configuration.kafka,
@@ -140,15 +147,33 @@ public final class IngestService: Sendable {
                     group: configuration.group,
                     topic: configuration.telemetryTopic
                 )
+                // Another replica of the group may have counted this partition further than this history did
+                // (it owned the partition meanwhile, and commits after storing): its committed offset is where
+                // counting resumes, and what lies between is replayed to rebuild the window, not counted again.
+                let fromGroup = await committed.fetch(partitions, timeout: configuration.sessionTimeout)
                 var starts: [KafkaTopicPartition: Int64] = [:]
                 for partition in partitions {
+                    let ownNext = stored[partition.partition]?.nextOffset
                     guard let offset = stored[partition.partition] else { continue }
+                    var next = offset.nextOffset
+                    if let groupNext = fromGroup[partition], groupNext > next {
+                        logger.notice(
+                            "another replica counted this partition further: resuming from the group's committed offset",
+                            metadata: [
+                                "partition": "\(partition.partition)", "history": "\(ownNext ?? -1)",
+                                "committed": "\(groupNext)",
+                            ]
+                        )
+                        next = groupNext
+                    }
                     starts[partition] = offset.replayOffset ?? offset.nextOffset
-                    countFrom.set(partition.partition, offset.nextOffset)
+                    countFrom.set(partition.partition, next)
                 }
                 return starts
             }
         )
+        committed.consumer = consumer
+        let commits = OrderedCommits(consumer: consumer, logger: logger)
         // Per partition, the offset after the last message consumed in this run, to see gaps.
         var consumed: [Int32: Int64] = [:]
         var processor = IngestProcessor(
@@ -163,7 +188,6 @@ public final class IngestService: Sendable {
         // One batch is written to history while the next is decoded (two cores: CPU and SQLite overlap);
         // writes stay in order because each waits for the one before.
         var inFlight: Task<[Int32: Int64], any Error>?
-        var lastCommit = ContinuousClock.now
         // The lag is measured on a timer, not when messages arrive: on an idle partition no message comes, and a
         // lag measured during the last burst would stay frozen (issue 13).
         let lagTask = Task { [self] in
@@ -181,29 +205,49 @@ public final class IngestService: Sendable {
                 if Task.isCancelled { break }
                 switch event {
                 case .messages(let batch):
+                    // Paused past the session timeout: the group gave these partitions to another replica, which
+                    // counts them from the last commit; counting them here too would count them twice.
+                    if consumer.isAssignmentLost {
+                        logger.warning(
+                            "the group took this replica's partitions away (session timeout): batch not counted",
+                            metadata: ["messages": "\(batch.count)"]
+                        )
+                        continue
+                    }
+                    observeFleets(batch)
                     countGaps(batch, consumed: &consumed, stored: countFrom.all)
                     let prepared = prepare(batch, processor: &processor, countFrom: countFrom)
-                    let previous = try await inFlight?.value
+                    _ = try await inFlight?.value
                     if let replayed = prepared.replayed { await sink(replayed, true) }
                     if let (effect, result) = prepared.live {
-                        inFlight = Task { try await self.store(effect, result, forwarder: forwarder) }
+                        // Kafka's committed offsets are where another replica of the group resumes a partition it
+                        // takes over (this history's offsets are this replica's own): committed as soon as the batch
+                        // is stored, so a replica killed between the two leaves at most that batch to count again.
+                        // Not awaited: commits go out in order (each waits for the one before) while the next batch
+                        // is stored.
+                        inFlight = Task {
+                            let stored = try await self.store(effect, result, forwarder: forwarder)
+                            commits.commit(self.kafkaOffsets(stored))
+                            return stored
+                        }
                     } else {
                         inFlight = nil
                     }
-                    // Kafka's committed offsets are informational (lag, tools): at most once a second.
-                    if let previous, ContinuousClock.now - lastCommit >= .seconds(1) {
-                        try? await consumer.commit(offsets: kafkaOffsets(previous))
-                        lastCommit = .now
-                    }
                 case .revoked(let partitions):
-                    if let done = try await inFlight?.value { try? await consumer.commit(offsets: kafkaOffsets(done)) }
+                    // The next owner resumes at the group's committed offsets: they must be this replica's last
+                    // stored batch before the partitions are given up.
+                    let done = try await inFlight?.value
+                    await commits.drain()
+                    if let done { try? await consumer.commit(offsets: kafkaOffsets(done)) }
                     inFlight = nil
                     for partition in partitions {
                         processor.dropPartition(partition.partition)
                         countFrom.set(partition.partition, nil)
                     }
                     for partition in partitions { consumed[partition.partition] = nil }
-                case .assigned:
+                    ownership?.revoked(partitions.map(\.partition))
+                case .assigned(let partitions):
+                    ownership?.assigned(partitions.map(\.partition))
                     state.withLock { $0.isAssigned = true }
                     lastFailure.withLock { $0 = nil }
                 case .error:
@@ -221,6 +265,19 @@ public final class IngestService: Sendable {
         lagTask.cancel()
         await consumer.shutdown()
         await producer.shutdown()
+    }
+
+    /// Tells the ownership which partition each fleet's keyed telemetry arrives on (once per fleet and batch).
+    private func observeFleets(_ batch: [KafkaMessage]) {
+        guard let ownership, !batch.isEmpty else { return }
+        var seen: [[UInt8]: Int32] = [:]
+        for index in batch.indices {
+            guard let key = batch[index].key, seen[key] == nil else { continue }
+            seen[key] = batch[index].partition
+        }
+        for (key, partition) in seen {
+            ownership.observed(fleet: String(decoding: key, as: UTF8.self), partition: partition)
+        }
     }
 
     /// A batch split into messages to replay (below the stored offsets) and the live part's effect.
@@ -384,6 +441,66 @@ public final class IngestService: Sendable {
                 (KafkaTopicPartition(topic: configuration.telemetryTopic, partition: $0.key), $0.value)
             }
         )
+    }
+}
+
+/// The consumer the start-offset provider asks for the group's committed offsets (set once it exists).
+final class CommittedOffsets: Sendable {
+    private let box = Mutex<KafkaConsumer?>(nil)
+
+    var consumer: KafkaConsumer? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
+    }
+
+    /// The committed offsets, or none when the coordinator does not answer (then the history's own are used).
+    func fetch(_ partitions: [KafkaTopicPartition], timeout: Duration) async -> [KafkaTopicPartition: Int64] {
+        guard let consumer else { return [:] }
+        return (try? await consumer.committedOffsets(for: partitions, timeout: timeout)) ?? [:]
+    }
+}
+
+/// Commits offsets to the group without waiting, in the order given (each commit waits for the one before).
+final class OrderedCommits: Sendable {
+    private let consumer: KafkaConsumer
+    private let logger: Logger
+    private let last = Mutex<Task<Void, Never>?>(nil)
+    /// Whether the last commit failed (a failure is logged once per run of failures).
+    private let failing = Mutex(false)
+
+    init(consumer: KafkaConsumer, logger: Logger) {
+        self.consumer = consumer
+        self.logger = logger
+    }
+
+    func commit(_ offsets: [KafkaTopicPartition: Int64]) {
+        let consumer = consumer
+        last.withLock { last in
+            let previous = last
+            last = Task {
+                await previous?.value
+                do {
+                    try await consumer.commit(offsets: offsets)
+                    self.failing.withLock { $0 = false }
+                } catch {
+                    let first = self.failing.withLock { failing in
+                        defer { failing = true }
+                        return !failing
+                    }
+                    if first {
+                        self.logger.warning(
+                            "offsets not committed to the group: a replica taking these partitions over would count again what this one stored since the last commit",
+                            metadata: ["error": "\(error)"]
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits until every commit asked so far was attempted.
+    func drain() async {
+        await last.withLock { $0 }?.value
     }
 }
 

@@ -30,6 +30,10 @@ public final class Controller: Sendable {
     /// The admin bearer token in effect.
     public let adminToken: String
     let publisher: TablePublisher
+    /// Which fleets this replica owns (nil with the embedded broker: one process owns every fleet).
+    public let ownership: FleetOwnership?
+    /// Follows the tables topic so this replica serves every fleet's newest table (nil with the embedded broker).
+    let follower: TablesFollower?
     let acknowledgements: AcknowledgementService
     let producer: KafkaProducer
     /// The in-process broker when none is configured (kept alive for the controller's lifetime).
@@ -82,6 +86,42 @@ public final class Controller: Sendable {
         metrics = ControllerMetrics(registry: PrometheusCollectorRegistry(), fleets: names)
         cache = TableCache()
         tally = AcknowledgementTally()
+        // Replicas (docs/design.md §9): on a broker other processes share, the owner of a fleet's telemetry
+        // partition tunes and publishes it, its tables fenced through Kafka transactions, and every replica follows
+        // the tables topic. The embedded broker lives in this process: one replica owns everything.
+        var ownership: FleetOwnership?
+        if !configuration.broker.isEmbedded {
+            let partitions = try? await KafkaAdminClient(configuration: kafka).metadata(
+                for: configuration.topics.telemetry,
+                timeout: .milliseconds(configuration.broker.connectTimeoutMs)
+            ).partitions.count
+            ownership = FleetOwnership(
+                replicaID: configuration.ingest.replicaID,
+                fleets: names,
+                partitionCount: partitions,
+                logger: logger
+            )
+        }
+        self.ownership = ownership
+        var fencing: TablePublisher.Fencing?
+        if let ownership, configuration.broker.tableFencing == .transactions {
+            fencing = TablePublisher.Fencing(
+                kafka: kafka,
+                transactionalIDPrefix: "\(configuration.ingest.group).tables",
+                trustedKeys: [key.verifyingKey],
+                ownership: ownership,
+                timeout: .milliseconds(max(10_000, configuration.broker.connectTimeoutMs))
+            )
+        }
+        follower =
+            configuration.broker.isEmbedded
+            ? nil
+            : TablesFollower(
+                kafka: kafka,
+                topic: configuration.topics.tables,
+                trustedKeys: [key.verifyingKey],
+                logger: logger
+            )
         publisher = TablePublisher(
             store: store,
             key: key,
@@ -89,6 +129,7 @@ public final class Controller: Sendable {
             producer: producer,
             topic: configuration.topics.tables,
             metrics: metrics,
+            fencing: fencing,
             logger: logger
         )
         // Another replica may have published newer tables of these fleets (docs/design.md §9): the tables topic has them.
@@ -130,7 +171,8 @@ public final class Controller: Sendable {
                 publisher: publisher,
                 store: store,
                 metrics: metrics,
-                logger: logger
+                logger: logger,
+                ownership: ownership
             )
             // A canary under test when the controller stopped is served again and its test starts over.
             if let signed, let record = try await store.tables(HistoryQuery(fleet: fleet), status: .canary).first,
@@ -179,6 +221,7 @@ public final class Controller: Sendable {
                     }
                 }
             },
+            ownership: ownership,
             logger: logger
         )
         acknowledgements = AcknowledgementService(
@@ -302,8 +345,34 @@ public final class Controller: Sendable {
         let acknowledgements = acknowledgements
         // Shut down in reverse order: ingestion first (its offsets stored), then acknowledgements, the loop, and
         // the API last, so subscribers get every table published until then.
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: application, serviceName: "http"),
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: application, serviceName: "http")
+        ]
+        if let follower {
+            let byName = Dictionary(uniqueKeysWithValues: fleets.map { ($0.fleet, $0) })
+            let logger = logger
+            services.append(
+                .init(
+                    service: RestartingService(name: "tables", logger: logger) {
+                        try await follower.run { signed, publishedBy in
+                            do {
+                                try await byName[signed.table.fleet]?.follow(signed, publishedBy: publishedBy)
+                            } catch {
+                                logger.error(
+                                    "a table from the tables topic was not adopted",
+                                    metadata: [
+                                        "fleet": "\(signed.table.fleet)", "version": "\(signed.table.version)",
+                                        "error": "\(error)",
+                                    ]
+                                )
+                            }
+                        }
+                    },
+                    serviceName: "tables"
+                )
+            )
+        }
+        services += [
             .init(service: loop, serviceName: "loop"),
             .init(
                 service: RestartingService(name: "acknowledgements", logger: logger) {
@@ -333,6 +402,7 @@ public final class Controller: Sendable {
         } catch let error as ServiceGroupError {
             throw error
         }
+        await publisher.shutdown()
         await producer.shutdown()
         logger.info("controller stopped", metadata: ["ingested": "\(ingest.counters.accepted)"])
     }

@@ -45,6 +45,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
 
     public func retune(fleet: String) async throws -> JSONValue {
         let controller = try controller(fleet)
+        try controller.requireOwnership()
         guard !controller.loop.snapshot.isPaused else {
             throw AdminActionError.conflict("fleet \(fleet) is paused; resume it first")
         }
@@ -56,17 +57,23 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     }
 
     public func pause(fleet: String) async throws -> JSONValue {
-        try await controller(fleet).loop.setPaused(true)
+        let controller = try controller(fleet)
+        try controller.requireOwnership()
+        await controller.loop.setPaused(true)
         return .object(["fleet": .string(fleet), "paused": .bool(true)])
     }
 
     public func resume(fleet: String) async throws -> JSONValue {
-        try await controller(fleet).loop.setPaused(false)
+        let controller = try controller(fleet)
+        try controller.requireOwnership()
+        await controller.loop.setPaused(false)
         return .object(["fleet": .string(fleet), "paused": .bool(false)])
     }
 
     public func promote(fleet: String) async throws -> JSONValue {
-        let signed = try await controller(fleet).promoteCanary()
+        let controller = try controller(fleet)
+        try controller.requireOwnership()
+        let signed = try await controller.promoteCanary()
         return .object([
             "fleet": .string(fleet), "version": .number(String(signed.table.version)),
             "promoted": .number(String(signed.table.parentVersion)),
@@ -99,6 +106,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
         if let value = recent.costRatio { observed["cost_ratio"] = Self.number(value) }
         status["observed"] = .object(observed)
         status["canary"] = controller.runningCanary.map(Self.canaryStatus) ?? .null
+        status["ownership"] = Self.ownershipStatus(controller)
         if let levels = snapshot.driftLevels {
             status["drift_levels"] = .object([
                 "occupancy": Self.number(levels.occupancy), "novelty": Self.number(levels.novelty),
@@ -122,6 +130,31 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     public func table(fleet: String, version: UInt64) async throws -> SignedTable? {
         guard let record = try await store.table(fleet: fleet, version: version) else { return nil }
         return try SignedTable(envelope: Array(record.envelope.utf8))
+    }
+
+    /// Who tunes and publishes the fleet (docs/design.md §9): this replica when `owned`; otherwise `publisher` names
+    /// the replica that published the newest table this replica has followed.
+    private static func ownershipStatus(_ controller: FleetController) -> JSONValue {
+        guard let ownership = controller.ownership else {
+            return .object(["owned": .bool(true), "replica": .null, "fencing": .string("none")])
+        }
+        let status = ownership.status(of: controller.fleet)
+        var fields: [String: JSONValue] = [
+            "owned": .bool(status.owned), "replica": .string(ownership.replicaID), "fencing": .string("transactions"),
+            "partition": status.partition.map { .number(String($0)) } ?? .null,
+            "claim": .number(String(status.claim)),
+            "since_ms": status.sinceMs.map { .number(String($0)) } ?? .null,
+            "reason": status.reason.map { .string($0) } ?? .null,
+        ]
+        if let newest = controller.newestPublisher {
+            fields["newest_table"] = .object([
+                "version": .number(String(newest.version)), "published_by": .string(newest.replica),
+            ])
+        }
+        fields["owner"] =
+            status.owned
+            ? .string(ownership.replicaID) : controller.newestPublisher.map { .string($0.replica) } ?? .null
+        return .object(fields)
     }
 
     /// The running canary: versions, cohort, start, and the test's figures so far.

@@ -89,6 +89,7 @@ public struct ControllerLoopService: Service {
         let snapshot = fleet.loop.snapshot
         metrics.record(snapshot, fleet: fleet.fleet)
         metrics.recordCanary(fleet.runningCanary, fleet: fleet.fleet)
+        metrics.fleetOwned(fleet: fleet.fleet).set(fleet.isOwned ? 1.0 : 0.0)
         let convergence = tally.convergence(fleet: fleet.fleet, activeVersion: snapshot.tableVersion)
         metrics.acknowledgedShare(fleet: fleet.fleet).set(convergence.share)
     }

@@ -187,6 +187,17 @@ public final class ControllerMetrics: Sendable {
         )
     }
 
+    /// 1 while this replica owns the fleet (tunes and publishes it), else 0 (docs/design.md §9).
+    func fleetOwned(fleet: String) -> Gauge {
+        registry.makeGauge(
+            descriptor: Self.name(
+                "fleet_owned",
+                "1 while this replica owns the fleet (tunes and publishes it), else 0."
+            ),
+            labels: [("fleet", fleet)]
+        )
+    }
+
     // MARK: Canary rollout
 
     func canaryVersion(fleet: String) -> Gauge {

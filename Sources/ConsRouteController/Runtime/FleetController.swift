@@ -16,7 +16,11 @@ public final class FleetController: Sendable {
     let metrics: ControllerMetrics?
     let logger: Logger
     let clock: @Sendable () -> Int64
+    /// Which fleets this replica owns (nil: one controller owns every fleet).
+    public let ownership: FleetOwnership?
     private let driftEvents = Mutex(0)
+    /// The replica that published the newest table this replica knows, and that version.
+    private let publisherOfNewest = Mutex<(replica: String, version: UInt64)?>(nil)
     /// The canary being compared with the active table, if one runs (see `FleetController+Canary`).
     let canary = Mutex<CanaryRun?>(nil)
 
@@ -33,8 +37,10 @@ public final class FleetController: Sendable {
         store: HistoryStore,
         metrics: ControllerMetrics?,
         logger: Logger,
+        ownership: FleetOwnership? = nil,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
     ) {
+        self.ownership = ownership
         self.loop = loop
         self.publisher = publisher
         self.store = store
@@ -44,6 +50,9 @@ public final class FleetController: Sendable {
     }
 
     public var fleet: String { loop.fleet }
+
+    /// Whether this replica tunes and publishes the fleet now (docs/design.md §9).
+    public var isOwned: Bool { ownership?.owns(fleet) ?? true }
 
     /// Drift events detected since start.
     public var driftEventCount: Int { driftEvents.withLock { $0 } }
@@ -77,6 +86,8 @@ public final class FleetController: Sendable {
     /// - Throws: history or publication errors.
     @discardableResult
     public func tick() async throws -> SignedTable? {
+        // Another replica owns the fleet: it tunes and publishes; this one follows its tables.
+        guard isOwned else { return nil }
         let now = clock()
         if let decided = try await decideCanary(nowMs: now) { return decided }
         guard let outcome = await loop.tick(nowMs: now) else { return nil }
@@ -131,6 +142,7 @@ public final class FleetController: Sendable {
         metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: TuningDecisionResult.published.rawValue)
             .increment()
         let controlVersion = loop.snapshot.tableVersion
+        notePublished(signed.table.version)
         await loop.didPublish(signed.table, tuning: outcome.thresholds)
         if signed.table.rollout.stage == .canary, let controlVersion {
             try await startCanary(signed.table, controlVersion: controlVersion, runID: outcome.runID, now: now)
@@ -158,6 +170,7 @@ public final class FleetController: Sendable {
     ///
     /// - Throws: `AdminActionError.unknownVersion` if history has no such table.
     public func rollback(to version: UInt64) async throws -> SignedTable {
+        try requireOwnership()
         let now = clock()
         let signed = try await republish(
             contentOf: version,
@@ -205,8 +218,58 @@ public final class FleetController: Sendable {
         table.rollout = .active
         if let provenanceTrigger { table.provenance.trigger = provenanceTrigger }
         let signed = try await publisher.publish(table, trigger: trigger ?? record.trigger)
+        notePublished(signed.table.version)
         await loop.didPublish(signed.table)
         return signed
+    }
+
+    /// The replica that published the newest table known here, and its version (nil before one was seen).
+    public var newestPublisher: (replica: String, version: UInt64)? { publisherOfNewest.withLock { $0 } }
+
+    private func notePublisher(_ replica: String, version: UInt64) {
+        publisherOfNewest.withLock { newest in
+            if version >= newest?.version ?? 0 { newest = (replica, version) }
+        }
+    }
+
+    /// Records that this replica published `version`.
+    func notePublished(_ version: UInt64) {
+        if let ownership { notePublisher(ownership.replicaID, version: version) }
+    }
+
+    /// Admin actions run on the fleet's owner only.
+    ///
+    /// - Throws: `AdminActionError.conflict` naming why this replica does not own the fleet.
+    func requireOwnership() throws {
+        guard let ownership else { return }
+        let status = ownership.status(of: fleet)
+        guard !status.owned else { return }
+        throw AdminActionError.conflict(
+            "this replica (\(ownership.replicaID)) does not own fleet \(fleet): "
+                + "\(status.reason ?? "another replica owns it"); send the action to the replica that owns it "
+                + "(its /v1/fleets/\(fleet)/status says owned: true)"
+        )
+    }
+
+    /// Records a table another replica published (read from the tables topic) if it is newer than any here: in
+    /// history, in the cache the API serves, and in the loop, so a takeover starts from it (docs/design.md §9).
+    ///
+    /// - Returns: whether the table was newer and adopted.
+    @discardableResult
+    public func follow(_ signed: SignedTable, publishedBy: String? = nil) async throws -> Bool {
+        let version = signed.table.version
+        if let publishedBy { notePublisher(publishedBy, version: version) }
+        guard version > (await publisher.latestVersion(fleet: fleet)) else { return false }
+        if try await store.table(fleet: fleet, version: version) == nil {
+            try await Controller.adoptFromTopic(signed, store: store)
+        }
+        guard try await publisher.follow(signed) else { return false }
+        await loop.didPublish(signed.table)
+        logger.info(
+            "table followed from the tables topic",
+            metadata: ["fleet": "\(fleet)", "version": "\(version)", "owned_here": "\(isOwned)"]
+        )
+        return true
     }
 
     // MARK: History records

@@ -9,11 +9,54 @@ import Prometheus
 /// cache that wakes every HTTP subscriber, and produces it to the tables topic keyed by fleet.
 ///
 /// History is the record of versions: a version is taken as one above the highest ever stored for the fleet,
-/// inside this actor, so versions strictly increase per fleet, across restarts and rollbacks. The tables topic
-/// is written after the cache: when the broker is unreachable the API keeps serving and the table is produced
-/// again (latest per fleet) until the broker takes it; readers of the topic keep the highest version per fleet,
-/// so a repeated or missing intermediate record changes nothing.
+/// inside this actor, so versions strictly increase per fleet, across restarts and rollbacks.
+///
+/// With `fencing` (several replicas, docs/design.md §9), each fleet's tables are written by a transactional
+/// producer whose `transactional.id` names the fleet: the first publication of a claim registers it (which fences
+/// the producer of any replica that published the fleet before, Kafka's zombie fencing), then reads the tables
+/// topic to its end and adopts a newer table found there, so the next version is one above every version any
+/// replica published. The table reaches history and the cache only after its transaction committed: a fenced
+/// (deposed) replica publishes nothing, and a broker that cannot take the table fails the publication.
+///
+/// Without fencing (one process: the embedded broker, or `broker.table_fencing: none`), the tables topic is
+/// written after the cache: when the broker is unreachable the API keeps serving and the table is produced again
+/// (latest per fleet) until the broker takes it; readers of the topic keep the highest version per fleet, so a
+/// repeated or missing intermediate record changes nothing.
 public actor TablePublisher {
+    /// How tables are fenced across replicas.
+    public struct Fencing: Sendable {
+        /// The broker.
+        public var kafka: KafkaConfiguration
+        /// Each fleet's producer has the `transactional.id` `<prefix>.<fleet>`.
+        public var transactionalIDPrefix: String
+        /// The keys tables on the topic must verify with to be adopted.
+        public var trustedKeys: [TableVerifyingKey]
+        /// Which fleets this replica owns.
+        public var ownership: FleetOwnership
+        /// How long registering a producer, reading the topic, or committing may take.
+        public var timeout: Duration
+
+        public init(
+            kafka: KafkaConfiguration,
+            transactionalIDPrefix: String,
+            trustedKeys: [TableVerifyingKey],
+            ownership: FleetOwnership,
+            timeout: Duration
+        ) {
+            self.kafka = kafka
+            self.transactionalIDPrefix = transactionalIDPrefix
+            self.trustedKeys = trustedKeys
+            self.ownership = ownership
+            self.timeout = timeout
+        }
+    }
+
+    /// A fleet's transactional producer and the claim it was registered in.
+    private struct FleetWriter {
+        var producer: KafkaProducer
+        var claim: Int
+    }
+
     private let store: HistoryStore
     private let key: TableSigningKey
     private let cache: TableCache
@@ -23,6 +66,8 @@ public actor TablePublisher {
     private let logger: Logger
     /// The latest table per fleet that the tables topic has not acknowledged yet.
     private var unproduced: [String: SignedTable] = [:]
+    private let fencing: Fencing?
+    private var writers: [String: FleetWriter] = [:]
 
     /// - Parameters:
     ///   - store: the history.
@@ -38,8 +83,10 @@ public actor TablePublisher {
         producer: KafkaProducer?,
         topic: String,
         metrics: ControllerMetrics?,
+        fencing: Fencing? = nil,
         logger: Logger = Logger(label: "consroute.publisher")
     ) {
+        self.fencing = fencing
         self.store = store
         self.key = key
         self.cache = cache
@@ -56,9 +103,11 @@ public actor TablePublisher {
     ///     current highest; a canary without a salt gets `canarySalt(fleet:version:)`.
     ///   - trigger: what caused it, for the history.
     /// - Returns: the signed table as published.
-    /// - Throws: history and signing errors (then nothing was published).
+    /// - Throws: `TablePublicationError` when another replica owns the fleet; Kafka errors when the tables topic
+    ///   did not take the table (with fencing); history and signing errors. Then nothing was published.
     public func publish(_ table: ThresholdTable, trigger: HistoryTrigger) async throws -> SignedTable {
         var table = table
+        let transactional = try await writer(for: table.fleet)
         let highest = try await store.highestTableVersion(fleet: table.fleet) ?? 0
         let cached = await cache.tables(fleet: table.fleet).latestVersion
         let parent = max(highest, cached)
@@ -68,6 +117,16 @@ public actor TablePublisher {
             table.rollout.salt = Self.canarySalt(fleet: table.fleet, version: table.version)
         }
         let signed = try SignedTable(signing: table, with: key)
+        if let transactional, let fencing {
+            do {
+                try await transactional.sendInTransaction([record(signed)], timeout: fencing.timeout)
+            } catch let error as KafkaError where error.isFenced {
+                writers[table.fleet] = nil
+                fencing.ownership.fenced(table.fleet)
+                await transactional.shutdown(flushTimeout: .zero)
+                throw TablePublicationError.deposed(fleet: table.fleet)
+            }
+        }
         try await store.insertTable(
             ThresholdTableRecord(
                 fleet: table.fleet,
@@ -83,6 +142,7 @@ public actor TablePublisher {
         )
         try await cache.publish(signed)
         metrics?.tablesPublished(fleet: table.fleet).increment()
+        guard transactional == nil else { return signed }
         unproduced[table.fleet] = signed
         // Not awaited: with the broker down, a delivery waits for its timeout, and neither the loop nor an
         // operator's rollback should.
@@ -93,6 +153,21 @@ public actor TablePublisher {
     /// The cohort salt of a fleet's canary at `version`: reproducible, and a fresh cohort for every canary.
     public static func canarySalt(fleet: String, version: UInt64) -> String {
         "\(fleet)/canary/v\(version)"
+    }
+
+    /// The highest version of the fleet in the cache (0 when none).
+    public func latestVersion(fleet: String) async -> UInt64 {
+        await cache.tables(fleet: fleet).latestVersion
+    }
+
+    /// Serves a table another replica published, if it is newer than the cache's; inside this actor, so a
+    /// publication of this replica and a followed table never race for one version.
+    ///
+    /// - Returns: whether the table was newer.
+    public func follow(_ signed: SignedTable) async throws -> Bool {
+        guard signed.table.version > (await cache.tables(fleet: signed.table.fleet).latestVersion) else { return false }
+        try await cache.publish(signed)
+        return true
     }
 
     /// Puts restored tables (from history at start) into the cache without a new version.
@@ -107,14 +182,8 @@ public actor TablePublisher {
             return
         }
         for (fleet, signed) in unproduced.sorted(by: { $0.key < $1.key }) {
-            let record = KafkaProducerRecord(
-                topic: topic,
-                key: Array(fleet.utf8),
-                value: signed.envelopeBytes(),
-                headers: [KafkaHeader(key: "content-type", string: "application/json")]
-            )
             do {
-                _ = try await producer.send(record)
+                _ = try await producer.send(record(signed))
                 if unproduced[fleet]?.table.version == signed.table.version { unproduced[fleet] = nil }
             } catch {
                 logger.warning(
@@ -125,6 +194,97 @@ public actor TablePublisher {
         }
     }
 
+    private func record(_ signed: SignedTable) -> KafkaProducerRecord {
+        KafkaProducerRecord(
+            topic: topic,
+            key: Array(signed.table.fleet.utf8),
+            value: signed.envelopeBytes(),
+            headers: [KafkaHeader(key: "content-type", string: "application/json")]
+                + (fencing.map { [KafkaHeader(key: Self.replicaHeader, string: $0.ownership.replicaID)] } ?? [])
+        )
+    }
+
+    /// The header naming the replica that published a table (for other replicas' `/status`).
+    public static let replicaHeader = "consroute-replica"
+
+    /// The fleet's transactional producer for the current claim (nil without fencing). A new claim registers a new
+    /// producer, which fences the previous owner's, then reads the tables topic to its end and adopts a newer table.
+    private func writer(for fleet: String) async throws -> KafkaProducer? {
+        guard let fencing else { return nil }
+        let status = fencing.ownership.status(of: fleet)
+        guard status.owned else {
+            throw TablePublicationError.notOwner(fleet: fleet, reason: status.reason ?? "another replica owns it")
+        }
+        let claim = fencing.ownership.claim(of: fleet)
+        if let current = writers[fleet], current.claim == claim { return current.producer }
+        if let previous = writers.removeValue(forKey: fleet) { await previous.producer.shutdown(flushTimeout: .zero) }
+        var client = fencing.kafka
+        let timeoutMs = String(max(1_000, fencing.timeout.components.seconds * 1_000))
+        client.additionalConfig["transaction.timeout.ms"] =
+            client.additionalConfig["transaction.timeout.ms"] ?? timeoutMs
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(
+                client: client,
+                deliveryTimeout: fencing.timeout,
+                linger: .zero,
+                transactionalID: "\(fencing.transactionalIDPrefix).\(fleet)"
+            )
+        )
+        do {
+            try await producer.initTransactions(timeout: fencing.timeout)
+            let reader = TablesTopicReader(kafka: fencing.kafka, topic: topic, trustedKeys: fencing.trustedKeys)
+            let newest = try await reader.latestTables(timeout: fencing.timeout)[fleet]
+            let highest = max(
+                try await store.highestTableVersion(fleet: fleet) ?? 0,
+                await cache.tables(fleet: fleet).latestVersion
+            )
+            if let newest, newest.table.version > highest {
+                try await Controller.adoptFromTopic(newest, store: store)
+                try await cache.publish(newest)
+            }
+            logger.notice(
+                "fleet claimed: tables producer registered (an earlier owner's is fenced), tables topic read to its end",
+                metadata: [
+                    "fleet": "\(fleet)", "claim": "\(claim)",
+                    "newest_version": "\(max(highest, newest?.table.version ?? 0))",
+                ]
+            )
+        } catch {
+            await producer.shutdown(flushTimeout: .zero)
+            if let kafka = error as? KafkaError, kafka.isFenced {
+                fencing.ownership.fenced(fleet)
+                throw TablePublicationError.deposed(fleet: fleet)
+            }
+            throw error
+        }
+        writers[fleet] = FleetWriter(producer: producer, claim: claim)
+        return producer
+    }
+
+    /// Closes the fleets' transactional producers (at shutdown).
+    public func shutdown() async {
+        for writer in writers.values { await writer.producer.shutdown(flushTimeout: .seconds(2)) }
+        writers = [:]
+    }
+
     /// Whether some table still waits for the tables topic.
     public var hasUnproduced: Bool { !unproduced.isEmpty }
+}
+
+/// Why a replica did not publish a table of a fleet (docs/design.md §9).
+public enum TablePublicationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Another replica owns the fleet (`reason` says how this one knows).
+    case notOwner(fleet: String, reason: String)
+    /// Another replica took the fleet over: this replica's tables producer was fenced and wrote nothing.
+    case deposed(fleet: String)
+
+    public var description: String {
+        switch self {
+        case .notOwner(let fleet, let reason):
+            "this replica does not own fleet \(fleet): \(reason); its owner publishes its tables"
+        case .deposed(let fleet):
+            "fleet \(fleet) was taken over by another replica (this replica's tables producer was fenced); "
+                + "nothing was published"
+        }
+    }
 }

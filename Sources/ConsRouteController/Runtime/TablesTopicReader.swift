@@ -1,6 +1,7 @@
 public import ConsRouteKafka
 public import ConsRouteModel
 import Foundation
+import Synchronization
 
 /// Reads the tables topic from the beginning and keeps, per fleet, the highest version whose signature verifies:
 /// what a replica that takes over a fleet (or starts with an empty history) must continue from, so versions keep
@@ -46,18 +47,16 @@ public struct TablesTopicReader: Sendable {
                 topics: [topic],
                 offsetReset: .earliest,
                 sessionTimeout: .seconds(6)
-            )
+            ),
+            startOffsets: { partitions in Dictionary(uniqueKeysWithValues: partitions.map { ($0, 0) }) }
         )
         let deadline = ContinuousClock.now + timeout
-        let reading = Task { [trustedKeys] () throws -> (tables: [String: SignedTable], complete: Bool) in
-            var latest: [String: SignedTable] = [:]
-            var remaining = ends
+        let progress = Mutex(ReadProgress())
+        let reading = Task { [trustedKeys] in
             for try await event in consumer.events {
                 guard case .messages(let batch) = event else { continue }
+                var latest = progress.withLock { $0.latest }
                 for message in batch {
-                    if let end = remaining[message.partition], message.offset + 1 >= end {
-                        remaining[message.partition] = nil
-                    }
                     guard let signed = try? SignedTable(envelope: message.value),
                         (try? signed.verifySignature(trusting: trustedKeys)) != nil
                     else { continue }
@@ -65,26 +64,52 @@ public struct TablesTopicReader: Sendable {
                         latest[signed.table.fleet] = signed
                     }
                 }
-                if remaining.isEmpty { return (latest, true) }
+                progress.withLock { state in
+                    state.latest = latest
+                    state.lastBatch = .now
+                    for message in batch {
+                        state.seen[message.partition] = max(state.seen[message.partition] ?? 0, message.offset + 1)
+                    }
+                }
                 if Task.isCancelled { break }
             }
-            return (latest, false)
         }
-        let watchdog = Task {
-            try await Task.sleep(until: deadline)
-            reading.cancel()
+        // The end is reached when every partition's position is at its end. A transaction's commit marker is the
+        // last record of a partition written transactionally and is never delivered as a message, so the
+        // consumer's position (which passes markers) says it, not the last message's offset; once the position
+        // is there, the messages before it are in this process and the reading task takes them within moments.
+        var complete = false
+        while ContinuousClock.now < deadline {
+            let state = progress.withLock { $0 }
+            if ends.allSatisfy({ (state.seen[$0.key] ?? 0) >= $0.value }) {
+                complete = true
+                break
+            }
+            if let lags = try? await consumer.lag(),
+                ends.allSatisfy({ partition, end in
+                    lags.contains { $0.topicPartition.partition == partition && ($0.position ?? -1) >= end }
+                }),
+                ContinuousClock.now - state.lastBatch >= .milliseconds(200)
+            {
+                complete = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        defer { watchdog.cancel() }
-        let result = await reading.result
+        reading.cancel()
         await consumer.shutdown()
-        switch result {
-        case .success(let read) where read.complete: return read.tables
-        case .success: throw TablesTopicReadError.timedOut(topic: topic, timeout: timeout)
-        case .failure(let error):
-            if error is CancellationError { throw TablesTopicReadError.timedOut(topic: topic, timeout: timeout) }
-            throw error
-        }
+        _ = await reading.result
+        guard complete else { throw TablesTopicReadError.timedOut(topic: topic, timeout: timeout) }
+        return progress.withLock { $0.latest }
     }
+}
+
+/// What a `TablesTopicReader` has read so far.
+private struct ReadProgress: Sendable {
+    var latest: [String: SignedTable] = [:]
+    /// Per partition, the offset after the last message read.
+    var seen: [Int32: Int64] = [:]
+    var lastBatch = ContinuousClock.now
 }
 
 /// Why the tables topic could not be read to its end.

@@ -92,6 +92,17 @@ struct ControllerConfigurationTests {
         #expect(set.bound == .empiricalBernstein && set.failuresAllowed == 0)
     }
 
+    @Test("broker.table_fencing is transactions by default, none when asked, and anything else names the key")
+    func tableFencing() throws {
+        #expect(try Self.load(Self.minimal).broker.tableFencing == .transactions)
+        #expect(
+            try Self.load("broker: {table_fencing: none}\n" + Self.minimal).broker.tableFencing
+                == ControllerConfiguration.TableFencing.none
+        )
+        let message = try #require(Self.message("broker: {table_fencing: zookeeper}\n" + Self.minimal))
+        #expect(message.contains("table_fencing") && message.contains("transactions"), "\(message)")
+    }
+
     @Test("an inline admin token next to the shipped admin_token_file is accepted and wins")
     func inlineAdminTokenWins() throws {
         let inline = try Self.load(
