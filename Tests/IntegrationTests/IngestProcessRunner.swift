@@ -33,10 +33,21 @@ struct IngestProcessRunner {
 final class ChildProcess {
     private let process = Process()
 
-    init(executable: URL, arguments: [String]) throws {
+    /// - Parameter logFile: where the process's standard output and error go (appended); nil: discarded.
+    init(executable: URL, arguments: [String], logFile: String? = nil) throws {
         process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
+        if let logFile {
+            if !FileManager.default.fileExists(atPath: logFile) {
+                FileManager.default.createFile(atPath: logFile, contents: nil)
+            }
+            if let handle = FileHandle(forWritingAtPath: logFile) {
+                handle.seekToEndOfFile()
+                process.standardOutput = handle
+                process.standardError = handle
+            }
+        }
         try process.run()
     }
 
