@@ -101,6 +101,28 @@ public final class KafkaConsumer: Sendable {
         try await ThreadBridge.run(on: blockingQueue) { try client.commitOffsets(offsets) }
     }
 
+    /// Commits offsets with commit metadata (a short string the group keeps with each offset, e.g. where a
+    /// later owner of the partition should start re-reading state from).
+    ///
+    /// - Throws: `KafkaError.commitFailed`.
+    public func commit(_ offsets: [KafkaTopicPartition: KafkaCommittedOffset]) async throws {
+        let client = client
+        try await ThreadBridge.run(on: blockingQueue) {
+            try client.commitOffsets(offsets.mapValues(\.offset), metadata: offsets.mapValues(\.metadata))
+        }
+    }
+
+    /// The group's committed offsets with their commit metadata, asked from the group coordinator.
+    ///
+    /// - Throws: `KafkaError.consumerFailed` on timeout or broker error.
+    public func committed(
+        for partitions: [KafkaTopicPartition],
+        timeout: Duration = .seconds(10)
+    ) async throws -> [KafkaTopicPartition: KafkaCommittedOffset] {
+        let client = client
+        return try await ThreadBridge.run(on: blockingQueue) { try client.committed(for: partitions, timeout: timeout) }
+    }
+
     /// The group's committed offsets, asked from the group coordinator.
     ///
     /// - Parameters:

@@ -101,6 +101,37 @@ struct IngestServiceTests {
         #expect(try await store.pendingDeadLetters().isEmpty)
     }
 
+    @Test(
+        "a replica with an empty history that takes the partitions over counts only new events: it starts at the group's commit and rebuilds the dedupe window from the replay offset committed with it"
+    )
+    func takeoverFromTheGroupCheckpoint() async throws {
+        let setup = try setup()
+        let storeA = try HistoryStore(path: setup.history)
+        let storeB = try HistoryStore(path: setup.history + "-b.sqlite")
+        var stream = TelemetryStream(seed: 12)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
+        )
+        _ = try await producer.send(contentsOf: stream.records(count: 6_000, topic: setup.configuration.telemetryTopic))
+        let first = try await runUntilConsumed(setup, store: storeA)
+        #expect(first.accepted > 5_000)
+        // Replica B, same group, its own empty history: the second part of the stream repeats events of the first
+        // (duplicates), which only a dedupe window rebuilt from A's checkpoint recognises.
+        _ = try await producer.send(contentsOf: stream.records(count: 4_000, topic: setup.configuration.telemetryTopic))
+        await producer.shutdown()
+        let second = try await runUntilConsumed(setup, store: storeB)
+        #expect(second.replayed > 0)
+        #expect(second.accepted < 4_000)
+
+        var counted: [String: Int64] = [:]
+        for store in [storeA, storeB] {
+            for summary in try await store.statistics(HistoryQuery()) {
+                counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount
+            }
+        }
+        #expect(counted == stream.expectedCounts)
+    }
+
     @Test("the lag falls to 0 once everything is consumed, though no message arrives after the burst")
     func lagOnIdlePartitions() async throws {
         var setup = try setup()

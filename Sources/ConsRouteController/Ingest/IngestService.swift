@@ -153,21 +153,26 @@ public final class IngestService: Sendable {
                 let fromGroup = await committed.fetch(partitions, timeout: configuration.sessionTimeout)
                 var starts: [KafkaTopicPartition: Int64] = [:]
                 for partition in partitions {
-                    let ownNext = stored[partition.partition]?.nextOffset
-                    guard let offset = stored[partition.partition] else { continue }
-                    var next = offset.nextOffset
-                    if let groupNext = fromGroup[partition], groupNext > next {
+                    let own = stored[partition.partition]
+                    let group = fromGroup[partition]
+                    if let own, own.nextOffset >= group?.offset ?? 0 {
+                        starts[partition] = own.replayOffset ?? own.nextOffset
+                        countFrom.set(partition.partition, own.nextOffset)
+                    } else if let group {
+                        // Another replica counted this partition further (or this history never had it): counting
+                        // resumes at its commit, and re-reading starts at the replay offset it committed with it,
+                        // so the dedupe window and the fleet's window are rebuilt as that replica had them.
+                        let replay = IngestCheckpoint(metadata: group.metadata)?.replayOffset
+                        starts[partition] = min(replay ?? group.offset, group.offset)
+                        countFrom.set(partition.partition, group.offset)
                         logger.notice(
-                            "another replica counted this partition further: resuming from the group's committed offset",
+                            "partition taken over: counting resumes at the group's committed offset, state is re-read from its replay offset",
                             metadata: [
-                                "partition": "\(partition.partition)", "history": "\(ownNext ?? -1)",
-                                "committed": "\(groupNext)",
+                                "partition": "\(partition.partition)", "history": "\(own?.nextOffset ?? -1)",
+                                "committed": "\(group.offset)", "replay_from": "\(replay ?? group.offset)",
                             ]
                         )
-                        next = groupNext
                     }
-                    starts[partition] = offset.replayOffset ?? offset.nextOffset
-                    countFrom.set(partition.partition, next)
                 }
                 return starts
             }
@@ -187,7 +192,7 @@ public final class IngestService: Sendable {
         )
         // One batch is written to history while the next is decoded (two cores: CPU and SQLite overlap);
         // writes stay in order because each waits for the one before.
-        var inFlight: Task<[Int32: Int64], any Error>?
+        var inFlight: Task<[KafkaTopicPartition: KafkaCommittedOffset], any Error>?
         // The lag is measured on a timer, not when messages arrive: on an idle partition no message comes, and a
         // lag measured during the last burst would stay frozen (issue 13).
         let lagTask = Task { [self] in
@@ -225,10 +230,11 @@ public final class IngestService: Sendable {
                         // is stored, so a replica killed between the two leaves at most that batch to count again.
                         // Not awaited: commits go out in order (each waits for the one before) while the next batch
                         // is stored.
+                        let checkpoint = self.checkpoint(effect)
                         inFlight = Task {
-                            let stored = try await self.store(effect, result, forwarder: forwarder)
-                            commits.commit(self.kafkaOffsets(stored))
-                            return stored
+                            _ = try await self.store(effect, result, forwarder: forwarder)
+                            commits.commit(checkpoint)
+                            return checkpoint
                         }
                     } else {
                         inFlight = nil
@@ -238,7 +244,7 @@ public final class IngestService: Sendable {
                     // stored batch before the partitions are given up.
                     let done = try await inFlight?.value
                     await commits.drain()
-                    if let done { try? await consumer.commit(offsets: kafkaOffsets(done)) }
+                    if let done { try? await consumer.commit(done) }
                     inFlight = nil
                     for partition in partitions {
                         processor.dropPartition(partition.partition)
@@ -254,7 +260,7 @@ public final class IngestService: Sendable {
                     break
                 }
             }
-            if let done = try await inFlight?.value { try? await consumer.commit(offsets: kafkaOffsets(done)) }
+            if let done = try await inFlight?.value { try? await consumer.commit(done) }
         } catch {
             lagTask.cancel()
             _ = try? await inFlight?.value
@@ -435,6 +441,21 @@ public final class IngestService: Sendable {
         }
     }
 
+    /// What the group keeps of a stored batch: each partition's next offset, with its replay offset as metadata.
+    private func checkpoint(_ effect: IngestEffect) -> [KafkaTopicPartition: KafkaCommittedOffset] {
+        Dictionary(
+            uniqueKeysWithValues: effect.offsets.map { offset in
+                (
+                    KafkaTopicPartition(topic: configuration.telemetryTopic, partition: offset.partition),
+                    KafkaCommittedOffset(
+                        offset: offset.nextOffset,
+                        metadata: IngestCheckpoint(replayOffset: offset.replayOffset).metadata
+                    )
+                )
+            }
+        )
+    }
+
     private func kafkaOffsets(_ offsets: [Int32: Int64]) -> [KafkaTopicPartition: Int64] {
         Dictionary(
             uniqueKeysWithValues: offsets.map {
@@ -454,9 +475,11 @@ final class CommittedOffsets: Sendable {
     }
 
     /// The committed offsets, or none when the coordinator does not answer (then the history's own are used).
-    func fetch(_ partitions: [KafkaTopicPartition], timeout: Duration) async -> [KafkaTopicPartition: Int64] {
+    func fetch(_ partitions: [KafkaTopicPartition], timeout: Duration) async -> [KafkaTopicPartition:
+        KafkaCommittedOffset]
+    {
         guard let consumer else { return [:] }
-        return (try? await consumer.committedOffsets(for: partitions, timeout: timeout)) ?? [:]
+        return (try? await consumer.committed(for: partitions, timeout: timeout)) ?? [:]
     }
 }
 
@@ -473,14 +496,14 @@ final class OrderedCommits: Sendable {
         self.logger = logger
     }
 
-    func commit(_ offsets: [KafkaTopicPartition: Int64]) {
+    func commit(_ offsets: [KafkaTopicPartition: KafkaCommittedOffset]) {
         let consumer = consumer
         last.withLock { last in
             let previous = last
             last = Task {
                 await previous?.value
                 do {
-                    try await consumer.commit(offsets: offsets)
+                    try await consumer.commit(offsets)
                     self.failing.withLock { $0 = false }
                 } catch {
                     let first = self.failing.withLock { failing in

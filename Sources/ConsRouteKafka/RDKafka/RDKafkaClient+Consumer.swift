@@ -24,12 +24,18 @@ extension RDKafkaClient {
     /// Commits `offsets`, or the stored offsets when `nil`, and waits for the broker (`rd_kafka_commit`, sync).
     ///
     /// - Throws: `KafkaError.commitFailed`; having nothing to commit is not an error.
-    func commitOffsets(_ offsets: [KafkaTopicPartition: Int64]?) throws(KafkaError) {
+    func commitOffsets(
+        _ offsets: [KafkaTopicPartition: Int64]?,
+        metadata: [KafkaTopicPartition: String] = [:]
+    ) throws(KafkaError) {
         let code: rd_kafka_resp_err_t
         var failed: RDKafkaTopicPartitionList.Entry?
         if let offsets {
             guard !offsets.isEmpty else { return }
-            let list = RDKafkaTopicPartitionList(offsets.mapValues { $0 })
+            let list = RDKafkaTopicPartitionList(capacity: offsets.count)
+            for (partition, offset) in offsets.sorted(by: { $0.key < $1.key }) {
+                list.add(partition, offset: offset, metadata: metadata[partition])
+            }
             code = rd_kafka_commit(pointer, list.pointer, 0)
             failed = list.entries.first { $0.error != .noError }
         } else {
@@ -51,6 +57,14 @@ extension RDKafkaClient {
         for partitions: [KafkaTopicPartition],
         timeout: Duration
     ) throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        try committed(for: partitions, timeout: timeout).mapValues(\.offset)
+    }
+
+    /// The group's committed offsets with their commit metadata (`rd_kafka_committed`).
+    func committed(
+        for partitions: [KafkaTopicPartition],
+        timeout: Duration
+    ) throws(KafkaError) -> [KafkaTopicPartition: KafkaCommittedOffset] {
         let list = RDKafkaTopicPartitionList(Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64?.none) }))
         let code = rd_kafka_committed(pointer, list.pointer, Int32(clamping: timeout.wholeMilliseconds))
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
@@ -60,9 +74,9 @@ extension RDKafkaClient {
                 reason: KafkaErrorCode(code).message
             )
         }
-        var result: [KafkaTopicPartition: Int64] = [:]
+        var result: [KafkaTopicPartition: KafkaCommittedOffset] = [:]
         for entry in list.entries where entry.offset >= 0 {
-            result[entry.topicPartition] = entry.offset
+            result[entry.topicPartition] = KafkaCommittedOffset(offset: entry.offset, metadata: entry.metadata)
         }
         return result
     }

@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 
 /// Owns an `rd_kafka_topic_partition_list_t` and converts it to and from Swift values.
 struct RDKafkaTopicPartitionList: ~Copyable {
@@ -7,6 +8,8 @@ struct RDKafkaTopicPartitionList: ~Copyable {
         var topicPartition: KafkaTopicPartition
         var offset: Int64
         var error: KafkaErrorCode
+        /// The commit metadata (empty when none).
+        var metadata: String = ""
     }
 
     let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
@@ -37,9 +40,17 @@ struct RDKafkaTopicPartitionList: ~Copyable {
     }
 
     /// Appends a partition with an offset (`RD_KAFKA_OFFSET_INVALID` when `nil`).
-    func add(_ topicPartition: KafkaTopicPartition, offset: Int64?) {
+    func add(_ topicPartition: KafkaTopicPartition, offset: Int64?, metadata: String? = nil) {
         let element = rd_kafka_topic_partition_list_add(pointer, topicPartition.topic, topicPartition.partition)
         element?.pointee.offset = offset ?? Int64(RD_KAFKA_OFFSET_INVALID)
+        if let element, let metadata, !metadata.isEmpty {
+            // librdkafka frees an element's metadata with the list (rd_free, which is free).
+            let bytes = Array(metadata.utf8)
+            let copy = malloc(bytes.count)
+            bytes.withUnsafeBytes { source in copy?.copyMemory(from: source.baseAddress!, byteCount: bytes.count) }
+            element.pointee.metadata = copy
+            element.pointee.metadata_size = copy == nil ? 0 : bytes.count
+        }
     }
 
     /// The elements of a list librdkafka owns, without taking ownership.
@@ -53,7 +64,13 @@ struct RDKafkaTopicPartitionList: ~Copyable {
                     partition: element.partition
                 ),
                 offset: element.offset,
-                error: KafkaErrorCode(element.err)
+                error: KafkaErrorCode(element.err),
+                metadata: element.metadata.map { pointer in
+                    String(
+                        decoding: UnsafeRawBufferPointer(start: pointer, count: element.metadata_size),
+                        as: UTF8.self
+                    )
+                } ?? ""
             )
         }
     }
