@@ -4,6 +4,7 @@ import ConsRouteModel
 import ConsRouteStore
 import Foundation
 import KafkaTestSupport
+import Synchronization
 import Testing
 
 /// The ingestion service end to end on librdkafka's in-process mock cluster and a real SQLite file.
@@ -130,6 +131,62 @@ struct IngestServiceTests {
             }
         }
         #expect(counted == stream.expectedCounts)
+    }
+
+    @Test(
+        "with replicas, the history role counts every event into history without feeding the loops, and the loop role feeds the loops and dead-letters without writing statistics"
+    )
+    func historyAndLoopRoles() async throws {
+        var setup = try setup()
+        var stream = TelemetryStream(seed: 15)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
+        )
+        _ = try await producer.send(contentsOf: stream.records(count: 5_000, topic: setup.configuration.telemetryTopic))
+        await producer.shutdown()
+        let expected = stream.expectedCounts.values.reduce(0, +)
+
+        let history = try HistoryStore(path: setup.history)
+        setup.configuration.role = .history
+        let fed = Mutex(0)
+        let historyService = IngestService(configuration: setup.configuration, store: history) { events, _ in
+            fed.withLock { $0 += events.count }
+        }
+        let historyTask = Task { try await historyService.run() }
+
+        let loopStore = try HistoryStore(path: setup.history + "-loop.sqlite")
+        var loop = setup.configuration
+        loop.group += "-loop"
+        loop.role = .loop
+        let handed = Mutex(0)
+        let loopService = IngestService(configuration: loop, store: loopStore) { events, isReplay in
+            if !isReplay { handed.withLock { $0 += events.count } }
+        }
+        let loopTask = Task { try await loopService.run() }
+        try await waitUntil("both roles consumed everything", timeout: .seconds(60)) {
+            historyService.counters.accepted == Int(expected) && handed.withLock { $0 } == Int(expected)
+        }
+        historyTask.cancel()
+        loopTask.cancel()
+        try await historyTask.value
+        try await loopTask.value
+
+        var counted: [String: Int64] = [:]
+        for summary in try await history.statistics(HistoryQuery()) {
+            counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount
+        }
+        #expect(counted == stream.expectedCounts)
+        #expect(fed.withLock { $0 } == 0)
+        #expect(try await loopStore.statistics(HistoryQuery()).isEmpty)
+        #expect(try await loopStore.storedOffsets(group: loop.group, topic: loop.telemetryTopic).isEmpty)
+        // The loop role forwarded the dead letters; the history role recorded none.
+        let letters = try await readAll(
+            topic: setup.configuration.deadLetterTopic,
+            client: setup.cluster.clientConfiguration,
+            expected: stream.malformedCount
+        )
+        #expect(letters.count == stream.malformedCount)
+        #expect(try await history.pendingDeadLetters().isEmpty)
     }
 
     @Test("the lag falls to 0 once everything is consumed, though no message arrives after the burst")

@@ -263,22 +263,23 @@ struct ReplicasOnTansuTests {
         }
 
         for replica in replicas { #expect(replica.stop() == 0, "\(replica.id) exit") }
-        // Counting: every produced event is in some replica's history (none lost). A SIGKILL or SIGSTOP between a
-        // replica's history commit and its next Kafka commit makes the next owner count those events again.
-        var counted: [String: Int64] = [:]
+        // Counting: every replica's history holds every produced event exactly once, per fleet and cluster (each
+        // replica's history ingestion reads every partition, exactly once across its own SIGKILL and SIGSTOP).
+        var histories: [String: [String: Int64]] = [:]
         for replica in replicas {
             let store = try HistoryStore(path: replica.history)
+            var counted: [String: Int64] = [:]
             for summary in try await store.statistics(HistoryQuery()) {
-                counted[summary.fleet, default: 0] += summary.sums.eventCount
+                counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount
+            }
+            histories[replica.id] = counted
+            for fleet in Self.fleets {
+                let total = counted.filter { $0.key.hasPrefix(fleet + "/") }.values.reduce(0, +)
+                progress("\(replica.id): \(fleet) \(total) events in its history")
+                #expect(total == Int64(produced), "\(replica.id) history has \(total) events of \(fleet)")
             }
         }
-        for fleet in Self.fleets {
-            let count = counted[fleet] ?? 0
-            progress("\(fleet): \(count) events counted over the 3 histories (\(count - Int64(produced)) twice)")
-            #expect(count >= Int64(produced))
-            // At most one batch (500) per fault: the one stored between a history commit and its Kafka commit.
-            #expect(count - Int64(produced) <= 1_000, "\(fleet) counted \(count - Int64(produced)) events twice")
-        }
+        #expect(Set(histories.values).count == 1, "the replicas' histories differ per cluster")
     }
 
     private func owner(of fleet: String, among replicas: [Replica]) async throws -> Replica {

@@ -3,6 +3,19 @@ public import ConsRouteModel
 
 /// Settings of telemetry ingestion.
 public struct IngestConfiguration: Sendable {
+    /// What an ingestion service does with a batch (docs/design.md §9).
+    public enum Role: Sendable, Equatable {
+        /// One replica: statistics, dead letters and offsets in one history transaction; events to the loops.
+        case full
+        /// Every replica's own record of the whole telemetry (a consumer group of its own, so every partition):
+        /// statistics and offsets exactly once in this replica's history; no events to the loops, no dead letters
+        /// (the loop role of the partition's owner forwards those).
+        case history
+        /// The shared group: events of the partitions this replica holds go to the fleets' loops and dead letters
+        /// to the dead-letter topic; the group's committed offsets (with the replay offset) are the checkpoint.
+        case loop
+    }
+
     /// Broker addresses, security and pass-through librdkafka keys.
     public var kafka: KafkaConfiguration
     /// The consumer group of the controller replicas.
@@ -28,6 +41,8 @@ public struct IngestConfiguration: Sendable {
     public var replicaID: String
     /// Bounds on event time, latency, cost and cluster id (outside: `bad_time`, `out_of_bounds`).
     public var limits: TelemetryLimits
+    /// What the service does with a batch (default `.full`).
+    public var role: Role
 
     public init(
         kafka: KafkaConfiguration,
@@ -41,8 +56,10 @@ public struct IngestConfiguration: Sendable {
         batchSize: Int = 2_000,
         sessionTimeout: Duration = .seconds(10),
         replicaID: String = "replica-0",
-        limits: TelemetryLimits = TelemetryLimits()
+        limits: TelemetryLimits = TelemetryLimits(),
+        role: Role = .full
     ) {
+        self.role = role
         self.kafka = kafka
         self.group = group
         self.telemetryTopic = telemetryTopic

@@ -96,7 +96,9 @@ public final class IngestService: Sendable {
         // Stored offsets are positions in one cluster's log: on another cluster (an embedded broker is a new one in
         // every process) they would make its first events count as replayed.
         do {
-            if let clusterID = try await producer.clusterID(timeout: configuration.sessionTimeout) {
+            if configuration.role == .loop {
+                // This role keeps no offsets in history: the group's committed offsets are its checkpoint.
+            } else if let clusterID = try await producer.clusterID(timeout: configuration.sessionTimeout) {
                 let binding = try await store.bindConsumerOffsets(
                     group: configuration.group,
                     topic: configuration.telemetryTopic,
@@ -143,10 +145,13 @@ public final class IngestService: Sendable {
                 maxBatchSize: configuration.batchSize
             ),
             startOffsets: { partitions in
-                let stored = try await store.storedConsumerOffsets(
-                    group: configuration.group,
-                    topic: configuration.telemetryTopic
-                )
+                let stored =
+                    configuration.role == .loop
+                    ? [:]
+                    : try await store.storedConsumerOffsets(
+                        group: configuration.group,
+                        topic: configuration.telemetryTopic
+                    )
                 // Another replica of the group may have counted this partition further than this history did
                 // (it owned the partition meanwhile, and commits after storing): its committed offset is where
                 // counting resumes, and what lies between is replayed to rebuild the window, not counted again.
@@ -223,7 +228,7 @@ public final class IngestService: Sendable {
                     countGaps(batch, consumed: &consumed, stored: countFrom.all)
                     let prepared = prepare(batch, processor: &processor, countFrom: countFrom)
                     _ = try await inFlight?.value
-                    if let replayed = prepared.replayed { await sink(replayed, true) }
+                    if let replayed = prepared.replayed, configuration.role != .history { await sink(replayed, true) }
                     if let (effect, result) = prepared.live {
                         // Kafka's committed offsets are where another replica of the group resumes a partition it
                         // takes over (this history's offsets are this replica's own): committed as soon as the batch
@@ -371,7 +376,13 @@ public final class IngestService: Sendable {
         _ result: IngestProcessor.BatchResult,
         forwarder: DeadLetterForwarder
     ) async throws -> [Int32: Int64] {
-        try await store.apply(effect)
+        var kept = effect
+        switch configuration.role {
+        case .full: break
+        case .history: kept.deadLetters = []
+        case .loop: (kept.statistics, kept.offsets) = ([], [])
+        }
+        try await store.apply(kept)
         lastFailure.withLock { $0 = nil }
         state.withLock { counters in
             counters.batches += 1
@@ -379,9 +390,9 @@ public final class IngestService: Sendable {
             counters.deadLettered += result.deadLetters.count
             for (code, count) in result.rejections { counters.rejections[code, default: 0] += count }
         }
-        await sink(result.accepted, false)
+        if configuration.role != .history { await sink(result.accepted, false) }
         handedOffsets.withLock { $0.merge(result.nextOffsets, uniquingKeysWith: max) }
-        if !result.deadLetters.isEmpty { try await forwarder.flush() }
+        if !kept.deadLetters.isEmpty { try await forwarder.flush() }
         return result.nextOffsets
     }
 

@@ -24,7 +24,10 @@ public final class Controller: Sendable {
     public let store: HistoryStore
     public let cache: TableCache
     public let fleets: [FleetController]
+    /// Telemetry into the fleets' loops (and, with one replica, into history).
     public let ingest: IngestService
+    /// With replicas: the whole telemetry into this replica's history (nil with the embedded broker).
+    public let historyIngest: IngestService?
     public let metrics: ControllerMetrics
     public let tally: AcknowledgementTally
     /// The admin bearer token in effect.
@@ -187,6 +190,36 @@ public final class Controller: Sendable {
         fleets = controllers
         let byName = Dictionary(uniqueKeysWithValues: controllers.map { ($0.fleet, $0) })
         let ingestLogger = logger
+        let ingestConfiguration = IngestConfiguration(
+            kafka: kafka,
+            group: configuration.ingest.group,
+            telemetryTopic: configuration.topics.telemetry,
+            deadLetterTopic: configuration.topics.deadLetters,
+            fleets: Dictionary(
+                uniqueKeysWithValues: configuration.fleets.map {
+                    ($0.metadata.fleet, $0.metadata.fingerprint.representationDim)
+                }
+            ),
+            maximumMessageBytes: configuration.ingest.maximumMessageBytes,
+            dedupeWindow: configuration.ingest.dedupeWindow,
+            bucketWidthMs: configuration.ingest.bucketWidthMs,
+            batchSize: configuration.ingest.batchSize,
+            sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs),
+            replicaID: configuration.ingest.replicaID,
+            limits: configuration.ingest.limits,
+            role: ownership == nil ? .full : .loop
+        )
+        // With replicas, every replica's history records the whole telemetry: a second ingestion, in a consumer
+        // group of its own (so every partition), counts each event exactly once into this history; the shared
+        // group's ingestion feeds the loops of the fleets this replica owns (docs/design.md §9).
+        if ownership != nil {
+            var history = ingestConfiguration
+            history.group = "\(configuration.ingest.group).history.\(configuration.ingest.replicaID)"
+            history.role = .history
+            historyIngest = IngestService(configuration: history, store: store, logger: logger)
+        } else {
+            historyIngest = nil
+        }
         ingest = IngestService(
             configuration: IngestConfiguration(
                 kafka: kafka,
@@ -204,7 +237,8 @@ public final class Controller: Sendable {
                 batchSize: configuration.ingest.batchSize,
                 sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs),
                 replicaID: configuration.ingest.replicaID,
-                limits: configuration.ingest.limits
+                limits: configuration.ingest.limits,
+                role: ingestConfiguration.role
             ),
             store: store,
             onEvents: { events, isReplay in
@@ -283,7 +317,8 @@ public final class Controller: Sendable {
 
     /// `/readyz`: the API listens, ingestion runs (its last attempt did not fail) and history's disk has room.
     public var isReady: Bool {
-        ready.withLock { $0 } && ingest.failure == nil && DiskSpace.hasRoom(at: store.path)
+        ready.withLock { $0 } && ingest.failure == nil && historyIngest?.failure == nil
+            && DiskSpace.hasRoom(at: store.path)
     }
 
     /// The HTTP port once the API listens (useful with `http.port: 0`).
@@ -336,6 +371,7 @@ public final class Controller: Sendable {
             metrics: metrics,
             tally: tally,
             ingest: ingest,
+            historyIngest: historyIngest,
             store: store,
             tick: .milliseconds(configuration.tickMs),
             retentionMs: Int64(configuration.history.retentionDays) * 86_400_000,
@@ -385,6 +421,14 @@ public final class Controller: Sendable {
                 serviceName: "ingest"
             ),
         ]
+        if let historyIngest {
+            services.append(
+                .init(
+                    service: RestartingService(name: "history", logger: logger) { try await historyIngest.run() },
+                    serviceName: "history"
+                )
+            )
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services,

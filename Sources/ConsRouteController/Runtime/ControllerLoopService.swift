@@ -13,6 +13,7 @@ public struct ControllerLoopService: Service {
     private let metrics: ControllerMetrics
     private let tally: AcknowledgementTally
     private let ingest: IngestService
+    private let historyIngest: IngestService?
     private let store: HistoryStore
     private let tick: Duration
     private let retentionMs: Int64
@@ -28,6 +29,7 @@ public struct ControllerLoopService: Service {
         metrics: ControllerMetrics,
         tally: AcknowledgementTally,
         ingest: IngestService,
+        historyIngest: IngestService? = nil,
         store: HistoryStore,
         tick: Duration,
         retentionMs: Int64,
@@ -38,6 +40,7 @@ public struct ControllerLoopService: Service {
         self.metrics = metrics
         self.tally = tally
         self.ingest = ingest
+        self.historyIngest = historyIngest
         self.store = store
         self.tick = tick
         self.retentionMs = retentionMs
@@ -75,7 +78,12 @@ public struct ControllerLoopService: Service {
         var lastPrune = ContinuousClock.now - .seconds(3_600)
         while !Task.isCancelled {
             metrics.recordIngest(ingest.counters)
-            if let lag = ingest.lag { metrics.consumerLag(topic: ingest.configuration.telemetryTopic, messages: lag) }
+            // With replicas, the history's consumer (every partition) counts too: everything is consumed when
+            // both are at the ends.
+            if let lag = ingest.lag {
+                let history = historyIngest.map { $0.lag ?? 0 } ?? 0
+                metrics.consumerLag(topic: ingest.configuration.telemetryTopic, messages: lag + history)
+            }
             if await publisher.hasUnproduced { await publisher.produceUnproduced() }
             if ContinuousClock.now - lastPrune >= .seconds(3_600) {
                 lastPrune = .now
