@@ -76,8 +76,9 @@ public struct TablesTopicReader: Sendable {
         }
         // The end is reached when every partition's position is at its end. A transaction's commit marker is the
         // last record of a partition written transactionally and is never delivered as a message, so the
-        // consumer's position (which passes markers) says it, not the last message's offset; once the position
-        // is there, the messages before it are in this process and the reading task takes them within moments.
+        // consumer's position (which passes markers) says it, not the last message's offset. Once the position is
+        // there, the messages before it were handed to this process: complete when none waits in the consumer's
+        // buffer (a batch the reading task already took is finished before it sees the cancellation).
         var complete = false
         while ContinuousClock.now < deadline {
             let state = progress.withLock { $0 }
@@ -89,7 +90,8 @@ public struct TablesTopicReader: Sendable {
                 ends.allSatisfy({ partition, end in
                     lags.contains { $0.topicPartition.partition == partition && ($0.position ?? -1) >= end }
                 }),
-                ContinuousClock.now - state.lastBatch >= .milliseconds(200)
+                consumer.bufferedEventCount == 0,
+                ContinuousClock.now - state.lastBatch >= .milliseconds(50)
             {
                 complete = true
                 break
