@@ -280,6 +280,28 @@ struct ReplicasOnTansuTests {
             }
         }
         #expect(Set(histories.values).count == 1, "the replicas' histories differ per cluster")
+        // Every takeover re-read the partition before the group's commit (Tansu keeps no commit metadata, so from
+        // a dedupe window's length before it) to rebuild the new owner's windows.
+        var takeovers: [(committed: Int64, replayFrom: Int64)] = []
+        for replica in replicas {
+            let log = (try? String(contentsOfFile: replica.config + ".log", encoding: .utf8)) ?? ""
+            for line in log.split(separator: "\n") where line.contains("partition taken over") {
+                let fields = Dictionary(
+                    line.split(separator: " ").compactMap { field -> (String, Int64)? in
+                        let parts = field.split(separator: "=", maxSplits: 1)
+                        guard parts.count == 2, let value = Int64(parts[1]) else { return nil }
+                        return (String(parts[0]), value)
+                    },
+                    uniquingKeysWith: { first, _ in first }
+                )
+                if let committed = fields["committed"], let from = fields["replay_from"] {
+                    takeovers.append((committed, from))
+                }
+            }
+        }
+        progress("takeovers: \(takeovers.map { "committed \($0.committed), re-read from \($0.replayFrom)" })")
+        #expect(!takeovers.isEmpty)
+        #expect(takeovers.allSatisfy { $0.committed == 0 || $0.replayFrom < $0.committed })
     }
 
     private func owner(of fleet: String, among replicas: [Replica]) async throws -> Replica {

@@ -167,14 +167,18 @@ public final class IngestService: Sendable {
                         // Another replica counted this partition further (or this history never had it): counting
                         // resumes at its commit, and re-reading starts at the replay offset it committed with it,
                         // so the dedupe window and the fleet's window are rebuilt as that replica had them.
-                        let replay = IngestCheckpoint(metadata: group.metadata)?.replayOffset
-                        starts[partition] = min(replay ?? group.offset, group.offset)
+                        // A broker that drops commit metadata (Tansu does) leaves no replay offset: re-reading the
+                        // dedupe window's length before the commit rebuilds the same state (re-read, never counted).
+                        let replay =
+                            IngestCheckpoint(metadata: group.metadata)?.replayOffset
+                            ?? max(0, group.offset - Int64(configuration.dedupeWindow))
+                        starts[partition] = min(replay, group.offset)
                         countFrom.set(partition.partition, group.offset)
                         logger.notice(
                             "partition taken over: counting resumes at the group's committed offset, state is re-read from its replay offset",
                             metadata: [
                                 "partition": "\(partition.partition)", "history": "\(own?.nextOffset ?? -1)",
-                                "committed": "\(group.offset)", "replay_from": "\(replay ?? group.offset)",
+                                "committed": "\(group.offset)", "replay_from": "\(min(replay, group.offset))",
                             ]
                         )
                     }
