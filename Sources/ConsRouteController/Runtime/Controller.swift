@@ -221,25 +221,7 @@ public final class Controller: Sendable {
             historyIngest = nil
         }
         ingest = IngestService(
-            configuration: IngestConfiguration(
-                kafka: kafka,
-                group: configuration.ingest.group,
-                telemetryTopic: configuration.topics.telemetry,
-                deadLetterTopic: configuration.topics.deadLetters,
-                fleets: Dictionary(
-                    uniqueKeysWithValues: configuration.fleets.map {
-                        ($0.metadata.fleet, $0.metadata.fingerprint.representationDim)
-                    }
-                ),
-                maximumMessageBytes: configuration.ingest.maximumMessageBytes,
-                dedupeWindow: configuration.ingest.dedupeWindow,
-                bucketWidthMs: configuration.ingest.bucketWidthMs,
-                batchSize: configuration.ingest.batchSize,
-                sessionTimeout: .milliseconds(configuration.ingest.sessionTimeoutMs),
-                replicaID: configuration.ingest.replicaID,
-                limits: configuration.ingest.limits,
-                role: ingestConfiguration.role
-            ),
+            configuration: ingestConfiguration,
             store: store,
             onEvents: { events, isReplay in
                 var byFleet: [String: [TelemetryEvent]] = [:]
