@@ -241,7 +241,7 @@ public final class IngestService: Sendable {
                         // is stored.
                         let checkpoint = self.checkpoint(effect)
                         inFlight = Task {
-                            _ = try await self.store(effect, result, forwarder: forwarder)
+                            try await self.store(effect, result, forwarder: forwarder)
                             commits.commit(checkpoint)
                             return checkpoint
                         }
@@ -374,12 +374,12 @@ public final class IngestService: Sendable {
         return prepared
     }
 
-    /// Writes a batch's effect, hands its events on, forwards its dead letters; returns the offsets it advanced.
+    /// Writes the part of a batch's effect this role keeps, hands its events on, forwards its dead letters.
     private func store(
         _ effect: IngestEffect,
         _ result: IngestProcessor.BatchResult,
         forwarder: DeadLetterForwarder
-    ) async throws -> [Int32: Int64] {
+    ) async throws {
         var kept = effect
         switch configuration.role {
         case .full: break
@@ -397,7 +397,6 @@ public final class IngestService: Sendable {
         if configuration.role != .history { await sink(result.accepted, false) }
         handedOffsets.withLock { $0.merge(result.nextOffsets, uniquingKeysWith: max) }
         if !kept.deadLetters.isEmpty { try await forwarder.flush() }
-        return result.nextOffsets
     }
 
     /// Counts and logs messages the consumer jumped over (retention deleted them, an offset reset skipped them):
@@ -467,14 +466,6 @@ public final class IngestService: Sendable {
                         metadata: IngestCheckpoint(replayOffset: offset.replayOffset).metadata
                     )
                 )
-            }
-        )
-    }
-
-    private func kafkaOffsets(_ offsets: [Int32: Int64]) -> [KafkaTopicPartition: Int64] {
-        Dictionary(
-            uniqueKeysWithValues: offsets.map {
-                (KafkaTopicPartition(topic: configuration.telemetryTopic, partition: $0.key), $0.value)
             }
         )
     }

@@ -46,11 +46,14 @@ extension Controller {
     /// Makes sure the four topics exist: on the embedded broker by creating them; on a real broker by asking
     /// for metadata within the connect timeout (which also proves the broker reachable) and creating the
     /// missing ones.
+    ///
+    /// - Returns: the telemetry topic's partition count (what a replica must hold to own every fleet).
+    @discardableResult
     static func prepareTopics(
         _ configuration: ControllerConfiguration,
         kafka: KafkaConfiguration,
         embedded: KafkaMockCluster?
-    ) async throws(ControllerStartupError) {
+    ) async throws(ControllerStartupError) -> Int {
         let topics = configuration.topics
         let names = [topics.telemetry, topics.acks, topics.tables, topics.deadLetters]
         let partitions = configuration.broker.partitions
@@ -62,7 +65,7 @@ extension Controller {
                     throw .topic(name: name, reason: "\(error)")
                 }
             }
-            return
+            return partitions
         }
         let servers = kafka.bootstrapServers.joined(separator: ",")
         let admin: KafkaAdminClient
@@ -72,8 +75,10 @@ extension Controller {
             throw .brokerUnreachable(servers: servers, reason: "\(error)")
         }
         let timeout = Duration.milliseconds(configuration.broker.connectTimeoutMs)
+        var telemetryPartitions = partitions
         for name in names {
             if let metadata = try? await admin.metadata(for: name, timeout: timeout), !metadata.partitions.isEmpty {
+                if name == topics.telemetry { telemetryPartitions = metadata.partitions.count }
                 continue
             }
             do {
@@ -88,11 +93,13 @@ extension Controller {
                 )
             } catch {
                 if let metadata = try? await admin.metadata(for: name, timeout: timeout), !metadata.partitions.isEmpty {
+                    if name == topics.telemetry { telemetryPartitions = metadata.partitions.count }
                     continue
                 }
                 throw .brokerUnreachable(servers: servers, reason: "cannot create or find topic \(name): \(error)")
             }
         }
+        return telemetryPartitions
     }
 
     /// Records a table another replica published (read from the tables topic) as this history's active table, with

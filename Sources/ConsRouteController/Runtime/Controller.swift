@@ -78,7 +78,7 @@ public final class Controller: Sendable {
         kafka.additionalConfig.merge(configuration.broker.settings) { _, configured in configured }
         bootstrapServers = kafka.bootstrapServers.joined(separator: ",")
         try Self.validateBrokerSettings(kafka, configuration: configuration)
-        try await Self.prepareTopics(configuration, kafka: kafka, embedded: embedded)
+        let telemetryPartitions = try await Self.prepareTopics(configuration, kafka: kafka, embedded: embedded)
         do {
             producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: kafka))
         } catch {
@@ -94,14 +94,10 @@ public final class Controller: Sendable {
         // the tables topic. The embedded broker lives in this process: one replica owns everything.
         var ownership: FleetOwnership?
         if !configuration.broker.isEmbedded {
-            let partitions = try? await KafkaAdminClient(configuration: kafka).metadata(
-                for: configuration.topics.telemetry,
-                timeout: .milliseconds(configuration.broker.connectTimeoutMs)
-            ).partitions.count
             ownership = FleetOwnership(
                 replicaID: configuration.ingest.replicaID,
                 fleets: names,
-                partitionCount: partitions,
+                partitionCount: telemetryPartitions,
                 logger: logger
             )
         }

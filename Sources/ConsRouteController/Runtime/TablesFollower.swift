@@ -39,9 +39,7 @@ struct TablesFollower: Sendable {
                 if Task.isCancelled { break }
                 guard case .messages(let batch) = event else { continue }
                 for message in batch {
-                    guard let signed = try? SignedTable(envelope: message.value),
-                        (try? signed.verifySignature(trusting: trustedKeys)) != nil
-                    else {
+                    guard let signed = TablesTopicReader.verifiedTable(message.value, trusting: trustedKeys) else {
                         logger.warning(
                             "a record on the tables topic is not a table signed with the controller's key; skipped",
                             metadata: ["partition": "\(message.partition)", "offset": "\(message.offset)"]

@@ -57,9 +57,7 @@ public struct TablesTopicReader: Sendable {
                 guard case .messages(let batch) = event else { continue }
                 var latest = progress.withLock { $0.latest }
                 for message in batch {
-                    guard let signed = try? SignedTable(envelope: message.value),
-                        (try? signed.verifySignature(trusting: trustedKeys)) != nil
-                    else { continue }
+                    guard let signed = Self.verifiedTable(message.value, trusting: trustedKeys) else { continue }
                     if signed.table.version > latest[signed.table.fleet]?.table.version ?? 0 {
                         latest[signed.table.fleet] = signed
                     }
@@ -103,6 +101,15 @@ public struct TablesTopicReader: Sendable {
         _ = await reading.result
         guard complete else { throw TablesTopicReadError.timedOut(topic: topic, timeout: timeout) }
         return progress.withLock { $0.latest }
+    }
+}
+
+extension TablesTopicReader {
+    /// A tables-topic record as a table whose signature verifies against `keys`, or nil.
+    static func verifiedTable(_ value: [UInt8], trusting keys: [TableVerifyingKey]) -> SignedTable? {
+        guard let signed = try? SignedTable(envelope: value), (try? signed.verifySignature(trusting: keys)) != nil
+        else { return nil }
+        return signed
     }
 }
 
