@@ -5,24 +5,39 @@ import Testing
 
 @Suite("Data-growth re-tune")
 struct DataGrowthRetuneTests {
-    private func pipeline() -> FleetPipeline {
+    private func pipeline(growth: Double = 1) -> FleetPipeline {
         // minimumShadowSamples 200, samplesPerCluster 2,000 (the default).
-        FleetPipeline(settings: syntheticPipelineSettings(), current: nil, lastVersion: 0)
+        var settings = syntheticPipelineSettings()
+        settings.dataGrowthFraction = growth
+        return FleetPipeline(settings: settings, current: nil, lastVersion: 0)
     }
 
     @Test(
-        "due once as many new samples arrived as the last tuning used; after an all-cloud fallback, after the minimum"
+        "due once the fraction of the samples the last tuning used arrived anew; after an all-cloud fallback, the minimum"
     )
     func pacing() {
         var pipeline = pipeline()
         pipeline.shadowAtLastTune = 10_000
         pipeline.windowAtLastTune = 5_000
-        // The last tuning used 900 samples (after a change cut): 900 new ones make it due, not 899.
+        // The last tuning used 900 samples (after a change cut): at fraction 1, 900 new ones make it due, not 899.
         pipeline.samplesUsedAtLastTune = 900
         pipeline.shadowObserved = 10_899
         #expect(!pipeline.hasGrownSinceLastTune)
         pipeline.shadowObserved = 10_900
         #expect(pipeline.hasGrownSinceLastTune)
+        // At 0.25 (the default): 2,000 used make 500 new ones due; 400 used need the minimum, 200.
+        var quarter = self.pipeline(growth: 0.25)
+        quarter.shadowAtLastTune = 10_000
+        quarter.samplesUsedAtLastTune = 2_000
+        quarter.shadowObserved = 10_499
+        #expect(!quarter.hasGrownSinceLastTune)
+        quarter.shadowObserved = 10_500
+        #expect(quarter.hasGrownSinceLastTune)
+        quarter.samplesUsedAtLastTune = 400
+        quarter.shadowObserved = 10_199
+        #expect(!quarter.hasGrownSinceLastTune)
+        quarter.shadowObserved = 10_200
+        #expect(quarter.hasGrownSinceLastTune)
         // An all-cloud fallback records 0: the minimum of new samples (200) is enough.
         pipeline.samplesUsedAtLastTune = 0
         pipeline.shadowObserved = 10_199

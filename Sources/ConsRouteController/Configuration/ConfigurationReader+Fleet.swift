@@ -158,7 +158,10 @@ extension ConfigurationReader {
         let loop = try section(
             fleet,
             "loop",
-            allowed: ["bootstrap_events", "debounce_s", "minimum_interval_s", "schedule_s", "retune_on_data_growth"]
+            allowed: [
+                "bootstrap_events", "debounce_s", "minimum_interval_s", "schedule_s", "retune_on_data_growth",
+                "data_growth_fraction",
+            ]
         )
         settings.bootstrapEvents = try int(
             loop,
@@ -171,6 +174,12 @@ extension ConfigurationReader {
         let schedule = try milliseconds(loop, "schedule_s", defaultSeconds: 3_600, in: 0...31_536_000)
         settings.scheduleMs = schedule > 0 ? schedule : nil
         if let growth = value(loop, "retune_on_data_growth") { settings.retuneOnDataGrowth = try growth.bool() }
+        settings.dataGrowthFraction = try double(
+            loop,
+            "data_growth_fraction",
+            default: settings.dataGrowthFraction,
+            in: 0.01...100
+        )
         let dimension = settings.metadata.fingerprint.representationDim
         let bytes = RepresentationReservoir.memoryBytes(dimension: dimension, capacity: settings.reservoirCapacity)
         guard bytes <= RepresentationReservoir.memoryBudgetBytes else {

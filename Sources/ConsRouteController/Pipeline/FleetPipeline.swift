@@ -126,8 +126,8 @@ public struct FleetPipeline: Sendable {
             pending = Trigger(kind: .schedule, firstAtMs: nowMs, recluster: false, driftEventIDs: [], clusters: [])
         }
         if pending == nil, settings.retuneOnDataGrowth, table != nil, hasGrownSinceLastTune {
-            // As many new shadow samples as the last tuning had: a bound on twice the data is tighter (cheaper
-            // tables), and after a change the newest samples are what counts.
+            // A quarter (`dataGrowthFraction`) more shadow samples than the last tuning had: a bound on more data is
+            // tighter (cheaper tables), a gradual change is followed, and after a change the newest samples count.
             pending = Trigger(kind: .schedule, firstAtMs: nowMs, recluster: false, driftEventIDs: [], clusters: [])
         }
         guard let trigger = pending else { return nil }
@@ -148,11 +148,12 @@ public struct FleetPipeline: Sendable {
         return (trigger, "\(settings.metadata.fleet)/run/\(nowMs)/\(runCounter)")
     }
 
-    /// Whether the window gained as many shadow samples since the last tuning as it held then (at least
-    /// `minimumShadowSamples`, at most what a tuning can use: `samplesPerCluster` for each of the table's clusters).
+    /// Whether the window gained `dataGrowthFraction` of the shadow samples the last tuning used (at least
+    /// `minimumShadowSamples`; of at most what a tuning can use: `samplesPerCluster` for each of the table's clusters).
     var hasGrownSinceLastTune: Bool {
         let usable = settings.tuner.samplesPerCluster * max(1, table?.clusters.count ?? 1)
-        let needed = max(settings.tuner.minimumShadowSamples, min(samplesUsedAtLastTune ?? windowAtLastTune, usable))
+        let used = Double(min(samplesUsedAtLastTune ?? windowAtLastTune, usable))
+        let needed = max(settings.tuner.minimumShadowSamples, Int((used * settings.dataGrowthFraction).rounded(.up)))
         return shadowObserved - shadowAtLastTune >= UInt64(needed)
     }
 
@@ -169,7 +170,7 @@ public struct FleetPipeline: Sendable {
         let margins = tuning?.strataMargins
         if let tuning, table.rollout.stage == .active {
             // A tuning that could certify nothing cheaper than the cloud re-tunes as soon as the minimum of new
-            // samples arrived; otherwise once the samples it used have doubled.
+            // samples arrived; otherwise once `dataGrowthFraction` more than it used arrived.
             samplesUsedAtLastTune = tuning.estimate.costRatio >= 0.99 ? 0 : tuning.samplesUsed
         }
         lastVersion = max(lastVersion, table.version)

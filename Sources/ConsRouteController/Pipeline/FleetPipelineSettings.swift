@@ -21,12 +21,16 @@ public struct FleetPipelineSettings: Sendable {
     public var debounceMs: Int64 = 30_000
     /// The least time between two drift- or schedule-triggered tunings.
     public var minimumIntervalMs: Int64 = 60_000
-    /// Re-tune once as many new shadow samples arrived as the last published tuning used (thresholds tighten as
-    /// data grows, and follow a changed mix without waiting for the schedule), or, when that tuning could certify
-    /// nothing cheaper than the cloud, once `tuner.minimumShadowSamples` new ones arrived: the loop does not stay on
-    /// an all-cloud fallback until the schedule. A re-tune per doubling is a handful per change; it still waits for
-    /// the minimum interval.
+    /// Re-tune once `dataGrowthFraction` of the shadow samples the last published tuning used arrived anew
+    /// (thresholds tighten as data grows, and follow a changed mix without waiting for the schedule), or, when that
+    /// tuning could certify nothing cheaper than the cloud, once `tuner.minimumShadowSamples` new ones arrived: the
+    /// loop does not stay on an all-cloud fallback until the schedule. It still waits for the minimum interval.
     public var retuneOnDataGrowth = true
+    /// With `retuneOnDataGrowth`: the new shadow samples, as a fraction of those the last tuning used, that make the
+    /// next re-tune due (at least `tuner.minimumShadowSamples`). 1 re-tunes per doubling (a handful per change);
+    /// 0.25, the default, about every 4,000 events at 10% shadow, which follows a gradual change sooner and
+    /// measured cheaper on `llm-benchmarks.yaml` (docs/benchmarks.md).
+    public var dataGrowthFraction = 0.25
     /// Re-tune on a schedule even without drift (nil: never).
     public var scheduleMs: Int64? = 3_600_000
     /// Canary rollout of tuned tables (disabled by default: every table is published as active).

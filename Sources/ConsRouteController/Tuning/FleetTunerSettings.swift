@@ -55,7 +55,7 @@ public struct FleetTunerSettings: Sendable {
     /// How much small clusters borrow from the fleet (`n0` from the data by default).
     public var shrinkage: ShrinkageStrength = .empiricalBayes
     /// Share of each cluster's shadow samples held out to check candidates on (the bound's samples).
-    public var holdoutFraction = 0.4
+    public var holdoutFraction = 0.6
     /// The newest representations that define the fleet's current traffic mix (each cluster's share).
     public var mixEvents = 2_000
     /// After a detected change, samples from this long before its detection still count as after it (detectors

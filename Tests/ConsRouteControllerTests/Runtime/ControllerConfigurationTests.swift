@@ -67,6 +67,7 @@ struct ControllerConfigurationTests {
         #expect(file.rollout == code.rollout)
         #expect(file.reservoirCapacity == code.reservoirCapacity)
         #expect(file.debounceMs == code.debounceMs && file.scheduleMs == code.scheduleMs)
+        #expect(file.dataGrowthFraction == code.dataGrowthFraction)
     }
 
     @Test("a minimal file gets the documented defaults")
@@ -90,6 +91,15 @@ struct ControllerConfigurationTests {
         let set = try Self.load(Self.minimal + "\n    optimiser: {bound: empirical_bernstein, failures_allowed: 0}")
             .fleets[0].tuner
         #expect(set.bound == .empiricalBernstein && set.failuresAllowed == 0)
+    }
+
+    @Test("loop.data_growth_fraction paces the data-growth re-tune; out of range names the key")
+    func dataGrowthFraction() throws {
+        #expect(try Self.load(Self.minimal).fleets[0].dataGrowthFraction == 0.25)
+        #expect(try Self.load(Self.minimal + "\n    loop: {data_growth_fraction: 1}").fleets[0].dataGrowthFraction == 1)
+        #expect {
+            try Self.load(Self.minimal + "\n    loop: {data_growth_fraction: 0}")
+        } throws: { "\($0)".contains("data_growth_fraction") }
     }
 
     @Test("broker.table_fencing is transactions by default, none when asked, and anything else names the key")

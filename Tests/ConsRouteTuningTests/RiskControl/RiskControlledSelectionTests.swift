@@ -45,8 +45,16 @@ struct RiskControlledSelectionTests {
         let tolerant = choose(1)
         #expect(tolerant.member == 2 && tolerant.tested == 3)
         #expect(tolerant.estimate.shares.device == 1)
-        // Each test of the tolerant selection runs at alpha / 2.
-        #expect(RiskControlledSelection(alpha: 0.1, weights: weights, failuresAllowed: 1).testLevel == 0.05)
+        // The tolerant selection spends most of alpha before the first failure, the rest after it; the levels sum
+        // to alpha, and the plain one tests at alpha.
+        let split = RiskControlledSelection(alpha: 0.1, weights: weights, failuresAllowed: 2)
+        let levels = (0...2).map { split.testLevel(afterFailures: $0) }
+        #expect(abs(levels.reduce(0, +) - 0.1) < 1e-12 && levels[0] > levels[1] && levels[1] == levels[2])
+        #expect(
+            RiskControlledSelection(alpha: 0.1, weights: weights, failuresAllowed: 0).testLevel(afterFailures: 0) == 0.1
+        )
+        // The tolerant selection's choice passed after the first failure: at 0.2 alpha.
+        #expect(abs(tolerant.level - 0.02) < 1e-12)
     }
 
     @Test("a stratum with one sample counts with the worst-case variance, not zero")
