@@ -1,4 +1,5 @@
 // See include/malloc_counter.h. glibc only: elsewhere the counter stays 0 and says so.
+#include <time.h>
 #include "malloc_counter.h"
 
 #if defined(__linux__) && defined(__GLIBC__)
@@ -56,3 +57,9 @@ int consroute_bench_allocations_counted(void) { return 1; }
 uint64_t consroute_bench_allocations(void) { return 0; }
 int consroute_bench_allocations_counted(void) { return 0; }
 #endif
+
+uint64_t consroute_bench_thread_cpu_ns(void) {
+    struct timespec time;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time);
+    return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
+}

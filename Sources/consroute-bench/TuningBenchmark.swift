@@ -1,3 +1,4 @@
+import CBenchMallocCounter
 import ConsRouteController
 import ConsRouteModel
 import ConsRouteTuning
@@ -236,9 +237,7 @@ enum TuningBenchmark {
     }
 
     static func threadCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        Double(consroute_bench_thread_cpu_ns()) / 1e9
     }
 
     /// One tuning as `FleetPipeline.tune` runs it, each step timed.

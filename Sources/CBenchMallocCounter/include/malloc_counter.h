@@ -14,4 +14,7 @@ uint64_t consroute_bench_allocations(void);
 /// Whether the counting hook is in place (false on platforms other than glibc, where nothing is counted).
 int consroute_bench_allocations_counted(void);
 
+/// CPU time of the calling thread in nanoseconds (CLOCK_THREAD_CPUTIME_ID), for the benchmarks' CPU figures.
+uint64_t consroute_bench_thread_cpu_ns(void);
+
 #endif
