@@ -263,7 +263,8 @@ public final class Controller: Sendable {
                 topics: [configuration.topics.telemetry]
             ).validate()
             try KafkaProducerConfiguration(client: kafka).validate()
-        } catch let error as KafkaError {
+        } catch {
+            // Both validations throw KafkaError only (typed throws).
             guard case .invalidConfiguration(let key, let reason) = error else { throw error }
             throw ControllerStartupError.brokerSetting(key: key, reason: reason)
         }
