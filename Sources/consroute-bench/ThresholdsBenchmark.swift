@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteTuning
 import Foundation
 
@@ -19,7 +20,7 @@ enum ThresholdsBenchmark {
 
     static func run(_ context: BenchContext) throws {
         let clusters = try loadClusters(context.dataset("bo-thresholds"))
-        let weights = ObjectiveWeights.standard
+        let weights = ConsRouteTuning.ObjectiveWeights.standard
         let gridOptimum = try runSweep(context, clusters, weights)
         try runBayesian(context, clusters, weights, gridOptimum: gridOptimum)
         try runGeneralisation(context, clusters, weights)
@@ -52,7 +53,11 @@ enum ThresholdsBenchmark {
     }
 
     /// Times the exact sweep of all clusters; returns the per-cluster grid optima.
-    static func runSweep(_ context: BenchContext, _ clusters: [ShadowSamples], _ weights: ObjectiveWeights) throws
+    static func runSweep(
+        _ context: BenchContext,
+        _ clusters: [ShadowSamples],
+        _ weights: ConsRouteTuning.ObjectiveWeights
+    ) throws
         -> [Double]
     {
         let sweep = ExactSweepOptimizer()
@@ -67,8 +72,8 @@ enum ThresholdsBenchmark {
             "U_opt_per_cluster": optima.map { rounded($0) },
             "per_cluster": timing.result.enumerated().map { c, result in
                 [
-                    "cluster": c, "U_opt": result.utility, "t_dev": Double(result.pair.tDevice),
-                    "t_edge": Double(result.pair.tEdge), "quality_ratio": rounded(result.qualityRatio),
+                    "cluster": c, "U_opt": result.utility, "t_dev": Double(result.pair.device),
+                    "t_edge": Double(result.pair.edge), "quality_ratio": rounded(result.qualityRatio),
                 ] as [String: Any]
             },
         ])
@@ -79,7 +84,7 @@ enum ThresholdsBenchmark {
     static func runBayesian(
         _ context: BenchContext,
         _ clusters: [ShadowSamples],
-        _ weights: ObjectiveWeights,
+        _ weights: ConsRouteTuning.ObjectiveWeights,
         gridOptimum: [Double]
     ) throws {
         var perSeed: [[String: Any]] = []
@@ -115,7 +120,11 @@ enum ThresholdsBenchmark {
     }
 
     /// Held-out U of each engine, with and without shrinkage, at small training sizes.
-    static func runGeneralisation(_ context: BenchContext, _ clusters: [ShadowSamples], _ weights: ObjectiveWeights)
+    static func runGeneralisation(
+        _ context: BenchContext,
+        _ clusters: [ShadowSamples],
+        _ weights: ConsRouteTuning.ObjectiveWeights
+    )
         throws
     {
         let priorCounts: [Double] = [0, 2, 5, 10, 25, 50]

@@ -133,7 +133,7 @@ extension ConfigurationReader {
                 )
             }
         }
-        tuner.novelThresholds = ConsRouteModel.ThresholdPair(
+        tuner.novelThresholds = ThresholdPair(
             device: Float(
                 try double(optimiser, "novel_t_device", default: Double(tuner.novelThresholds.device), in: 0...1)
             ),

@@ -46,7 +46,7 @@ extension FleetTuner {
         let shares = trafficShares(clustering: clustering, recent: recent, fallback: collected.map(\.count))
         var generator = SeededGenerator(seed: settings.seed)
         let split = Self.split(collected, holdoutFraction: settings.holdoutFraction, using: &generator)
-        let novelPair = ConsRouteTuning.ThresholdPair(settings.novelThresholds)
+        let novelPair = settings.novelThresholds
         let strata = split.fit.enumerated().map { index, samples in
             FleetStratum(
                 samples: samples,
@@ -91,13 +91,13 @@ extension FleetTuner {
         var reports: [ThresholdProposal.ClusterReport] = []
         for (index, id) in clustering.ids.enumerated() {
             let fit = split.fit[index].count
-            let final = ConsRouteModel.ThresholdPair(pairs[index])
+            let final = pairs[index]
             reports.append(
                 ThresholdProposal.ClusterReport(
                     id: id,
                     trainingSamples: fit,
                     heldOutSamples: split.calibration.stratum.filter { $0 == index }.count,
-                    optimised: ConsRouteModel.ThresholdPair(unlimited[min(chosen, unlimited.count - 1)][index]),
+                    optimised: unlimited[min(chosen, unlimited.count - 1)][index],
                     final: final,
                     shrinkageWeight: fit == 0 ? 0 : Double(fit) / (Double(fit) + family.priorSampleCount),
                     trafficShare: shares[index],
@@ -177,12 +177,12 @@ extension FleetTuner {
 
     /// Every member's cluster pairs pulled to within `maxThresholdStep` of the previous table's (by cluster id);
     /// consecutive duplicates dropped. Returns the members and, per member, the clusters that were pulled.
-    private func limitSteps(_ members: [[ConsRouteTuning.ThresholdPair]], ids: [UInt32], previous: ThresholdTable)
-        -> ([[ConsRouteTuning.ThresholdPair]], [[UInt32]])
+    private func limitSteps(_ members: [[ThresholdPair]], ids: [UInt32], previous: ThresholdTable)
+        -> ([[ThresholdPair]], [[UInt32]])
     {
         let before = Dictionary(previous.clusters.map { ($0.id, $0.thresholds) }, uniquingKeysWith: { a, _ in a })
         let step = settings.maxThresholdStep
-        var limited: [[ConsRouteTuning.ThresholdPair]] = []
+        var limited: [[ThresholdPair]] = []
         var clamped: [[UInt32]] = []
         for member in members {
             var pairs = member
@@ -190,9 +190,9 @@ extension FleetTuner {
             for (index, id) in ids.enumerated() {
                 guard let old = before[id] else { continue }
                 let pair = member[index]
-                let next = ConsRouteTuning.ThresholdPair(
-                    tDevice: min(max(pair.tDevice, old.device - step), old.device + step),
-                    tEdge: min(max(pair.tEdge, old.edge - step), old.edge + step)
+                let next = ThresholdPair(
+                    device: min(max(pair.device, old.device - step), old.device + step),
+                    edge: min(max(pair.edge, old.edge - step), old.edge + step)
                 )
                 if next != pair { pulled.append(id) }
                 pairs[index] = next
@@ -208,7 +208,7 @@ extension FleetTuner {
     /// Per stratum, the mean of `s - qMin c` under `pairs`: on its held-out samples when it has at least 10, else
     /// on all its samples, 0 without any.
     private static func margins(
-        _ pairs: [ConsRouteTuning.ThresholdPair],
+        _ pairs: [ThresholdPair],
         collected: [[CollectedSample]],
         calibration: CalibrationSet,
         qMin: Double
@@ -237,7 +237,7 @@ extension FleetTuner {
 
     /// One cluster's quality ratio on its held-out samples (nil without samples or with an all-cloud score of 0).
     private static func qualityRatio(
-        of pairs: [ConsRouteTuning.ThresholdPair],
+        of pairs: [ThresholdPair],
         stratum: Int,
         in calibration: CalibrationSet
     ) -> Double? {
@@ -323,14 +323,6 @@ extension FleetTuner {
             )
         )) ?? .empty
     }
-}
-
-extension ConsRouteTuning.ThresholdPair {
-    init(_ pair: ConsRouteModel.ThresholdPair) { self.init(tDevice: pair.device, tEdge: pair.edge) }
-}
-
-extension ConsRouteModel.ThresholdPair {
-    init(_ pair: ConsRouteTuning.ThresholdPair) { self.init(device: pair.tDevice, edge: pair.tEdge) }
 }
 
 extension Double {

@@ -65,7 +65,7 @@ public struct FleetTunerSettings: Sendable {
     /// table in force no longer clears `q_min`.
     public var maxThresholdStep: Float = 0.25
     /// Thresholds for novel queries and stale tables.
-    public var novelThresholds = ConsRouteModel.ThresholdPair(device: 0.98, edge: 0.9)
+    public var novelThresholds = ThresholdPair(device: 0.98, edge: 0.9)
     /// Seed of every random choice (k-means++, holdout split, BO design).
     public var seed: UInt64 = 0
 

@@ -10,8 +10,8 @@ public struct ThresholdProposal: Sendable {
         public var trainingSamples: Int
         public var heldOutSamples: Int
         /// The allocation's choice before the step limit, and the final pair.
-        public var optimised: ConsRouteModel.ThresholdPair
-        public var final: ConsRouteModel.ThresholdPair
+        public var optimised: ThresholdPair
+        public var final: ThresholdPair
         /// Weight of the cluster's own samples against the fleet's pooled ones, `n / (n + n0)`.
         public var shrinkageWeight: Double
         /// The cluster's share of the fleet's current traffic.
@@ -48,7 +48,7 @@ public struct ThresholdProposal: Sendable {
     public var engine: FleetTunerSettings.Engine
     public var clusters: [ClusterReport]
     /// The final thresholds by cluster id.
-    public var thresholds: [UInt32: ConsRouteModel.ThresholdPair]
+    public var thresholds: [UInt32: ThresholdPair]
     /// Predicted outcome of the final thresholds on the held-out samples, weighted to the current traffic mix.
     public var expected: ExpectedOutcome
     /// The candidate's figures on the held-out samples, with the quality ratio's lower confidence bound.

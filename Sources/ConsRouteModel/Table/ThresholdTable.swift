@@ -112,15 +112,20 @@ public struct TableCluster: Sendable, Equatable {
     }
 }
 
-/// The two thresholds of the routing rule: device if `p_device >= device`, else edge if
-/// `p_edge >= edge`, else cloud. Values in [0, 1]; a value above every score (e.g. 1.0 with scores
-/// below 1) never selects that tier.
-public struct ThresholdPair: Sendable, Equatable, Hashable {
+/// The two thresholds of one cluster and the ConsRoute routing rule they define: device if `p_device >= device`,
+/// else edge if `p_edge >= edge`, else cloud, the comparisons made in `Float` as on the device. Values in [0, 1]; a
+/// threshold above every prediction never selects that tier. The one threshold pair of the package: tables,
+/// tuning and the router all use it.
+public struct ThresholdPair: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     /// `t_device`.
     public var device: Float
     /// `t_edge`.
     public var edge: Float
 
+    /// Creates a threshold pair.
+    /// - Parameters:
+    ///   - device: the device threshold.
+    ///   - edge: the edge threshold.
     public init(device: Float, edge: Float) {
         self.device = device
         self.edge = edge
@@ -128,4 +133,32 @@ public struct ThresholdPair: Sendable, Equatable, Hashable {
 
     /// Sends everything to the cloud unless a score is exactly 1.
     public static let cloudLeaning = ThresholdPair(device: 1, edge: 1)
+
+    /// Thresholds above every valid prediction (predictions lie in [0, 1]): everything goes to the cloud.
+    public static let allCloud = ThresholdPair(device: Float(1).nextUp, edge: Float(1).nextUp)
+
+    /// The tier a query with these predicted consistencies is routed to.
+    /// - Parameters:
+    ///   - pDevice: the predicted consistency of the device's answer.
+    ///   - pEdge: the predicted consistency of the edge's answer.
+    @inline(__always)
+    public func tier(pDevice: Float, pEdge: Float) -> Tier {
+        if pDevice >= device { return .device }
+        if pEdge >= edge { return .edge }
+        return .cloud
+    }
+
+    /// The pair moved toward `target` by `1 - weight`: `weight * self + (1 - weight) * target`.
+    /// - Parameters:
+    ///   - target: the pair to move toward.
+    ///   - weight: the weight kept on `self`, in [0, 1].
+    public func blended(toward target: ThresholdPair, keeping weight: Double) -> ThresholdPair {
+        func mix(_ own: Float, _ other: Float) -> Float {
+            Float(weight * Double(own) + (1 - weight) * Double(other))
+        }
+        return ThresholdPair(device: mix(device, target.device), edge: mix(edge, target.edge))
+    }
+
+    /// `(device: …, edge: …)`.
+    public var description: String { "(device: \(device), edge: \(edge))" }
 }

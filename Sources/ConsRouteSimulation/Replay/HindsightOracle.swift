@@ -50,7 +50,7 @@ struct HindsightOracle: Sendable {
         for item in pending {
             let pair = pairs[item.group]
             let query = item.query
-            let tier: Tier = query.pDevice >= pair.tDevice ? .device : (query.pEdge >= pair.tEdge ? .edge : .cloud)
+            let tier: Tier = query.pDevice >= pair.device ? .device : (query.pEdge >= pair.edge ? .edge : .cloud)
             ledger.serve(query, on: tier)
         }
         pending.removeAll(keepingCapacity: true)
@@ -58,7 +58,7 @@ struct HindsightOracle: Sendable {
     }
 
     /// The sweep's optimum for a group; all-cloud when the sweep cannot run (an all-cloud reference of 0).
-    private func thresholds(for queries: [ReplayQuery]) -> ConsRouteTuning.ThresholdPair {
+    private func thresholds(for queries: [ReplayQuery]) -> ThresholdPair {
         (try? optimizer.optimize(.of(queries), weights: weights).pair) ?? .allCloud
     }
 }

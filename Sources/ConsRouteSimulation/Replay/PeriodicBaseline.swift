@@ -81,9 +81,9 @@ public struct PeriodicBaseline: Sendable {
             groups[decision.isNovel ? novel : decision.clusterIndex].append(sample.query)
         }
         guard groups.contains(where: { !$0.isEmpty }) else { return }
-        let novelPair = ConsRouteTuning.ThresholdPair(
-            tDevice: adaptive.table.novel.device,
-            tEdge: adaptive.table.novel.edge
+        let novelPair = ThresholdPair(
+            device: adaptive.table.novel.device,
+            edge: adaptive.table.novel.edge
         )
         let pairs = fleetHindsightPairs(
             groups,
@@ -93,7 +93,7 @@ public struct PeriodicBaseline: Sendable {
         )
         var table = adaptive.table
         for index in table.clusters.indices {
-            table.clusters[index].thresholds = ThresholdPair(device: pairs[index].tDevice, edge: pairs[index].tEdge)
+            table.clusters[index].thresholds = ThresholdPair(device: pairs[index].device, edge: pairs[index].edge)
         }
         compiled = CompiledTable(table)
     }

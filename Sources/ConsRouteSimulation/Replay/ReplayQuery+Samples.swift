@@ -34,8 +34,8 @@ func fleetHindsightPairs(
     _ groups: [[ReplayQuery]],
     floor: Double,
     weights: ConsRouteTuning.ObjectiveWeights,
-    fixed: [Int: ConsRouteTuning.ThresholdPair] = [:]
-) -> [ConsRouteTuning.ThresholdPair] {
+    fixed: [Int: ThresholdPair] = [:]
+) -> [ThresholdPair] {
     let samples = groups.map(ShadowSamples.of)
     let counts = groups.map { Double($0.count) }
     let strata = samples.enumerated().map { FleetStratum(samples: $1, share: counts[$0], fixed: fixed[$0]) }

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// Counterfactual evaluation of routing policies on shadow samples.
 ///
 /// Shadow samples carry every tier's score, latency and cost, so the outcome of any policy can

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// A fleet's routing policy as a table carries it: thresholds per cluster plus the novel ones.
 public struct ThresholdPolicy: Sendable, Equatable {
     /// The thresholds of cluster `c` at index `c`.

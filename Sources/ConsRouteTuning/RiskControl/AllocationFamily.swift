@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The candidate routing policies of one tuning, ordered from the safest to the most aggressive: what
 /// ``RiskControlledSelection`` tests in that order on held-out samples.
 public struct AllocationFamily: Sendable {

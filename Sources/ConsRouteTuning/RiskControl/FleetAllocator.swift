@@ -135,7 +135,7 @@ public struct FleetAllocator: Sendable {
         let pairs = strata.indices.map { s -> ThresholdPair in
             if let fixed = strata[s].fixed { return fixed }
             guard let mean = prepared.means[s], let frontier = prepared.frontiers[s] else {
-                return ThresholdPair(tDevice: 1, tEdge: 1)
+                return ThresholdPair(device: 1, edge: 1)
             }
             let cell = choose(
                 mean.cells,
@@ -148,7 +148,7 @@ public struct FleetAllocator: Sendable {
             cost +=
                 strata[s].share / shareTotal
                 * (weights.lambdaLatency * m.y / prepared.reference.y + weights.lambdaCost * m.z / prepared.reference.z)
-            return ThresholdPair(tDevice: grid.value(cell / grid.count), tEdge: grid.value(cell % grid.count))
+            return ThresholdPair(device: grid.value(cell / grid.count), edge: grid.value(cell % grid.count))
         }
         return (pairs, cost)
     }
@@ -169,7 +169,7 @@ public struct FleetAllocator: Sendable {
         candidates.sort { $0.member.cost > $1.member.cost }
         // All-cloud within the tables' [0, 1] range: only a prediction of exactly 1 leaves the cloud, and the bound
         // is checked on what the pair really does.
-        let allCloud = strata.map { $0.fixed ?? ThresholdPair(tDevice: 1, tEdge: 1) }
+        let allCloud = strata.map { $0.fixed ?? ThresholdPair(device: 1, edge: 1) }
         var members: [[ThresholdPair]] = [allCloud]
         var memberLevels: [Double] = [.infinity]
         var seen: Set<[ThresholdPair]> = [allCloud]
@@ -207,7 +207,7 @@ public struct FleetAllocator: Sendable {
         var low = -6.0
         var high = 6.0
         var best = member(strata, prepared, level: .infinity).pairs
-        guard quality(best) >= floor else { return strata.map { $0.fixed ?? ThresholdPair(tDevice: 1, tEdge: 1) } }
+        guard quality(best) >= floor else { return strata.map { $0.fixed ?? ThresholdPair(device: 1, edge: 1) } }
         if quality(pairs(atLogMultiplier: high)) >= floor { best = pairs(atLogMultiplier: high) } else { return best }
         for _ in 0..<30 {
             let middle = (low + high) / 2

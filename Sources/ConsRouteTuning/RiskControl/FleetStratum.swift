@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// One part of a fleet's shadow samples for ``FleetAllocator``: a cluster, or the novel queries, whose
 /// thresholds are fixed.
 public struct FleetStratum: Sendable {

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The tuning result of one cluster: the published thresholds and how they were reached.
 public struct ClusterTuning: Sendable, Hashable {
     /// The cluster's index in the tuner's input.

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The exact engine: the objective at every pair of a threshold grid, by 2-D prefix sums
 /// (``ThresholdCellSums``). U is then evaluated in `Double` at all `G²` cells. With full-information shadow samples the
 /// result is exact on the grid: no sampling, no model.
@@ -25,7 +27,7 @@ public struct ExactSweepOptimizer: ThresholdOptimizer {
     ) throws -> ThresholdOptimization {
         let surface = try surface(samples, weights: weights)
         let cell = surface.bestCell()
-        let pair = ThresholdPair(tDevice: grid.value(cell.row), tEdge: grid.value(cell.column))
+        let pair = ThresholdPair(device: grid.value(cell.row), edge: grid.value(cell.column))
         let outcome = try PolicyEvaluator.evaluate(pair, on: samples)
         let utility = outcome.utility(weights)
         return ThresholdOptimization(

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// Borrowing strength from the fleet: a cluster's thresholds shrunk toward the pooled thresholds.
 ///
 /// With `n` training samples in the cluster and a prior weight of `n0` pseudo-samples,

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The result of tuning every cluster of a fleet (``FleetThresholdTuner/tune(_:warmStarts:)``).
 public struct FleetTuning: Sendable, Hashable {
     /// The engine's optimum on the fleet's pooled training samples (the shrinkage target).

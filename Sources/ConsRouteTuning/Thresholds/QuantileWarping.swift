@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// Maps the unit square to threshold pairs through the empirical quantiles of the predictions.
 ///
 /// Bayesian optimisation searches `u ∈ [0, 1]²` instead of the thresholds themselves: `u_device`
@@ -39,12 +41,12 @@ struct QuantileWarping: Sendable {
 
     /// The thresholds of a cut pair.
     func pair(_ cuts: (device: Int, edge: Int)) -> ThresholdPair {
-        ThresholdPair(tDevice: Self.threshold(sortedDevice, cuts.device), tEdge: Self.threshold(sortedEdge, cuts.edge))
+        ThresholdPair(device: Self.threshold(sortedDevice, cuts.device), edge: Self.threshold(sortedEdge, cuts.edge))
     }
 
     /// The cut pair that routes the samples as `pair` does.
     func cuts(of pair: ThresholdPair) -> (device: Int, edge: Int) {
-        (Self.countBelow(sortedDevice, pair.tDevice), Self.countBelow(sortedEdge, pair.tEdge))
+        (Self.countBelow(sortedDevice, pair.device), Self.countBelow(sortedEdge, pair.edge))
     }
 
     private static func threshold(_ sorted: [Float], _ k: Int) -> Float {

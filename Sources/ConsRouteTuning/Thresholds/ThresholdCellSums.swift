@@ -73,6 +73,6 @@ public struct ThresholdCellSums: Sendable {
     /// The thresholds of cell `index` (row-major).
     @inline(__always)
     public func pair(_ index: Int) -> ThresholdPair {
-        ThresholdPair(tDevice: grid.value(index / grid.count), tEdge: grid.value(index % grid.count))
+        ThresholdPair(device: grid.value(index / grid.count), edge: grid.value(index % grid.count))
     }
 }

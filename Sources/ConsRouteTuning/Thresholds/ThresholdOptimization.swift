@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The result of one threshold optimisation of one cluster.
 public struct ThresholdOptimization: Sendable, Hashable {
     /// The name of the engine that produced it (``ThresholdOptimizer/name``).

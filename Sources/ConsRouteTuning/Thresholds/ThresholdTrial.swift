@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// One evaluated threshold pair of an optimiser run, as the controller stores it in history.
 public struct ThresholdTrial: Sendable, Hashable, Codable {
     /// The evaluated thresholds.

@@ -20,8 +20,8 @@ struct RiskControlledSelectionTests {
         )
         let family = AllocationFamily(
             members: [
-                [ThresholdPair(tDevice: 1, tEdge: 1)], [ThresholdPair(tDevice: 1, tEdge: 0)],
-                [ThresholdPair(tDevice: 0, tEdge: 0)],
+                [ThresholdPair(device: 1, edge: 1)], [ThresholdPair(device: 1, edge: 0)],
+                [ThresholdPair(device: 0, edge: 0)],
             ],
             levels: [.infinity, 1, 0],
             priorSampleCount: 0,

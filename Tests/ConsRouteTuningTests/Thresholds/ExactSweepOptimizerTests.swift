@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteTuning
 import Testing
 
@@ -32,7 +33,7 @@ struct ExactSweepOptimizerTests {
             for column in 0..<3 { #expect(abs(surface[row, column] - expected[row][column]) < 1e-12) }
         }
         let result = try sweep.optimize(samples)
-        #expect(result.pair == ThresholdPair(tDevice: 0.5, tEdge: 0))
+        #expect(result.pair == ThresholdPair(device: 0.5, edge: 0))
         #expect(abs(result.utility - 0.8125) < 1e-12)
         #expect(result.trials.count == 1)
     }
@@ -46,7 +47,7 @@ struct ExactSweepOptimizerTests {
             let surface = try sweep.surface(samples, weights: .standard)
             for row in 0...20 {
                 for column in 0...20 {
-                    let pair = ThresholdPair(tDevice: sweep.grid.value(row), tEdge: sweep.grid.value(column))
+                    let pair = ThresholdPair(device: sweep.grid.value(row), edge: sweep.grid.value(column))
                     #expect(abs(surface[row, column] - (try directUtility(pair, samples))) < 1e-9)
                 }
             }
@@ -63,8 +64,8 @@ struct ExactSweepOptimizerTests {
             #expect(abs(best.utility - (try directUtility(best.pair, samples))) < 1e-12)
             for _ in 0..<200 {
                 let pair = ThresholdPair(
-                    tDevice: ThresholdGrid.w3.value(Int.random(in: 0...200, using: &generator)),
-                    tEdge: ThresholdGrid.w3.value(Int.random(in: 0...200, using: &generator))
+                    device: ThresholdGrid.w3.value(Int.random(in: 0...200, using: &generator)),
+                    edge: ThresholdGrid.w3.value(Int.random(in: 0...200, using: &generator))
                 )
                 #expect(best.utility >= (try directUtility(pair, samples)))
             }

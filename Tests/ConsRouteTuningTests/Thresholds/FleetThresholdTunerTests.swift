@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteTuning
 import Testing
 
@@ -10,12 +11,12 @@ struct FleetThresholdTunerTests {
         #expect(shrinkage.weight(sampleCount: 50) == 0.5)
         #expect(shrinkage.weight(sampleCount: 150) == 0.75)
         let pair = shrinkage.shrink(
-            ThresholdPair(tDevice: 0.9, tEdge: 0.2),
+            ThresholdPair(device: 0.9, edge: 0.2),
             sampleCount: 50,
-            toward: ThresholdPair(tDevice: 0.5, tEdge: 0.6)
+            toward: ThresholdPair(device: 0.5, edge: 0.6)
         )
-        #expect(abs(pair.tDevice - 0.7) < 1e-6)
-        #expect(abs(pair.tEdge - 0.4) < 1e-6)
+        #expect(abs(pair.device - 0.7) < 1e-6)
+        #expect(abs(pair.edge - 0.4) < 1e-6)
         #expect(FleetShrinkage.none.weight(sampleCount: 1) == 1)
         #expect(throws: ThresholdTuningError.self) { try FleetShrinkage(priorSampleCount: -1) }
     }

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteTuning
 import Testing
 
@@ -11,7 +12,7 @@ struct PolicyEvaluatorTests {
 
     @Test("known answer: A on device, B on edge")
     func knownOutcome() throws {
-        let outcome = try PolicyEvaluator.evaluate(ThresholdPair(tDevice: 0.5, tEdge: 0.5), on: Self.twoSamples())
+        let outcome = try PolicyEvaluator.evaluate(ThresholdPair(device: 0.5, edge: 0.5), on: Self.twoSamples())
         #expect(outcome.sampleCount == 2)
         #expect(outcome.quality == 1)
         #expect(outcome.qualityRatio == 1)
@@ -26,7 +27,7 @@ struct PolicyEvaluatorTests {
 
     @Test("known answer: the quality penalty applies below qualityMin")
     func penalty() throws {
-        let outcome = try PolicyEvaluator.evaluate(ThresholdPair(tDevice: 0, tEdge: 0), on: Self.twoSamples())
+        let outcome = try PolicyEvaluator.evaluate(ThresholdPair(device: 0, edge: 0), on: Self.twoSamples())
         #expect(outcome.qualityRatio == 0.5)
         // U = 0.5 - 0.3 * 1/4 - 0 - 10 * (0.95 - 0.5)
         #expect(abs(outcome.utility(.standard) - -4.075) < 1e-12)
@@ -36,7 +37,7 @@ struct PolicyEvaluatorTests {
     func fleetPolicy() throws {
         let samples = try Self.twoSamples()
         let policy = ThresholdPolicy(
-            clusterThresholds: [ThresholdPair(tDevice: 0, tEdge: 0), ThresholdPair(tDevice: 1, tEdge: 1)])
+            clusterThresholds: [ThresholdPair(device: 0, edge: 0), ThresholdPair(device: 1, edge: 1)])
         let plain = try PolicyEvaluator.evaluate(policy, on: samples, assignment: ClusterAssignment(cluster: [0, 1]))
         #expect(plain.tierShares == TierShares(device: 0.5, edge: 0, cloud: 0.5))
         let novel = try PolicyEvaluator.evaluate(
@@ -51,7 +52,7 @@ struct PolicyEvaluatorTests {
     @Test("bad assignments, empty samples and a zero cloud reference are clear errors")
     func errors() throws {
         let samples = try Self.twoSamples()
-        let policy = ThresholdPolicy(clusterThresholds: [ThresholdPair(tDevice: 0.5, tEdge: 0.5)])
+        let policy = ThresholdPolicy(clusterThresholds: [ThresholdPair(device: 0.5, edge: 0.5)])
         #expect(throws: ThresholdTuningError.assignmentLengthMismatch(column: "cluster", expected: 2, actual: 1)) {
             try PolicyEvaluator.evaluate(policy, on: samples, assignment: ClusterAssignment(cluster: [0]))
         }
@@ -59,7 +60,7 @@ struct PolicyEvaluatorTests {
             try PolicyEvaluator.evaluate(policy, on: samples, assignment: ClusterAssignment(cluster: [0, 3]))
         }
         #expect(throws: ThresholdTuningError.emptySamples(context: "the evaluated cluster")) {
-            try PolicyEvaluator.evaluate(ThresholdPair(tDevice: 0.5, tEdge: 0.5), on: .empty)
+            try PolicyEvaluator.evaluate(ThresholdPair(device: 0.5, edge: 0.5), on: .empty)
         }
         let free = try uniformCostSamples(
             pDevice: [0.5],
@@ -69,7 +70,7 @@ struct PolicyEvaluatorTests {
             cost: (0, 0, 0)
         )
         #expect(throws: ThresholdTuningError.zeroCloudReference(metric: "cost")) {
-            try PolicyEvaluator.evaluate(ThresholdPair(tDevice: 0.5, tEdge: 0.5), on: free)
+            try PolicyEvaluator.evaluate(ThresholdPair(device: 0.5, edge: 0.5), on: free)
         }
     }
 

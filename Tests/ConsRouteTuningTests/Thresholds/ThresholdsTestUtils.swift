@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteTuning
 import Foundation
 
@@ -62,7 +63,11 @@ func randomCluster(count: Int, difficulty: Double, using generator: inout Seeded
 }
 
 /// U of `pair` on `samples` by the direct per-sample rule (the reference the engines must match).
-func directUtility(_ pair: ThresholdPair, _ samples: ShadowSamples, _ weights: ObjectiveWeights = .standard) throws
+func directUtility(
+    _ pair: ThresholdPair,
+    _ samples: ShadowSamples,
+    _ weights: ConsRouteTuning.ObjectiveWeights = .standard
+) throws
     -> Double
 {
     try PolicyEvaluator.evaluate(pair, on: samples).utility(weights)
