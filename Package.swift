@@ -106,7 +106,7 @@ let package = Package(
         // SQLite history (WAL): tables, drift events, runs, window statistics, acks, consumer offsets.
         .target(
             name: "ConsRouteStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ConsRouteModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // Child process of the store's crash-safety test: applies ingest batches in a loop until killed.

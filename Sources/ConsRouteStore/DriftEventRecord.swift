@@ -1,3 +1,4 @@
+public import ConsRouteModel
 import GRDB
 
 /// One drift detection: which detector fired on which signal, the statistic against its threshold, the data
@@ -16,7 +17,7 @@ public struct DriftEventRecord: Sendable, Hashable {
     /// The cluster the signal belongs to, for per-cluster detectors.
     public var cluster: UInt32?
     /// The tier the signal belongs to, for per-tier detectors.
-    public var tier: HistoryTier?
+    public var tier: Tier?
     /// The detector's statistic when it fired.
     public var statistic: Double
     /// The threshold the statistic crossed.
@@ -46,7 +47,7 @@ public struct DriftEventRecord: Sendable, Hashable {
         detector: String,
         signal: String,
         cluster: UInt32?,
-        tier: HistoryTier?,
+        tier: Tier?,
         statistic: Double,
         threshold: Double,
         window: DataWindow,
@@ -82,7 +83,7 @@ extension DriftEventRecord {
         detector = try row.decode(forColumn: "detector")
         signal = try row.decode(forColumn: "signal")
         cluster = try row.decode(forColumn: "cluster")
-        tier = try row.decodeOptionalEnum(column: "tier", table: Self.tableName)
+        tier = try row.decodeOptionalTier(column: "tier", table: Self.tableName)
         statistic = try row.decode(forColumn: "statistic")
         threshold = try row.decode(forColumn: "threshold")
         window = try row.decodeDataWindow()
@@ -100,7 +101,7 @@ extension DriftEventRecord {
         try window.validate("driftEvent.window")
         try FieldRule.nonEmpty(action, "driftEvent.action")
         return [
-            id, fleet, detectedAt, detector, signal, cluster, tier?.rawValue, statistic, threshold,
+            id, fleet, detectedAt, detector, signal, cluster, tier?.description, statistic, threshold,
             window.start, window.end, window.firstOffset, window.endOffset, action,
         ]
     }

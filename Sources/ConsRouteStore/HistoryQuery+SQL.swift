@@ -1,3 +1,4 @@
+import ConsRouteModel
 import GRDB
 
 extension HistoryQuery {
@@ -50,7 +51,7 @@ extension HistoryQuery {
     }
 }
 
-extension HistoryTier {
+extension Tier {
     /// An ORDER BY term sorting a `tier` column by capability (device, edge, cloud) rather than alphabetically.
     static let orderSQL = "CASE tier WHEN 'device' THEN 0 WHEN 'edge' THEN 1 ELSE 2 END"
 }

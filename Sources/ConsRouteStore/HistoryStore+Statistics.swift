@@ -1,3 +1,4 @@
+public import ConsRouteModel
 import GRDB
 
 extension HistoryStore {
@@ -22,14 +23,14 @@ extension HistoryStore {
                 SUM(cloud_cost_sum) AS cloud_cost_sum
             FROM window_statistics\(filter.sql)
             GROUP BY fleet, cluster, tier
-            ORDER BY fleet, cluster, \(HistoryTier.orderSQL)
+            ORDER BY fleet, cluster, \(Tier.orderSQL)
             """
         return try await read { db in
             try Row.fetchAll(db, sql: sql, arguments: filter.arguments).map { row in
                 WindowStatisticsSummary(
                     fleet: try row.decode(forColumn: "fleet"),
                     cluster: try row.decode(forColumn: "cluster"),
-                    tier: try row.decodeEnum(column: "tier", table: WindowStatisticsBucket.tableName),
+                    tier: try row.decodeTier(column: "tier", table: WindowStatisticsBucket.tableName),
                     firstBucketStart: try row.decode(forColumn: "first_bucket"),
                     lastBucketStart: try row.decode(forColumn: "last_bucket"),
                     bucketCount: try row.decode(forColumn: "bucket_count"),
@@ -44,7 +45,7 @@ extension HistoryStore {
     /// - Throws: ``HistoryStoreError/invalidField(field:reason:)`` for a bad query.
     public func statisticsBuckets(_ query: HistoryQuery) async throws -> [WindowStatisticsBucket] {
         try query.validate()
-        let clauses = query.clauses(timeColumn: "bucket_start", tieBreak: "fleet, cluster, \(HistoryTier.orderSQL)")
+        let clauses = query.clauses(timeColumn: "bucket_start", tieBreak: "fleet, cluster, \(Tier.orderSQL)")
         return try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM window_statistics" + clauses.sql, arguments: clauses.arguments)
                 .map(WindowStatisticsBucket.init(row:))

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import GRDB
 
 extension Row {
@@ -26,6 +27,26 @@ extension Row {
                 throw HistoryStoreError.unreadableRow(table: table, column: column, value: text)
             }
             return value
+        }
+    }
+
+    /// Decodes a `tier` text column (`device`, `edge`, `cloud`), naming the table and column when the text is unknown.
+    func decodeTier(column: String, table: String) throws -> Tier {
+        let text: String = try decode(forColumn: column)
+        guard let tier = Tier(name: text) else {
+            throw HistoryStoreError.unreadableRow(table: table, column: column, value: text)
+        }
+        return tier
+    }
+
+    /// Decodes an optional `tier` text column.
+    func decodeOptionalTier(column: String, table: String) throws -> Tier? {
+        let text: String? = try decode(forColumn: column)
+        return try text.map { text in
+            guard let tier = Tier(name: text) else {
+                throw HistoryStoreError.unreadableRow(table: table, column: column, value: text)
+            }
+            return tier
         }
     }
 

@@ -1,3 +1,4 @@
+public import ConsRouteModel
 import GRDB
 
 /// The statistics of one fleet, cluster and tier over one time bucket.
@@ -11,7 +12,7 @@ public struct WindowStatisticsBucket: Sendable, Hashable {
     /// The cluster the router assigned.
     public var cluster: UInt32
     /// The tier that served the events.
-    public var tier: HistoryTier
+    public var tier: Tier
     /// Start of the time bucket, unix milliseconds.
     public var bucketStart: Int64
     /// The counts and sums.
@@ -24,7 +25,7 @@ public struct WindowStatisticsBucket: Sendable, Hashable {
     ///   - tier: The serving tier.
     ///   - bucketStart: Bucket start, unix milliseconds.
     ///   - sums: Counts and sums; non-negative and finite.
-    public init(fleet: String, cluster: UInt32, tier: HistoryTier, bucketStart: Int64, sums: StatisticsSums) {
+    public init(fleet: String, cluster: UInt32, tier: Tier, bucketStart: Int64, sums: StatisticsSums) {
         self.fleet = fleet
         self.cluster = cluster
         self.tier = tier
@@ -68,7 +69,7 @@ extension WindowStatisticsBucket {
     init(row: Row) throws {
         fleet = try row.decode(forColumn: "fleet")
         cluster = try row.decode(forColumn: "cluster")
-        tier = try row.decodeEnum(column: "tier", table: Self.tableName)
+        tier = try row.decodeTier(column: "tier", table: Self.tableName)
         bucketStart = try row.decode(forColumn: "bucket_start")
         sums = try StatisticsSums(row: row)
     }
@@ -78,7 +79,7 @@ extension WindowStatisticsBucket {
         try FieldRule.nonEmpty(fleet, "\(field).fleet")
         try sums.validate("\(field).sums")
         return [
-            fleet, cluster, tier.rawValue, bucketStart, sums.eventCount, sums.shadowCount,
+            fleet, cluster, tier.description, bucketStart, sums.eventCount, sums.shadowCount,
             sums.latencySum, sums.latencySquareSum, sums.costSum, sums.costSquareSum,
             sums.servedScoreSum, sums.servedScoreSquareSum, sums.cloudScoreSum, sums.cloudLatencySum,
             sums.cloudCostSum,

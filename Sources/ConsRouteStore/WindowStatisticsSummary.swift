@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The statistics of one fleet, cluster and tier added up over the buckets of a time range.
 public struct WindowStatisticsSummary: Sendable, Hashable {
     /// The fleet.
@@ -5,7 +7,7 @@ public struct WindowStatisticsSummary: Sendable, Hashable {
     /// The cluster.
     public var cluster: UInt32
     /// The serving tier.
-    public var tier: HistoryTier
+    public var tier: Tier
     /// Start of the earliest bucket included, unix milliseconds.
     public var firstBucketStart: Int64
     /// Start of the latest bucket included, unix milliseconds.
@@ -27,7 +29,7 @@ public struct WindowStatisticsSummary: Sendable, Hashable {
     public init(
         fleet: String,
         cluster: UInt32,
-        tier: HistoryTier,
+        tier: Tier,
         firstBucketStart: Int64,
         lastBucketStart: Int64,
         bucketCount: Int,

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 
 /// The deterministic batches the crash writer applies, so a checker can tell what a committed prefix holds.
@@ -21,7 +22,7 @@ struct CrashWriterBatch {
         for offset in start..<(start + Self.size) {
             let key = Key(
                 cluster: UInt32(offset % 8),
-                tier: HistoryTier.allCases[Int(offset % 3)],
+                tier: Tier.allCases[Int(offset % 3)],
                 bucket: offset / 2_000
             )
             sums[key, default: StatisticsSums()].add(
@@ -51,7 +52,7 @@ struct CrashWriterBatch {
 
     private struct Key: Hashable {
         var cluster: UInt32
-        var tier: HistoryTier
+        var tier: Tier
         var bucket: Int64
     }
 }

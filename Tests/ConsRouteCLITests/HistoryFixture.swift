@@ -250,7 +250,7 @@ struct HistoryFixture {
     }
 
     private func fillStatistics(_ store: HistoryStore) async throws {
-        func bucket(_ fleet: String, _ cluster: UInt32, _ tier: HistoryTier, minutesAgo: Int64, events: Int64)
+        func bucket(_ fleet: String, _ cluster: UInt32, _ tier: Tier, minutesAgo: Int64, events: Int64)
             -> WindowStatisticsBucket
         {
             WindowStatisticsBucket(

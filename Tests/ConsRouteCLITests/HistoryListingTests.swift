@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 import Foundation
 import Testing
@@ -79,8 +80,7 @@ struct HistoryListingTests {
 
     @Test("stats shares are of the fleet's and the cluster's events, computed before the limit")
     func statsShares() throws {
-        func summary(_ fleet: String, _ cluster: UInt32, _ tier: HistoryTier, events: Int64) -> WindowStatisticsSummary
-        {
+        func summary(_ fleet: String, _ cluster: UInt32, _ tier: Tier, events: Int64) -> WindowStatisticsSummary {
             WindowStatisticsSummary(
                 fleet: fleet,
                 cluster: cluster,

@@ -83,7 +83,7 @@ struct IngestProcessorTests {
             factory.event(timeUnixMs: t0, cluster: 2, tier: .cloud, shadow: true),
         ]
         let result = processor.process(events.enumerated().map { message($1, offset: Int64($0)) })
-        func sums(_ cluster: UInt32, _ tier: HistoryTier, _ bucket: Int64) -> StatisticsSums? {
+        func sums(_ cluster: UInt32, _ tier: Tier, _ bucket: Int64) -> StatisticsSums? {
             result.statistics.first {
                 $0.cluster == cluster && $0.tier == tier && $0.bucketStart == bucket && $0.fleet == "fleet-a"
             }?.sums

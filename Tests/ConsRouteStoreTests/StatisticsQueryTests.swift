@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 import ConsRouteTuning
 import Testing
@@ -9,7 +10,7 @@ struct StatisticsQueryTests {
         let store = try makeStore()
         var deltas: [WindowStatisticsBucket] = []
         for bucket in Int64(0)..<4 {
-            for tier in HistoryTier.allCases {
+            for tier in Tier.allCases {
                 deltas.append(Sample.delta(cluster: 1, tier: tier, bucketStart: bucket * 60_000, events: 2, shadows: 1))
             }
             deltas.append(Sample.delta(fleet: "watches", cluster: 0, bucketStart: bucket * 60_000, events: 1))
@@ -48,7 +49,7 @@ struct StatisticsQueryTests {
             var offset: Int64 = 0
             for _ in 0..<400 {
                 let cluster = UInt32(random.next() % 4)
-                let tier = HistoryTier.allCases[Int(random.next() % 3)]
+                let tier = Tier.allCases[Int(random.next() % 3)]
                 var sums = StatisticsSums()
                 for _ in 0..<Int(random.next() % 5) {
                     let shadow = random.next() % 3 == 0

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 import Foundation
 
@@ -129,7 +130,7 @@ enum Sample {
     static func delta(
         fleet: String = "phones",
         cluster: UInt32 = 0,
-        tier: HistoryTier = .device,
+        tier: Tier = .device,
         bucketStart: Int64 = 0,
         events: Int64 = 1,
         shadows: Int64 = 0

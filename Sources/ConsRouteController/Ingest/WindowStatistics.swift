@@ -52,21 +52,10 @@ public struct WindowStatistics: Sendable {
             WindowStatisticsBucket(
                 fleet: key.fleet,
                 cluster: key.cluster,
-                tier: HistoryTier(key.tier),
+                tier: key.tier,
                 bucketStart: key.bucketStartMs,
                 sums: sums
             )
-        }
-    }
-}
-
-extension HistoryTier {
-    /// The history tier of a wire tier.
-    public init(_ tier: Tier) {
-        switch tier {
-        case .device: self = .device
-        case .edge: self = .edge
-        case .cloud: self = .cloud
         }
     }
 }

@@ -320,7 +320,7 @@ public final class FleetController: Sendable {
             detector: detector,
             signal: drift.event.kind.name,
             cluster: drift.clusterID,
-            tier: drift.tier.flatMap { HistoryTier(rawValue: $0.description) },
+            tier: drift.tier,
             statistic: drift.event.statistic,
             threshold: drift.event.threshold,
             window: DataWindow(start: min(windowStart, drift.detectedAtMs), end: drift.detectedAtMs),

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryListing {
@@ -15,7 +16,7 @@ extension HistoryListing {
                 HistoryField("signal", "signal", .text(event.signal)),
                 HistoryField("detector", "detector", .text(event.detector)),
                 HistoryField("cluster", "cluster", .integer(event.cluster.map(Int64.init))),
-                HistoryField("tier", "tier", .text(event.tier?.rawValue)),
+                HistoryField("tier", "tier", .text(event.tier?.description)),
                 HistoryField("statistic", "statistic", .number(event.statistic)),
                 HistoryField("threshold", "threshold", .number(event.threshold)),
                 HistoryField.textOnly("stat/thr", .number(ratio(event.statistic, event.threshold))),

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryListing {
@@ -24,7 +25,7 @@ extension HistoryListing {
             return [
                 HistoryField("fleet", "fleet", .text(summary.fleet)),
                 HistoryField("cluster", "cluster", .integer(Int64(summary.cluster))),
-                HistoryField("tier", "tier", .text(summary.tier.rawValue)),
+                HistoryField("tier", "tier", .text(summary.tier.description)),
                 HistoryField("events", "events", .integer(sums.eventCount)),
                 HistoryField("shadow_samples", "shadow", .integer(sums.shadowCount)),
                 HistoryField("fleet_share", "of fleet", .number(ofFleet)),
