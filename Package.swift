@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "ConsRouteController",
             dependencies: [
-                "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka", "ConsRouteClient",
+                "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

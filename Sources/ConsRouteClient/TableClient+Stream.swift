@@ -1,3 +1,4 @@
+import ConsRouteModel
 import NIOCore
 import NIOHTTP1
 

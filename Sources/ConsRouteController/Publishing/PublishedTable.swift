@@ -1,4 +1,3 @@
-import ConsRouteClient
 public import ConsRouteModel
 public import NIOCore
 
@@ -24,7 +23,7 @@ public struct PublishedTable: Sendable {
         let bytes = signed.envelopeBytes()
         envelope = ByteBuffer(bytes: bytes)
         let event = ServerSentEvent(event: "table", id: String(signed.table.version), data: bytes)
-        streamFrame = StreamFrame(event.encoded())
+        streamFrame = StreamFrame(ByteBuffer(bytes: event.encoded()))
     }
 
     /// The table's fleet.

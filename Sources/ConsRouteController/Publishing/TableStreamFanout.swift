@@ -1,4 +1,4 @@
-import ConsRouteClient
+import ConsRouteModel
 import NIOCore
 import Synchronization
 
@@ -23,7 +23,7 @@ final class TableStreamFanout: Sendable {
     private let state = Mutex(State())
 
     /// The comment frame every stream gets at each heartbeat.
-    static let heartbeatFrame = StreamFrame(ServerSentEvent.comment("heartbeat"))
+    static let heartbeatFrame = StreamFrame(ByteBuffer(bytes: ServerSentEvent.comment("heartbeat")))
 
     /// Opens a stream on `eventLoop`; its first frame is the table `device` should apply if that is newer than
     /// `held`.

@@ -1,9 +1,8 @@
-public import NIOCore
-
 /// One server-sent event (the `text/event-stream` format of the HTML standard).
 ///
 /// Data with line feeds travels as several `data:` lines and parses back joined by line feeds; tables are canonical
-/// JSON, one line.
+/// JSON, one line. The wire format of the table stream: the server encodes it, the client parses it
+/// (``ServerSentEventParser``), and neither needs the other's module.
 public struct ServerSentEvent: Sendable, Equatable {
     /// The `event:` field (nil: the default `message` type).
     public var event: String?
@@ -27,22 +26,22 @@ public struct ServerSentEvent: Sendable, Equatable {
     /// The event in wire format: `event:`, `id:` and one `data:` line per line of data, then a blank line.
     ///
     /// - Complexity: O(size of the data).
-    public func encoded() -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(data.count + 64)
-        if let event { buffer.writeString("event: \(event)\n") }
-        if let id { buffer.writeString("id: \(id)\n") }
+    public func encoded() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(data.count + 64)
+        if let event { bytes += Array("event: \(event)\n".utf8) }
+        if let id { bytes += Array("id: \(id)\n".utf8) }
         for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            buffer.writeString("data: ")
-            buffer.writeBytes(line)
-            buffer.writeString("\n")
+            bytes += Array("data: ".utf8)
+            bytes += line
+            bytes.append(UInt8(ascii: "\n"))
         }
-        buffer.writeString("\n")
-        return buffer
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     /// A comment line that keeps an idle stream alive through proxies; clients ignore it.
-    public static func comment(_ text: String) -> ByteBuffer {
-        ByteBuffer(string: ": \(text)\n\n")
+    public static func comment(_ text: String) -> [UInt8] {
+        Array(": \(text)\n\n".utf8)
     }
 }
