@@ -200,13 +200,13 @@ let package = Package(
         .testTarget(
             name: "ConsRouteModelTests",
             dependencies: [
-                "ConsRouteModel", "ConsRouteTuning", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "ConsRouteModel", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConsRouteRouterTests",
-            dependencies: ["ConsRouteRouter", "ConsRouteModel", "ConsRouteTuning"],
+            dependencies: ["ConsRouteRouter", "ConsRouteModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -256,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsRouteStoreTests",
-            dependencies: ["ConsRouteStore", "ConsRouteTuning", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ConsRouteStore", "ConsRouteModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

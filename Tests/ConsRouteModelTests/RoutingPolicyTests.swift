@@ -1,5 +1,4 @@
 import ConsRouteModel
-import ConsRouteTuning
 import Testing
 
 @Suite("The routing rule")

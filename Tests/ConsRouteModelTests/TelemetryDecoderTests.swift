@@ -1,5 +1,4 @@
 import ConsRouteModel
-import ConsRouteTuning
 import Foundation
 import SwiftProtobuf
 import Testing

@@ -1,5 +1,4 @@
 import ConsRouteModel
-import ConsRouteTuning
 import Foundation
 
 /// Fixtures shared by the model tests.

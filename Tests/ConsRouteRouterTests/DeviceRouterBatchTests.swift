@@ -1,6 +1,5 @@
 import ConsRouteModel
 import ConsRouteRouter
-import ConsRouteTuning
 import Foundation
 import Testing
 

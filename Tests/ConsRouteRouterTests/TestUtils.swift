@@ -1,6 +1,5 @@
 import ConsRouteModel
 import ConsRouteRouter
-import ConsRouteTuning
 import Foundation
 
 /// A router set up for tests: a signing key it trusts, a fixed clock and a fresh state directory.

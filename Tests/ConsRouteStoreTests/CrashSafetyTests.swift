@@ -1,5 +1,5 @@
+import ConsRouteModel
 import ConsRouteStore
-import ConsRouteTuning
 import Foundation
 import Testing
 

@@ -1,6 +1,5 @@
 import ConsRouteModel
 import ConsRouteStore
-import ConsRouteTuning
 import Testing
 
 @Suite("Statistics queries")

@@ -1,3 +1,4 @@
+public import ConsRouteModel
 import ConsRouteTuning
 
 /// The distribution of one tier's true consistency score on a topic, in [0, 1].

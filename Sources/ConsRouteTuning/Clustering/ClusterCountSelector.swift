@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// Chooses the number of clusters within configured bounds by the mean silhouette on a seeded sample.
 ///
 /// Why the silhouette: it rewards clusters that are both tight and well separated, which is what makes

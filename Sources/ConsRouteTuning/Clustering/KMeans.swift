@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// k-means clustering by Lloyd's algorithm with seeded greedy k-means++ initialisation.
 ///
 /// ```swift

@@ -1,3 +1,5 @@
+import ConsRouteModel
+
 /// Greedy k-means++ seeding (Arthur & Vassilvitskii 2007, with scikit-learn's local trials).
 ///
 /// Each new centre is drawn with probability proportional to D(x)², the squared distance to the nearest

@@ -1,3 +1,5 @@
+import ConsRouteModel
+
 /// The mutable state of a mini-batch k-means run: centred centroids, per-centre accumulated counts,
 /// and scikit-learn's early-stopping bookkeeping.
 struct MiniBatchSteps {

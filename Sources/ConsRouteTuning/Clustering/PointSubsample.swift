@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// A seeded uniform subsample of the rows of a window, drawn without replacement and kept in window order.
 ///
 /// Clustering a window of n points costs O(n·k·d) per pass, but the centroids, the radii and the choice of k are

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// A seeded Gaussian random projection from `inputDimension` to `outputDimension` coordinates
 /// (Johnson–Lindenstrauss).
 ///

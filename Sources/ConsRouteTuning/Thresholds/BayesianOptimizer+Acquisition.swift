@@ -1,3 +1,5 @@
+import ConsRouteModel
+
 /// Choosing the next point: candidates, surrogate predictions and constrained expected improvement.
 extension BayesianOptimizer {
     /// Standard deviations of the local candidates drawn around the best trials, in unit-square units.

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The Bayesian-optimisation engine: Gaussian-process surrogates and constrained expected improvement.
 ///
 /// The search runs in the unit square of prediction quantiles (``QuantileWarping``). Each

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// Tunes every cluster of a fleet: held-out split, engine run, shrinkage toward the pooled optimum.
 ///
 /// Per cluster, the shadow samples are split at random into a training part (the engine chooses

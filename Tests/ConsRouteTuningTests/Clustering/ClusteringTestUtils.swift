@@ -1,3 +1,5 @@
+import ConsRouteModel
+
 @testable import ConsRouteTuning
 
 /// Shared fixtures of the clustering tests (named for the folder, since other folders of this test

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import Testing
 
 @testable import ConsRouteTuning

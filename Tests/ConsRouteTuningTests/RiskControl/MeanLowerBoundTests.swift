@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteTuning
 import Foundation
 import Testing

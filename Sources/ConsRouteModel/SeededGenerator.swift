@@ -1,6 +1,6 @@
 /// A small, fast, seedable pseudo-random generator (SplitMix64 seeding a xoshiro256**).
 ///
-/// Every randomized algorithm in this target takes a generator so that runs are reproducible:
+/// Every randomized algorithm in the package (tuning, simulation, tests) takes a generator so that runs are reproducible:
 /// the same seed gives the same clusters, the same initial design, the same results.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
