@@ -169,7 +169,7 @@ public final class DeviceRouter: Sendable {
     }
 
     /// The system clock in Unix milliseconds.
-    public static let systemClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    public static let systemClock: WallClock.Source = WallClock.system
 
     private func acknowledgement(version: UInt64, error: RouterError?, now: Int64) -> TableAcknowledgement {
         TableAcknowledgement(

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import Foundation
 import GRDB
 
@@ -35,7 +36,7 @@ extension HistoryStore {
         clusterID: String,
         now: Int64? = nil
     ) async throws -> OffsetClusterBinding {
-        let now = now ?? Int64(Date().timeIntervalSince1970 * 1000)
+        let now = now ?? WallClock.nowMs()
         try FieldRule.nonEmpty(group, "group")
         try FieldRule.nonEmpty(topic, "topic")
         try FieldRule.nonEmpty(clusterID, "clusterID")

@@ -31,7 +31,7 @@ enum IngestE2EBenchmark {
         let produceStart = DispatchTime.now().uptimeNanoseconds
         var bytes = 0
         // Event times just behind the broker's timestamps: ingest rejects times more than a day away (bad_time).
-        let startMs = Int64(Date().timeIntervalSince1970 * 1_000) - Int64(n)
+        let startMs = WallClock.nowMs() - Int64(n)
         for chunkStart in stride(from: 0, to: n, by: 10_000) {
             let records = (chunkStart..<min(n, chunkStart + 10_000)).map { index -> KafkaProducerRecord in
                 let fleet = fleets[index % partitions]

@@ -83,7 +83,7 @@ struct TableCommand: ParsableCommand {
             } catch let error as SignatureError {
                 throw CommandFailure("\(file): \(error)")
             }
-            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            let nowMs = WallClock.nowMs()
             if signed.table.isExpired(atMs: nowMs) {
                 throw CommandFailure(
                     "\(file): the table expired at \(TimeText.utc(signed.table.expiresAtMs)); a router treats it as stale"
@@ -176,7 +176,7 @@ struct TableCommand: ParsableCommand {
                 version: version,
                 dimension: dimension,
                 clusterCount: clusters,
-                createdAtMs: Int64(Date().timeIntervalSince1970 * 1000),
+                createdAtMs: WallClock.nowMs(),
                 using: &generator
             )
             let signed = try SignedTable(signing: table, with: Files.signingKey(key))

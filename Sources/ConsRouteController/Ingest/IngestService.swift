@@ -306,7 +306,7 @@ public final class IngestService: Sendable {
     {
         let thresholds = countFrom.all
         let handed = handedOffsets.withLock { $0 }
-        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let nowMs = WallClock.nowMs()
         var rebuildOnly: [IngestMessage] = []
         var replay: [IngestMessage] = []
         var live: [IngestMessage] = []

@@ -20,7 +20,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
         fleets: [FleetController],
         store: HistoryStore,
         acknowledgements: AcknowledgementTally,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
+        clock: @escaping WallClock.Source = WallClock.system
     ) {
         self.fleets = Dictionary(uniqueKeysWithValues: fleets.map { ($0.fleet, $0) })
         self.store = store

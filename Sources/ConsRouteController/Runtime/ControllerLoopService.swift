@@ -1,3 +1,4 @@
+import ConsRouteModel
 public import ConsRouteStore
 import Foundation
 public import Logging
@@ -103,7 +104,7 @@ public struct ControllerLoopService: Service {
     }
 
     private func prune() async {
-        let cutoff = Int64(Date().timeIntervalSince1970 * 1_000) - retentionMs
+        let cutoff = WallClock.nowMs() - retentionMs
         do {
             let summary = try await store.prune(olderThan: cutoff)
             logger.debug("history pruned", metadata: ["summary": "\(summary)"])

@@ -38,7 +38,7 @@ public final class FleetController: Sendable {
         metrics: ControllerMetrics?,
         logger: Logger,
         ownership: FleetOwnership? = nil,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
+        clock: @escaping WallClock.Source = WallClock.system
     ) {
         self.ownership = ownership
         self.loop = loop

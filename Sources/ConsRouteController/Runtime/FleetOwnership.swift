@@ -1,3 +1,4 @@
+public import ConsRouteModel
 public import Foundation
 public import Logging
 import Synchronization
@@ -54,7 +55,7 @@ public final class FleetOwnership: Sendable {
         fleets: [String],
         partitionCount: Int? = nil,
         logger: Logger,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }
+        clock: @escaping WallClock.Source = WallClock.system
     ) {
         self.replicaID = replicaID
         self.fleets = Set(fleets)

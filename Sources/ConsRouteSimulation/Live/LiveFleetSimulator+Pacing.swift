@@ -26,7 +26,7 @@ extension LiveFleetSimulator {
                 try await Task.sleep(for: settings.tick)
                 continue
             }
-            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            let nowMs = WallClock.nowMs()
             var records: [KafkaProducerRecord] = []
             records.reserveCapacity(count)
             var outcomes: [RecentOutcomeRing.Outcome] = []

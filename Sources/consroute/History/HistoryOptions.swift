@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsRouteModel
 import ConsRouteStore
 import Foundation
 
@@ -58,7 +59,7 @@ struct HistoryOptions: ParsableArguments {
     }
 
     /// The current time, unix milliseconds.
-    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    static func nowMs() -> Int64 { WallClock.nowMs() }
 
     /// Opens the history database, which must exist: a history command never creates one.
     /// - Throws: `CommandFailure` naming the path when the file is missing, is a directory, or cannot be opened.
