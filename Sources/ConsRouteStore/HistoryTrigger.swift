@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// What started a table publication, a re-cluster or an optimiser run.
 ///
 /// Stored as two columns: `trigger_kind` (`bootstrap`, `drift`, `schedule`, `operator`) and `trigger_ref` (the
@@ -12,12 +14,13 @@ public enum HistoryTrigger: Sendable, Hashable {
     /// An operator request (retune, rollback), with a free-form note such as who asked and why.
     case operatorRequest(note: String)
 
-    var kind: String {
+    /// The trigger's kind (its raw value is the `trigger_kind` column).
+    public var kind: TriggerKind {
         switch self {
-        case .bootstrap: "bootstrap"
-        case .drift: "drift"
-        case .schedule: "schedule"
-        case .operatorRequest: "operator"
+        case .bootstrap: .bootstrap
+        case .drift: .drift
+        case .schedule: .schedule
+        case .operatorRequest: .operatorRequest
         }
     }
 
@@ -29,14 +32,14 @@ public enum HistoryTrigger: Sendable, Hashable {
         }
     }
 
-    init(kind: String, reference: String?, table: String) throws {
-        switch (kind, reference) {
-        case ("drift", let eventID?): self = .drift(eventID: eventID)
-        case ("bootstrap", _): self = .bootstrap
-        case ("schedule", _): self = .schedule
-        case ("operator", let note): self = .operatorRequest(note: note ?? "")
-        default:
-            throw HistoryStoreError.unreadableRow(table: table, column: "trigger_kind", value: kind)
+    init(kind text: String, reference: String?, table: String) throws {
+        switch (TriggerKind(rawValue: text), reference) {
+        case (.drift, let eventID?): self = .drift(eventID: eventID)
+        case (.bootstrap, _): self = .bootstrap
+        case (.schedule, _): self = .schedule
+        case (.operatorRequest, let note): self = .operatorRequest(note: note ?? "")
+        case (.drift, nil), (nil, _):
+            throw HistoryStoreError.unreadableRow(table: table, column: "trigger_kind", value: text)
         }
     }
 

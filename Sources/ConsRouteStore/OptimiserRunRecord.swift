@@ -1,3 +1,4 @@
+import ConsRouteModel
 import GRDB
 
 /// One threshold optimisation of a cluster (or of the fleet's pooled/novel thresholds): the engine, what
@@ -115,7 +116,7 @@ extension OptimiserRunRecord {
         try FieldRule.nonNegative(latencyRatio, "optimiserRun.latencyRatio")
         try FieldRule.nonNegative(costRatio, "optimiserRun.costRatio")
         return [
-            id, fleet, cluster, engine, trigger.kind, trigger.reference, startedAt, duration.milliseconds,
+            id, fleet, cluster, engine, trigger.kind.rawValue, trigger.reference, startedAt, duration.milliseconds,
             tDevice, tEdge, objective, qualityRatio, latencyRatio, costRatio,
         ]
     }

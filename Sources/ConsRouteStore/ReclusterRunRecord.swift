@@ -1,3 +1,4 @@
+import ConsRouteModel
 import Foundation
 import GRDB
 
@@ -119,7 +120,8 @@ extension ReclusterRunRecord {
         try FieldRule.nonNegative(inertia, "reclusterRun.inertia")
         try window.validate("reclusterRun.window")
         return [
-            id, fleet, startedAt, duration.milliseconds, trigger.kind, trigger.reference, kBefore, kAfter, inertia,
+            id, fleet, startedAt, duration.milliseconds, trigger.kind.rawValue, trigger.reference, kBefore, kAfter,
+            inertia,
             Self.encodeIDs(matchedClusters), Self.encodeIDs(newClusters), Self.encodeIDs(retiredClusters),
             window.start, window.end, window.firstOffset, window.endOffset,
         ]

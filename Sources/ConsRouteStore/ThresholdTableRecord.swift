@@ -1,3 +1,4 @@
+import ConsRouteModel
 import GRDB
 
 /// One published threshold table: indexed metadata plus the signed envelope JSON exactly as published.
@@ -101,7 +102,7 @@ extension ThresholdTableRecord {
         try FieldRule.nonEmpty(envelope, "table.envelope")
         return [
             fleet, storedVersion, storedParent, status.rawValue, createdAt, expiresAt,
-            trigger.kind, trigger.reference, optimiserRunID, envelope,
+            trigger.kind.rawValue, trigger.reference, optimiserRunID, envelope,
         ]
     }
 }

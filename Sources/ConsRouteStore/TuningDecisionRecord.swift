@@ -1,3 +1,4 @@
+import ConsRouteModel
 import GRDB
 
 /// What one tuning run decided: the table it published, or why it published nothing (a guardrail's reason or
@@ -168,7 +169,7 @@ extension TuningDecisionRecord {
         }
         try window.validate("tuningDecision.window")
         return [
-            runID, fleet, trigger.kind, trigger.reference, decidedAt, result.rawValue, reason, storedVersion,
+            runID, fleet, trigger.kind.rawValue, trigger.reference, decidedAt, result.rawValue, reason, storedVersion,
             qualityRatio, latencyRatio, costRatio, window.start, window.end, window.firstOffset, window.endOffset,
             basis, alpha, candidate?.qualityLowerBound, candidate?.objective, current?.qualityRatio,
             current?.qualityLowerBound, current?.latencyRatio, current?.costRatio, current?.objective,

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 import Foundation
 import GRDB
@@ -142,7 +143,7 @@ struct RolloutHistoryTests {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        decision.runID, decision.fleet, decision.trigger.kind, decision.trigger.reference,
+                        decision.runID, decision.fleet, decision.trigger.kind.rawValue, decision.trigger.reference,
                         decision.decidedAt, decision.result.rawValue, decision.reason,
                         decision.tableVersion.map(Int64.init), decision.qualityRatio, decision.latencyRatio,
                         decision.costRatio, decision.window.start, decision.window.end, decision.window.firstOffset,

@@ -2,18 +2,6 @@ public import ConsRouteModel
 public import ConsRouteTuning
 
 extension FleetPipeline {
-    /// Why a tuning runs.
-    public enum TriggerKind: Sendable, Equatable {
-        /// No table yet and enough data: the first table.
-        case bootstrap
-        /// One or more drift events (`severe` when the representation drifted: re-cluster).
-        case drift
-        /// The periodic re-tune.
-        case schedule
-        /// An operator asked (`POST /retune`).
-        case operatorRequest
-    }
-
     /// A pending or running tuning's reason.
     public struct Trigger: Sendable, Equatable {
         public var kind: TriggerKind
@@ -32,14 +20,12 @@ extension FleetPipeline {
         /// The table's `provenance.trigger` text.
         public var provenanceText: String {
             switch kind {
-            case .bootstrap: "bootstrap"
+            case .bootstrap, .schedule, .operatorRequest: kind.rawValue
             case .drift:
                 // The first few ids, then a count: a burst of drift can raise dozens, and the table stays small.
                 "drift:" + driftEventIDs.prefix(Self.citedDriftEvents).joined(separator: ",")
                     + (driftEventIDs.count > Self.citedDriftEvents
                         ? ",+\(driftEventIDs.count - Self.citedDriftEvents) more" : "")
-            case .schedule: "schedule"
-            case .operatorRequest: "operator"
             }
         }
     }

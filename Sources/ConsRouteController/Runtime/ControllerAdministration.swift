@@ -91,7 +91,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
         var status: [String: JSONValue] = [
             "paused": .bool(snapshot.isPaused),
             "tuning": .bool(snapshot.isTuning),
-            "pending_trigger": snapshot.pending.map { .string(FleetController.triggerLabel($0)) } ?? .null,
+            "pending_trigger": snapshot.pending.map { .string($0.rawValue) } ?? .null,
             "observed_events": .number(String(snapshot.observedEvents)),
             "window_events": .number(String(snapshot.windowEvents)),
             "window_shadow_samples": .number(String(snapshot.windowShadowSamples)),

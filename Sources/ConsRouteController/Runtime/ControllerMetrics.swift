@@ -35,7 +35,7 @@ public final class ControllerMetrics: Sendable {
                 driftEvents(fleet: fleet, kind: kind).increment(by: Int64(0))
                 driftStatistic(fleet: fleet, detector: kind).set(0.0)
             }
-            for trigger in ["bootstrap", "drift", "schedule", "operator"] {
+            for trigger in TriggerKind.allCases.map(\.rawValue) {
                 for result in ["published", "rejected", "failed"] {
                     tuningRuns(fleet: fleet, trigger: trigger, result: result).increment(by: Int64(0))
                 }

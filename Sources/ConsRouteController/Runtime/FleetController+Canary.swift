@@ -222,7 +222,7 @@ extension FleetController {
         canary.withLock { if $0?.version == run.version { $0?.deferralLogged = true } }
         logger.notice(
             "tuning deferred until the canary is decided",
-            metadata: ["fleet": "\(fleet)", "canary": "\(run.version)", "trigger": "\(Self.triggerLabel(pending))"]
+            metadata: ["fleet": "\(fleet)", "canary": "\(run.version)", "trigger": "\(pending.rawValue)"]
         )
     }
 }

@@ -104,7 +104,7 @@ public final class FleetController: Sendable {
     private func handle(_ outcome: FleetPipeline.TuningOutcome, now: Int64) async throws -> SignedTable? {
         let trigger = Self.historyTrigger(outcome.trigger)
         try await recordRuns(outcome, trigger: trigger, startedAt: now)
-        let triggerLabel = Self.triggerLabel(outcome.trigger.kind)
+        let triggerLabel = outcome.trigger.kind.rawValue
         guard let table = outcome.table else {
             let result: TuningDecisionResult = outcome.thresholds == nil ? .failed : .rejected
             let reason = outcome.failure ?? "the tuning produced no table"
@@ -286,21 +286,13 @@ public final class FleetController: Sendable {
     /// The history trigger a table's `provenance.trigger` text names (for tables another replica published): the
     /// inverse of `Trigger.provenanceText`, with an operator's text kept as the note.
     static func historyTrigger(provenance text: String) -> HistoryTrigger {
-        if text == "bootstrap" { return .bootstrap }
-        if text == "schedule" { return .schedule }
-        if text.hasPrefix("drift:"), let first = text.dropFirst("drift:".count).split(separator: ",").first {
+        if text == TriggerKind.bootstrap.rawValue { return .bootstrap }
+        if text == TriggerKind.schedule.rawValue { return .schedule }
+        let drift = TriggerKind.drift.rawValue + ":"
+        if text.hasPrefix(drift), let first = text.dropFirst(drift.count).split(separator: ",").first {
             return .drift(eventID: String(first))
         }
         return .operatorRequest(note: text)
-    }
-
-    static func triggerLabel(_ kind: FleetPipeline.TriggerKind) -> String {
-        switch kind {
-        case .bootstrap: "bootstrap"
-        case .drift: "drift"
-        case .schedule: "schedule"
-        case .operatorRequest: "operator"
-        }
     }
 
     private func record(_ drift: FleetPipeline.DetectedDrift, windowStart: Int64) -> DriftEventRecord {

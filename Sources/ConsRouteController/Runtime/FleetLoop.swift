@@ -13,7 +13,7 @@ public final class FleetLoop: Sendable {
         public var tableVersion: UInt64?
         public var lastVersion: UInt64
         public var isPaused: Bool
-        public var pending: FleetPipeline.TriggerKind?
+        public var pending: TriggerKind?
         public var observedEvents: Int64
         public var windowEvents: Int
         public var windowShadowSamples: Int

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryListing {
@@ -12,7 +13,7 @@ extension HistoryListing {
                 HistoryField("decided_at_ms", "decided", .time(decision.decidedAt)),
                 HistoryField("fleet", "fleet", .text(decision.fleet)),
                 HistoryField("run_id", "run", .text(decision.runID)),
-                HistoryField("trigger", "trigger", .text(decision.trigger.kindName)),
+                HistoryField("trigger", "trigger", .text(decision.trigger.kind.rawValue)),
                 HistoryField.jsonOnly("trigger_ref", .text(decision.trigger.detail)),
                 HistoryField("result", "result", .text(decision.result.rawValue)),
                 HistoryField("table_version", "version", .integer(decision.tableVersion.map(Int64.init))),

@@ -1,3 +1,4 @@
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryListing {
@@ -100,7 +101,7 @@ extension HistoryListing {
             HistoryField("kind", "kind", .text(kind)),
             HistoryField("fleet", "fleet", .text(fleet)),
             HistoryField("id", "id", .text(id)),
-            HistoryField("trigger", "trigger", .text(trigger.kindName)),
+            HistoryField("trigger", "trigger", .text(trigger.kind.rawValue)),
             HistoryField.jsonOnly("trigger_ref", .text(trigger.detail)),
             HistoryField("duration_ms", "ms", .number(milliseconds(duration))),
         ]

@@ -31,7 +31,7 @@ extension HistoryListing {
                 ),
                 HistoryField("created_at_ms", "created", .time(record.createdAt)),
                 HistoryField.jsonOnly("expires_at_ms", .time(record.expiresAt)),
-                HistoryField("trigger", "trigger", .text(record.trigger.kindName)),
+                HistoryField("trigger", "trigger", .text(record.trigger.kind.rawValue)),
                 HistoryField.jsonOnly("trigger_ref", .text(record.trigger.detail)),
                 HistoryField.jsonOnly("optimiser_run_id", .text(record.optimiserRunID)),
                 HistoryField("clusters", "k", .integer(Int64(table.clusters.count))),
