@@ -3,7 +3,8 @@ import GRDB
 
 /// One published threshold table: indexed metadata plus the signed envelope JSON exactly as published.
 ///
-/// The store never parses the envelope; the metadata columns duplicate what queries filter on.
+/// The store never parses the envelope (readers call ``signedTable()``); the metadata columns duplicate what
+/// queries filter on.
 public struct ThresholdTableRecord: Sendable, Hashable {
     /// The fleet the table belongs to.
     public var fleet: String

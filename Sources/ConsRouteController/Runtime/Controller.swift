@@ -177,7 +177,7 @@ public final class Controller: Sendable {
             if let signed, let record = try await store.tables(HistoryQuery(fleet: fleet), status: .canary).first,
                 record.version > signed.table.version
             {
-                let canary = try SignedTable(envelope: Array(record.envelope.utf8))
+                let canary = try record.signedTable()
                 try await publisher.restore(canary)
                 await controller.resumeCanary(canary.table, controlVersion: signed.table.version)
             }

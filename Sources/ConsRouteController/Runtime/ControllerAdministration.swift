@@ -129,7 +129,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
 
     public func table(fleet: String, version: UInt64) async throws -> SignedTable? {
         guard let record = try await store.table(fleet: fleet, version: version) else { return nil }
-        return try SignedTable(envelope: Array(record.envelope.utf8))
+        return try record.signedTable()
     }
 
     /// Who tunes and publishes the fleet (docs/design.md §9): this replica when `owned`; otherwise `publisher` names

@@ -212,7 +212,7 @@ public final class FleetController: Sendable {
         guard let record = try await store.table(fleet: fleet, version: version) else {
             throw AdminActionError.unknownVersion(fleet: fleet, version: version)
         }
-        var table = try SignedTable(envelope: Array(record.envelope.utf8)).table
+        var table = try record.signedTable().table
         table.createdAtMs = now
         table.expiresAtMs = now + loop.settings.metadata.lifetimeMs
         table.rollout = .active

@@ -42,7 +42,7 @@ struct DemoOutcome {
         self.fleet = fleet
         let records = try await store.tables(HistoryQuery(fleet: fleet)).sorted { $0.version < $1.version }
         tables = records.compactMap { record in
-            guard let table = try? SignedTable(envelope: Array(record.envelope.utf8)).table else { return nil }
+            guard let table = try? record.signedTable().table else { return nil }
             return TableLine(
                 version: table.version,
                 trigger: table.provenance.trigger,

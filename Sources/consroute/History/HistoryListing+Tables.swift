@@ -56,7 +56,7 @@ extension HistoryListing {
 
     private static func envelopeTable(_ record: ThresholdTableRecord) throws -> ThresholdTable {
         do {
-            return try SignedTable(envelope: Array(record.envelope.utf8)).table
+            return try record.signedTable().table
         } catch {
             throw CommandFailure(
                 "table version \(record.version) of fleet '\(record.fleet)' has a stored envelope that is not a "
