@@ -126,11 +126,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The service: ingestion, window state, the control loop, publishing.
+        // Typed field access and a nesting limit over Yams nodes, for controller.yaml and the scenario files.
+        .target(
+            name: "ConsRouteYAML",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // One fleet's control loop as values, no I/O: the window, the pipeline (drift, triggers, tuning, guardrail,
+        // canary comparison) and the fleet tuner. The controller runs it; the offline replay runs it too.
+        .target(
+            name: "ConsRouteLoop",
+            dependencies: ["ConsRouteModel", "ConsRouteTuning"],
+            swiftSettings: swiftSettings
+        ),
+        // The service: ingestion, the control loop's services, publishing.
         .target(
             name: "ConsRouteController",
             dependencies: [
-                "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
+                "ConsRouteModel", "ConsRouteTuning", "ConsRouteLoop", "ConsRouteYAML", "ConsRouteStore",
+                "ConsRouteKafka",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -150,8 +164,8 @@ let package = Package(
         .target(
             name: "ConsRouteSimulation",
             dependencies: [
-                "ConsRouteModel", "ConsRouteController", "ConsRouteTuning", "ConsRouteRouter", "ConsRouteClient",
-                "ConsRouteKafka",
+                "ConsRouteModel", "ConsRouteLoop", "ConsRouteYAML", "ConsRouteTuning", "ConsRouteRouter",
+                "ConsRouteClient", "ConsRouteKafka",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -163,7 +177,7 @@ let package = Package(
                 "ConsRouteModel",
                 "ConsRouteRouter",
                 "ConsRouteTuning",
-                "ConsRouteController",
+                "ConsRouteController", "ConsRouteLoop",
                 "ConsRouteKafka",
                 "ConsRouteStore",
                 "ConsRouteSimulation",
@@ -182,7 +196,7 @@ let package = Package(
                 "ConsRouteModel",
                 "ConsRouteRouter",
                 "ConsRouteTuning",
-                "ConsRouteController",
+                "ConsRouteController", "ConsRouteLoop",
                 "ConsRouteSimulation",
                 "ConsRouteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -212,8 +226,9 @@ let package = Package(
         .testTarget(
             name: "ConsRouteControllerTests",
             dependencies: [
-                "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore", "ConsRouteKafka",
-                "ConsRouteClient", "KafkaTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "ConsRouteController", "ConsRouteLoop", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore",
+                "ConsRouteKafka", "ConsRouteClient", "KafkaTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -230,7 +245,8 @@ let package = Package(
         .target(
             name: "KafkaTestSupport",
             dependencies: [
-                "ConsRouteKafka", "ConsRouteModel", "ConsRouteTuning", "ConsRouteController", "ConsRouteStore",
+                "ConsRouteKafka", "ConsRouteModel", "ConsRouteTuning", "ConsRouteController", "ConsRouteLoop",
+                "ConsRouteStore",
                 "ConsRouteClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -250,7 +266,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "ConsRouteKafka", "KafkaTestSupport", "ConsRouteModel", "ConsRouteStore", "ConsRouteTuning",
-                "ConsRouteController",
+                "ConsRouteController", "ConsRouteLoop",
             ],
             swiftSettings: swiftSettings
         ),
@@ -262,7 +278,8 @@ let package = Package(
         .testTarget(
             name: "ConsRouteSimulationTests",
             dependencies: [
-                "ConsRouteSimulation", "ConsRouteController", "ConsRouteModel", "ConsRouteTuning", "ConsRouteRouter",
+                "ConsRouteSimulation", "ConsRouteController", "ConsRouteLoop", "ConsRouteModel", "ConsRouteTuning",
+                "ConsRouteRouter",
                 "ConsRouteClient", "ConsRouteKafka", "KafkaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -274,7 +291,8 @@ let package = Package(
         .testTarget(
             name: "ConsRouteClientTests",
             dependencies: [
-                "ConsRouteClient", "ConsRouteController", "ConsRouteModel", "ConsRouteRouter", "ConsRouteTuning",
+                "ConsRouteClient", "ConsRouteController", "ConsRouteLoop", "ConsRouteModel", "ConsRouteRouter",
+                "ConsRouteTuning",
                 "KafkaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -128,8 +128,13 @@ link_target() {
         return 0
     fi
     log "linking $name"
-    grep -v -e "/consroute.build/" -e "/$module.build/" "$BUILD/consroute.product/Objects.LinkFileList" \
-        >"$OUT/objects/$name.LinkFileList"
+    # Modules instrumented besides MODULE (EXTRA_MODULES, space-separated) replace their debug objects too.
+    local excluded=(-e "/consroute.build/" -e "/$module.build/") extra_objects=() extra
+    for extra in ${EXTRA_MODULES:-}; do
+        excluded+=(-e "/$extra.build/")
+        extra_objects+=("$OUT/objects/$extra.o")
+    done
+    grep -v "${excluded[@]}" "$BUILD/consroute.product/Objects.LinkFileList" >"$OUT/objects/$name.LinkFileList"
     # The module's search paths and C module maps, to import it.
     local imports=() arguments=() index
     mapfile -t arguments < <(swiftpm_compile_arguments "$module")
@@ -139,7 +144,7 @@ link_target() {
         esac
     done
     swiftc -O -sanitize=fuzzer -parse-as-library -swift-version 6 -module-name "FuzzTarget" "$@" \
-        -I "$OUT/modules" "${imports[@]}" "$entry" fuzz/FuzzRandom.swift "$OUT/objects/$module.o" \
+        -I "$OUT/modules" "${imports[@]}" "$entry" fuzz/FuzzRandom.swift "$OUT/objects/$module.o" "${extra_objects[@]}" \
         "@$OUT/objects/$name.LinkFileList" -L/usr/lib/x86_64-linux-gnu -lrdkafka -lstdc++ -o "$binary" >&2
 }
 
@@ -148,7 +153,11 @@ build_target() {
     telemetry-protobuf) build_instrumented ConsRouteModel && link_target "$1" fuzz/TelemetryDecoderFuzz.swift ConsRouteModel ;;
     telemetry-json) build_instrumented ConsRouteModel && link_target "$1" fuzz/TelemetryDecoderFuzz.swift ConsRouteModel -D FUZZ_JSON ;;
     table-envelope) build_instrumented ConsRouteModel && link_target "$1" fuzz/TableEnvelopeFuzz.swift ConsRouteModel ;;
-    config-yaml) build_instrumented ConsRouteController && link_target "$1" fuzz/ConfigurationLoaderFuzz.swift ConsRouteController ;;
+    config-yaml)
+        # The field reader and nesting limit (ConsRouteYAML) are instrumented with the loader that uses them.
+        build_instrumented ConsRouteYAML && build_instrumented ConsRouteController \
+            && EXTRA_MODULES="ConsRouteYAML" link_target "$1" fuzz/ConfigurationLoaderFuzz.swift ConsRouteController
+        ;;
     *) log "unknown target $1 (one of ${ALL_TARGETS[*]})"; exit 64 ;;
     esac
 }

@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 import GRDB
 
 extension HistoryStore {

@@ -1,5 +1,6 @@
 import CBenchMallocCounter
 import ConsRouteController
+import ConsRouteLoop
 import ConsRouteModel
 import ConsRouteTuning
 import Foundation

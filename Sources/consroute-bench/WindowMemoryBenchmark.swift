@@ -1,4 +1,5 @@
 import ConsRouteController
+import ConsRouteLoop
 import ConsRouteModel
 import ConsRouteTuning
 import Foundation

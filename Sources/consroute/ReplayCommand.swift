@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsRouteController
+import ConsRouteLoop
 import ConsRouteModel
 import ConsRouteSimulation
 import Foundation
@@ -95,7 +96,7 @@ struct ReplayCommand: ParsableCommand {
         if let config {
             do {
                 try settings.adopt(
-                    ControllerConfiguration.load(path: config, environment: [:]),
+                    fleets: ControllerConfiguration.load(path: config, environment: [:]).fleets,
                     fleet: fleet,
                     source: config
                 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConsRouteController
+import ConsRouteLoop
 import Foundation
 import Logging
 

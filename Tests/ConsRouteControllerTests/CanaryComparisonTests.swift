@@ -3,6 +3,8 @@ import ConsRouteModel
 import ConsRouteTuning
 import Testing
 
+@testable import ConsRouteLoop
+
 @Suite("Canary comparison: the sequential test of a canary against its control")
 struct CanaryComparisonTests {
     /// Reranker-consistency reference: cloud score 1, 400 ms, cost 0.01; the default weights 0.3 and 0.3.

@@ -2,6 +2,7 @@ import ConsRouteModel
 import Testing
 
 @testable import ConsRouteController
+@testable import ConsRouteLoop
 
 @Suite("Data-growth re-tune")
 struct DataGrowthRetuneTests {

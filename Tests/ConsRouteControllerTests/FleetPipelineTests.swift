@@ -3,6 +3,8 @@ import ConsRouteModel
 import ConsRouteTuning
 import Testing
 
+@testable import ConsRouteLoop
+
 @Suite("Fleet pipeline")
 struct FleetPipelineTests {
     private func settings() -> FleetPipelineSettings { syntheticPipelineSettings() }

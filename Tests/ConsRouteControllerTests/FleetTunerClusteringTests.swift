@@ -3,6 +3,8 @@ import ConsRouteModel
 import ConsRouteTuning
 import Testing
 
+@testable import ConsRouteLoop
+
 @Suite("Fleet tuner: re-clustering on subsamples")
 struct FleetTunerClusteringTests {
     private func tuner(_ configure: (inout FleetTunerSettings) -> Void = { _ in }) -> FleetTuner {

@@ -3,6 +3,8 @@ import ConsRouteModel
 import ConsRouteTuning
 import Testing
 
+@testable import ConsRouteLoop
+
 /// A synthetic fleet: topics around separated centres with their own device and edge quality.
 struct SyntheticFleet {
     let dimension = 8

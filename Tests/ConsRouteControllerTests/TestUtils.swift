@@ -2,6 +2,8 @@ import ConsRouteController
 import ConsRouteModel
 import ConsRouteTuning
 
+@testable import ConsRouteLoop
+
 /// Synthetic telemetry for ingestion tests.
 struct EventFactory {
     var generator: SeededGenerator

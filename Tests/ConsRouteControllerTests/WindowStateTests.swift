@@ -2,6 +2,8 @@ import ConsRouteController
 import ConsRouteModel
 import Testing
 
+@testable import ConsRouteLoop
+
 @Suite("Window state")
 struct WindowStateTests {
     @Test("the reservoir keeps the most recent representations, oldest first, in half precision")

@@ -1,4 +1,5 @@
 import ConsRouteController
+import ConsRouteYAML
 import Foundation
 import Testing
 

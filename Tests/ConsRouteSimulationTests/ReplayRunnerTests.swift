@@ -3,6 +3,7 @@ import ConsRouteModel
 import Foundation
 import Testing
 
+@testable import ConsRouteLoop
 @testable import ConsRouteSimulation
 
 @Suite("Replay")
@@ -152,7 +153,7 @@ struct ReplayConfigurationTests {
         var reports: [Double: ReplayReport] = [:]
         for qMin in [0.9, 0.99] {
             var settings = smallReplaySettings(scenario)
-            try settings.adopt(configuration(qMin: qMin), fleet: nil, source: "replay.yaml")
+            try settings.adopt(fleets: configuration(qMin: qMin).fleets, fleet: nil, source: "replay.yaml")
             #expect(settings.pipeline.objective.qMin == qMin && settings.pipeline.metadata.fleet == "small")
             let chosen = settings
             // CPU-bound: on a thread of its own, not one of the cooperative pool's two.
@@ -170,12 +171,14 @@ struct ReplayConfigurationTests {
     @Test("a missing fleet, several fleets without --fleet, or another dimension are clear errors")
     func badConfiguration() throws {
         var settings = smallReplaySettings(try driftingScenario(events: 1_000))
-        #expect(throws: ReplayError.self) { try settings.adopt(configuration(qMin: 0.95), fleet: "nope", source: "f") }
         #expect(throws: ReplayError.self) {
-            try settings.adopt(configuration(qMin: 0.95, fleets: ["a", "b"]), fleet: nil, source: "f")
+            try settings.adopt(fleets: configuration(qMin: 0.95).fleets, fleet: "nope", source: "f")
         }
         #expect(throws: ReplayError.self) {
-            try settings.adopt(configuration(qMin: 0.95, dimension: 16), fleet: nil, source: "f")
+            try settings.adopt(fleets: configuration(qMin: 0.95, fleets: ["a", "b"]).fleets, fleet: nil, source: "f")
+        }
+        #expect(throws: ReplayError.self) {
+            try settings.adopt(fleets: configuration(qMin: 0.95, dimension: 16).fleets, fleet: nil, source: "f")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ConsRouteController
 import ConsRouteModel
 
+@testable import ConsRouteLoop
 @testable import ConsRouteSimulation
 
 /// A small scenario (d = 8, four topics, a fifth that appears later) as YAML, for parsing, generation and replay.

@@ -8,6 +8,8 @@ import Logging
 import Synchronization
 import Testing
 
+@testable import ConsRouteLoop
+
 /// The controller end to end (issue 5's acceptance flow), on whichever broker the caller gives: the embedded
 /// mock cluster in the unit tests, Tansu in the integration tests.
 ///

@@ -1,6 +1,8 @@
+import ConsRouteYAML
+
 /// Why the controller's configuration cannot be used; every message names the file (or environment variable),
 /// the line and the key at fault.
-public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible, YAMLFieldFailure {
+public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be read.
     case unreadable(file: String, reason: String)
     /// The file is not valid YAML.
@@ -18,3 +20,6 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 }
+
+/// The YAML field reader reports its failures as configuration errors.
+extension ConfigurationError: YAMLFieldFailure {}

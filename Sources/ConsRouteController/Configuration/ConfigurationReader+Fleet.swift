@@ -1,5 +1,7 @@
+import ConsRouteLoop
 import ConsRouteModel
 import ConsRouteTuning
+import ConsRouteYAML
 
 extension ConfigurationReader {
     private static let fleetKeys: Set<String> = [

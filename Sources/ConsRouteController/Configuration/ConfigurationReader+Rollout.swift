@@ -1,3 +1,6 @@
+import ConsRouteLoop
+import ConsRouteYAML
+
 extension ConfigurationReader {
     /// A fleet's `rollout` section: canary share, the sequential test's minimum samples, maximum duration, alpha and
     /// non-inferiority margin.

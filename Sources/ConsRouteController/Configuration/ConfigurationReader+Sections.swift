@@ -1,5 +1,7 @@
+import ConsRouteLoop
 import ConsRouteModel
 import ConsRouteTuning
+import ConsRouteYAML
 import Foundation
 import Yams
 

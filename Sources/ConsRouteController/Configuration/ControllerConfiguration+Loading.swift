@@ -1,5 +1,6 @@
 import ConsRouteModel
 import ConsRouteTuning
+import ConsRouteYAML
 import Foundation
 import Yams
 

@@ -1,3 +1,4 @@
+public import ConsRouteLoop
 public import ConsRouteModel
 
 /// Everything `consroute serve` runs with (`config/controller.yaml` documents each key and its default).

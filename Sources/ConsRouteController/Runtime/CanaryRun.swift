@@ -1,3 +1,5 @@
+public import ConsRouteLoop
+
 /// A canary in progress: its version, the active table it is compared with, and the comparison so far.
 public struct CanaryRun: Sendable {
     /// The canary table's version.

@@ -1,4 +1,5 @@
 public import ConsRouteKafka
+import ConsRouteLoop
 import ConsRouteModel
 public import ConsRouteStore
 import Foundation

@@ -1,7 +1,8 @@
+import ConsRouteLoop
 public import ConsRouteModel
 public import ConsRouteStore
 import ConsRouteTuning
-public import Foundation
+import Foundation
 
 /// The controller's side of the distribution API: operator actions on the fleets' loops, the fleets' status,
 /// and past tables from history.

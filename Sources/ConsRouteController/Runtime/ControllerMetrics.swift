@@ -1,3 +1,4 @@
+import ConsRouteLoop
 import ConsRouteModel
 import ConsRouteTuning
 public import Prometheus

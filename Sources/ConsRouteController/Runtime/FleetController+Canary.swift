@@ -1,3 +1,4 @@
+import ConsRouteLoop
 public import ConsRouteModel
 import ConsRouteStore
 import Logging

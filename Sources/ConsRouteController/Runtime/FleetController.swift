@@ -1,7 +1,8 @@
+import ConsRouteLoop
 public import ConsRouteModel
 public import ConsRouteStore
 import ConsRouteTuning
-public import Foundation
+import Foundation
 public import Logging
 import Prometheus
 import Synchronization

@@ -1,3 +1,4 @@
+public import ConsRouteLoop
 public import ConsRouteModel
 public import ConsRouteTuning
 import Dispatch

@@ -1,5 +1,5 @@
 public import ConsRouteModel
-public import Foundation
+import Foundation
 public import Logging
 import Synchronization
 

@@ -1,4 +1,4 @@
-public import ConsRouteController
+public import ConsRouteLoop
 public import ConsRouteModel
 
 extension FleetPipelineSettings {

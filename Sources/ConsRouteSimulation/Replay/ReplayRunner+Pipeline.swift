@@ -1,4 +1,4 @@
-import ConsRouteController
+import ConsRouteLoop
 import ConsRouteModel
 import ConsRouteTuning
 

@@ -1,4 +1,4 @@
-public import ConsRouteController
+public import ConsRouteLoop
 import ConsRouteModel
 
 /// How a replay drives the control loop over full-information events.
@@ -87,30 +87,30 @@ extension ReplaySettings {
     /// keeping the replay's fleet name, fingerprint and table lifetime: a backtest of a configuration.
     ///
     /// - Parameters:
-    ///   - configuration: a loaded controller configuration.
+    ///   - fleets: a loaded controller configuration's fleets (`ControllerConfiguration.fleets`).
     ///   - fleet: the fleet to take; nil for the configuration's only fleet.
     ///   - source: where the configuration came from, for messages.
     /// - Throws: `ReplayError.configuration` when the fleet is missing or ambiguous, or its dimension differs.
     public mutating func adopt(
-        _ configuration: ControllerConfiguration,
+        fleets: [FleetPipelineSettings],
         fleet: String?,
         source: String
     ) throws(ReplayError) {
-        let names = configuration.fleets.map(\.metadata.fleet)
+        let names = fleets.map(\.metadata.fleet)
         let chosen: FleetPipelineSettings
         if let fleet {
-            guard let match = configuration.fleets.first(where: { $0.metadata.fleet == fleet }) else {
+            guard let match = fleets.first(where: { $0.metadata.fleet == fleet }) else {
                 throw .configuration("\(source) has no fleet \(fleet) (it has: \(names.joined(separator: ", ")))")
             }
             chosen = match
         } else {
-            guard configuration.fleets.count == 1 else {
+            guard fleets.count == 1 else {
                 throw .configuration(
-                    "\(source) has \(configuration.fleets.count) fleets (\(names.joined(separator: ", "))); "
+                    "\(source) has \(fleets.count) fleets (\(names.joined(separator: ", "))); "
                         + "choose one with --fleet"
                 )
             }
-            chosen = configuration.fleets[0]
+            chosen = fleets[0]
         }
         let dimension = pipeline.metadata.fingerprint.representationDim
         guard chosen.metadata.fingerprint.representationDim == dimension else {

@@ -1,4 +1,4 @@
-import ConsRouteController
+import ConsRouteYAML
 
 /// Why a scenario file could not be loaded. Every message names the file, the line and the field at fault.
 public enum ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-import ConsRouteController
 import ConsRouteModel
+import ConsRouteYAML
 import Yams
 
 extension ScenarioLoader {

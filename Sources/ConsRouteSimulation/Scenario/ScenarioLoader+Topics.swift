@@ -1,6 +1,6 @@
-import ConsRouteController
 import ConsRouteModel
 import ConsRouteTuning
+import ConsRouteYAML
 
 /// Fleet-wide values a topic inherits unless it overrides them.
 struct TopicDefaults {

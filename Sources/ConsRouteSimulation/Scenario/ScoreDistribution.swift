@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 import ConsRouteTuning
 
 /// The distribution of one tier's true consistency score on a topic, in [0, 1].

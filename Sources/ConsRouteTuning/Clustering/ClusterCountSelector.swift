@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// Chooses the number of clusters within configured bounds by the mean silhouette on a seeded sample.
 ///

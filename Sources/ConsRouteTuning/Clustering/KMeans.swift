@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// k-means clustering by Lloyd's algorithm with seeded greedy k-means++ initialisation.
 ///

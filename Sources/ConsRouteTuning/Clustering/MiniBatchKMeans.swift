@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// Mini-batch k-means for large windows: each step assigns a random batch and moves each touched centre
 /// to the running mean of all points it has received so far (per-centre learning rate 1/count).

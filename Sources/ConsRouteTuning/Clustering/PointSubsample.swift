@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// A seeded uniform subsample of the rows of a window, drawn without replacement and kept in window order.
 ///

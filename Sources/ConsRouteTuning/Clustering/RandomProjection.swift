@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// A seeded Gaussian random projection from `inputDimension` to `outputDimension` coordinates
 /// (Johnson–Lindenstrauss).

@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// Running sums of a policy's routed and all-cloud metrics; the one place outcomes are computed.
 struct PolicyTotals {

@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// The Bayesian-optimisation engine: Gaussian-process surrogates and constrained expected improvement.
 ///

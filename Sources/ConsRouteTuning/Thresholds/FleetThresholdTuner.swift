@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// Tunes every cluster of a fleet: held-out split, engine run, shrinkage toward the pooled optimum.
 ///

@@ -1,4 +1,4 @@
-public import ConsRouteModel
+import ConsRouteModel
 
 /// Maps the unit square to threshold pairs through the empirical quantiles of the predictions.
 ///

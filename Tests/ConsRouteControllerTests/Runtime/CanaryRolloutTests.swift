@@ -11,6 +11,8 @@ import Prometheus
 import Synchronization
 import Testing
 
+@testable import ConsRouteLoop
+
 /// `FleetController` with canaries enabled: a tuned table goes out as a canary, the sequential test promotes a
 /// better one and rolls back a worse one, an operator promotes through the API, and every step is in history.
 @Suite("Canary rollout")

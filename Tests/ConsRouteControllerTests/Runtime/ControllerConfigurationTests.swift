@@ -4,6 +4,8 @@ import ConsRouteTuning
 import Foundation
 import Testing
 
+@testable import ConsRouteLoop
+
 @Suite("Controller configuration")
 struct ControllerConfigurationTests {
     static let minimal = """

@@ -6,6 +6,8 @@ import KafkaTestSupport
 import Logging
 import Testing
 
+@testable import ConsRouteLoop
+
 /// `FleetController` writes one decision per tuning outcome, next to the runs it records.
 @Suite("Tuning decisions in history")
 struct TuningDecisionTests {

@@ -25,7 +25,7 @@ public struct FleetPipeline: Sendable {
     var referenceMeanDistance2 = 1.0
     var nextClusterID: UInt32
     var lastTuneMs: Int64?
-    var windowFromMs: Int64?
+    package var windowFromMs: Int64?
     var windowToMs: Int64 = 0
     var shadowObserved: UInt64 = 0
     /// `shadowObserved` and the window's size when the last tuning was taken (the data-growth re-tune).
