@@ -68,6 +68,10 @@ public actor TablePublisher {
     private var unproduced: [String: SignedTable] = [:]
     private let fencing: Fencing?
     private var writers: [String: FleetWriter] = [:]
+    /// Per fleet, the version this replica is publishing right now (between its version being chosen and its
+    /// table reaching the cache). The actor is re-entered while a publication awaits the broker and the history,
+    /// and the tables-topic follower can meet that very table there: it is this replica's own, not a newer one.
+    private var inFlight: [String: UInt64] = [:]
 
     /// - Parameters:
     ///   - store: the history.
@@ -117,6 +121,8 @@ public actor TablePublisher {
             table.rollout.salt = Self.canarySalt(fleet: table.fleet, version: table.version)
         }
         let signed = try SignedTable(signing: table, with: key)
+        inFlight[table.fleet] = table.version
+        defer { inFlight[table.fleet] = nil }
         if let transactional, let fencing {
             do {
                 try await transactional.sendInTransaction([record(signed)], timeout: fencing.timeout)
@@ -165,7 +171,9 @@ public actor TablePublisher {
     ///
     /// - Returns: whether the table was newer.
     public func follow(_ signed: SignedTable) async throws -> Bool {
-        guard signed.table.version > (await cache.tables(fleet: signed.table.fleet).latestVersion) else { return false }
+        let fleet = signed.table.fleet
+        let known = max(await cache.tables(fleet: fleet).latestVersion, inFlight[fleet] ?? 0)
+        guard signed.table.version > known else { return false }
         try await cache.publish(signed)
         return true
     }
