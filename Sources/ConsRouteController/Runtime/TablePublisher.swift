@@ -72,6 +72,10 @@ public actor TablePublisher {
     /// table reaching the cache). The actor is re-entered while a publication awaits the broker and the history,
     /// and the tables-topic follower can meet that very table there: it is this replica's own, not a newer one.
     private var inFlight: [String: UInt64] = [:]
+    /// Fleets with a publication in progress, and the publications waiting for it: one at a time per fleet, so two
+    /// (a tick's tuning and an operator's rollback) never choose the same version while the first awaits.
+    private var publishing: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     /// - Parameters:
     ///   - store: the history.
@@ -110,6 +114,8 @@ public actor TablePublisher {
     /// - Throws: `TablePublicationError` when another replica owns the fleet; Kafka errors when the tables topic
     ///   did not take the table (with fencing); history and signing errors. Then nothing was published.
     public func publish(_ table: ThresholdTable, trigger: HistoryTrigger) async throws -> SignedTable {
+        await acquire(table.fleet)
+        defer { release(table.fleet) }
         var table = table
         let transactional = try await writer(for: table.fleet)
         let highest = try await store.highestTableVersion(fleet: table.fleet) ?? 0
@@ -154,6 +160,24 @@ public actor TablePublisher {
         // operator's rollback should.
         Task { await self.produceUnproduced() }
         return signed
+    }
+
+    /// Waits until no other publication of `fleet` is in progress, then marks one as in progress.
+    private func acquire(_ fleet: String) async {
+        while publishing.contains(fleet) {
+            await withCheckedContinuation { waiting[fleet, default: []].append($0) }
+        }
+        publishing.insert(fleet)
+    }
+
+    /// Ends the publication of `fleet` in progress and lets the next waiting one (if any) go.
+    private func release(_ fleet: String) {
+        publishing.remove(fleet)
+        if var queue = waiting[fleet], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[fleet] = queue.isEmpty ? nil : queue
+            next.resume()
+        }
     }
 
     /// The cohort salt of a fleet's canary at `version`: reproducible, and a fresh cohort for every canary.

@@ -36,7 +36,7 @@ struct ReplicaTakeoverTests {
             headers: token,
             body: #"{"to_version":1}"#
         )
-        #expect(rollback.status == 200)
+        #expect(rollback.status == 200, "\(String(decoding: rollback.body, as: UTF8.self))")
         let key = try KeyFile.signingKey(
             from: Array(Data(contentsOf: URL(fileURLWithPath: scenario.configuration.signingKeyFile)))
         )
@@ -69,7 +69,7 @@ struct ReplicaTakeoverTests {
             headers: token,
             body: #"{"to_version":2}"#
         )
-        #expect(again.status == 200)
+        #expect(again.status == 200, "\(String(decoding: again.body, as: UTF8.self))")
         #expect(await second.cache.tables(fleet: scenario.fleet).active?.version == 3)
         runningB.cancel()
         _ = await runningB.result
