@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryCommand {
@@ -29,7 +30,7 @@ extension HistoryCommand {
         func run() async throws {
             let store = try options.openStore()
             let decisions = try await store.tuningDecisions(
-                options.listingQuery(nowMs: HistoryOptions.nowMs()),
+                options.listingQuery(nowMs: WallClock.nowMs()),
                 result: result.flatMap(TuningDecisionResult.init(rawValue:))
             )
             HistoryCommand.printListing(HistoryListing.decisions(decisions, limit: options.rowLimit), options)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryCommand {
@@ -17,7 +18,7 @@ extension HistoryCommand {
         func run() async throws {
             let store = try options.openStore()
             let events = try await store.driftEvents(
-                options.listingQuery(nowMs: HistoryOptions.nowMs()),
+                options.listingQuery(nowMs: WallClock.nowMs()),
                 cluster: cluster
             )
             HistoryCommand.printListing(HistoryListing.drift(events, limit: options.rowLimit), options)

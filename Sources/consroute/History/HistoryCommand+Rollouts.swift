@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryCommand {
@@ -29,7 +30,7 @@ extension HistoryCommand {
         func run() async throws {
             let store = try options.openStore()
             let events = try await store.rolloutEvents(
-                options.listingQuery(nowMs: HistoryOptions.nowMs()),
+                options.listingQuery(nowMs: WallClock.nowMs()),
                 step: step.flatMap(RolloutStep.init(rawValue:))
             )
             HistoryCommand.printListing(HistoryListing.rollouts(events, limit: options.rowLimit), options)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryCommand {
@@ -48,7 +49,7 @@ extension HistoryCommand {
                 return
             }
             let kinds = kind.map { Set([$0]) } ?? Set(HistoryListing.RunKind.allCases)
-            let query = try options.listingQuery(nowMs: HistoryOptions.nowMs())
+            let query = try options.listingQuery(nowMs: WallClock.nowMs())
             let reclusters = kinds.contains(.recluster) ? try await store.reclusterRuns(query) : []
             let optimisers = kinds.contains(.optimiser) ? try await store.optimiserRuns(query) : []
             let listing = HistoryListing.runs(

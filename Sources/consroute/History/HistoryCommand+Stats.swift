@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryCommand {
@@ -21,7 +22,7 @@ extension HistoryCommand {
 
         func run() async throws {
             let store = try options.openStore()
-            var summaries = try await store.statistics(options.query(nowMs: HistoryOptions.nowMs(), limit: nil))
+            var summaries = try await store.statistics(options.query(nowMs: WallClock.nowMs(), limit: nil))
             if let cluster { summaries.removeAll { $0.cluster != cluster } }
             HistoryCommand.printListing(HistoryListing.stats(summaries, limit: options.rowLimit), options)
         }

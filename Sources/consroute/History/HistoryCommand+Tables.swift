@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsRouteModel
 import ConsRouteStore
 
 extension HistoryCommand {
@@ -26,7 +27,7 @@ extension HistoryCommand {
 
         func run() async throws {
             let store = try options.openStore()
-            let query = try options.listingQuery(nowMs: HistoryOptions.nowMs())
+            let query = try options.listingQuery(nowMs: WallClock.nowMs())
             let records = try await store.tables(query, status: status.flatMap(TableStatus.init(rawValue:)))
             var acknowledgements: [HistoryListing.TableKey: AcknowledgementCounts] = [:]
             for record in records.prefix(options.rowLimit) {

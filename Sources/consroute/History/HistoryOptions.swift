@@ -55,11 +55,8 @@ struct HistoryOptions: ParsableArguments {
         if let db, db.isEmpty { throw ValidationError("--db must not be empty") }
         if let fleet, fleet.isEmpty { throw ValidationError("--fleet must not be empty") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, is \(limit)") }
-        _ = try query(nowMs: Self.nowMs(), limit: nil)
+        _ = try query(nowMs: WallClock.nowMs(), limit: nil)
     }
-
-    /// The current time, unix milliseconds.
-    static func nowMs() -> Int64 { WallClock.nowMs() }
 
     /// Opens the history database, which must exist: a history command never creates one.
     /// - Throws: `CommandFailure` naming the path when the file is missing, is a directory, or cannot be opened.
