@@ -11,7 +11,7 @@
 #   PEERS_VENV    a venv with the peers' packages (default: .bench-venv; created without torch on first use)
 #   NO_PEERS=1    run only our benchmarks
 #   TARGET_CPU    -target-cpu for the release build (default: none; the router's kernel picks its SIMD path at
-#                 run time, CONSROUTE_KERNEL=avx512|avx2|sse2|scalar forces one)
+#                 run time, CONSROUTE_KERNEL=avx512vnni|avx512|avx2|sse2|scalar forces one)
 # Output: one JSON line per measurement in bench-results/<timestamp>.jsonl, ours and the peers' together.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -22,7 +22,7 @@ fi
 echo "== C conformance test" >&2
 "${CC:-cc}" -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -I Sources/CConsRouteRouterABI/include \
   bindings/c/conformance_test.c -L "$bin" -lconsroute_router -Wl,-rpath,"$bin" -o "$bin/consroute-router-c-test"
-for kernel in avx512 avx2 sse2 neon scalar; do
+for kernel in avx512vnni avx512 avx2 sse2 neon scalar; do
   output="$(CONSROUTE_KERNEL=$kernel "$bin/consroute-router-c-test" conformance)" || { echo "$output"; exit 1; }
   ran="$(sed -n 's/^kernel: //p' <<<"$output")"
   if [[ "$ran" != "$kernel" ]]; then

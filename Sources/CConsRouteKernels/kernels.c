@@ -3,6 +3,7 @@
 // Built with the package's default flags (x86-64 baseline, or arm64 with NEON): the wider copies carry their
 // own `target` attribute and run only where `__builtin_cpu_supports` says the CPU has those features.
 #include "consroute_kernels.h"
+#include "kernels_internal.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -12,7 +13,6 @@ typedef float cr_f32x8 __attribute__((ext_vector_type(8)));
 typedef float cr_f32x4 __attribute__((ext_vector_type(4)));
 typedef float cr_f32x2 __attribute__((ext_vector_type(2)));
 
-typedef long (*cr_nearest_fn)(const float *, long, const float *, const float *, long, float, float *, float *);
 
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,popcnt,bmi,bmi2"))), apply_to = function)
@@ -102,13 +102,14 @@ static long cr_scalar_nearest(
     return best_index;
 }
 
-static cr_nearest_fn cr_function(consroute_kernel_path path) {
+cr_nearest_fn cr_function(consroute_kernel_path path) {
     switch (path) {
     case CONSROUTE_KERNEL_SCALAR: return cr_scalar_nearest;
 #if defined(__x86_64__)
     case CONSROUTE_KERNEL_SSE2: return cr_sse2_nearest;
     case CONSROUTE_KERNEL_AVX2: return cr_avx2_nearest;
-    case CONSROUTE_KERNEL_AVX512: return cr_avx512_nearest;
+    case CONSROUTE_KERNEL_AVX512:
+    case CONSROUTE_KERNEL_AVX512_VNNI: return cr_avx512_nearest;
 #endif
 #if defined(__aarch64__)
     case CONSROUTE_KERNEL_NEON: return cr_neon_nearest;
@@ -131,6 +132,9 @@ int consroute_kernel_supported(consroute_kernel_path path) {
         return consroute_kernel_supported(CONSROUTE_KERNEL_AVX2) && __builtin_cpu_supports("avx512f")
             && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw")
             && __builtin_cpu_supports("avx512dq");
+    case CONSROUTE_KERNEL_AVX512_VNNI:
+        __builtin_cpu_init();
+        return consroute_kernel_supported(CONSROUTE_KERNEL_AVX512) && __builtin_cpu_supports("avx512vnni");
 #endif
 #if defined(__aarch64__)
     case CONSROUTE_KERNEL_NEON: return 1;
@@ -146,6 +150,7 @@ const char *consroute_kernel_name(consroute_kernel_path path) {
     case CONSROUTE_KERNEL_AVX2: return "avx2";
     case CONSROUTE_KERNEL_AVX512: return "avx512";
     case CONSROUTE_KERNEL_NEON: return "neon";
+    case CONSROUTE_KERNEL_AVX512_VNNI: return "avx512vnni";
     default: return "unknown";
     }
 }
@@ -161,14 +166,15 @@ static _Atomic int cr_selected_path = -1;
 static consroute_kernel_path cr_default_path(void) {
     const char *forced = getenv("CONSROUTE_KERNEL");
     if (forced && *forced) {
-        for (int path = CONSROUTE_KERNEL_SCALAR; path <= CONSROUTE_KERNEL_NEON; path++) {
+        for (int path = CONSROUTE_KERNEL_SCALAR; path <= CONSROUTE_KERNEL_AVX512_VNNI; path++) {
             if (strcmp(forced, consroute_kernel_name((consroute_kernel_path)path)) == 0
                 && consroute_kernel_supported((consroute_kernel_path)path))
                 return (consroute_kernel_path)path;
         }
     }
     static const consroute_kernel_path widest_first[] = {
-        CONSROUTE_KERNEL_AVX512, CONSROUTE_KERNEL_AVX2, CONSROUTE_KERNEL_NEON, CONSROUTE_KERNEL_SSE2,
+        CONSROUTE_KERNEL_AVX512_VNNI, CONSROUTE_KERNEL_AVX512, CONSROUTE_KERNEL_AVX2,
+        CONSROUTE_KERNEL_NEON,        CONSROUTE_KERNEL_SSE2,
     };
     for (unsigned i = 0; i < sizeof widest_first / sizeof widest_first[0]; i++) {
         if (consroute_kernel_supported(widest_first[i])) return widest_first[i];

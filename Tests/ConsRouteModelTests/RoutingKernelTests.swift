@@ -31,17 +31,24 @@ struct RoutingKernelTests {
             #expect(supported.contains(.neon))
         #endif
         #expect(supported.contains(RoutingKernel.selected))
-        #expect(RoutingKernel.allCases.map(\.description) == ["scalar", "sse2", "avx2", "avx512", "neon"])
+        #expect(
+            RoutingKernel.allCases.map(\.description) == ["scalar", "sse2", "avx2", "avx512", "neon", "avx512vnni"]
+        )
+        if supported.contains(.avx512vnni) { #expect(supported.contains(.avx512)) }
     }
 
     @Test(
         "every path equals the float64 argmin, near-ties included",
-        arguments: [(64, 16), (7, 3), (33, 40), (1, 2), (128, 17), (384, 16), (2048, 16), (2048, 64), (13, 64)]
+        arguments: [
+            (64, 16), (7, 3), (33, 40), (1, 2), (128, 17), (384, 16), (2048, 16), (2048, 64), (13, 64), (384, 64),
+            (1001, 13), (8192, 2), (8193, 2),
+        ]
     )
     func everyPathIsExact(dimension: Int, clusters: Int) {
         var generator = SeededGenerator(seed: UInt64(dimension * 1000 + clusters))
         let table = Fixtures.table(seed: UInt64(clusters), dimension: dimension, clusters: clusters)
         let policy = RoutingPolicy(table: table)
+        #expect(policy.isScreened == (dimension * clusters >= 12_288 && dimension <= 8192))
         let queries = dimension >= 2048 ? 60 : 400
         for query in 0..<queries {
             var x: [Float]
@@ -62,12 +69,55 @@ struct RoutingKernelTests {
                 let index = x.withUnsafeBufferPointer { policy.nearestCluster($0, kernel: kernel).index }
                 #expect(index == expected, "\(kernel), d=\(dimension), k=\(clusters), query \(query)")
             }
+            if policy.isScreened {
+                let screened = x.withUnsafeBufferPointer { policy.screenedReferenceNearest($0) }
+                #expect(screened == expected, "screen reference, d=\(dimension), k=\(clusters), query \(query)")
+            }
         }
     }
 
-    @Test("every path agrees on novelty at the radius, decided in float64 when float32 cannot tell")
-    func noveltyAtTheRadius() {
-        var table = Fixtures.table(dimension: 64, clusters: 16)
+    @Test(
+        "the int8 screen decides as the float kernels on queries at the edges of float32",
+        arguments: [(2048, 16), (1001, 13)]
+    )
+    func screenAtTheEdges(dimension: Int, clusters: Int) {
+        let table = Fixtures.table(seed: 5, dimension: dimension, clusters: clusters)
+        let policy = RoutingPolicy(table: table)
+        #expect(policy.isScreened)
+        let c3 = table.clusters[3].centroid
+        let queries: [(String, [Float])] = [
+            ("zero", [Float](repeating: 0, count: dimension)),
+            ("a centroid", c3),
+            ("subnormal", c3.map { $0 * 0x1p-140 }),
+            ("one large value", c3.enumerated().map { $0.offset == 7 ? 3e18 : $0.element }),
+            ("overflowing norm", c3.map { $0 * 1e30 }),
+            ("one dimension only", (0..<dimension).map { $0 == dimension - 1 ? 1 : 0 }),
+        ]
+        for (name, x) in queries {
+            let expected = referenceNearest(x, table)
+            for kernel in RoutingKernel.supported {
+                let index = x.withUnsafeBufferPointer { policy.nearestCluster($0, kernel: kernel).index }
+                #expect(index == expected, "\(name), \(kernel)")
+            }
+            #expect(x.withUnsafeBufferPointer { policy.screenedReferenceNearest($0) } == expected, "\(name)")
+        }
+        // NaN: every path gives the float kernel's answer (whatever the float64 fallback makes of it).
+        var nan = c3
+        nan[11] = .nan
+        let answers = Set(
+            RoutingKernel.supported.map { kernel in
+                nan.withUnsafeBufferPointer { policy.nearestCluster($0, kernel: kernel).index }
+            }
+        )
+        #expect(answers.count == 1)
+    }
+
+    @Test(
+        "every path agrees on novelty at the radius, decided in float64 when float32 cannot tell",
+        arguments: [64, 2048]
+    )
+    func noveltyAtTheRadius(dimension: Int) {
+        var table = Fixtures.table(dimension: dimension, clusters: 16)
         let x = table.clusters[2].centroid.map { $0 + 0.125 }
         let exact = zip(x, table.clusters[2].centroid).reduce(0.0) {
             $0 + (Double($1.0) - Double($1.1)) * (Double($1.0) - Double($1.1))

@@ -40,7 +40,7 @@ final class ChildProcess {
         process.standardOutput = FileHandle.nullDevice
         if let logFile {
             if !FileManager.default.fileExists(atPath: logFile) {
-                FileManager.default.createFile(atPath: logFile, contents: nil)
+                _ = FileManager.default.createFile(atPath: logFile, contents: nil)
             }
             if let handle = FileHandle(forWritingAtPath: logFile) {
                 handle.seekToEndOfFile()

@@ -3,8 +3,10 @@
 // One kernel body (`nearest_body.h`) is compiled once per instruction set in `kernels.c`, each copy with its
 // own `target` attribute: AVX-512, AVX2 + FMA and SSE2 on x86-64, NEON on arm64, and plain scalar C
 // everywhere. The widest one the CPU supports is picked on the first call (`__builtin_cpu_supports`), unless
-// the environment variable `CONSROUTE_KERNEL` names another supported one (`avx512`, `avx2`, `sse2`, `neon`,
-// `scalar`), and every later call goes through the same function pointer. Every path returns the same
+// the environment variable `CONSROUTE_KERNEL` names another supported one (`avx512vnni`, `avx512`, `avx2`, `sse2`,
+// `neon`, `scalar`), and every later call goes through the same function pointer. `avx512vnni` runs the `avx512`
+// copy, and for tables with an int8 screen (`consroute_screen`, screen.c) screens the clusters with integer dot
+// products first. Every path returns the same
 // answer: when a second centroid scores within that path's float32 rounding-error bound of the best, it
 // returns -1 and the caller re-scores exactly in float64.
 //
@@ -25,6 +27,8 @@ typedef enum consroute_kernel_path {
     CONSROUTE_KERNEL_AVX2 = 2,
     CONSROUTE_KERNEL_AVX512 = 3,
     CONSROUTE_KERNEL_NEON = 4,
+    /// AVX-512 with VNNI: the `avx512` kernel, plus the int8 screen for tables with a screen (below).
+    CONSROUTE_KERNEL_AVX512_VNNI = 5,
 } consroute_kernel_path;
 
 /// The nearest of `16 * block_count` centroids, scored in float32 with the selected path.
@@ -52,8 +56,53 @@ consroute_kernel_path consroute_kernel_selected(void);
 /// Makes `path` the one `consroute_nearest_centroid` uses. Returns 0 if it is not supported (nothing changes).
 int consroute_kernel_select(consroute_kernel_path path);
 
-/// The path's name: "scalar", "sse2", "avx2", "avx512" or "neon".
+/// The path's name: "scalar", "sse2", "avx2", "avx512", "neon" or "avx512vnni".
 const char *consroute_kernel_name(consroute_kernel_path path);
+
+/// A table's centroids quantized to int8, for screening large tables (k·d floats beyond the L1 cache).
+///
+/// Cluster c's centroid is approximated by `scale_c · q_c` with `q_c` in [-127, 127]. The query is quantized the
+/// same way (`s_x · q_x`), and the integer dot `q_x · q_c` (exact in int32) gives each score to within a bound
+/// that follows from Cauchy–Schwarz: `|x·μ − s_x s_c q_x·q_c| ≤ ||x|| · ||μ − s_c q_c|| + ||x − s_x q_x|| · ||s_c q_c||`.
+/// Only the clusters whose score interval overlaps the best one's are re-scored in float32 (from `rows`), so the
+/// answer is the float kernel's: the nearest centroid or -1 when two are too close to call. A decision reads
+/// k·d bytes of codes instead of 4·k·d of floats (32 kB instead of 128 kB at k = 16, d = 2048).
+typedef struct consroute_screen {
+    /// `block_count · (padded_dimension / 4)` rows of 64 bytes, 64-byte aligned: row `(b · padded_dimension / 4 +
+    /// j / 4)` holds dimensions j..j+3 of clusters 16b...16b+15, 4 bytes per cluster (zeros in padding).
+    const int8_t *codes;
+    /// Σ q_c per cluster (`block_count · 16`).
+    const int32_t *column_sums;
+    /// Four per cluster (`block_count · 16 · 4`): scale_c; an upper bound of ||μ_c − scale_c q_c||; an upper bound
+    /// of ||scale_c q_c||; ||μ_c||² in float64 (+inf in padding lanes).
+    const double *params;
+    /// The centroids row-major in float32, `row_stride` floats per cluster, 64-byte aligned.
+    const float *rows;
+    /// d rounded up to a multiple of 32.
+    long padded_dimension;
+    long row_stride;
+    long cluster_count;
+} consroute_screen;
+
+/// The most dimensions and clusters a screen may have (its scratch lives on the stack).
+#define CONSROUTE_SCREEN_MAX_DIMENSION 8192
+#define CONSROUTE_SCREEN_MAX_CLUSTERS 1024
+
+/// `consroute_nearest_centroid` for a table with a screen: on the `avx512vnni` path the int8 screen runs first;
+/// every other path ignores the screen and runs its float kernel. Same results and contract.
+long consroute_nearest_centroid_screened(
+    const consroute_screen *screen, const float *x, long d, const float *blocks, const float *norms,
+    long block_count, float max_norm, float *distance2, float *uncertainty);
+
+/// The same on a given path (which must be supported).
+long consroute_nearest_centroid_screened_on(
+    consroute_kernel_path path, const consroute_screen *screen, const float *x, long d, const float *blocks,
+    const float *norms, long block_count, float max_norm, float *distance2, float *uncertainty);
+
+/// The screen in plain C (the `avx512vnni` path's reference, which the tests run on every machine).
+long consroute_nearest_centroid_screened_reference(
+    const consroute_screen *screen, const float *x, long d, const float *blocks, const float *norms,
+    long block_count, float max_norm, float *distance2, float *uncertainty);
 
 /// `Σ (x_j − μ_j)²` in float64 (four partial sums), for the exact decisions.
 double consroute_exact_squared_distance(const float *x, const double *centroid, long d);

@@ -139,8 +139,8 @@ int32_t consroute_canary_contains(const char *device_id, const char *salt, doubl
 /// FNV-1a 64 over the bytes of `text` (the cohort's hash).
 uint64_t consroute_fnv1a64(const char *text);
 
-/// The SIMD path the nearest-centroid kernel runs ("avx512", "avx2", "sse2", "neon", "scalar"): the widest
-/// the CPU has, or the one the environment variable CONSROUTE_KERNEL named when the library first routed.
+/// The SIMD path the nearest-centroid kernel runs ("avx512vnni", "avx512", "avx2", "sse2", "neon", "scalar"):
+/// the widest the CPU has, or the one the environment variable CONSROUTE_KERNEL named when the library first routed.
 const char *consroute_kernel(void);
 
 #ifdef __cplusplus

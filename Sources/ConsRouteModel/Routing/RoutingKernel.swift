@@ -6,15 +6,18 @@ internal import CConsRouteKernels
 /// SSE2; arm64: NEON; scalar C everywhere); the widest one the CPU supports is selected on the first decision,
 /// unless the environment variable `CONSROUTE_KERNEL` names another supported one. All of them decide the
 /// same: a query whose two best scores are within a path's float32 rounding-error bound is decided exactly in
-/// float64, so the choice changes the speed only.
+/// float64, so the choice changes the speed only. `avx512vnni` is the `avx512` kernel plus the int8 screen
+/// that tables larger than L1 get (`RoutingScreen`): it reads a quarter of the bytes and decides the same.
 public enum RoutingKernel: Int, Sendable, CaseIterable, CustomStringConvertible {
     case scalar = 0
     case sse2 = 1
     case avx2 = 2
     case avx512 = 3
     case neon = 4
+    case avx512vnni = 5
 
-    /// The name `CONSROUTE_KERNEL` and the benchmark use: "scalar", "sse2", "avx2", "avx512", "neon".
+    /// The name `CONSROUTE_KERNEL` and the benchmark use: "scalar", "sse2", "avx2", "avx512", "neon",
+    /// "avx512vnni".
     public var description: String { String(cString: consroute_kernel_name(path)) }
 
     /// Whether this CPU and this build can run the path.

@@ -29,6 +29,35 @@ extension RoutingPolicy {
         let index = kernelFloats.withUnsafeBufferPointer { buffer in
             let blocks = Self.aligned(buffer.baseAddress!)
             let norms = blocks + blockCount * dimension * 16
+            if let screen {
+                return screen.withKernelScreen { screen in
+                    if let kernel {
+                        return consroute_nearest_centroid_screened_on(
+                            kernel.path,
+                            screen,
+                            x.baseAddress!,
+                            dimension,
+                            blocks,
+                            norms,
+                            blockCount,
+                            maxNorm,
+                            &distance2,
+                            &uncertainty
+                        )
+                    }
+                    return consroute_nearest_centroid_screened(
+                        screen,
+                        x.baseAddress!,
+                        dimension,
+                        blocks,
+                        norms,
+                        blockCount,
+                        maxNorm,
+                        &distance2,
+                        &uncertainty
+                    )
+                }
+            }
             if let kernel {
                 return consroute_nearest_centroid_on(
                     kernel.path,
@@ -62,6 +91,34 @@ extension RoutingPolicy {
         let exact = exactSquaredDistance(x.baseAddress!, to: index)
         return (index, distance2, exact > Double(radius))
     }
+
+    /// The nearest cluster found by the int8 screen's plain-C reference (nil for a table without a screen):
+    /// what the tests hold the `avx512vnni` path's screen to on machines of every kind.
+    package func screenedReferenceNearest(_ x: UnsafeBufferPointer<Float>) -> Int? {
+        guard let screen else { return nil }
+        var distance2: Float = 0
+        var uncertainty: Float = 0
+        let index = kernelFloats.withUnsafeBufferPointer { buffer in
+            let blocks = Self.aligned(buffer.baseAddress!)
+            return screen.withKernelScreen {
+                consroute_nearest_centroid_screened_reference(
+                    $0,
+                    x.baseAddress!,
+                    dimension,
+                    blocks,
+                    blocks + blockCount * dimension * 16,
+                    blockCount,
+                    maxNorm,
+                    &distance2,
+                    &uncertainty
+                )
+            }
+        }
+        return index < 0 ? exactNearest(x.baseAddress!).index : index
+    }
+
+    /// Whether this table has an int8 screen (`RoutingScreen`).
+    public var isScreened: Bool { screen != nil }
 
     /// Floats of slack before the kernel's data, so that it can start on a 64-byte boundary.
     static let kernelAlignmentSlack = 15

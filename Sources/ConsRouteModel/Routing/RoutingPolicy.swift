@@ -26,6 +26,8 @@ public struct RoutingPolicy: Sendable {
     let maxNorm: Float
     /// Row-major centroids in Double, for the exact tie-break.
     let exactCentroids: ContiguousArray<Double>
+    /// The int8 screen of a table whose centroids do not fit in L1 (`RoutingScreen`), nil for smaller ones.
+    let screen: RoutingScreen?
     @usableFromInline let radius2: ContiguousArray<Float>
     @usableFromInline let deviceThresholds: ContiguousArray<Float>
     @usableFromInline let edgeThresholds: ContiguousArray<Float>
@@ -76,6 +78,7 @@ public struct RoutingPolicy: Sendable {
         self.blockCount = blockCount
         self.maxNorm = maxNorm
         exactCentroids = exact
+        screen = RoutingScreen(centroids: table.clusters.map(\.centroid), dimension: d)
         radius2 = ContiguousArray(table.clusters.map(\.radius2))
         deviceThresholds = ContiguousArray(table.clusters.map(\.thresholds.device))
         edgeThresholds = ContiguousArray(table.clusters.map(\.thresholds.edge))

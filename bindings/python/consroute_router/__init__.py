@@ -272,5 +272,5 @@ def fnv1a64(text: str) -> int:
 
 
 def kernel() -> str:
-    """The SIMD path the library routes with ("avx512", "avx2", "sse2", "neon", "scalar")."""
+    """The SIMD path the library routes with ("avx512vnni", "avx512", "avx2", "sse2", "neon", "scalar")."""
     return _c().consroute_kernel().decode()

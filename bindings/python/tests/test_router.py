@@ -34,7 +34,7 @@ def test_the_last_good_table_survives_a_restart(tmp_path):
 
 def test_device_id_and_kernel(router):
     assert router.device_id == conformance_json("router.json")["device_id"]
-    assert kernel() in {"avx512", "avx2", "sse2", "neon", "scalar"}
+    assert kernel() in {"avx512vnni", "avx512", "avx2", "sse2", "neon", "scalar"}
 
 
 def test_float64_input_is_converted(router):

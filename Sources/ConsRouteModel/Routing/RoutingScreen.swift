@@ -1,0 +1,116 @@
+internal import CConsRouteKernels
+
+/// A large table's centroids quantized to int8, so that a decision reads k·d bytes instead of 4·k·d.
+///
+/// Built by `RoutingPolicy` when the float centroids are larger than a core's L1 data cache
+/// (`RoutingScreen.minimumFloats`). On the `avx512vnni` path the kernel scores every cluster with exact integer
+/// dot products against these codes, bounds each score's error (Cauchy–Schwarz on the quantization residuals),
+/// and re-scores in float32 only the clusters whose interval overlaps the best one's (`consroute_screen` in
+/// `consroute_kernels.h`); the answer is the float kernels', bit for bit. Other paths ignore the screen.
+struct RoutingScreen: Sendable {
+    /// k·d at and above which a table gets a screen: 12,288 floats are 48 kB, the L1 data cache of this
+    /// generation of x86 cores; below it the float kernel reads from L1 and the screen's query quantization
+    /// costs more than it saves.
+    static let minimumFloats = 12_288
+
+    /// Codes in the kernel's layout (see `consroute_screen.codes`), after `alignmentSlack` bytes of slack.
+    let codes: ContiguousArray<Int8>
+    let columnSums: ContiguousArray<Int32>
+    /// Per cluster: scale, ||μ − μ̂|| bound, ||μ̂|| bound, ||μ||² (float64).
+    let params: ContiguousArray<Double>
+    /// Row-major float32 centroids, `rowStride` per cluster, after `RoutingPolicy.kernelAlignmentSlack` floats.
+    let rows: ContiguousArray<Float>
+    let paddedDimension: Int
+    let rowStride: Int
+    let clusterCount: Int
+
+    static let alignmentSlack = 63
+
+    /// The screen for `centroids` (k rows of d), or nil when the table is too small to need one or too large
+    /// for the kernel's stack scratch.
+    init?(centroids: [[Float]], dimension d: Int) {
+        let k = centroids.count
+        guard k * d >= Self.minimumFloats, d <= Int(CONSROUTE_SCREEN_MAX_DIMENSION),
+            k <= Int(CONSROUTE_SCREEN_MAX_CLUSTERS)
+        else { return nil }
+        let blockCount = (k + 15) / 16
+        let padded = (d + 31) / 32 * 32
+        let stride = (d + 15) / 16 * 16
+        var codes = ContiguousArray<Int8>(repeating: 0, count: Self.alignmentSlack + blockCount * padded * 16)
+        var sums = ContiguousArray<Int32>(repeating: 0, count: blockCount * 16)
+        var params = ContiguousArray<Double>(repeating: 0, count: blockCount * 16 * 4)
+        var rows = ContiguousArray<Float>(repeating: 0, count: RoutingPolicy.kernelAlignmentSlack + k * stride)
+        for lane in k..<(blockCount * 16) { params[4 * lane + 3] = .infinity }
+        codes.withUnsafeMutableBufferPointer { buffer in
+            let start = Self.alignedOffset(UnsafeRawPointer(buffer.baseAddress!))
+            rows.withUnsafeMutableBufferPointer { rowBuffer in
+                let rowStart =
+                    RoutingPolicy.aligned(UnsafePointer(rowBuffer.baseAddress!))
+                    - UnsafePointer(rowBuffer.baseAddress!)
+                for (c, centroid) in centroids.enumerated() {
+                    var maxAbs: Float = 0
+                    var norm = 0.0
+                    for value in centroid {
+                        maxAbs = max(maxAbs, abs(value))
+                        norm += Double(value) * Double(value)
+                    }
+                    let scale = Double(maxAbs) / 127
+                    var residual = 0.0
+                    var quantized = 0.0
+                    var sum: Int32 = 0
+                    let blockBase = start + (c / 16) * (padded / 4) * 64 + (c % 16) * 4
+                    for (j, value) in centroid.enumerated() {
+                        let code = scale > 0 ? max(-127, min(127, (Double(value) / scale).rounded())) : 0
+                        buffer[blockBase + (j / 4) * 64 + j % 4] = Int8(code)
+                        sum += Int32(code)
+                        let r = Double(value) - code * scale
+                        residual += r * r
+                        quantized += code * code
+                        rowBuffer[rowStart + c * stride + j] = value
+                    }
+                    sums[c] = sum
+                    // Upper bounds: the float64 sums' relative error is below 2⁻⁴⁰ at these sizes.
+                    params[4 * c] = scale
+                    params[4 * c + 1] = residual.squareRoot() * (1 + 0x1p-30)
+                    params[4 * c + 2] = scale * quantized.squareRoot() * (1 + 0x1p-30)
+                    params[4 * c + 3] = norm
+                }
+            }
+        }
+        self.codes = codes
+        columnSums = sums
+        self.params = params
+        self.rows = rows
+        paddedDimension = padded
+        rowStride = stride
+        clusterCount = k
+    }
+
+    /// Bytes from `base` to its first 64-byte boundary.
+    @inline(__always)
+    static func alignedOffset(_ base: UnsafeRawPointer) -> Int { (64 &- Int(bitPattern: base) & 63) & 63 }
+
+    /// Calls `body` with the kernel's view of the screen (valid only inside `body`).
+    @inline(__always)
+    func withKernelScreen<Result>(_ body: (UnsafePointer<consroute_screen>) -> Result) -> Result {
+        codes.withUnsafeBufferPointer { codeBuffer in
+            columnSums.withUnsafeBufferPointer { sums in
+                params.withUnsafeBufferPointer { params in
+                    rows.withUnsafeBufferPointer { rowBuffer in
+                        let codeBase = UnsafeRawPointer(codeBuffer.baseAddress!)
+                        var screen = consroute_screen(
+                            codes: (codeBase + Self.alignedOffset(codeBase)).assumingMemoryBound(to: Int8.self),
+                            column_sums: sums.baseAddress!,
+                            params: params.baseAddress!,
+                            rows: RoutingPolicy.aligned(rowBuffer.baseAddress!),
+                            padded_dimension: paddedDimension,
+                            row_stride: rowStride,
+                            cluster_count: clusterCount
+                        )
+                        return withUnsafePointer(to: &screen) { body($0) }
+                    }
+                }
+            }
+        }
+    }
+}
