@@ -43,13 +43,19 @@ struct BrokerOutageTests {
         broker.setBrokersAvailable(true)
 
         _ = try await producer.send(contentsOf: stream.records(count: 1_000, topic: telemetry))
-        let deadline = ContinuousClock.now + .seconds(30)
+        // What is tested is that nothing is lost, not how fast the group recovers: the consumer's session timed out
+        // during the outage, and under the whole suite's load on two cores its rejoin has taken more than 30 s.
+        let resumed = ContinuousClock.now
+        let deadline = resumed + .seconds(120)
         while controller.ingest.counters.accepted < 4_000 || controller.fleets[0].loop.snapshot.observedEvents < 4_000,
             ContinuousClock.now < deadline
         {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(controller.ingest.counters.accepted == 4_000)
+        print(
+            "broker outage: the 1,000 events after the outage were ingested \(ContinuousClock.now - resumed) after it"
+        )
         // Partitions re-assigned after the outage are replayed for their dedupe windows, not observed twice.
         try await Task.sleep(for: .milliseconds(500))
         #expect(controller.fleets[0].loop.snapshot.observedEvents == 4_000)
