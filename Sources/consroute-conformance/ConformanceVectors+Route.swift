@@ -14,26 +14,62 @@ struct RouteVector {
     var tier = Tier.cloud
 }
 
-extension ConformanceVectors {
-    static let routeClusterCount = 20
+/// One set of routed queries: its files, its router's fingerprint and the shape of its table.
+struct RouteSet {
+    /// The stem of the files: `<name>.json` (queries), `tables/<name>.json` (the signed table).
+    var name: String
+    /// The router's configuration file (`router.json` or `router-d384.json`).
+    var router: String
+    var fingerprint: Fingerprint
+    var clusterCount: Int
+    /// Multiplies the clusters' `radius2` (4...8 at d = 16), so that the plain queries' spread at this d is near it.
+    var radiusScale: Float
+    /// The near-tie pairs (bisector queries).
+    var nearTies: [(Int, Int)]
+}
 
-    /// The routing table: k = 20 (two blocks of 16), d = 16, cluster 19 a copy of cluster 3 (an exact tie).
-    func routeTable() -> ThresholdTable {
+extension ConformanceVectors {
+    /// k = 20 (two blocks of 16), d = 16, cluster 19 a copy of cluster 3 (an exact tie).
+    static let routeSet = RouteSet(
+        name: "route",
+        router: "router.json",
+        fingerprint: fingerprint,
+        clusterCount: 20,
+        radiusScale: 1,
+        nearTies: [(0, 1), (5, 17), (16, 2)]
+    )
+    /// k = 40 (three blocks, the last one part padding), d = 384: a table whose centroids do not fit in L1, which a
+    /// router may route differently from a small one (the Swift router screens it with int8 codes on CPUs with
+    /// AVX-512 VNNI); cluster 39 a copy of cluster 3.
+    static let largeRouteSet = RouteSet(
+        name: "route-d384",
+        router: "router-d384.json",
+        fingerprint: largeFingerprint,
+        clusterCount: 40,
+        radiusScale: 4,
+        nearTies: [(0, 1), (5, 17), (16, 2), (33, 8)]
+    )
+
+    /// The routing table: `set.clusterCount` clusters of `set.fingerprint`'s dimension, the last one a copy of
+    /// cluster 3 (an exact tie).
+    func routeTable(_ set: RouteSet = Self.routeSet) -> ThresholdTable {
         var generator = SplitMix64(seed: 20)
         var table = self.table(version: 1, seed: 20)
-        let d = Self.fingerprint.representationDim
-        table.clusters = (0..<Self.routeClusterCount).map { index in
+        table.fingerprint = set.fingerprint
+        let d = set.fingerprint.representationDim
+        let k = set.clusterCount
+        table.clusters = (0..<k).map { index in
             let centroid: [Float] = (0..<d).map { _ in generator.float(-2, 2) }
-            let device: Float = 0.5 + 0.35 * Float(index) / 19
-            let edge: Float = 0.35 + 0.4 * Float((index * 7) % 20) / 19
+            let device: Float = 0.5 + 0.35 * Float(index) / Float(k - 1)
+            let edge: Float = 0.35 + 0.4 * Float((index * 7) % k) / Float(k - 1)
             return TableCluster(
                 id: UInt32(100 + 7 * index),
                 centroid: centroid,
-                radius2: Float(4 + index % 5),
+                radius2: set.radiusScale * Float(4 + index % 5),
                 thresholds: ThresholdPair(device: device, edge: edge)
             )
         }
-        table.clusters[19].centroid = table.clusters[3].centroid
+        table.clusters[k - 1].centroid = table.clusters[3].centroid
         table.novel = ThresholdPair(device: 0.97, edge: 0.9)
         table.objective = ObjectiveWeights(lambdaLatency: 0.3, latencyRefMs: 900)
         table.reprefillMsPer1kTokens = [40, 15, 5]
@@ -94,9 +130,10 @@ extension ConformanceVectors {
     }
 
     /// The queries: plain, novel, an exact tie, near-ties below float32 resolution, and multi-turn cases.
-    func routeVectors(table: ThresholdTable) -> [RouteVector] {
+    func routeVectors(table: ThresholdTable, nearTies: [(Int, Int)] = Self.routeSet.nearTies) -> [RouteVector] {
         var generator = SplitMix64(seed: 77)
         let d = table.dimension
+        let others = table.clusters.count - 1  // the last cluster is the tie copy of cluster 3
         var vectors: [RouteVector] = []
         func near(_ cluster: Int, _ spread: Float) -> [Float] {
             table.clusters[cluster].centroid.map { $0 + generator.float(-spread, spread) }
@@ -110,7 +147,7 @@ extension ConformanceVectors {
         while count < 24 {
             let candidate = RouteVector(
                 name: "plain-\(count)",
-                x: near(Int(generator.next() % 19), 0.35),
+                x: near(Int(generator.next() % UInt64(others)), 0.35),
                 pDevice: generator.float(0, 1),
                 pEdge: generator.float(0, 1)
             )
@@ -120,7 +157,7 @@ extension ConformanceVectors {
         while count < 6 {
             let candidate = RouteVector(
                 name: "novel-\(count)",
-                x: near(Int(generator.next() % 19), 3),
+                x: near(Int(generator.next() % UInt64(others)), 3),
                 pDevice: generator.float(0.5, 1),
                 pEdge: generator.float(0.5, 1)
             )
@@ -134,7 +171,7 @@ extension ConformanceVectors {
             _ = keep(RouteVector(name: "exact-tie-\(index)", x: near(3, 0.2), pDevice: 0.3, pEdge: 0.95), nearTie: true)
         }
         // Near-ties: x on the bisector of two centroids, moved a few float32 ulps towards one of them.
-        for (index, (a, b)) in [(0, 1), (5, 17), (16, 2)].enumerated() {
+        for (index, (a, b)) in nearTies.enumerated() {
             let ca = table.clusters[a].centroid
             let cb = table.clusters[b].centroid
             var x = (0..<d).map { (ca[$0] + cb[$0]) / 2 }
@@ -149,7 +186,7 @@ extension ConformanceVectors {
         ]
         count = 0
         while count < 12 {
-            let x = near(Int(generator.next() % 19), 0.35)
+            let x = near(Int(generator.next() % UInt64(others)), 0.35)
             let pDevice = generator.float(0.3, 1)
             let pEdge = generator.float(0.3, 1)
             for (label, tier, tokens) in turns {
@@ -174,12 +211,12 @@ extension ConformanceVectors {
         return vector.tier == previous ? "stay" : (vector.tier < previous ? "de-escalate" : "escalate")
     }
 
-    mutating func addRouteVectors() throws {
-        let table = routeTable()
+    mutating func addRouteVectors(_ set: RouteSet = Self.routeSet) throws {
+        let table = routeTable(set)
         let envelope = try self.envelope(table)
-        add("tables/route.json", envelope)
-        let vectors = routeVectors(table: table)
-        try check(vectors, table: table, envelope: envelope)
+        add("tables/\(set.name).json", envelope)
+        let vectors = routeVectors(table: table, nearTies: set.nearTies)
+        try check(vectors, table: table, envelope: envelope, fingerprint: set.fingerprint)
         let movements = Set(vectors.compactMap(Self.movement))
         guard movements == ["stay", "de-escalate", "escalate"] else {
             throw ConformanceError("multi-turn cases cover only \(movements.sorted())")
@@ -205,11 +242,11 @@ extension ConformanceVectors {
             return .object(query)
         }
         add(
-            "route.json",
+            "\(set.name).json",
             json(
                 .object([
-                    "format": .string("consroute-conformance/1"), "router": .string("router.json"),
-                    "table": .string("tables/route.json"), "dimension": .number(String(table.dimension)),
+                    "format": .string("consroute-conformance/1"), "router": .string(set.router),
+                    "table": .string("tables/\(set.name).json"), "dimension": .number(String(table.dimension)),
                     "queries": .array(queries),
                 ])
             )
@@ -218,8 +255,8 @@ extension ConformanceVectors {
 
     /// The router must agree with the reference on every query, through `DeviceRouter.route` and on every
     /// kernel path this machine has.
-    func check(_ vectors: [RouteVector], table: ThresholdTable, envelope: [UInt8]) throws {
-        let router = try makeRouter()
+    func check(_ vectors: [RouteVector], table: ThresholdTable, envelope: [UInt8], fingerprint: Fingerprint) throws {
+        let router = try makeRouter(fingerprint: fingerprint)
         let ack = router.apply(envelope: envelope)
         guard ack.applied else { throw ConformanceError("route table rejected: \(ack.reason)") }
         let policy = RoutingPolicy(table: table)

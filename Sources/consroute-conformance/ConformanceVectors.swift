@@ -28,33 +28,45 @@ struct ConformanceVectors {
         untrusted = try TableSigningKey(rawRepresentation: Self.seedBytes("consroute conformance: untrusted key"))
         add("keys/trusted.pub", KeyFile.publicKeyFile(trusted.verifyingKey))
         add("keys/untrusted.pub", KeyFile.publicKeyFile(untrusted.verifyingKey))
-        add("router.json", json(routerConfiguration))
+        add("router.json", json(routerConfiguration()))
+        add("router-d384.json", json(routerConfiguration(fingerprint: Self.largeFingerprint)))
         try addApplyScenarios()
         try addRouteVectors()
+        try addRouteVectors(Self.largeRouteSet)
         addCohortVectors()
     }
 
-    /// The router every vector is run against (paths relative to the conformance folder).
-    var routerConfiguration: JSONValue {
+    /// The fingerprint of the large route set (`router-d384.json`): a table of 384-dimensional representations.
+    static let largeFingerprint = Fingerprint(
+        representationModel: "conformance-slm",
+        representationDim: 384,
+        reranker: "conformance-reranker",
+        promptTemplate: "v1"
+    )
+
+    /// The router the vectors are run against (paths relative to the conformance folder): `router.json`, and
+    /// `router-d384.json` for the large route set.
+    func routerConfiguration(fingerprint: Fingerprint = Self.fingerprint) -> JSONValue {
         .object([
             "fleet": .string(Self.fleet), "device_id": .string(Self.deviceID),
             "fingerprint": .object([
-                "representation_model": .string(Self.fingerprint.representationModel),
-                "representation_dim": .number(String(Self.fingerprint.representationDim)),
-                "reranker": .string(Self.fingerprint.reranker),
-                "prompt_template": .string(Self.fingerprint.promptTemplate),
+                "representation_model": .string(fingerprint.representationModel),
+                "representation_dim": .number(String(fingerprint.representationDim)),
+                "reranker": .string(fingerprint.reranker),
+                "prompt_template": .string(fingerprint.promptTemplate),
             ]),
             "trusted_keys": .array([.string("keys/trusted.pub")]),
         ])
     }
 
-    /// A router configured as `router.json` says, in memory only, on the system clock.
-    func makeRouter() throws -> DeviceRouter {
+    /// A router configured as `router.json` (or, with the large fingerprint, `router-d384.json`) says, in memory
+    /// only, on the system clock.
+    func makeRouter(fingerprint: Fingerprint = Self.fingerprint) throws -> DeviceRouter {
         try DeviceRouter(
             configuration: RouterConfiguration(
                 fleet: Self.fleet,
                 deviceID: Self.deviceID,
-                fingerprint: Self.fingerprint,
+                fingerprint: fingerprint,
                 trustedKeys: [trusted.verifyingKey]
             )
         )

@@ -21,9 +21,10 @@ struct ConformanceTests {
         return members
     }
 
-    /// A fresh router as `router.json` describes it (memory only, system clock).
-    static func router() throws -> DeviceRouter {
-        let configuration = try json("router.json")
+    /// A fresh router as `router.json` (or another configuration file there) describes it (memory only, system
+    /// clock).
+    static func router(_ configurationFile: String = "router.json") throws -> DeviceRouter {
+        let configuration = try json(configurationFile)
         let fingerprint = try configuration.object("fingerprint")
         let keys = try configuration.array("trusted_keys").map { key in
             try KeyFile.verifyingKey(from: try bytes(try key.string()))
@@ -64,13 +65,18 @@ struct ConformanceTests {
         }
     }
 
-    @Test("routed queries: cluster, novelty and tier, through route() and on every kernel path")
-    func route() throws {
-        let vectors = try Self.json("route.json")
-        let router = try Self.router()
+    @Test(
+        "routed queries: cluster, novelty and tier, through route() and on every kernel path",
+        arguments: ["route.json", "route-d384.json"]
+    )
+    func route(file: String) throws {
+        let vectors = try Self.json(file)
+        let router = try Self.router(try vectors.string("router"))
         let envelope = try Self.bytes(try vectors.string("table"))
         #expect(router.apply(envelope: envelope).applied)
         let policy = try #require(router.policy)
+        // The large set's table has more floats than L1: the int8 screen's size.
+        #expect(policy.isScreened == (file == "route-d384.json"))
         let queries = try vectors.array("queries")
         #expect(queries.count >= 60)
         for query in queries {

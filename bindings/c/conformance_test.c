@@ -196,8 +196,9 @@ static int32_t tier_code(const char *name) {
     return strcmp(name, "device") == 0 ? CONSROUTE_TIER_DEVICE : strcmp(name, "edge") == 0 ? CONSROUTE_TIER_EDGE : CONSROUTE_TIER_CLOUD;
 }
 
-static consroute_router *make_router(void) {
-    json *configuration = read_json("router.json");
+/// A router as the configuration file `path` (router.json, router-d384.json) describes it.
+static consroute_router *make_router(const char *path) {
+    json *configuration = read_json(path);
     json *fingerprint = get(configuration, "fingerprint");
     consroute_fingerprint local = {
         text(fingerprint, "representation_model"), strtoll(text(fingerprint, "representation_dim"), NULL, 10),
@@ -221,7 +222,7 @@ static void run_apply(void) {
     json *scenarios = get(read_json("apply.json"), "scenarios");
     for (size_t s = 0; s < scenarios->count; s++) {
         const char *name = text(scenarios->items[s], "name");
-        consroute_router *router = make_router();
+        consroute_router *router = make_router("router.json");
         json *steps = get(scenarios->items[s], "steps");
         for (size_t i = 0; i < steps->count; i++) {
             json *step = steps->items[i];
@@ -248,9 +249,11 @@ static void run_apply(void) {
     }
 }
 
-static void run_route(void) {
-    json *vectors = read_json("route.json");
-    consroute_router *router = make_router();
+/// The routed queries of `path` (route.json, route-d384.json), with the router its "router" field names.
+static void run_route(const char *path) {
+    json *vectors = read_json(path);
+    const char *router_file = text(vectors, "router");
+    consroute_router *router = make_router(router_file);
     size_t length;
     unsigned char *envelope = read_file(text(vectors, "table"), &length);
     consroute_ack ack;
@@ -302,7 +305,7 @@ static void run_route(void) {
     check(consroute_router_route(router, x, d, 0.5f, 0.5f, &bad, &decision) == CONSROUTE_ERR_INVALID_ARGUMENT,
         "route: invalid tier", NULL);
     consroute_router_free(router);
-    consroute_router *empty = make_router();
+    consroute_router *empty = make_router(router_file);
     check(consroute_router_route(empty, x, d, 0.5f, 0.5f, NULL, &decision) == CONSROUTE_ERR_NO_TABLE, "route: no table", NULL);
     char device[64];
     size_t device_length = consroute_router_device_id(empty, device, sizeof device);
@@ -333,7 +336,8 @@ int main(int argc, char **argv) {
     root = argv[1];
     check(consroute_abi_version() == CONSROUTE_ABI_VERSION, "abi version", NULL);
     run_apply();
-    run_route();
+    run_route("route.json");
+    run_route("route-d384.json");
     run_cohort();
     printf("kernel: %s\n", consroute_kernel());
     printf("%d passed, %d failed\n", passed, failed);

@@ -23,9 +23,9 @@ def conformance_bytes(relative):
         return file.read()
 
 
-def make_router(state_directory=None):
-    """A fresh router as conformance/router.json describes it."""
-    configuration = conformance_json("router.json")
+def make_router(state_directory=None, configuration_file="router.json"):
+    """A fresh router as conformance/router.json (or another configuration file there) describes it."""
+    configuration = conformance_json(configuration_file)
     fingerprint = configuration["fingerprint"]
     keys = [conformance_bytes(path) for path in configuration["trusted_keys"]]
     return Router(

@@ -7,7 +7,8 @@ from conftest import conformance_bytes, conformance_json, make_router
 from consroute_router import Tier, fnv1a64, in_canary_cohort
 
 APPLY = conformance_json("apply.json")
-ROUTE = conformance_json("route.json")
+# The small route set (d = 16) and the large one (d = 384, k = 40: centroids beyond L1), each with its own router.
+ROUTES = {name: conformance_json(name) for name in ("route.json", "route-d384.json")}
 COHORT = conformance_json("cohort.json")
 
 
@@ -24,8 +25,8 @@ def test_apply_scenario(scenario):
             assert router.table_version == step["held_version"]
 
 
-def _queries():
-    queries = ROUTE["queries"]
+def _queries(route):
+    queries = route["queries"]
     x = np.array([q["representation"] for q in queries], dtype=np.float32)
     pd = np.array([q["p_device"] for q in queries], dtype=np.float32)
     pe = np.array([q["p_edge"] for q in queries], dtype=np.float32)
@@ -37,30 +38,36 @@ def _turn(query):
     return None if turn is None else (turn["previous_tier"], turn["context_tokens"])
 
 
-def test_route_vectors_one_by_one(router):
-    assert router.apply(conformance_bytes(ROUTE["table"])).applied
-    assert router.dimension == ROUTE["dimension"]
-    queries, x, pd, pe = _queries()
-    assert len(queries) >= 60
-    for i, query in enumerate(queries):
-        decision = router.route(x[i], float(pd[i]), float(pe[i]), _turn(query))
-        expected = query["expected"]
-        assert (decision.cluster_index, decision.cluster_id, decision.is_novel, str(decision.tier)) == (
-            expected["cluster_index"], expected["cluster_id"], expected["novel"], expected["tier"]), query["name"]
-        assert decision.table_version == router.table_version
-        # A plain list routes the same as a float32 array.
-        assert router.route(x[i].tolist(), float(pd[i]), float(pe[i]), _turn(query)) == decision
+@pytest.mark.parametrize("name", ROUTES)
+def test_route_vectors_one_by_one(name):
+    route = ROUTES[name]
+    with make_router(configuration_file=route["router"]) as router:
+        assert router.apply(conformance_bytes(route["table"])).applied
+        assert router.dimension == route["dimension"]
+        queries, x, pd, pe = _queries(route)
+        assert len(queries) >= 60
+        for i, query in enumerate(queries):
+            decision = router.route(x[i], float(pd[i]), float(pe[i]), _turn(query))
+            expected = query["expected"]
+            assert (decision.cluster_index, decision.cluster_id, decision.is_novel, str(decision.tier)) == (
+                expected["cluster_index"], expected["cluster_id"], expected["novel"], expected["tier"]), query["name"]
+            assert decision.table_version == router.table_version
+            # A plain list routes the same as a float32 array.
+            assert router.route(x[i].tolist(), float(pd[i]), float(pe[i]), _turn(query)) == decision
 
 
-def test_route_vectors_batched(router):
-    assert router.apply(conformance_bytes(ROUTE["table"])).applied
-    queries, x, pd, pe = _queries()
-    # A first turn is "previous tier device, no context": it never moves a query down nor blocks an escalation.
-    turns = [_turn(q) or (Tier.DEVICE, 0) for q in queries]
-    decisions = router.route_batch(x, pd, pe, turns)
-    expected = [(q["expected"]["cluster_index"], q["expected"]["novel"], q["expected"]["tier"]) for q in queries]
-    got = [(int(d["cluster_index"]), bool(d["is_novel"]), str(Tier(int(d["tier"])))) for d in decisions]
-    assert got == expected
+@pytest.mark.parametrize("name", ROUTES)
+def test_route_vectors_batched(name):
+    route = ROUTES[name]
+    with make_router(configuration_file=route["router"]) as router:
+        assert router.apply(conformance_bytes(route["table"])).applied
+        queries, x, pd, pe = _queries(route)
+        # A first turn is "previous tier device, no context": it never moves a query down nor blocks an escalation.
+        turns = [_turn(q) or (Tier.DEVICE, 0) for q in queries]
+        decisions = router.route_batch(x, pd, pe, turns)
+        expected = [(q["expected"]["cluster_index"], q["expected"]["novel"], q["expected"]["tier"]) for q in queries]
+        got = [(int(d["cluster_index"]), bool(d["is_novel"]), str(Tier(int(d["tier"])))) for d in decisions]
+        assert got == expected
 
 
 @pytest.mark.parametrize("case", COHORT["cases"])
