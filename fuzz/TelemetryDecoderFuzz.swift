@@ -85,7 +85,7 @@ public func initializeTelemetryDecoderFuzz(
         seeds.append([0] + ack.protobufBytes())
     #endif
     for (index, seed) in seeds.enumerated() {
-        FileManager.default.createFile(atPath: "\(directory)/seed-\(index)", contents: Data(seed))
+        _ = FileManager.default.createFile(atPath: "\(directory)/seed-\(index)", contents: Data(seed))
     }
     exit(0)
 }
