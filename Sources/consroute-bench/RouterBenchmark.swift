@@ -241,7 +241,8 @@ enum RouterBenchmark {
                 )
             },
             novel: .cloudLeaning,
-            objective: ObjectiveWeights(latencyRefMs: 1),
+            objective: .standard,
+            latencyRefMs: 1,
             reprefillMsPer1kTokens: [0, 0, 0],
             rollout: .active,
             expected: ExpectedOutcome(

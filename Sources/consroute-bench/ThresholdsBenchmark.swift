@@ -20,7 +20,7 @@ enum ThresholdsBenchmark {
 
     static func run(_ context: BenchContext) throws {
         let clusters = try loadClusters(context.dataset("bo-thresholds"))
-        let weights = ConsRouteTuning.ObjectiveWeights.standard
+        let weights = ObjectiveWeights.standard
         let gridOptimum = try runSweep(context, clusters, weights)
         try runBayesian(context, clusters, weights, gridOptimum: gridOptimum)
         try runGeneralisation(context, clusters, weights)
@@ -56,7 +56,7 @@ enum ThresholdsBenchmark {
     static func runSweep(
         _ context: BenchContext,
         _ clusters: [ShadowSamples],
-        _ weights: ConsRouteTuning.ObjectiveWeights
+        _ weights: ObjectiveWeights
     ) throws
         -> [Double]
     {
@@ -84,7 +84,7 @@ enum ThresholdsBenchmark {
     static func runBayesian(
         _ context: BenchContext,
         _ clusters: [ShadowSamples],
-        _ weights: ConsRouteTuning.ObjectiveWeights,
+        _ weights: ObjectiveWeights,
         gridOptimum: [Double]
     ) throws {
         var perSeed: [[String: Any]] = []
@@ -123,7 +123,7 @@ enum ThresholdsBenchmark {
     static func runGeneralisation(
         _ context: BenchContext,
         _ clusters: [ShadowSamples],
-        _ weights: ConsRouteTuning.ObjectiveWeights
+        _ weights: ObjectiveWeights
     )
         throws
     {

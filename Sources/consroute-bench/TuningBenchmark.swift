@@ -52,7 +52,7 @@ enum TuningBenchmark {
         let beforeDimensions = dimensionList("CONSROUTE_BENCH_TUNING_BEFORE") ?? []
         let before = !beforeDimensions.isEmpty
         for d in dimensionList("CONSROUTE_BENCH_TUNING_DIMENSIONS") ?? dimensions {
-            var settings = FleetPipelineSettings(metadata: metadata(d), objective: ObjectiveWeights(latencyRefMs: 800))
+            var settings = FleetPipelineSettings(metadata: metadata(d), objective: .standard)
             if let limit = context.limit { settings.reservoirCapacity = limit }
             let generateStart = DispatchTime.now().uptimeNanoseconds
             let window = Window(dimension: d, settings: settings)
@@ -152,7 +152,7 @@ enum TuningBenchmark {
         var variants = [("current", FleetTunerSettings())]
         if previous { variants.append(("previous", previousAlgorithm(FleetTunerSettings()))) }
         for (variant, settings) in variants {
-            let tuner = FleetTuner(settings: settings, objective: ObjectiveWeights(latencyRefMs: 800))
+            let tuner = FleetTuner(settings: settings, objective: .standard)
             let timing = try context.timed {
                 try tuner.recluster(points: points, dimension: d, previous: nil, nextID: 0)
             }

@@ -32,7 +32,7 @@ enum WindowMemoryBenchmark {
                 reprefillMsPer1kTokens: [40, 15, 5],
                 controllerVersion: "bench"
             ),
-            objective: ObjectiveWeights(latencyRefMs: 800)
+            objective: .standard
         )
         settings.reservoirCapacity = events
         var generator = SeededGenerator(seed: 64)

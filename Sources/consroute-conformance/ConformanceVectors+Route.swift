@@ -71,7 +71,8 @@ extension ConformanceVectors {
         }
         table.clusters[k - 1].centroid = table.clusters[3].centroid
         table.novel = ThresholdPair(device: 0.97, edge: 0.9)
-        table.objective = ObjectiveWeights(lambdaLatency: 0.3, latencyRefMs: 900)
+        table.objective = .standard
+        table.latencyRefMs = 900
         table.reprefillMsPer1kTokens = [40, 15, 5]
         return table
     }
@@ -99,7 +100,7 @@ extension ConformanceVectors {
         guard abs(nearest - radius) > 0.05 * radius else { return nil }
         let isNovel = nearest > radius
         let thresholds = isNovel ? table.novel : table.clusters[best].thresholds
-        let scale = table.objective.lambdaLatency / 1000 / table.objective.latencyRefMs
+        let scale = table.objective.lambdaLatency / 1000 / table.latencyRefMs
         let tokens = Double(vector.turn?.contextTokens ?? 0)
         let marginDevice = scale * Double(table.reprefillMsPer1kTokens[0]) * tokens
         let marginEdge = scale * Double(table.reprefillMsPer1kTokens[1]) * tokens

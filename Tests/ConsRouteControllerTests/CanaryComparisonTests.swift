@@ -9,7 +9,7 @@ import Testing
 struct CanaryComparisonTests {
     /// Reranker-consistency reference: cloud score 1, 400 ms, cost 0.01; the default weights 0.3 and 0.3.
     static let objective = CanaryObjective(
-        weights: ObjectiveWeights(latencyRefMs: 400),
+        weights: .standard,
         reference: CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 400, costCloud: 0.01)
     )
 
@@ -67,7 +67,7 @@ struct CanaryComparisonTests {
         #expect(abs(objective.bounds.lowerBound + 1.8) < 1e-12 && objective.bounds.upperBound == 1)
         // Without a cost reference the cost term is left out.
         let free = CanaryObjective(
-            weights: ObjectiveWeights(latencyRefMs: 400),
+            weights: .standard,
             reference: CanaryObjective.Reference(qualityCloud: 1, latencyCloudMs: 400, costCloud: 0)
         )
         #expect(abs(free.value(outcome, servedBy: .edge) - (0.8 - 0.3 * 0.25)) < 1e-6)

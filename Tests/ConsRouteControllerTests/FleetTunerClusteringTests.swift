@@ -12,7 +12,7 @@ struct FleetTunerClusteringTests {
         settings.clusterCountRange = 2...6
         settings.minimumPointsToCluster = 100
         configure(&settings)
-        return FleetTuner(settings: settings, objective: ObjectiveWeights(latencyRefMs: 800))
+        return FleetTuner(settings: settings, objective: .standard)
     }
 
     private func window(seed: UInt64 = 1, count: Int = 4_000) -> [Float] {

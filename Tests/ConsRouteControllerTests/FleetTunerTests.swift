@@ -68,7 +68,7 @@ struct FleetTunerTests {
         settings.minimumPointsToCluster = 100
         settings.minimumShadowSamples = 100
         settings.engine = engine
-        return FleetTuner(settings: settings, objective: ObjectiveWeights(latencyRefMs: 800))
+        return FleetTuner(settings: settings, objective: .standard)
     }
 
     private let metadata = FleetTableMetadata(
@@ -117,7 +117,7 @@ struct FleetTunerTests {
             provenance: provenance()
         )
         try table.validate()
-        #expect(table.objective.latencyRefMs == 800 && table.expected == proposal.expected)
+        #expect(table.latencyRefMs == 800 && table.expected == proposal.expected)
     }
 
     @Test("re-clustering keeps ids of clusters that stayed, gives new ids to new ones and retires vanished ones")
@@ -185,7 +185,7 @@ struct FleetTunerTests {
         #expect(clamped.clusters.allSatisfy { $0.final.device >= 0.95 && $0.final.edge >= 0.95 })
         let free = try tuner.optimise(clustering: clustering, shadow: shadow, previous: previous, severe: true)
         #expect(free.clusters.contains { $0.final.device < 0.95 })
-        tuner.objective.qMin = 1.5
+        tuner.objective.qualityMin = 1.5
         let rejected = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
         guard case .rejected(let reason) = rejected.verdict else {
             Issue.record("expected a rejection")
@@ -213,7 +213,7 @@ struct FleetTunerTests {
         // Everything on the device: far below any sensible floor on these topics.
         for index in failing.clusters.indices { failing.clusters[index].thresholds = ThresholdPair(device: 0, edge: 0) }
         // A floor no candidate's bound can clear on 1,600 held-out samples at alpha 0.001.
-        tuner.objective.qMin = 0.999
+        tuner.objective.qualityMin = 0.999
         tuner.settings.alpha = 0.001
         let proposal = try tuner.optimise(clustering: clustering, shadow: shadow, previous: failing, severe: false)
         let current = proposal.current

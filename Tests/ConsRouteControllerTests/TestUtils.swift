@@ -60,7 +60,7 @@ func syntheticPipelineSettings() -> FleetPipelineSettings {
             reprefillMsPer1kTokens: [40, 15, 5],
             controllerVersion: "test"
         ),
-        objective: ObjectiveWeights(latencyRefMs: 800)
+        objective: .standard
     )
     settings.tuner.clusterCountRange = 3...7
     settings.tuner.minimumPointsToCluster = 500

@@ -100,7 +100,8 @@ struct RoutingPolicyTests {
         table.clusters[0].centroid = [0]
         table.clusters[0].radius2 = 10
         table.clusters[0].thresholds = ThresholdPair(device: 0.6, edge: 0.5)
-        table.objective = ObjectiveWeights(lambdaLatency: 0.3, latencyRefMs: 1_000)
+        table.objective.lambdaLatency = 0.3
+        table.latencyRefMs = 1_000
         table.reprefillMsPer1kTokens = [100, 50, 10]
         // Margin to move to the device with 2,000 tokens: 0.3 * 100 * 2 / 1000 = 0.06; to the edge: 0.03.
         let policy = RoutingPolicy(table: table)

@@ -14,7 +14,7 @@ struct ReplayReportTests {
             policy.add(tier: tier, score: score, latencyMs: latency, cost: cost)
             cloud.add(tier: .cloud, score: 1, latencyMs: 400, cost: 2)
         }
-        let weights = ObjectiveWeights(latencyRefMs: 400)
+        let weights = ObjectiveWeights.standard
         let figures = PolicyFigures(policy, cloud: cloud, weights: weights)
         #expect(figures.events == 2 && abs(figures.qualityRatio - 0.9) < 1e-7 && figures.latencyRatio == 0.625)
         #expect(figures.costRatio == 0.5 && figures.shares == PolicyFigures.Shares(device: 0.5, edge: 0, cloud: 0.5))
@@ -29,7 +29,7 @@ struct ReplayReportTests {
         var cloud = OutcomeTotals()
         totals.add(tier: .edge, score: Float(quality), latencyMs: 1, cost: 1)
         cloud.add(tier: .cloud, score: 1, latencyMs: 1, cost: 1)
-        let figures = PolicyFigures(totals, cloud: cloud, weights: ObjectiveWeights(latencyRefMs: 1))
+        let figures = PolicyFigures(totals, cloud: cloud, weights: .standard)
         return ReplayReport.Window(
             index: index,
             firstEvent: index * 100,

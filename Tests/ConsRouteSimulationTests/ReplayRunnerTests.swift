@@ -154,7 +154,7 @@ struct ReplayConfigurationTests {
         for qMin in [0.9, 0.99] {
             var settings = smallReplaySettings(scenario)
             try settings.adopt(fleets: configuration(qMin: qMin).fleets, fleet: nil, source: "replay.yaml")
-            #expect(settings.pipeline.objective.qMin == qMin && settings.pipeline.metadata.fleet == "small")
+            #expect(settings.pipeline.objective.qualityMin == qMin && settings.pipeline.metadata.fleet == "small")
             let chosen = settings
             // CPU-bound: on a thread of its own, not one of the cooperative pool's two.
             reports[qMin] = try await withCheckedThrowingContinuation { continuation in

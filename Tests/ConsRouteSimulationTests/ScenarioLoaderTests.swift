@@ -30,7 +30,7 @@ struct ScenarioLoaderTests {
         #expect(scenario.eventsPerSecond == 100 && scenario.devices == 1_000 && scenario.shadowRate == 0.05)
         #expect(scenario.routerNoise == 0.05 && scenario.networkMs == TierValues(device: 0, edge: 20, cloud: 80))
         #expect(scenario.sessions == SessionSettings() && scenario.phases.isEmpty)
-        #expect(scenario.objective == ObjectiveWeights(latencyRefMs: 1_000))
+        #expect(scenario.objective == .standard)
         let topic = try #require(scenario.topics.first)
         #expect(topic.centre.count == 4 && topic.spread == 0.5 && topic.weight == 1)
         #expect(topic.promptTokens == 200 && topic.completionTokens == 150)

@@ -54,7 +54,7 @@ public struct ControllerScenario: Sendable {
                 reprefillMsPer1kTokens: [150, 40, 20],
                 controllerVersion: ControllerConfiguration.controllerVersion
             ),
-            objective: ObjectiveWeights(latencyRefMs: 1_000)
+            objective: .standard
         )
         settings.bootstrapEvents = 1_500
         settings.tuner.minimumShadowSamples = 200

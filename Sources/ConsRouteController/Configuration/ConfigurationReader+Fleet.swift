@@ -28,13 +28,11 @@ extension ConfigurationReader {
         )
 
         let objective = try section(fleet, "objective", allowed: ["lambda_latency", "lambda_cost", "q_min", "penalty"])
-        let weights = ConsRouteModel.ObjectiveWeights(
-            lambdaLatency: try double(objective, "lambda_latency", default: 0.3, in: 0...100),
-            lambdaCost: try double(objective, "lambda_cost", default: 0.3, in: 0...100),
-            qMin: try double(objective, "q_min", default: 0.95, in: 0...1),
-            penalty: try double(objective, "penalty", default: 10, in: 0...1_000_000),
-            latencyRefMs: 1_000
-        )
+        var weights = ObjectiveWeights.standard
+        weights.lambdaLatency = try double(objective, "lambda_latency", default: 0.3, in: 0...100)
+        weights.lambdaCost = try double(objective, "lambda_cost", default: 0.3, in: 0...100)
+        weights.qualityMin = try double(objective, "q_min", default: 0.95, in: 0...1)
+        weights.penalty = try double(objective, "penalty", default: 10, in: 0...1_000_000)
 
         let reprefill = try section(fleet, "reprefill_ms_per_1k_tokens", allowed: ["device", "edge", "cloud"])
         let metadata = FleetTableMetadata(

@@ -141,7 +141,7 @@ extension FleetPipeline {
         var batch = Array(observed)
         let stratum = decision.isNovel ? policy.clusterCount : index
         let served = event.shadow.map {
-            Double($0.score[event.tier]) - settings.objective.qMin * Double($0.score.cloud)
+            Double($0.score[event.tier]) - settings.objective.qualityMin * Double($0.score.cloud)
         }
         if let detection = floorMonitor.observe(stratum: stratum, served: served) {
             batch.append(DriftEvent(kind: .quality, detection: detection, eventIndex: Int(observedEvents)))

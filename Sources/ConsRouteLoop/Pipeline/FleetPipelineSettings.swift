@@ -6,7 +6,7 @@ public struct FleetPipelineSettings: Sendable {
     /// Fleet name, fingerprint, table lifetime, re-prefill costs.
     public var metadata: FleetTableMetadata
     /// The objective the thresholds are optimised for.
-    public var objective: ConsRouteModel.ObjectiveWeights
+    public var objective: ObjectiveWeights
     /// Re-clustering and threshold optimisation.
     public var tuner = FleetTunerSettings()
     /// The drift detectors.
@@ -36,7 +36,7 @@ public struct FleetPipelineSettings: Sendable {
     /// Canary rollout of tuned tables (disabled by default: every table is published as active).
     public var rollout = CanaryRolloutSettings()
 
-    public init(metadata: FleetTableMetadata, objective: ConsRouteModel.ObjectiveWeights) {
+    public init(metadata: FleetTableMetadata, objective: ObjectiveWeights) {
         self.metadata = metadata
         self.objective = objective
     }

@@ -25,7 +25,11 @@ public struct FleetTableMetadata: Sendable {
 }
 
 extension FleetTuner {
-    /// The table for a clustering and a threshold proposal.
+    /// A table's `latency_ref_ms` when the proposal has no all-cloud mean latency to normalise the switch margin by.
+    static let fallbackLatencyRefMs = 1_000.0
+
+    /// The table for a clustering and a threshold proposal: the latency reference is the proposal's all-cloud mean
+    /// latency (`fallbackLatencyRefMs` when that is 0).
     ///
     /// - Parameters:
     ///   - version: the new version (strictly above every earlier one of the fleet).
@@ -42,8 +46,6 @@ extension FleetTuner {
         rollout: Rollout,
         provenance: Provenance
     ) -> ThresholdTable {
-        var weights = objective
-        if thresholds.cloudLatencyMs > 0 { weights.latencyRefMs = thresholds.cloudLatencyMs }
         let d = clustering.dimension
         return ThresholdTable(
             fleet: metadata.fleet,
@@ -61,7 +63,8 @@ extension FleetTuner {
                 )
             },
             novel: settings.novelThresholds,
-            objective: weights,
+            objective: objective,
+            latencyRefMs: thresholds.cloudLatencyMs > 0 ? thresholds.cloudLatencyMs : Self.fallbackLatencyRefMs,
             reprefillMsPer1kTokens: metadata.reprefillMsPer1kTokens,
             rollout: rollout,
             expected: thresholds.expected,

@@ -40,8 +40,9 @@ extension FleetTuner {
         guard shadow.count >= settings.minimumShadowSamples else {
             throw .notEnoughShadowSamples(have: shadow.count, need: settings.minimumShadowSamples)
         }
-        let weights: ConsRouteTuning.ObjectiveWeights
-        do { weights = try tuningWeights() } catch { throw .optimisation("\(error)") }
+        // The weights are settable: check them here (the penalty is unused: the floor is a constraint).
+        let weights = objective
+        do throws(ObjectiveWeightsError) { try weights.validate() } catch { throw .optimisation("\(error)") }
         let collected = collect(clustering: clustering, shadow: shadow, previous: previous, cuts: cuts)
         let shares = trafficShares(clustering: clustering, recent: recent, fallback: collected.map(\.count))
         var generator = SeededGenerator(seed: settings.seed)
@@ -136,16 +137,6 @@ extension FleetTuner {
             shadowSamples: shadow.count,
             cloudLatencyMs: shadow.meanCloudLatencyMs,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        )
-    }
-
-    /// The objective as the tuning algorithms take it (the penalty is unused: the floor is a constraint).
-    func tuningWeights() throws -> ConsRouteTuning.ObjectiveWeights {
-        try ConsRouteTuning.ObjectiveWeights(
-            lambdaLatency: objective.lambdaLatency,
-            lambdaCost: objective.lambdaCost,
-            qualityMin: objective.qMin,
-            penalty: objective.penalty
         )
     }
 
@@ -279,6 +270,7 @@ extension FleetTuner {
             },
             novel: settings.novelThresholds,
             objective: objective,
+            latencyRefMs: Self.fallbackLatencyRefMs,
             reprefillMsPer1kTokens: [0, 0, 0],
             rollout: .active,
             expected: ExpectedOutcome(

@@ -7,9 +7,9 @@ import Dispatch
 public struct FleetTuner: Sendable {
     public var settings: FleetTunerSettings
     /// The objective the thresholds are optimised for.
-    public var objective: ConsRouteModel.ObjectiveWeights
+    public var objective: ObjectiveWeights
 
-    public init(settings: FleetTunerSettings, objective: ConsRouteModel.ObjectiveWeights) {
+    public init(settings: FleetTunerSettings, objective: ObjectiveWeights) {
         self.settings = settings
         self.objective = objective
     }

@@ -83,7 +83,7 @@ public struct RoutingPolicy: Sendable {
         deviceThresholds = ContiguousArray(table.clusters.map(\.thresholds.device))
         edgeThresholds = ContiguousArray(table.clusters.map(\.thresholds.edge))
         novel = table.novel
-        let scale = table.objective.lambdaLatency / 1000 / table.objective.latencyRefMs
+        let scale = table.objective.lambdaLatency / 1000 / table.latencyRefMs
         marginPerToken = (
             Float(scale * Double(table.reprefillMsPer1kTokens[0])),
             Float(scale * Double(table.reprefillMsPer1kTokens[1]))

@@ -1,32 +1,3 @@
-/// The objective weights a table was optimised for (docs/design.md §6):
-/// `U = Q/Q_cloud − λ_latency·L/L_cloud − λ_cost·C/C_cloud − penalty·max(0, q_min − Q/Q_cloud)`.
-public struct ObjectiveWeights: Sendable, Equatable {
-    /// `lambda_latency` (default 0.3).
-    public var lambdaLatency: Double
-    /// `lambda_cost` (default 0.3).
-    public var lambdaCost: Double
-    /// `q_min`: the quality-ratio floor (default 0.95).
-    public var qMin: Double
-    /// `penalty`: the weight of falling below `q_min` (default 10).
-    public var penalty: Double
-    /// `latency_ref_ms`: the latency that normalises the switch margin (the fleet's all-cloud mean latency).
-    public var latencyRefMs: Double
-
-    public init(
-        lambdaLatency: Double = 0.3,
-        lambdaCost: Double = 0.3,
-        qMin: Double = 0.95,
-        penalty: Double = 10,
-        latencyRefMs: Double
-    ) {
-        self.lambdaLatency = lambdaLatency
-        self.lambdaCost = lambdaCost
-        self.qMin = qMin
-        self.penalty = penalty
-        self.latencyRefMs = latencyRefMs
-    }
-}
-
 /// The rollout of a table: `active` for every device, or `canary` for a cohort.
 public struct Rollout: Sendable, Equatable {
     /// `stage`.

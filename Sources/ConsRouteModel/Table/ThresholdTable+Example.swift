@@ -36,7 +36,8 @@ extension ThresholdTable {
             ),
             clusters: clusters,
             novel: ThresholdPair(device: 0.98, edge: 0.9),
-            objective: ObjectiveWeights(latencyRefMs: 900),
+            objective: .standard,
+            latencyRefMs: 900,
             reprefillMsPer1kTokens: [40, 15, 5],
             rollout: .active,
             expected: ExpectedOutcome(

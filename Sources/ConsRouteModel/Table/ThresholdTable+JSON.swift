@@ -31,9 +31,9 @@ extension ThresholdTable {
             "objective": .object([
                 "lambda_latency": JSONValue(objective.lambdaLatency),
                 "lambda_cost": JSONValue(objective.lambdaCost),
-                "q_min": JSONValue(objective.qMin),
+                "q_min": JSONValue(objective.qualityMin),
                 "penalty": JSONValue(objective.penalty),
-                "latency_ref_ms": JSONValue(objective.latencyRefMs),
+                "latency_ref_ms": JSONValue(latencyRefMs),
             ]),
             "reprefill_ms_per_1k_tokens": .array(reprefillMsPer1kTokens.map(JSONValue.init)),
             "rollout": .object([
@@ -115,12 +115,12 @@ extension ThresholdTable {
                 clusters: clusters,
                 novel: ThresholdPair(device: try novel.float("t_device"), edge: try novel.float("t_edge")),
                 objective: ObjectiveWeights(
-                    lambdaLatency: try objective.double("lambda_latency"),
-                    lambdaCost: try objective.double("lambda_cost"),
-                    qMin: try objective.double("q_min"),
-                    penalty: try objective.double("penalty"),
-                    latencyRefMs: try objective.double("latency_ref_ms")
+                    unchecked: try objective.double("lambda_latency"),
+                    try objective.double("lambda_cost"),
+                    try objective.double("q_min"),
+                    try objective.double("penalty")
                 ),
+                latencyRefMs: try objective.double("latency_ref_ms"),
                 reprefillMsPer1kTokens: try root.floats("reprefill_ms_per_1k_tokens"),
                 rollout: Rollout(
                     stage: stage,

@@ -37,7 +37,7 @@ extension ThresholdTable {
         guard reprefillMsPer1kTokens.count == 3, reprefillMsPer1kTokens.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
             throw fail("reprefill_ms_per_1k_tokens", "must be 3 finite values >= 0 (device, edge, cloud)")
         }
-        guard objective.latencyRefMs.isFinite, objective.latencyRefMs > 0 else {
+        guard latencyRefMs.isFinite, latencyRefMs > 0 else {
             throw fail("objective.latency_ref_ms", "must be > 0")
         }
         guard (0...100).contains(rollout.percent) else { throw fail("rollout.percent", "must be in 0...100") }

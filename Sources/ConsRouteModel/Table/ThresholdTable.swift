@@ -20,8 +20,11 @@ public struct ThresholdTable: Sendable, Equatable {
     public var clusters: [TableCluster]
     /// `novel`: thresholds for novel queries and for stale tables (conservative, cloud-leaning).
     public var novel: ThresholdPair
-    /// `objective`: the weights the thresholds were optimised for, also used by the switch margin.
+    /// `objective`: the weights the thresholds were optimised for, also used by the switch margin; on the wire
+    /// `objective: {lambda_latency, lambda_cost, q_min, penalty, latency_ref_ms}`, with `latencyRefMs`.
     public var objective: ObjectiveWeights
+    /// `objective.latency_ref_ms`: the latency that normalises the switch margin (the fleet's all-cloud mean latency).
+    public var latencyRefMs: Double
     /// `reprefill_ms_per_1k_tokens`: per tier (device, edge, cloud), the cost of moving a conversation there.
     public var reprefillMsPer1kTokens: [Float]
     /// `rollout`: canary or active, and the cohort selection.
@@ -42,6 +45,7 @@ public struct ThresholdTable: Sendable, Equatable {
         clusters: [TableCluster],
         novel: ThresholdPair,
         objective: ObjectiveWeights,
+        latencyRefMs: Double,
         reprefillMsPer1kTokens: [Float],
         rollout: Rollout,
         expected: ExpectedOutcome,
@@ -56,6 +60,7 @@ public struct ThresholdTable: Sendable, Equatable {
         self.clusters = clusters
         self.novel = novel
         self.objective = objective
+        self.latencyRefMs = latencyRefMs
         self.reprefillMsPer1kTokens = reprefillMsPer1kTokens
         self.rollout = rollout
         self.expected = expected

@@ -7,12 +7,12 @@ import ConsRouteTuning
 /// own); then the window routed with those thresholds in order. What a policy that knew each window's traffic
 /// could reach under the fleet contract.
 struct FleetHindsightOracle: Sendable {
-    private let weights: ConsRouteTuning.ObjectiveWeights
+    private let weights: ObjectiveWeights
     private var groupIndex: [HindsightOracle.GroupKey: Int] = [:]
     private var pending: [(group: Int, query: ReplayQuery)] = []
     var ledger: PolicyLedger
 
-    init(weights: ConsRouteTuning.ObjectiveWeights, reprefillMsPer1kTokens: [Float]) {
+    init(weights: ObjectiveWeights, reprefillMsPer1kTokens: [Float]) {
         self.weights = weights
         ledger = PolicyLedger(reprefillMsPer1kTokens: reprefillMsPer1kTokens)
     }

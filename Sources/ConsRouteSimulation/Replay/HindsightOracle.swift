@@ -12,7 +12,7 @@ struct HindsightOracle: Sendable {
     }
 
     private let optimizer = ExactSweepOptimizer()
-    private let weights: ConsRouteTuning.ObjectiveWeights
+    private let weights: ObjectiveWeights
     private var groupIndex: [GroupKey: Int] = [:]
     private var pending: [Pending] = []
     var ledger: PolicyLedger
@@ -23,7 +23,7 @@ struct HindsightOracle: Sendable {
         var cluster: Int
     }
 
-    init(weights: ConsRouteTuning.ObjectiveWeights, reprefillMsPer1kTokens: [Float]) {
+    init(weights: ObjectiveWeights, reprefillMsPer1kTokens: [Float]) {
         self.weights = weights
         ledger = PolicyLedger(reprefillMsPer1kTokens: reprefillMsPer1kTokens)
     }

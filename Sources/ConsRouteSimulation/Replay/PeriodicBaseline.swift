@@ -29,13 +29,13 @@ public struct PeriodicBaseline: Sendable {
     }
 
     let variant: Variant
-    private let weights: ConsRouteTuning.ObjectiveWeights
+    private let weights: ObjectiveWeights
     private var remembered: [Remembered] = []
     private var compiled: CompiledTable?
     private var lastRefit: Int?
     var ledger: PolicyLedger
 
-    init(_ variant: Variant, weights: ConsRouteTuning.ObjectiveWeights, reprefillMsPer1kTokens: [Float]) {
+    init(_ variant: Variant, weights: ObjectiveWeights, reprefillMsPer1kTokens: [Float]) {
         self.variant = variant
         self.weights = weights
         ledger = PolicyLedger(reprefillMsPer1kTokens: reprefillMsPer1kTokens)

@@ -47,8 +47,6 @@ public struct PolicyFigures: Sendable, Codable, Equatable {
             edge: Double(totals.tierCounts[1]) / n,
             cloud: Double(totals.tierCounts[2]) / n
         )
-        objective =
-            qualityRatio - weights.lambdaLatency * latencyRatio - weights.lambdaCost * costRatio
-            - weights.penalty * max(0, weights.qMin - qualityRatio)
+        objective = weights.utility(qualityRatio: qualityRatio, latencyRatio: latencyRatio, costRatio: costRatio)
     }
 }

@@ -33,7 +33,7 @@ extension ShadowSamples {
 func fleetHindsightPairs(
     _ groups: [[ReplayQuery]],
     floor: Double,
-    weights: ConsRouteTuning.ObjectiveWeights,
+    weights: ObjectiveWeights,
     fixed: [Int: ThresholdPair] = [:]
 ) -> [ThresholdPair] {
     let samples = groups.map(ShadowSamples.of)

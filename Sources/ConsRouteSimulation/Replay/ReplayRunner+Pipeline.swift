@@ -101,7 +101,7 @@ extension ReplayRunner {
             shadowRate: settings.shadowRate,
             windowEvents: settings.windowEvents,
             objectiveWeights: [
-                "lambda_latency": weights.lambdaLatency, "lambda_cost": weights.lambdaCost, "q_min": weights.qMin,
+                "lambda_latency": weights.lambdaLatency, "lambda_cost": weights.lambdaCost, "q_min": weights.qualityMin,
                 "penalty": weights.penalty,
             ],
             policy: PolicyFigures(adaptive.total, cloud: cloud, weights: weights),
@@ -117,7 +117,7 @@ extension ReplayRunner {
                         every: baseline.variant.every,
                         windowEvents: baseline.variant.windowEvents,
                         margin: baseline.variant.margin,
-                        holdsFloor: figures.qualityRatio >= weights.qMin,
+                        holdsFloor: figures.qualityRatio >= weights.qualityMin,
                         figures: figures
                     )
                 }
@@ -129,14 +129,14 @@ extension ReplayRunner {
             phases: ReplayReport.recoveries(
                 phases: phases.filter { $0.at < eventCount },
                 windows: windows,
-                qMin: weights.qMin
+                qMin: weights.qualityMin
             ),
             rollingEvents: settings.rollingEvents,
             rolling: rolling.recoveries(
                 phases: phases.filter { $0.at < eventCount },
                 length: settings.rollingEvents,
                 step: max(1, settings.rollingEvents / 20),
-                qMin: weights.qMin
+                qMin: weights.qualityMin
             ),
             wallSeconds: wallSeconds
         )

@@ -48,14 +48,9 @@ public struct ReplayRunner: Sendable {
         frozen = adaptive
         allCloud = adaptive
         allDevice = adaptive
+        // Weights set out of range in code give the oracles and baselines the docs/design.md §6 defaults.
         let objective = settings.pipeline.objective
-        let weights =
-            (try? ConsRouteTuning.ObjectiveWeights(
-                lambdaLatency: objective.lambdaLatency,
-                lambdaCost: objective.lambdaCost,
-                qualityMin: objective.qMin,
-                penalty: objective.penalty
-            )) ?? .standard
+        let weights = (try? objective.validate()) == nil ? ObjectiveWeights.standard : objective
         oracle = HindsightOracle(weights: weights, reprefillMsPer1kTokens: reprefill)
         oracleFleet = FleetHindsightOracle(weights: weights, reprefillMsPer1kTokens: reprefill)
         periodic = settings.periodic.map { PeriodicBaseline($0, weights: weights, reprefillMsPer1kTokens: reprefill) }

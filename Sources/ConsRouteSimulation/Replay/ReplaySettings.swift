@@ -74,7 +74,7 @@ extension ReplaySettings {
                     reranker: "replay",
                     promptTemplate: "replay"
                 ),
-                objective: ObjectiveWeights(latencyRefMs: 1_000),
+                objective: .standard,
                 reprefillMsPer1kTokens: SessionSettings().reprefillMsPer1kTokens
             ),
             shadowRate: shadowRate

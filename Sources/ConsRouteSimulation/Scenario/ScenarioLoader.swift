@@ -156,12 +156,12 @@ public struct ScenarioLoader: Sendable {
     }
 
     private func objective(_ field: YAMLField?) throws(ScenarioError) -> ObjectiveWeights {
-        var weights = ObjectiveWeights(latencyRefMs: 1_000)
+        var weights = ObjectiveWeights.standard
         guard let field else { return weights }
         let map = try field.mapping(allowed: ["lambda_latency", "lambda_cost", "q_min", "penalty"])
         if let f = map["lambda_latency"] { weights.lambdaLatency = try f.double(in: 0...1e6, "a weight >= 0") }
         if let f = map["lambda_cost"] { weights.lambdaCost = try f.double(in: 0...1e6, "a weight >= 0") }
-        if let f = map["q_min"] { weights.qMin = try f.double(in: 0...1, "a quality ratio in [0, 1]") }
+        if let f = map["q_min"] { weights.qualityMin = try f.double(in: 0...1, "a quality ratio in [0, 1]") }
         if let f = map["penalty"] { weights.penalty = try f.double(in: 0...1e6, "a weight >= 0") }
         return weights
     }

@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// The counterfactual outcome of a routing policy on a set of shadow samples.
 ///
 /// Means are over all evaluated samples; ratios are to the same samples sent all to the cloud.

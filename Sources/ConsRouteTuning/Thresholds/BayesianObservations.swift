@@ -1,3 +1,5 @@
+import ConsRouteModel
+
 /// The evaluated points of one Bayesian-optimisation run, deduplicated by the routing they produce.
 struct BayesianObservations {
     private let samples: ShadowSamples

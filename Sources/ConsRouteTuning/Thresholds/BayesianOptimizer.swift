@@ -1,4 +1,4 @@
-import ConsRouteModel
+public import ConsRouteModel
 
 /// The Bayesian-optimisation engine: Gaussian-process surrogates and constrained expected improvement.
 ///

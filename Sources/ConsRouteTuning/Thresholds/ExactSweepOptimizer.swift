@@ -1,4 +1,4 @@
-import ConsRouteModel
+public import ConsRouteModel
 
 /// The exact engine: the objective at every pair of a threshold grid, by 2-D prefix sums
 /// (``ThresholdCellSums``). U is then evaluated in `Double` at all `G²` cells. With full-information shadow samples the

@@ -1,4 +1,4 @@
-import ConsRouteModel
+public import ConsRouteModel
 
 /// Tunes every cluster of a fleet: held-out split, engine run, shrinkage toward the pooled optimum.
 ///

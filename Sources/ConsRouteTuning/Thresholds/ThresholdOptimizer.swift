@@ -1,3 +1,5 @@
+public import ConsRouteModel
+
 /// An engine that chooses one cluster's `(tDevice, tEdge)` to maximise the docs/design.md §6 objective.
 ///
 /// Two engines conform: ``ExactSweepOptimizer`` (exact on a grid, prefix sums) and

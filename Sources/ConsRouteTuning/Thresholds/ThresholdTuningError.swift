@@ -15,7 +15,7 @@ public enum ThresholdTuningError: Error, Equatable, CustomStringConvertible {
     case emptySamples(context: String)
     /// The all-cloud mean of a metric is zero, so the objective's ratio to all-cloud is undefined.
     case zeroCloudReference(metric: String)
-    /// An objective weight or configuration setting is out of its allowed range.
+    /// A configuration setting is out of its allowed range (objective weights throw `ObjectiveWeightsError`).
     case invalidSetting(name: String, value: Double, allowed: String)
     /// A per-sample array of a policy evaluation does not match the number of samples.
     case assignmentLengthMismatch(column: String, expected: Int, actual: Int)

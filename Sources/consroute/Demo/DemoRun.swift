@@ -90,7 +90,7 @@ struct DemoRun {
             progress: progress,
             store: controller.store,
             fleet: scenario.fleet,
-            qualityTarget: scenario.objective.qMin,
+            qualityTarget: scenario.objective.qualityMin,
             ingested: controller.ingest.counters.accepted,
             lost: controller.ingest.counters.lost,
             seconds: (ContinuousClock.now - started) / .seconds(1),

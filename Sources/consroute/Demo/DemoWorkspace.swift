@@ -86,7 +86,7 @@ struct DemoWorkspace {
                 objective:
                   lambda_latency: \(scenario.objective.lambdaLatency)
                   lambda_cost: \(scenario.objective.lambdaCost)
-                  q_min: \(scenario.objective.qMin)
+                  q_min: \(scenario.objective.qualityMin)
                   penalty: \(scenario.objective.penalty)
                 reprefill_ms_per_1k_tokens: {device: \(reprefill[0]), edge: \(reprefill[1]), cloud: \(reprefill[2])}
                 window: {representations: 100000, shadow_samples: 20000}

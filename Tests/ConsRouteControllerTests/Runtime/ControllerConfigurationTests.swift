@@ -80,7 +80,7 @@ struct ControllerConfigurationTests {
         #expect(configuration.topics.telemetry == "consroute.telemetry")
         #expect(configuration.fleets.count == 1)
         #expect(configuration.fleets[0].metadata.fingerprint.representationDim == 8)
-        #expect(configuration.fleets[0].objective.qMin == 0.95)
+        #expect(configuration.fleets[0].objective.qualityMin == 0.95)
         #expect(configuration.fleets[0].debounceMs == 30_000)
         #expect(configuration.fleets[0].rollout == CanaryRolloutSettings())
         #expect(!configuration.fleets[0].rollout.isEnabled)

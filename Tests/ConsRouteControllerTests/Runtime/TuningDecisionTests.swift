@@ -86,7 +86,7 @@ struct TuningDecisionTests {
         // An unreachable q_min with an all-cloud table in force: no candidate clears the bound and none improves on
         // the table in force, so the guardrail rejects the proposal, nothing is published, the reason is stored.
         var strict = harness.settings
-        strict.objective.qMin = 1.5
+        strict.objective.qualityMin = 1.5
         var allCloud = published.table
         for index in allCloud.clusters.indices {
             allCloud.clusters[index].thresholds = ThresholdPair(device: 1, edge: 1)

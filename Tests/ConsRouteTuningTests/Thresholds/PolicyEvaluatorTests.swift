@@ -77,7 +77,7 @@ struct PolicyEvaluatorTests {
     @Test("objective weights reject negative values by name")
     func weights() {
         #expect(
-            throws: ThresholdTuningError.invalidSetting(name: "penalty", value: -1, allowed: "a finite number >= 0")
+            throws: ObjectiveWeightsError.invalidSetting(name: "penalty", value: -1, allowed: "a finite number >= 0")
         ) {
             try ObjectiveWeights(penalty: -1)
         }

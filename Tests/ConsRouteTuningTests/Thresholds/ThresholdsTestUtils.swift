@@ -66,7 +66,7 @@ func randomCluster(count: Int, difficulty: Double, using generator: inout Seeded
 func directUtility(
     _ pair: ThresholdPair,
     _ samples: ShadowSamples,
-    _ weights: ConsRouteTuning.ObjectiveWeights = .standard
+    _ weights: ObjectiveWeights = .standard
 ) throws
     -> Double
 {
