@@ -1,9 +1,9 @@
-public import ConsRouteController
+package import ConsRouteController
 import ConsRouteKafka
-public import ConsRouteModel
+package import ConsRouteModel
 import ConsRouteStore
 import ConsRouteTuning
-public import Foundation
+package import Foundation
 import Logging
 import Synchronization
 import Testing
@@ -18,14 +18,14 @@ import Testing
 /// version is published and reaches a long-poll client and a server-sent-event subscriber within 1 s; that
 /// `If-None-Match` gives 304; that a rollback publishes v+1 with the older content; that no admin call succeeds
 /// without the token; and that SIGTERM-style shutdown returns.
-public struct ControllerScenario: Sendable {
-    public let fleet = "phones"
-    public let directory: URL
-    public var configuration: ControllerConfiguration
-    public static let adminToken = "test-admin-token-0123456789"
+package struct ControllerScenario: Sendable {
+    package let fleet = "phones"
+    package let directory: URL
+    package var configuration: ControllerConfiguration
+    package static let adminToken = "test-admin-token-0123456789"
 
     /// - Parameter bootstrapServers: a real broker, or nil for the embedded one.
-    public init(bootstrapServers: String?, sessionTimeoutMs: Int64 = 6_000) throws {
+    package init(bootstrapServers: String?, sessionTimeoutMs: Int64 = 6_000) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("consroute-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keyPath = directory.appendingPathComponent("consroute.key").path
@@ -75,7 +75,7 @@ public struct ControllerScenario: Sendable {
     }
 
     /// Runs the whole flow; throws or records an issue on any failed expectation.
-    public func run() async throws {
+    package func run() async throws {
         let controller = try await Controller(configuration: configuration, logger: Logger(label: "e2e"))
         let ports = AsyncStream<Int>.makeStream()
         let running = Task { try await controller.run(handleSignals: false) { port in ports.continuation.yield(port) } }
@@ -250,7 +250,7 @@ public struct ControllerScenario: Sendable {
     }
 
     /// Waits until the fleet's loop has observed `events` events.
-    public func waitForObserved(_ controller: Controller, events: Int64) async throws {
+    package func waitForObserved(_ controller: Controller, events: Int64) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let loop = controller.fleets.first, loop.loop.snapshot.observedEvents >= events { return }
@@ -260,7 +260,7 @@ public struct ControllerScenario: Sendable {
     }
 
     /// Waits until the fleet has no tuning pending or running and no new version for a second.
-    public func waitForQuiet(_ controller: Controller) async throws {
+    package func waitForQuiet(_ controller: Controller) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         var version = await controller.cache.tables(fleet: fleet).latestVersion
         var since = ContinuousClock.now
@@ -279,7 +279,7 @@ public struct ControllerScenario: Sendable {
     }
 
     /// Waits until the cache holds a version above `version`.
-    public func waitForVersion(above version: UInt64, cache: TableCache, within timeout: Duration) async throws
+    package func waitForVersion(above version: UInt64, cache: TableCache, within timeout: Duration) async throws
         -> SignedTable
     {
         let deadline = ContinuousClock.now + timeout

@@ -1,5 +1,5 @@
-public import ConsRouteKafka
-public import ConsRouteModel
+package import ConsRouteKafka
+package import ConsRouteModel
 import ConsRouteTuning
 import Foundation
 
@@ -12,21 +12,21 @@ import Foundation
 /// - `.moved`: an abrupt representation change, every topic centred at +6 on axes 4–7;
 /// - `.degraded`: as `.moved`, and topic 0's device answers fall from 0.97 to 0.35 consistency (outcome drift
 ///   in one cluster).
-public struct DriftingFleetStream: Sendable {
+package struct DriftingFleetStream: Sendable {
     /// Where the traffic is.
-    public enum Phase: Sendable {
+    package enum Phase: Sendable {
         case baseline, moved, degraded
     }
 
-    public static let dimension = 8
-    public let fleet: String
-    public let shadowRate: Double
-    public var phase: Phase = .baseline
+    package static let dimension = 8
+    package let fleet: String
+    package let shadowRate: Double
+    package var phase: Phase = .baseline
     private var generator: SeededGenerator
     private var counter = 0
 
     /// The fingerprint the controller's fleet must have for these events.
-    public static func fingerprint() -> Fingerprint {
+    package static func fingerprint() -> Fingerprint {
         Fingerprint(
             representationModel: "test/drifting",
             representationDim: dimension,
@@ -35,21 +35,21 @@ public struct DriftingFleetStream: Sendable {
         )
     }
 
-    public init(fleet: String, seed: UInt64, shadowRate: Double = 0.4) {
+    package init(fleet: String, seed: UInt64, shadowRate: Double = 0.4) {
         self.fleet = fleet
         self.shadowRate = shadowRate
         generator = SeededGenerator(seed: seed)
     }
 
     /// The next `count` events as records for `topic`.
-    public mutating func records(count: Int, topic: String) -> [KafkaProducerRecord] {
+    package mutating func records(count: Int, topic: String) -> [KafkaProducerRecord] {
         (0..<count).map { _ in
             KafkaProducerRecord(topic: topic, key: Array(fleet.utf8), value: next().protobufBytes())
         }
     }
 
     /// The next event.
-    public mutating func next() -> TelemetryEvent {
+    package mutating func next() -> TelemetryEvent {
         counter += 1
         let topic = Int(generator.next() % 4)
         var representation = (0..<Self.dimension).map { _ in Float(generator.nextGaussian() * 0.3) }

@@ -1,5 +1,5 @@
 import ConsRouteClient
-public import ConsRouteModel
+package import ConsRouteModel
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -7,21 +7,21 @@ import Synchronization
 
 /// A plain HTTP/1.1 client for the controller's API in end-to-end tests: one connection per request, the whole
 /// response collected, any method and headers (a wrong bearer token, `If-None-Match`) with the status as is.
-public struct HTTPProbe: Sendable {
+package struct HTTPProbe: Sendable {
     /// A collected response.
-    public struct Response: Sendable {
-        public var status: Int
+    package struct Response: Sendable {
+        package var status: Int
         /// Header names in lower case.
-        public var headers: [String: String]
-        public var body: [UInt8]
+        package var headers: [String: String]
+        package var body: [UInt8]
     }
 
-    public let port: Int
+    package let port: Int
 
-    public init(port: Int) { self.port = port }
+    package init(port: Int) { self.port = port }
 
     /// Sends one request and collects the response.
-    public func request(
+    package func request(
         _ method: String,
         _ path: String,
         headers: [String: String] = [:],
@@ -68,18 +68,18 @@ public struct HTTPProbe: Sendable {
 
 /// A fleet's tables as a device's SSE subscription receives them (`ConsRouteClient.TableClient.stream`), each with
 /// its receipt time.
-public final class TableStreamRecorder: Sendable {
+package final class TableStreamRecorder: Sendable {
     /// A table as received.
-    public struct Receipt: Sendable {
-        public var table: SignedTable
-        public var receivedAt: ContinuousClock.Instant
+    package struct Receipt: Sendable {
+        package var table: SignedTable
+        package var receivedAt: ContinuousClock.Instant
     }
 
     private let receipts = Mutex<[Receipt]>([])
     private let reading = Mutex<Task<Void, Never>?>(nil)
 
     /// Subscribes to `fleet`'s tables at 127.0.0.1:`port`; the server starts with the current table.
-    public init(port: Int, fleet: String) throws {
+    package init(port: Int, fleet: String) throws {
         let client = try TableClient(url: "http://127.0.0.1:\(port)")
         let task = Task { [self] in
             do {
@@ -94,7 +94,7 @@ public final class TableStreamRecorder: Sendable {
     }
 
     /// The first table received above `version`, waiting at most `timeout`.
-    public func nextTable(above version: UInt64, within timeout: Duration) async throws -> Receipt {
+    package func nextTable(above version: UInt64, within timeout: Duration) async throws -> Receipt {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let receipt = receipts.withLock({ $0.first { $0.table.table.version > version } }) { return receipt }
@@ -104,7 +104,7 @@ public final class TableStreamRecorder: Sendable {
     }
 
     /// Ends the subscription.
-    public func close() {
+    package func close() {
         reading.withLock { $0?.cancel() }
     }
 }

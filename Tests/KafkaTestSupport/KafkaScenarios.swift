@@ -1,24 +1,24 @@
-public import ConsRouteKafka
+package import ConsRouteKafka
 import Testing
 
 /// Broker-independent test scenarios, run on the mock cluster by ConsRouteKafkaTests and on Tansu by
 /// IntegrationTests.
-public struct KafkaScenarios: Sendable {
+package struct KafkaScenarios: Sendable {
     /// Creates a topic with a number of partitions on the broker under test.
-    public typealias TopicMaker = @Sendable (_ name: String, _ partitions: Int) async throws -> Void
+    package typealias TopicMaker = @Sendable (_ name: String, _ partitions: Int) async throws -> Void
 
     /// The broker under test.
-    public let client: KafkaConfiguration
+    package let client: KafkaConfiguration
     /// How to create topics there.
-    public let makeTopic: TopicMaker
+    package let makeTopic: TopicMaker
 
-    public init(client: KafkaConfiguration, makeTopic: @escaping TopicMaker) {
+    package init(client: KafkaConfiguration, makeTopic: @escaping TopicMaker) {
         self.client = client
         self.makeTopic = makeTopic
     }
 
     /// Keys, values, headers, empty values and tombstones survive a produce/consume round trip.
-    public func roundTrip() async throws {
+    package func roundTrip() async throws {
         let topic = uniqueName("round-trip")
         try await makeTopic(topic, 1)
         let sent = [
@@ -58,7 +58,7 @@ public struct KafkaScenarios: Sendable {
     }
 
     /// A consumer commits after offset 39 and leaves; the next one in the group starts at 40.
-    public func resumeAfterCommit() async throws {
+    package func resumeAfterCommit() async throws {
         let topic = uniqueName("resume")
         let group = uniqueName("g")
         try await makeTopic(topic, 1)
@@ -90,7 +90,7 @@ public struct KafkaScenarios: Sendable {
 
     /// A alone, then A and B split the partitions, then B leaves and A takes them back. Each reader commits every
     /// batch before asking for more, so every message is processed exactly once across both.
-    public func splitAndTakeOver(partitions: Int = 4) async throws {
+    package func splitAndTakeOver(partitions: Int = 4) async throws {
         let topic = uniqueName("rebalance")
         let group = uniqueName("g")
         try await makeTopic(topic, partitions)
@@ -152,12 +152,12 @@ public struct KafkaScenarios: Sendable {
 }
 
 /// Offsets read inside a consumer loop, for checking after it.
-public actor CommittedOffsets {
-    public var offsets: [KafkaTopicPartition: Int64] = [:]
+package actor CommittedOffsets {
+    package var offsets: [KafkaTopicPartition: Int64] = [:]
 
-    public init() {}
+    package init() {}
 
-    public func set(_ offsets: [KafkaTopicPartition: Int64]) {
+    package func set(_ offsets: [KafkaTopicPartition: Int64]) {
         self.offsets = offsets
     }
 }

@@ -1,21 +1,21 @@
-public import ConsRouteKafka
+package import ConsRouteKafka
 import Foundation
 import Testing
 
 // Helpers shared by ConsRouteKafkaTests (mock cluster) and IntegrationTests (Tansu).
 
 /// A topic or group name no other test uses.
-public func uniqueName(_ prefix: String) -> String {
+package func uniqueName(_ prefix: String) -> String {
     "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
 }
 
 /// Bytes of a string, for keys and values.
-public func bytes(_ text: String) -> [UInt8] {
+package func bytes(_ text: String) -> [UInt8] {
     Array(text.utf8)
 }
 
 /// `count` records `value-0`, `value-1`, ... with keys `key-(i % keys)`.
-public func records(topic: String, count: Int, keys: Int = 4, partition: Int32? = nil) -> [KafkaProducerRecord] {
+package func records(topic: String, count: Int, keys: Int = 4, partition: Int32? = nil) -> [KafkaProducerRecord] {
     (0..<count).map { index in
         KafkaProducerRecord(
             topic: topic,
@@ -27,7 +27,7 @@ public func records(topic: String, count: Int, keys: Int = 4, partition: Int32? 
 }
 
 /// A consumer configuration for tests: short session, small batches so batching is exercised.
-public func consumerConfiguration(
+package func consumerConfiguration(
     _ client: KafkaConfiguration,
     group: String,
     topic: String,
@@ -45,12 +45,12 @@ public func consumerConfiguration(
 }
 
 /// A producer configuration for tests, with a short delivery timeout.
-public func producerConfiguration(_ client: KafkaConfiguration) -> KafkaProducerConfiguration {
+package func producerConfiguration(_ client: KafkaConfiguration) -> KafkaProducerConfiguration {
     KafkaProducerConfiguration(client: client, deliveryTimeout: .seconds(10))
 }
 
 /// Sends `records` and requires that every one was delivered.
-public func produceAll(_ records: [KafkaProducerRecord], to client: KafkaConfiguration) async throws {
+package func produceAll(_ records: [KafkaProducerRecord], to client: KafkaConfiguration) async throws {
     let producer = try KafkaProducer(configuration: producerConfiguration(client))
     let report = try await producer.send(contentsOf: records)
     #expect(report.failures == [])
@@ -59,19 +59,19 @@ public func produceAll(_ records: [KafkaProducerRecord], to client: KafkaConfigu
 }
 
 /// Everything a consumer handed out while it was read, in order.
-public struct ConsumedEvents: Sendable {
-    public var messages: [KafkaMessage] = []
-    public var assigned: [KafkaTopicPartition] = []
-    public var revoked: [KafkaTopicPartition] = []
-    public var batchSizes: [Int] = []
+package struct ConsumedEvents: Sendable {
+    package var messages: [KafkaMessage] = []
+    package var assigned: [KafkaTopicPartition] = []
+    package var revoked: [KafkaTopicPartition] = []
+    package var batchSizes: [Int] = []
     /// Partitions owned now: each `.assigned` adds, each `.revoked` removes, in event order.
-    public var owned: Set<KafkaTopicPartition> = []
+    package var owned: Set<KafkaTopicPartition> = []
     /// Non-fatal errors the consumer reported.
-    public var errors: [KafkaError] = []
+    package var errors: [KafkaError] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func record(_ event: KafkaConsumerEvent) {
+    package mutating func record(_ event: KafkaConsumerEvent) {
         switch event {
         case .messages(let batch):
             messages += batch
@@ -89,14 +89,14 @@ public struct ConsumedEvents: Sendable {
 }
 
 /// Thrown when a test waited too long.
-public struct TestTimeout: Error, CustomStringConvertible {
-    public let what: String
+package struct TestTimeout: Error, CustomStringConvertible {
+    package let what: String
 
-    public init(what: String) {
+    package init(what: String) {
         self.what = what
     }
 
-    public var description: String { "timed out waiting for \(what)" }
+    package var description: String { "timed out waiting for \(what)" }
 }
 
 /// Reads events until `stop` says so, or throws `TestTimeout` after `timeout`.
@@ -106,7 +106,7 @@ public struct TestTimeout: Error, CustomStringConvertible {
 ///   - timeout: The most time to wait.
 ///   - onMessages: Called with each batch (e.g. to commit).
 ///   - stop: Decides after each event whether to stop reading.
-public func consume(
+package func consume(
     _ consumer: KafkaConsumer,
     timeout: Duration = .seconds(60),
     onMessages: @escaping @Sendable ([KafkaMessage]) async throws -> Void = { _ in },
@@ -137,7 +137,7 @@ public func consume(
 }
 
 /// The next offsets to commit after `batch`: last offset + 1 per partition.
-public func nextOffsets(after batch: [KafkaMessage]) -> [KafkaTopicPartition: Int64] {
+package func nextOffsets(after batch: [KafkaMessage]) -> [KafkaTopicPartition: Int64] {
     var offsets: [KafkaTopicPartition: Int64] = [:]
     for message in batch {
         offsets[message.topicPartition] = max(offsets[message.topicPartition] ?? 0, message.offset + 1)
@@ -146,18 +146,18 @@ public func nextOffsets(after batch: [KafkaMessage]) -> [KafkaTopicPartition: In
 }
 
 /// The values of `messages` as strings.
-public func values(_ messages: [KafkaMessage]) -> [String] {
+package func values(_ messages: [KafkaMessage]) -> [String] {
     messages.map { String(decoding: $0.value, as: UTF8.self) }
 }
 
 /// A consumer read in a background task that commits every batch before asking for the next event, as the
 /// controller does; what it saw can be read at any time.
-public final class CommittingReader: Sendable {
-    public let consumer: KafkaConsumer
+package final class CommittingReader: Sendable {
+    package let consumer: KafkaConsumer
     private let recorder = EventRecorder()
     private let task: Task<Void, any Error>
 
-    public init(_ consumer: KafkaConsumer) {
+    package init(_ consumer: KafkaConsumer) {
         self.consumer = consumer
         let recorder = recorder
         task = Task {
@@ -171,28 +171,28 @@ public final class CommittingReader: Sendable {
     }
 
     /// What the reader saw so far.
-    public func seen() async -> ConsumedEvents {
+    package func seen() async -> ConsumedEvents {
         await recorder.seen
     }
 
     /// Shuts the consumer down and waits for the reading task.
-    public func stop() async throws {
+    package func stop() async throws {
         await consumer.shutdown()
         try await task.value
     }
 }
 
 /// Collects events in order.
-public actor EventRecorder {
-    public var seen = ConsumedEvents()
+package actor EventRecorder {
+    package var seen = ConsumedEvents()
 
-    public func record(_ event: KafkaConsumerEvent) {
+    package func record(_ event: KafkaConsumerEvent) {
         seen.record(event)
     }
 }
 
 /// Polls `condition` every 50 ms until it holds, or throws `TestTimeout`.
-public func waitUntil(
+package func waitUntil(
     _ what: String,
     timeout: Duration = .seconds(60),
     _ condition: @Sendable () async throws -> Bool
@@ -206,7 +206,7 @@ public func waitUntil(
 
 /// Polls `condition` every millisecond until it holds; records an issue after `timeout` (generous: it only bounds a
 /// failure, and a loaded CI machine can stall a test for seconds).
-public func waitForCondition(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async throws {
+package func waitForCondition(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !(await condition()) {
         guard ContinuousClock.now < deadline else {

@@ -1,24 +1,24 @@
-public import ConsRouteKafka
+package import ConsRouteKafka
 import ConsRouteModel
 import ConsRouteTuning
 import Foundation
 
 /// Telemetry for the crash test: two fleets, 1% malformed messages of every class, 1% duplicates (the same
 /// bytes sent again under the same key, so on the same partition), and the counts history must end with.
-public struct TelemetryStream: Sendable {
-    public static let fleets = ["fleet-a": 16, "fleet-b": 16]
+package struct TelemetryStream: Sendable {
+    package static let fleets = ["fleet-a": 16, "fleet-b": 16]
     private var generator: SeededGenerator
     private var previous: (key: [UInt8], value: [UInt8])?
-    public private(set) var expectedCounts: [String: Int64] = [:]
-    public private(set) var malformedPayloads: [[UInt8]] = []
-    public var malformedCount: Int { malformedPayloads.count }
+    package private(set) var expectedCounts: [String: Int64] = [:]
+    package private(set) var malformedPayloads: [[UInt8]] = []
+    package var malformedCount: Int { malformedPayloads.count }
 
     /// Event times lie in the hour before the stream was made: ingest rejects times far from the broker's timestamp.
     private let baseTimeMs = Int64(Date().timeIntervalSince1970 * 1_000) - 3_600_000
 
-    public init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+    package init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-    public mutating func records(count: Int, topic: String) -> [KafkaProducerRecord] {
+    package mutating func records(count: Int, topic: String) -> [KafkaProducerRecord] {
         (0..<count).map { _ in record(topic: topic) }
     }
 

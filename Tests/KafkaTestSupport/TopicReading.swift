@@ -1,10 +1,10 @@
-public import ConsRouteKafka
+package import ConsRouteKafka
 import Foundation
 import Synchronization
 
 /// The next offset after the last message of every partition of `topic`, from the brokers' high watermarks.
 /// (Tansu's memory engine can report a watermark below the real end: prefer counting what was produced.)
-public func endOffsets(topic: String, client: KafkaConfiguration) async throws -> [Int32: Int64] {
+package func endOffsets(topic: String, client: KafkaConfiguration) async throws -> [Int32: Int64] {
     let admin = try KafkaAdminClient(configuration: client)
     let metadata = try await admin.metadata(for: topic)
     var ends: [Int32: Int64] = [:]
@@ -21,7 +21,7 @@ public func endOffsets(topic: String, client: KafkaConfiguration) async throws -
 /// group: under the full test suite's load, librdkafka's mock cluster has left a new group's member unassigned
 /// for the whole two minutes (an acknowledgements read after a telemetry read got 0 of 6), which is the
 /// broker's, not the code under test's. Each attempt reads from offset 0, so nothing is counted twice.
-public func readAll(
+package func readAll(
     topic: String,
     client: KafkaConfiguration,
     expected: Int,

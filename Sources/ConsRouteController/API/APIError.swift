@@ -1,13 +1,13 @@
 import ConsRouteModel
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import NIOCore
 
 /// Every failure the distribution API answers, and the one place where failures become status codes.
 ///
 /// The body is JSON: `{"error": message}` plus the field at fault (`fleet`, `parameter`, `version`), so a client
 /// can act on it without parsing the message.
-public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The fleet has no table (for this device) yet: 404.
     case noTable(fleet: String)
     /// The fleet is unknown to the cache and to the status provider: 404.
@@ -24,7 +24,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     case action(AdminActionError)
 
     /// The status code of each failure.
-    public var status: HTTPResponse.Status {
+    package var status: HTTPResponse.Status {
         switch self {
         case .noTable, .unknownFleet, .unknownVersion: .notFound
         case .badParameter: .badRequest
@@ -36,7 +36,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noTable(let fleet): "fleet \(fleet) has no table"
         case .unknownFleet(let fleet): "unknown fleet \(fleet)"
@@ -68,7 +68,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension APIError: HTTPResponseError {
     /// The error as a JSON response; 401 carries the `WWW-Authenticate` challenge.
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if case .missingToken = self { headers[.wwwAuthenticate] = #"Bearer realm="consroute""# }
         return Response(

@@ -1,5 +1,5 @@
 /// A failure of an admin action that the operator can act on; the API maps each case to a status code.
-public enum AdminActionError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum AdminActionError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The fleet is not known to the controller (404).
     case unknownFleet(String)
     /// The fleet has no table with this version (404).
@@ -9,7 +9,7 @@ public enum AdminActionError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The controller cannot act now, e.g. the history store is unavailable (503).
     case unavailable(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownFleet(let fleet): "unknown fleet \(fleet)"
         case .unknownVersion(let fleet, let version): "fleet \(fleet) has no table version \(version)"

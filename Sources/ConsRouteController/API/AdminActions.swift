@@ -1,10 +1,10 @@
-public import ConsRouteModel
+package import ConsRouteModel
 
 /// The operator actions behind the admin endpoints; each returns a JSON result for the caller.
 ///
 /// Implementations throw `AdminActionError` for the failures an operator can act on (the API maps each case to
 /// a status code); any other error is answered with 500.
-public protocol AdminActions: Sendable {
+package protocol AdminActions: Sendable {
     /// Publishes a new version of `fleet` with the content of `version`.
     ///
     /// - Parameters:

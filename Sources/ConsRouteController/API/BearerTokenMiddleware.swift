@@ -1,22 +1,22 @@
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 
 /// Lets a request through only with `Authorization: Bearer <token>` equal to the admin token, compared in
 /// constant time; otherwise 401 (no token) or 403 (wrong token), before any handler runs.
-public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     private let expected: [UInt8]
 
     /// A middleware that accepts `token`.
     ///
     /// - Parameter token: the admin bearer token.
-    public init(token: String) {
+    package init(token: String) {
         expected = Array(token.utf8)
     }
 
     /// Checks the token, then calls `next`.
     ///
     /// - Throws: `APIError.missingToken` or `.wrongToken`.
-    public func handle(
+    package func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response

@@ -1,7 +1,7 @@
-public import Hummingbird
+package import Hummingbird
 import HummingbirdCore
-public import NIOCore
-public import ServiceLifecycle
+package import NIOCore
+package import ServiceLifecycle
 
 extension DistributionAPI {
     /// The HTTP application serving this API, ready to run in the controller's service group; it runs the
@@ -15,7 +15,7 @@ extension DistributionAPI {
     ///   - services: services to run with the server (started before it, shut down after it).
     ///   - onServerRunning: called with the listening channel once the server is up (its local address gives
     ///     the port when binding to port 0).
-    public func buildApplication(
+    package func buildApplication(
         configuration: ApplicationConfiguration,
         services: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }

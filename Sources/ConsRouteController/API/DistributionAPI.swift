@@ -1,6 +1,6 @@
 import ConsRouteModel
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import NIOCore
 
 /// The distribution API (docs/design.md §7): tables by request, long-poll and server-sent events, past versions, fleet
@@ -8,21 +8,21 @@ import NIOCore
 ///
 /// Collaborators are protocols and closures, so the controller plugs in its history, status and actions, and
 /// tests plug in in-memory ones.
-public struct DistributionAPI: Sendable {
+package struct DistributionAPI: Sendable {
     /// The latest tables, and the subscribers waiting for the next ones.
-    public let cache: TableCache
+    package let cache: TableCache
     /// Past versions for `GET /v1/fleets/{fleet}/tables/{version}`.
-    public let history: any TableHistory
+    package let history: any TableHistory
     /// The controller's part of `GET /v1/fleets/{fleet}/status`.
-    public let status: any FleetStatusProvider
+    package let status: any FleetStatusProvider
     /// The operator actions behind the admin endpoints.
-    public let admin: any AdminActions
+    package let admin: any AdminActions
     /// The API's metrics and the registry `/metrics` emits.
-    public let metrics: DistributionMetrics
+    package let metrics: DistributionMetrics
     /// Admin token, long-poll cap, heartbeat period.
-    public let configuration: DistributionAPIConfiguration
+    package let configuration: DistributionAPIConfiguration
     /// Whether the controller is ready to serve (`/readyz`).
-    public let readiness: @Sendable () async -> Bool
+    package let readiness: @Sendable () async -> Bool
 
     /// An API over these collaborators.
     ///
@@ -34,7 +34,7 @@ public struct DistributionAPI: Sendable {
     ///   - metrics: the metrics, in the controller's registry.
     ///   - configuration: the API settings.
     ///   - readiness: answers `/readyz`.
-    public init(
+    package init(
         cache: TableCache,
         history: any TableHistory,
         status: any FleetStatusProvider,
@@ -54,7 +54,7 @@ public struct DistributionAPI: Sendable {
 
     /// A router with every route of the API, counting requests in `consroute_http_requests_total`; its context
     /// carries the connection's channel, so streams are written by the cache's fan-out.
-    public func buildRouter() -> Router<DistributionRequestContext> {
+    package func buildRouter() -> Router<DistributionRequestContext> {
         let router = Router(context: DistributionRequestContext.self)
         addRoutes(to: router)
         return router
@@ -65,7 +65,7 @@ public struct DistributionAPI: Sendable {
     /// (`buildApplication` does). A context that is a `ChannelRequestContext` gets the fast stream fan-out.
     ///
     /// - Parameter router: the router to extend.
-    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+    package func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.addMiddleware { RequestMetricsMiddleware(metrics: metrics) }
         router.get("/v1/fleets/{fleet}/table") { request, context in try await tableResponse(request, context) }
         router.get("/v1/fleets/{fleet}/table/stream") { request, context in try await streamResponse(request, context) }

@@ -1,20 +1,20 @@
 /// Settings of the distribution API.
-public struct DistributionAPIConfiguration: Sendable {
+package struct DistributionAPIConfiguration: Sendable {
     /// The bearer token the admin endpoints require (non-empty).
-    public var adminToken: String
+    package var adminToken: String
     /// The longest long-poll `wait` a client may ask for; longer asks get 400 (default 60 s).
-    public var maximumWait: Duration
+    package var maximumWait: Duration
     /// How often an idle server-sent-event stream gets a comment line (default 15 s).
-    public var heartbeatInterval: Duration
+    package var heartbeatInterval: Duration
     /// The largest admin request body accepted, in bytes (default 64 KiB).
-    public var maximumAdminBodyBytes: Int
+    package var maximumAdminBodyBytes: Int
     /// The longest a request's head may take to arrive before the connection is closed (default 10 s).
-    public var headerTimeout: Duration
+    package var headerTimeout: Duration
     /// The longest a connection may stay open with no request in progress (default 60 s); parked long-polls and
     /// open streams are requests in progress.
-    public var idleTimeout: Duration
+    package var idleTimeout: Duration
     /// The most connections open at once; beyond it new connections wait in the listen backlog (default 16,384).
-    public var maximumConnections: Int
+    package var maximumConnections: Int
 
     /// Settings with the documented defaults.
     ///
@@ -27,7 +27,7 @@ public struct DistributionAPIConfiguration: Sendable {
     ///   - idleTimeout: the idle-connection timeout.
     ///   - maximumConnections: the connection cap.
     /// - Throws: `DistributionAPIConfigurationError` naming the setting that is out of range.
-    public init(
+    package init(
         adminToken: String,
         maximumWait: Duration = .seconds(60),
         heartbeatInterval: Duration = .seconds(15),
@@ -56,11 +56,11 @@ public struct DistributionAPIConfiguration: Sendable {
 }
 
 /// A distribution API setting that is out of range.
-public enum DistributionAPIConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum DistributionAPIConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The setting `key` is invalid for `reason`.
     case invalid(key: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalid(let key, let reason): "distribution API setting \(key) \(reason)"
         }

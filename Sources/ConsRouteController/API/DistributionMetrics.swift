@@ -1,12 +1,12 @@
-public import Prometheus
+package import Prometheus
 import Synchronization
 
 /// The metrics the distribution API owns (docs/design.md §10), in a Prometheus registry shared with the controller:
 /// `consroute_subscribers{fleet,kind}`, `consroute_http_requests_total{route,status}` and
 /// `consroute_table_version{fleet,stage}`.
-public final class DistributionMetrics: Sendable {
+package final class DistributionMetrics: Sendable {
     /// The kind of a subscriber.
-    public enum SubscriberKind: String, Sendable, CaseIterable {
+    package enum SubscriberKind: String, Sendable, CaseIterable {
         /// A server-sent-event stream.
         case sse
         /// A parked long-poll request.
@@ -14,7 +14,7 @@ public final class DistributionMetrics: Sendable {
     }
 
     /// The registry the metrics are in; `/metrics` emits all of it.
-    public let registry: PrometheusCollectorRegistry
+    package let registry: PrometheusCollectorRegistry
     private let subscribers = Mutex<[SubscriberKey: Int]>([:])
 
     private struct SubscriberKey: Hashable {
@@ -53,24 +53,24 @@ public final class DistributionMetrics: Sendable {
     /// Metrics in `registry`.
     ///
     /// - Parameter registry: the controller's registry.
-    public init(registry: PrometheusCollectorRegistry) {
+    package init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
     }
 
     /// Counts a subscriber in and returns how many of its kind the fleet has now.
     @discardableResult
-    public func subscriberOpened(fleet: String, kind: SubscriberKind) -> Int {
+    package func subscriberOpened(fleet: String, kind: SubscriberKind) -> Int {
         adjustSubscribers(fleet: fleet, kind: kind, by: 1)
     }
 
     /// Counts a subscriber out and returns how many of its kind the fleet has now.
     @discardableResult
-    public func subscriberClosed(fleet: String, kind: SubscriberKind) -> Int {
+    package func subscriberClosed(fleet: String, kind: SubscriberKind) -> Int {
         adjustSubscribers(fleet: fleet, kind: kind, by: -1)
     }
 
     /// How many subscribers of `kind` the fleet has.
-    public func subscriberCount(fleet: String, kind: SubscriberKind) -> Int {
+    package func subscriberCount(fleet: String, kind: SubscriberKind) -> Int {
         subscribers.withLock { $0[SubscriberKey(fleet: fleet, kind: kind)] ?? 0 }
     }
 
@@ -79,13 +79,13 @@ public final class DistributionMetrics: Sendable {
     /// - Parameters:
     ///   - route: the route pattern (not the concrete path, to bound the label's cardinality).
     ///   - status: the status code.
-    public func requestAnswered(route: String, status: Int) {
+    package func requestAnswered(route: String, status: Int) {
         registry.makeCounter(descriptor: Self.requestsName, labels: [("route", route), ("status", String(status))])
             .increment()
     }
 
     /// Sets the served version of a fleet's stage (0 when the stage has no table).
-    public func tableVersion(fleet: String, stage: String, version: UInt64) {
+    package func tableVersion(fleet: String, stage: String, version: UInt64) {
         registry.makeGauge(descriptor: Self.versionName, labels: [("fleet", fleet), ("stage", stage)])
             .set(Double(version))
     }

@@ -1,18 +1,18 @@
-public import Hummingbird
-public import NIOCore
+package import Hummingbird
+package import NIOCore
 
 /// The request context of the API's own application (`DistributionAPI.buildApplication`): Hummingbird's core
 /// context plus the connection's channel.
-public struct DistributionRequestContext: ChannelRequestContext {
+package struct DistributionRequestContext: ChannelRequestContext {
     /// Hummingbird's per-request storage (logger, endpoint path, parameters).
-    public var coreContext: CoreRequestContextStorage
+    package var coreContext: CoreRequestContextStorage
     /// The connection the request arrived on.
-    public let channel: any Channel
+    package let channel: any Channel
 
     /// The context of a request that arrived on `source.channel`.
     ///
     /// - Parameter source: what Hummingbird's application knows about the request.
-    public init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         channel = source.channel
     }

@@ -1,8 +1,8 @@
-public import ConsRouteModel
+package import ConsRouteModel
 
 /// What the controller adds to a fleet's status (drift, optimiser and rollout state); the API itself reports the
 /// table versions and subscriber counts.
-public protocol FleetStatusProvider: Sendable {
+package protocol FleetStatusProvider: Sendable {
     /// Extra status fields for `fleet`, or nil if the controller does not know the fleet.
     ///
     /// Keys the API reports itself (`fleet`, `active`, `canary`, `subscribers`) are not overridden.
@@ -18,5 +18,5 @@ public protocol FleetStatusProvider: Sendable {
 
 extension FleetStatusProvider {
     /// Unknown by default: any fleet is accepted (an API without a controller behind it, as in tests).
-    public var configuredFleets: Set<String>? { nil }
+    package var configuredFleets: Set<String>? { nil }
 }

@@ -1,14 +1,14 @@
-public import HummingbirdCore
-public import Logging
-public import NIOCore
+package import HummingbirdCore
+package import Logging
+package import NIOCore
 import NIOHTTPTypes
 
 /// Hummingbird's HTTP/1 child channel with the connection guards of issue 14: a header-read timeout (the head of a
 /// request must arrive within it), Hummingbird's idle timeout (a connection without a request in progress is
 /// closed after it; a parked long-poll or an open stream is a request in progress, so they are excepted), and
 /// the client's end of input reported to long-polls.
-public struct GuardedHTTP1Channel: ServerChildChannel {
-    public typealias Value = HTTP1Channel.Value
+package struct GuardedHTTP1Channel: ServerChildChannel {
+    package typealias Value = HTTP1Channel.Value
 
     private let http: HTTP1Channel
     private let headerTimeout: TimeAmount
@@ -18,7 +18,7 @@ public struct GuardedHTTP1Channel: ServerChildChannel {
     ///   - responder: the application's responder.
     ///   - headerTimeout: the longest a request head may take to arrive.
     ///   - idleTimeout: the longest a connection may stay open without a request in progress.
-    public init(
+    package init(
         responder: @escaping HTTPChannelHandler.Responder,
         headerTimeout: TimeAmount,
         idleTimeout: TimeAmount
@@ -28,7 +28,7 @@ public struct GuardedHTTP1Channel: ServerChildChannel {
         self.idleTimeout = idleTimeout
     }
 
-    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+    package func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let (http, headerTimeout, idleTimeout) = (http, headerTimeout, idleTimeout)
         return channel.eventLoop.makeCompletedFuture { () -> NIOLoopBound<ConnectionGuardState> in
             let state = ConnectionGuardState(eventLoop: channel.eventLoop)
@@ -48,14 +48,14 @@ public struct GuardedHTTP1Channel: ServerChildChannel {
         }
     }
 
-    public func handle(value: Value, logger: Logger) async {
+    package func handle(value: Value, logger: Logger) async {
         await http.handle(value: value, logger: logger)
     }
 }
 
 extension HTTPServerBuilder {
     /// HTTP/1 with the connection guards of ``GuardedHTTP1Channel``.
-    public static func guardedHTTP1(headerTimeout: TimeAmount, idleTimeout: TimeAmount) -> HTTPServerBuilder {
+    package static func guardedHTTP1(headerTimeout: TimeAmount, idleTimeout: TimeAmount) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             GuardedHTTP1Channel(responder: responder, headerTimeout: headerTimeout, idleTimeout: idleTimeout)
         }

@@ -1,19 +1,19 @@
-public import Hummingbird
+package import Hummingbird
 
 /// Counts every answered request in `consroute_http_requests_total{route,status}`, errors included.
 ///
 /// The route label is the matched route pattern (`/v1/fleets/{fleet}/table`), or `unmatched`, so concrete fleet
 /// names and versions cannot blow up the label's cardinality.
-public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     private let metrics: DistributionMetrics
 
     /// A middleware that counts into `metrics`.
-    public init(metrics: DistributionMetrics) {
+    package init(metrics: DistributionMetrics) {
         self.metrics = metrics
     }
 
     /// Calls `next` and counts its status (the error's status if it throws; 500 for an error without one).
-    public func handle(
+    package func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response

@@ -1,7 +1,7 @@
-public import ConsRouteModel
+package import ConsRouteModel
 
 /// Where past tables come from (the SQLite history in the controller; an in-memory one in tests).
-public protocol TableHistory: Sendable {
+package protocol TableHistory: Sendable {
     /// The table `version` of `fleet`, or nil if there is none.
     ///
     /// - Parameters:

@@ -2,7 +2,7 @@ import ConsRouteYAML
 
 /// Why the controller's configuration cannot be used; every message names the file (or environment variable),
 /// the line and the key at fault.
-public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be read.
     case unreadable(file: String, reason: String)
     /// The file is not valid YAML.
@@ -10,7 +10,7 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     /// The key `field` has a value that cannot be used, for `reason`.
     case invalid(file: String, line: Int, field: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let file, let reason): "\(file): cannot read the configuration: \(reason)"
         case .syntax(let file, let line, let reason): "\(file):\(line): invalid YAML: \(reason)"

@@ -6,7 +6,7 @@ import Yams
 
 extension ControllerConfiguration {
     /// The controller's version, written into every table's provenance.
-    public static let controllerVersion = "consroute 0.1.0"
+    package static let controllerVersion = "consroute 0.1.0"
 
     /// Reads and validates a configuration file, then applies `CONSROUTE_...` environment overrides.
     ///
@@ -14,7 +14,7 @@ extension ControllerConfiguration {
     ///   - path: the YAML file.
     ///   - environment: the process environment (overrides; see ``load(yaml:file:environment:)``).
     /// - Throws: `ConfigurationError` naming the file, line and key at fault.
-    public static func load(path: String, environment: [String: String]) throws(ConfigurationError) -> Self {
+    package static func load(path: String, environment: [String: String]) throws(ConfigurationError) -> Self {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -36,7 +36,7 @@ extension ControllerConfiguration {
     ///   - file: the name used in error messages.
     ///   - environment: the variables to read overrides from.
     /// - Throws: `ConfigurationError` naming the file (or variable), line and key at fault.
-    public static func load(yaml: String, file: String, environment: [String: String]) throws(ConfigurationError)
+    package static func load(yaml: String, file: String, environment: [String: String]) throws(ConfigurationError)
         -> Self
     {
         let root =

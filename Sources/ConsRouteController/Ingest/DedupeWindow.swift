@@ -1,4 +1,4 @@
-public import ConsRouteModel
+package import ConsRouteModel
 
 /// The most recent `capacity` distinct event ids, answering "seen before?" in O(1).
 ///
@@ -9,9 +9,9 @@ public import ConsRouteModel
 /// The table grows with the ids it holds (doubling at half load) up to twice the capacity, so a window costs
 /// memory for what it has seen rather than for what it could hold: a fresh million-id window used to zero
 /// 48 MB before its first insert, and each of a consumer's partitions has one.
-public struct DedupeWindow: Sendable {
+package struct DedupeWindow: Sendable {
     /// How many distinct ids the window remembers.
-    public let capacity: Int
+    package let capacity: Int
     private var slots: [EventID?]
     /// Insertion order with each id's tag (its Kafka offset), oldest at `ringStart` once full.
     private var ring: [(id: EventID, tag: Int64)] = []
@@ -21,10 +21,10 @@ public struct DedupeWindow: Sendable {
     private let largestSize: Int
 
     /// The number of ids held.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
     /// - Parameter capacity: ids remembered (at least 1). Memory grows to about 72 bytes per id held.
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         precondition(capacity >= 1, "a dedupe window needs a capacity of at least 1")
         self.capacity = capacity
         var largest = 16
@@ -39,7 +39,7 @@ public struct DedupeWindow: Sendable {
     ///
     /// - Complexity: O(1) expected.
     @inline(__always)
-    public mutating func insert(_ id: EventID, tag: Int64 = 0) -> Bool {
+    package mutating func insert(_ id: EventID, tag: Int64 = 0) -> Bool {
         var index = Self.hash(id) & mask
         while let existing = slots[index] {
             if existing == id { return false }
@@ -65,7 +65,7 @@ public struct DedupeWindow: Sendable {
     }
 
     /// Whether `id` is in the window.
-    public func contains(_ id: EventID) -> Bool {
+    package func contains(_ id: EventID) -> Bool {
         var index = Self.hash(id) & mask
         while let existing = slots[index] {
             if existing == id { return true }
@@ -75,7 +75,7 @@ public struct DedupeWindow: Sendable {
     }
 
     /// The tag of the oldest id held (the offset to re-read from to rebuild this window), nil when empty.
-    public var oldestTag: Int64? {
+    package var oldestTag: Int64? {
         guard !ring.isEmpty else { return nil }
         return ring.count < capacity ? ring[0].tag : ring[ringStart].tag
     }

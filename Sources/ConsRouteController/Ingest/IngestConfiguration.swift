@@ -1,10 +1,10 @@
-public import ConsRouteKafka
-public import ConsRouteModel
+package import ConsRouteKafka
+package import ConsRouteModel
 
 /// Settings of telemetry ingestion.
-public struct IngestConfiguration: Sendable {
+package struct IngestConfiguration: Sendable {
     /// What an ingestion service does with a batch (docs/design.md §9).
-    public enum Role: Sendable, Equatable {
+    package enum Role: Sendable, Equatable {
         /// One replica: statistics, dead letters and offsets in one history transaction; events to the loops.
         case full
         /// Every replica's own record of the whole telemetry (a consumer group of its own, so every partition):
@@ -17,34 +17,34 @@ public struct IngestConfiguration: Sendable {
     }
 
     /// Broker addresses, security and pass-through librdkafka keys.
-    public var kafka: KafkaConfiguration
+    package var kafka: KafkaConfiguration
     /// The consumer group of the controller replicas.
-    public var group: String
+    package var group: String
     /// `consroute.telemetry`.
-    public var telemetryTopic: String
+    package var telemetryTopic: String
     /// `consroute.dlq`.
-    public var deadLetterTopic: String
+    package var deadLetterTopic: String
     /// Representation dimension per known fleet.
-    public var fleets: [String: Int]
+    package var fleets: [String: Int]
     /// Messages larger than this are dead-lettered as `oversize`.
-    public var maximumMessageBytes: Int
+    package var maximumMessageBytes: Int
     /// Distinct event ids remembered per partition for dedupe.
-    public var dedupeWindow: Int
+    package var dedupeWindow: Int
     /// Width of a statistics time bucket.
-    public var bucketWidthMs: Int64
+    package var bucketWidthMs: Int64
     /// Messages per batch (one history transaction each). 2,000 measured 1.7× the throughput of 500 on a
     /// real broker (larger SQLite transactions; see docs/benchmarks.md, ingest-e2e) at about 3 MB of buffered messages.
-    public var batchSize: Int
+    package var batchSize: Int
     /// Group session timeout (a Tansu group join waits about half of it).
-    public var sessionTimeout: Duration
+    package var sessionTimeout: Duration
     /// Identifies this replica in dead-letter headers, so a restarted replica recognises its own.
-    public var replicaID: String
+    package var replicaID: String
     /// Bounds on event time, latency, cost and cluster id (outside: `bad_time`, `out_of_bounds`).
-    public var limits: TelemetryLimits
+    package var limits: TelemetryLimits
     /// What the service does with a batch (default `.full`).
-    public var role: Role
+    package var role: Role
 
-    public init(
+    package init(
         kafka: KafkaConfiguration,
         group: String = "consroute-controller",
         telemetryTopic: String = "consroute.telemetry",

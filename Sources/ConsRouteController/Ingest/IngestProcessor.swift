@@ -1,5 +1,5 @@
-public import ConsRouteModel
-public import ConsRouteStore
+package import ConsRouteModel
+package import ConsRouteStore
 
 /// Turns batches of raw telemetry messages into their effect: accepted events, dead letters, rejection
 /// counts, window-statistics deltas and the offsets the batch advanced (docs/design.md §4, §6.1).
@@ -8,25 +8,25 @@ public import ConsRouteStore
 /// `nextOffsets` to history in one transaction (exactly-once effect) and produces `deadLetters` to the DLQ.
 /// Duplicates (an `event_id` already in the partition's dedupe window) are counted once and dropped: they
 /// are not errors of the sender, so they do not go to the DLQ.
-public struct IngestProcessor: Sendable {
+package struct IngestProcessor: Sendable {
     /// What one batch did.
-    public struct BatchResult: Sendable {
+    package struct BatchResult: Sendable {
         /// Valid, first-seen events in consumption order (for window state and drift detection).
-        public var accepted: [TelemetryEvent] = []
+        package var accepted: [TelemetryEvent] = []
         /// Invalid messages with their original bytes and reason.
-        public var deadLetters: [DeadLetter] = []
+        package var deadLetters: [DeadLetter] = []
         /// Rejections by code, duplicates included.
-        public var rejections: [String: Int] = [:]
+        package var rejections: [String: Int] = [:]
         /// Statistics deltas of the accepted events, one per fleet, cluster, tier and time bucket.
-        public var statistics: [WindowStatisticsBucket] = []
+        package var statistics: [WindowStatisticsBucket] = []
         /// Per partition, the offset after the last message of the batch.
-        public var nextOffsets: [Int32: Int64] = [:]
+        package var nextOffsets: [Int32: Int64] = [:]
         /// Messages in the batch.
-        public var messages = 0
+        package var messages = 0
     }
 
-    public let decoder: TelemetryDecoder
-    public let dedupeCapacity: Int
+    package let decoder: TelemetryDecoder
+    package let dedupeCapacity: Int
     private var windows: [Int32: DedupeWindow] = [:]
     private var statistics: WindowStatistics
 
@@ -34,7 +34,7 @@ public struct IngestProcessor: Sendable {
     ///   - decoder: validates messages against the configured fleets.
     ///   - dedupeCapacity: distinct event ids remembered per partition.
     ///   - bucketWidthMs: width of a statistics time bucket.
-    public init(decoder: TelemetryDecoder, dedupeCapacity: Int = 1_000_000, bucketWidthMs: Int64 = 60_000) {
+    package init(decoder: TelemetryDecoder, dedupeCapacity: Int = 1_000_000, bucketWidthMs: Int64 = 60_000) {
         self.decoder = decoder
         self.dedupeCapacity = dedupeCapacity
         statistics = WindowStatistics(bucketWidthMs: bucketWidthMs)
@@ -43,7 +43,7 @@ public struct IngestProcessor: Sendable {
     /// Processes one batch.
     ///
     /// - Complexity: O(total bytes); one allocation per accepted event (its representation).
-    public mutating func process<Messages: Collection>(_ messages: Messages) -> BatchResult
+    package mutating func process<Messages: Collection>(_ messages: Messages) -> BatchResult
     where Messages.Element == IngestMessage {
         var result = BatchResult()
         result.messages = messages.count
@@ -79,7 +79,7 @@ public struct IngestProcessor: Sendable {
 
     /// Re-reads messages that were already counted, to rebuild the dedupe windows after a restart: nothing is
     /// counted or dead-lettered. Returns the valid events, for rebuilding other window state.
-    public mutating func replay<Messages: Collection>(_ messages: Messages) -> [TelemetryEvent]
+    package mutating func replay<Messages: Collection>(_ messages: Messages) -> [TelemetryEvent]
     where Messages.Element == IngestMessage {
         var events: [TelemetryEvent] = []
         for message in messages {
@@ -94,13 +94,13 @@ public struct IngestProcessor: Sendable {
     }
 
     /// Forgets a partition's dedupe window (the partition was revoked: another replica owns it now).
-    public mutating func dropPartition(_ partition: Int32) {
+    package mutating func dropPartition(_ partition: Int32) {
         windows[partition] = nil
     }
 
     /// The offset to re-read a partition from to rebuild its dedupe window (the oldest id's offset), or
     /// nil if the window is empty.
-    public func replayStartOffset(partition: Int32) -> Int64? {
+    package func replayStartOffset(partition: Int32) -> Int64? {
         windows[partition]?.oldestTag
     }
 

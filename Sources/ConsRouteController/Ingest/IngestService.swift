@@ -1,8 +1,8 @@
 import ConsRouteKafka
-public import ConsRouteModel
-public import ConsRouteStore
+package import ConsRouteModel
+package import ConsRouteStore
 import Foundation
-public import Logging
+package import Logging
 import Synchronization
 
 /// Consumes telemetry from Kafka and applies each batch's effect to history exactly once (docs/design.md §6.1).
@@ -16,27 +16,27 @@ import Synchronization
 /// A partition re-assigned to this same process (a rebalance, a consumer restarted after a broker outage) is
 /// replayed too, to rebuild its dedupe window, but events this process already handed to `onEvents` are not
 /// handed again: the window state built from them is still here.
-public final class IngestService: Sendable {
+package final class IngestService: Sendable {
     /// Accepted events of a batch, or events re-read to rebuild in-memory state (`isReplay`).
-    public typealias EventSink = @Sendable (_ events: [TelemetryEvent], _ isReplay: Bool) async -> Void
+    package typealias EventSink = @Sendable (_ events: [TelemetryEvent], _ isReplay: Bool) async -> Void
 
     /// Totals since start, for metrics and logs.
-    public struct Counters: Sendable, Equatable {
-        public var batches = 0
-        public var accepted = 0
-        public var replayed = 0
-        public var deadLettered = 0
-        public var rejections: [String: Int] = [:]
+    package struct Counters: Sendable, Equatable {
+        package var batches = 0
+        package var accepted = 0
+        package var replayed = 0
+        package var deadLettered = 0
+        package var rejections: [String: Int] = [:]
         /// Messages skipped because the broker no longer had them when the consumer got there (retention
         /// deleted them, or an offset reset jumped past them): a gap between consecutive offsets of a partition.
-        public var lost = 0
+        package var lost = 0
         /// Whether the consumer holds an assignment (it has joined its group).
-        public var isAssigned = false
+        package var isAssigned = false
         /// Messages between the consumer's positions and the partition ends (nil before the first measurement).
-        public var lag: Int64?
+        package var lag: Int64?
     }
 
-    public let configuration: IngestConfiguration
+    package let configuration: IngestConfiguration
     private let store: HistoryStore
     private let sink: EventSink
     private let logger: Logger
@@ -52,7 +52,7 @@ public final class IngestService: Sendable {
     ///   - store: where effects and offsets are written.
     ///   - onEvents: receives accepted (and replayed) events, in order, after their batch is stored.
     ///   - logger: where offset gaps and a change of Kafka cluster are reported.
-    public init(
+    package init(
         configuration: IngestConfiguration,
         store: HistoryStore,
         onEvents: @escaping EventSink = { _, _ in },
@@ -67,16 +67,16 @@ public final class IngestService: Sendable {
     }
 
     /// Totals since start.
-    public var counters: Counters { state.withLock { $0 } }
+    package var counters: Counters { state.withLock { $0 } }
 
     /// The consumer lag at the last measurement (every 2 s while running, idle partitions included).
-    public var lag: Int64? { state.withLock { $0.lag } }
+    package var lag: Int64? { state.withLock { $0.lag } }
 
     /// Consumes until the task is cancelled or the consumer stops; returns after the current batch is stored.
     /// Cancellation is a graceful stop, not an error.
     ///
     /// - Throws: Kafka and history errors (the caller restarts or exits; nothing stored is lost).
-    public func run() async throws {
+    package func run() async throws {
         do {
             try await consume()
         } catch is CancellationError {
@@ -89,7 +89,7 @@ public final class IngestService: Sendable {
     /// Why ingestion cannot run, or nil while it runs: set when a run fails (a broker setting librdkafka refuses,
     /// history that cannot be written, a disk that is full), cleared when a later run gets its partitions or
     /// stores a batch. The controller is not ready (`/readyz`) while it is set.
-    public var failure: String? { lastFailure.withLock { $0 } }
+    package var failure: String? { lastFailure.withLock { $0 } }
 
     private func consume() async throws {
         let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: configuration.kafka))

@@ -1,18 +1,18 @@
-public import ConsRouteModel
-public import ConsRouteStore
+package import ConsRouteModel
+package import ConsRouteStore
 
 /// Time-bucketed aggregates of accepted events per fleet, cluster and served tier, accumulated between
 /// history writes: what history stores as window statistics and what the dashboards plot.
-public struct WindowStatistics: Sendable {
+package struct WindowStatistics: Sendable {
     /// One aggregation cell.
-    public struct Key: Hashable, Sendable {
-        public var fleet: String
-        public var cluster: UInt32
-        public var tier: Tier
+    package struct Key: Hashable, Sendable {
+        package var fleet: String
+        package var cluster: UInt32
+        package var tier: Tier
         /// Start of the time bucket, Unix ms (a multiple of the bucket width).
-        public var bucketStartMs: Int64
+        package var bucketStartMs: Int64
 
-        public init(fleet: String, cluster: UInt32, tier: Tier, bucketStartMs: Int64) {
+        package init(fleet: String, cluster: UInt32, tier: Tier, bucketStartMs: Int64) {
             self.fleet = fleet
             self.cluster = cluster
             self.tier = tier
@@ -21,18 +21,18 @@ public struct WindowStatistics: Sendable {
     }
 
     /// Width of a time bucket in milliseconds.
-    public let bucketWidthMs: Int64
+    package let bucketWidthMs: Int64
     /// The cells touched since the last `drain()`.
-    public private(set) var cells: [Key: StatisticsSums] = [:]
+    package private(set) var cells: [Key: StatisticsSums] = [:]
 
-    public init(bucketWidthMs: Int64 = 60_000) {
+    package init(bucketWidthMs: Int64 = 60_000) {
         precondition(bucketWidthMs > 0, "bucket width must be positive")
         self.bucketWidthMs = bucketWidthMs
     }
 
     /// Adds one accepted event.
     @inline(__always)
-    public mutating func add(_ event: TelemetryEvent) {
+    package mutating func add(_ event: TelemetryEvent) {
         // Overflow-free for any wire value (an event time of -2^63 once trapped here, issue 14).
         let bucket = event.timeUnixMs.flooredToMultiple(of: bucketWidthMs)
         let key = Key(fleet: event.fleet, cluster: event.cluster, tier: event.tier, bucketStartMs: bucket)
@@ -46,7 +46,7 @@ public struct WindowStatistics: Sendable {
     }
 
     /// Returns the cells accumulated so far as history buckets and starts empty.
-    public mutating func drain() -> [WindowStatisticsBucket] {
+    package mutating func drain() -> [WindowStatisticsBucket] {
         defer { cells.removeAll(keepingCapacity: true) }
         return cells.map { key, sums in
             WindowStatisticsBucket(

@@ -3,16 +3,16 @@ import ConsRouteModel
 /// One fleet's published tables: the active table for every device and an optional canary for a cohort.
 ///
 /// A pure value: `TableCache` keeps one per fleet and owns the parked watchers.
-public struct FleetTables: Sendable {
+package struct FleetTables: Sendable {
     /// The table every device outside a canary cohort applies.
-    public private(set) var active: PublishedTable?
+    package private(set) var active: PublishedTable?
     /// The canary table for the devices in its cohort (`CanaryCohort.contains`), if a canary is running.
-    public private(set) var canary: PublishedTable?
+    package private(set) var canary: PublishedTable?
     /// The highest version ever published for the fleet, active or canary.
-    public private(set) var latestVersion: UInt64 = 0
+    package private(set) var latestVersion: UInt64 = 0
 
     /// An empty fleet.
-    public init() {}
+    package init() {}
 
     /// Adds `table` as the active table or the canary, by its rollout stage.
     ///
@@ -20,7 +20,7 @@ public struct FleetTables: Sendable {
     /// (published anew as active) or abandoned.
     ///
     /// - Throws: `TableCacheError.versionNotIncreasing` if the version is not above `latestVersion`.
-    public mutating func add(_ table: PublishedTable) throws(TableCacheError) {
+    package mutating func add(_ table: PublishedTable) throws(TableCacheError) {
         guard table.version > latestVersion else {
             throw .versionNotIncreasing(fleet: table.fleet, version: table.version, latest: latestVersion)
         }
@@ -38,7 +38,7 @@ public struct FleetTables: Sendable {
     ///
     /// A request without a device id gets the active table.
     /// - Complexity: O(length of the device id), for the cohort hash.
-    public func table(for device: String?) -> PublishedTable? {
+    package func table(for device: String?) -> PublishedTable? {
         if let canary, let device,
             CanaryCohort.contains(deviceID: device, salt: canary.rollout.salt, percent: canary.rollout.percent)
         {

@@ -1,24 +1,24 @@
-public import ConsRouteModel
-public import NIOCore
+package import ConsRouteModel
+package import NIOCore
 
 /// A signed table as the cache holds it, with its encodings made once at publish time.
 ///
 /// A fan-out to thousands of subscribers must not pay a per-subscriber copy, so the envelope, its server-sent-event
 /// frame and that frame as an HTTP/1.1 chunk are put into NIO buffers once here and shared (a `ByteBuffer` is
 /// copy-on-write: writing it to many connections copies nothing).
-public struct PublishedTable: Sendable {
+package struct PublishedTable: Sendable {
     /// The signed table.
-    public let signed: SignedTable
+    package let signed: SignedTable
     /// The envelope's canonical bytes (`SignedTable.envelopeBytes()`).
-    public let envelope: ByteBuffer
+    package let envelope: ByteBuffer
     /// The envelope as one `event: table` server-sent event whose `id` is the version (`event`), and that event
     /// framed as an HTTP/1.1 chunk (`chunk`), as the table streams write it.
-    public let streamFrame: StreamFrame
+    package let streamFrame: StreamFrame
 
     /// Encodes `signed` once.
     ///
     /// - Complexity: O(size of the table).
-    public init(_ signed: SignedTable) {
+    package init(_ signed: SignedTable) {
         self.signed = signed
         let bytes = signed.envelopeBytes()
         envelope = ByteBuffer(bytes: bytes)
@@ -27,9 +27,9 @@ public struct PublishedTable: Sendable {
     }
 
     /// The table's fleet.
-    public var fleet: String { signed.table.fleet }
+    package var fleet: String { signed.table.fleet }
     /// The table's version.
-    public var version: UInt64 { signed.table.version }
+    package var version: UInt64 { signed.table.version }
     /// The table's rollout (stage, cohort percent and salt).
-    public var rollout: Rollout { signed.table.rollout }
+    package var rollout: Rollout { signed.table.rollout }
 }

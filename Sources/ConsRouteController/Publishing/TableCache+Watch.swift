@@ -12,7 +12,7 @@ extension TableCache {
     ///   - version: the version the caller holds (0 for none).
     /// - Throws: `CancellationError` if the calling task is cancelled while parked (the watcher is removed).
     /// - Complexity: O(1) to park; the publish that wakes it does O(1) work for it.
-    public func watch(fleet: String, device: String?, after version: UInt64) async throws -> PublishedTable {
+    package func watch(fleet: String, device: String?, after version: UInt64) async throws -> PublishedTable {
         while true {
             if let table = try await watchUntilPulse(fleet: fleet, device: device, after: version) { return table }
         }
@@ -27,7 +27,8 @@ extension TableCache {
     ///   - version: the version the caller holds (0 for none).
     /// - Returns: the newer table, or nil if a pulse came first.
     /// - Throws: `CancellationError` if the calling task is cancelled while parked.
-    public func watchUntilPulse(fleet: String, device: String?, after version: UInt64) async throws -> PublishedTable? {
+    package func watchUntilPulse(fleet: String, device: String?, after version: UInt64) async throws -> PublishedTable?
+    {
         if let table = table(fleet: fleet, device: device), table.version > version { return table }
         let id = nextWatcherID
         nextWatcherID &+= 1
@@ -57,7 +58,7 @@ extension TableCache {
     ///   - timeout: how long to wait at most.
     /// - Returns: the newer table, or nil if none came within `timeout`.
     /// - Throws: `CancellationError` if the calling task is cancelled.
-    public nonisolated func watch(
+    package nonisolated func watch(
         fleet: String,
         device: String?,
         after version: UInt64,

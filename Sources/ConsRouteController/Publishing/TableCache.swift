@@ -1,4 +1,4 @@
-public import ConsRouteModel
+package import ConsRouteModel
 
 /// The latest tables of every fleet and the subscribers waiting for the next one.
 ///
@@ -6,7 +6,7 @@ public import ConsRouteModel
 /// which table a device should apply and park in `watch` until that changes; server-sent-event streams subscribe
 /// with a function that writes a frame on their event loop (`openStream`).
 /// Per fleet it holds the active table and an optional canary; versions strictly increase per fleet.
-public actor TableCache {
+package actor TableCache {
     /// A subscriber parked in `watch`.
     struct Watcher {
         let device: String?
@@ -22,7 +22,7 @@ public actor TableCache {
     let streams = TableStreamFanout()
 
     /// An empty cache.
-    public init() {}
+    package init() {}
 
     /// Publishes `signed` to its fleet, as the active table or the canary by `table.rollout.stage`, wakes every
     /// parked watcher of the fleet that should now apply something newer than it holds, and sends the table to
@@ -34,7 +34,7 @@ public actor TableCache {
     /// - Complexity: O(w + s) for w parked watchers of the fleet and a table of size s, plus O(l) for l event loops
     ///   with streams; no work per watcher of other fleets.
     @discardableResult
-    public func publish(_ signed: SignedTable) throws(TableCacheError) -> PublishedTable {
+    package func publish(_ signed: SignedTable) throws(TableCacheError) -> PublishedTable {
         let fleet = signed.table.fleet
         var tables = fleets[fleet] ?? FleetTables()
         let published = PublishedTable(signed)
@@ -51,22 +51,22 @@ public actor TableCache {
     /// - Parameters:
     ///   - fleet: the fleet name.
     ///   - device: the device id, or nil for the active table.
-    public func table(fleet: String, device: String?) -> PublishedTable? {
+    package func table(fleet: String, device: String?) -> PublishedTable? {
         fleets[fleet]?.table(for: device)
     }
 
     /// The fleet's active and canary tables (an empty value for an unknown fleet).
-    public func tables(fleet: String) -> FleetTables {
+    package func tables(fleet: String) -> FleetTables {
         fleets[fleet] ?? FleetTables()
     }
 
     /// Every fleet that has a table, with its tables, sorted by name.
-    public func allFleets() -> [(fleet: String, tables: FleetTables)] {
+    package func allFleets() -> [(fleet: String, tables: FleetTables)] {
         fleets.sorted { $0.key < $1.key }.map { (fleet: $0.key, tables: $0.value) }
     }
 
     /// How many subscribers wait on `fleet` right now: parked watchers and open server-sent-event streams.
-    public func watcherCount(fleet: String) -> Int {
+    package func watcherCount(fleet: String) -> Int {
         (watchers[fleet]?.count ?? 0) + streams.subscriberCount(fleet: fleet)
     }
 
@@ -75,7 +75,7 @@ public actor TableCache {
     ///
     /// One call per heartbeat period serves every subscriber, instead of one timer per subscriber.
     /// - Complexity: O(w) for w parked watchers, plus one task per event loop with streams.
-    public func pulse() {
+    package func pulse() {
         streams.heartbeat()
         let parked = watchers
         watchers = [:]

@@ -1,8 +1,8 @@
-public import ServiceLifecycle
+package import ServiceLifecycle
 
 /// A service that calls `TableCache.pulse()` every `interval`, so every idle server-sent-event stream writes a
 /// heartbeat: one timer for all subscribers rather than one per subscriber. Ends on graceful shutdown.
-public struct TableCacheHeartbeat: Service {
+package struct TableCacheHeartbeat: Service {
     private let cache: TableCache
     private let interval: Duration
 
@@ -11,14 +11,14 @@ public struct TableCacheHeartbeat: Service {
     /// - Parameters:
     ///   - cache: the cache whose watchers to pulse.
     ///   - interval: the period (positive).
-    public init(cache: TableCache, interval: Duration) {
+    package init(cache: TableCache, interval: Duration) {
         precondition(interval > .zero, "the heartbeat interval must be positive")
         self.cache = cache
         self.interval = interval
     }
 
     /// Pulses the cache every `interval` until graceful shutdown or cancellation.
-    public func run() async throws {
+    package func run() async throws {
         let cache = cache
         let interval = interval
         do {

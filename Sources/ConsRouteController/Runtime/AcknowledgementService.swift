@@ -1,7 +1,7 @@
-public import ConsRouteKafka
+package import ConsRouteKafka
 import ConsRouteModel
-public import ConsRouteStore
-public import Logging
+package import ConsRouteStore
+package import Logging
 import Prometheus
 
 /// Consumes table acknowledgements (docs/design.md §4, `consroute.acks`) into history exactly once in effect: each
@@ -10,7 +10,7 @@ import Prometheus
 ///
 /// Acknowledgements that do not decode, name an unknown fleet, or carry version 0 (a table that could not even
 /// be parsed) are counted in the metrics and logged; they have no version to be stored under.
-public final class AcknowledgementService: Sendable {
+package final class AcknowledgementService: Sendable {
     private let kafka: KafkaConfiguration
     private let group: String
     private let topic: String
@@ -29,7 +29,7 @@ public final class AcknowledgementService: Sendable {
     ///   - store: the history.
     ///   - tally: per-device latest acknowledgements.
     ///   - metrics: where acknowledgements are counted.
-    public init(
+    package init(
         kafka: KafkaConfiguration,
         group: String,
         topic: String,
@@ -54,7 +54,7 @@ public final class AcknowledgementService: Sendable {
     /// Consumes until cancelled (a graceful stop after the current batch).
     ///
     /// - Throws: Kafka and history errors.
-    public func run() async throws {
+    package func run() async throws {
         let store = store
         let group = group
         let topic = topic

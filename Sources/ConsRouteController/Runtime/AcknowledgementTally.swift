@@ -3,27 +3,27 @@ import Synchronization
 /// Each device's latest acknowledgement per fleet, for a fleet's convergence: how many devices apply the active
 /// version. Kept in memory (one small entry per device); after a restart it fills again as devices acknowledge
 /// their next table. The durable per-version counts are in history (`table_acknowledgement`).
-public final class AcknowledgementTally: Sendable {
+package final class AcknowledgementTally: Sendable {
     /// A fleet's convergence on a version.
-    public struct Convergence: Sendable, Equatable {
+    package struct Convergence: Sendable, Equatable {
         /// Devices that acknowledged any version.
-        public var devices: Int
+        package var devices: Int
         /// Devices whose latest applied version is the active one.
-        public var onActive: Int
+        package var onActive: Int
         /// Devices per version they apply now.
-        public var byVersion: [UInt64: Int]
+        package var byVersion: [UInt64: Int]
         /// `onActive / devices` (0 without devices).
-        public var share: Double { devices > 0 ? Double(onActive) / Double(devices) : 0 }
+        package var share: Double { devices > 0 ? Double(onActive) / Double(devices) : 0 }
     }
 
     /// Per fleet, per device: the version it applies (0: none yet).
     private let latest = Mutex<[String: [String: UInt64]]>([:])
 
-    public init() {}
+    package init() {}
 
     /// Records one acknowledgement: an applied version becomes the device's current one; a rejection leaves
     /// the device on what it had.
-    public func record(fleet: String, device: String, version: UInt64, applied: Bool) {
+    package func record(fleet: String, device: String, version: UInt64, applied: Bool) {
         latest.withLock { latest in
             let current = latest[fleet]?[device] ?? 0
             if applied, version >= current {
@@ -37,7 +37,7 @@ public final class AcknowledgementTally: Sendable {
     /// The fleet's convergence on `activeVersion`.
     ///
     /// - Complexity: O(devices of the fleet).
-    public func convergence(fleet: String, activeVersion: UInt64?) -> Convergence {
+    package func convergence(fleet: String, activeVersion: UInt64?) -> Convergence {
         latest.withLock { latest in
             let devices = latest[fleet] ?? [:]
             var byVersion: [UInt64: Int] = [:]

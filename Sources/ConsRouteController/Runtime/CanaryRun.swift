@@ -1,17 +1,17 @@
-public import ConsRouteLoop
+package import ConsRouteLoop
 
 /// A canary in progress: its version, the active table it is compared with, and the comparison so far.
-public struct CanaryRun: Sendable {
+package struct CanaryRun: Sendable {
     /// The canary table's version.
-    public var version: UInt64
+    package var version: UInt64
     /// The active (control) table's version.
-    public var controlVersion: UInt64
+    package var controlVersion: UInt64
     /// The cohort's share of devices, 0...100.
-    public var percent: Double
+    package var percent: Double
     /// When the canary was published, Unix milliseconds (the maximum duration counts from here).
-    public var startedAtMs: Int64
+    package var startedAtMs: Int64
     /// The sequential test's state.
-    public var comparison: CanaryComparison
+    package var comparison: CanaryComparison
     /// A deferred tuning was already logged for this canary.
     var deferralLogged = false
 
@@ -21,7 +21,7 @@ public struct CanaryRun: Sendable {
     ///   - percent: the cohort share.
     ///   - startedAtMs: its publication time.
     ///   - comparison: a fresh comparison.
-    public init(
+    package init(
         version: UInt64,
         controlVersion: UInt64,
         percent: Double,

@@ -1,10 +1,10 @@
-public import ConsRouteKafka
+package import ConsRouteKafka
 import ConsRouteLoop
 import ConsRouteModel
-public import ConsRouteStore
+package import ConsRouteStore
 import Foundation
 import Hummingbird
-public import Logging
+package import Logging
 import NIOCore
 import Prometheus
 import ServiceLifecycle
@@ -18,30 +18,30 @@ import UnixSignals
 ///
 /// `init` does every start-up check (key, history, broker, topics) and fails with a one-line
 /// `ControllerStartupError`; `run` binds the HTTP port and serves.
-public final class Controller: Sendable {
-    public let configuration: ControllerConfiguration
+package final class Controller: Sendable {
+    package let configuration: ControllerConfiguration
     /// The broker in use (`host:port,...`), the embedded one's address when none is configured.
-    public let bootstrapServers: String
-    public let store: HistoryStore
-    public let cache: TableCache
-    public let fleets: [FleetController]
+    package let bootstrapServers: String
+    package let store: HistoryStore
+    package let cache: TableCache
+    package let fleets: [FleetController]
     /// Telemetry into the fleets' loops (and, with one replica, into history).
-    public let ingest: IngestService
+    package let ingest: IngestService
     /// With replicas: the whole telemetry into this replica's history (nil with the embedded broker).
-    public let historyIngest: IngestService?
-    public let metrics: ControllerMetrics
-    public let tally: AcknowledgementTally
+    package let historyIngest: IngestService?
+    package let metrics: ControllerMetrics
+    package let tally: AcknowledgementTally
     /// The admin bearer token in effect.
-    public let adminToken: String
+    package let adminToken: String
     let publisher: TablePublisher
     /// Which fleets this replica owns (nil with the embedded broker: one process owns every fleet).
-    public let ownership: FleetOwnership?
+    package let ownership: FleetOwnership?
     /// Follows the tables topic so this replica serves every fleet's newest table (nil with the embedded broker).
     let follower: TablesFollower?
     let acknowledgements: AcknowledgementService
     let producer: KafkaProducer
     /// The in-process broker when none is configured (kept alive for the controller's lifetime).
-    public let embedded: KafkaMockCluster?
+    package let embedded: KafkaMockCluster?
     let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
     private let ready = Mutex(false)
@@ -50,7 +50,7 @@ public final class Controller: Sendable {
     /// (or embeds) the broker, creates missing topics, and restores each fleet's latest table.
     ///
     /// - Throws: `ControllerStartupError` naming the cause.
-    public init(configuration: ControllerConfiguration, logger: Logger = Logger(label: "consroute")) async throws {
+    package init(configuration: ControllerConfiguration, logger: Logger = Logger(label: "consroute")) async throws {
         self.configuration = configuration
         self.logger = logger
         let key = try Self.signingKey(path: configuration.signingKeyFile)
@@ -296,13 +296,13 @@ public final class Controller: Sendable {
     }
 
     /// `/readyz`: the API listens, ingestion runs (its last attempt did not fail) and history's disk has room.
-    public var isReady: Bool {
+    package var isReady: Bool {
         ready.withLock { $0 } && ingest.failure == nil && historyIngest?.failure == nil
             && DiskSpace.hasRoom(at: store.path)
     }
 
     /// The HTTP port once the API listens (useful with `http.port: 0`).
-    public var httpPort: Int? { boundPort.withLock { $0 } }
+    package var httpPort: Int? { boundPort.withLock { $0 } }
 
     /// Serves until SIGTERM/SIGINT (when `handleSignals`) or cancellation, then shuts down gracefully.
     ///
@@ -310,7 +310,7 @@ public final class Controller: Sendable {
     ///   - handleSignals: stop gracefully on SIGTERM and SIGINT (the CLI); in-process users cancel instead.
     ///   - onListening: called with the bound port once the API accepts connections.
     /// - Throws: `ControllerStartupError.httpBind` when the port cannot be bound; errors of a failed service.
-    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
+    package func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in })
         async throws
     {
         let administration = administration
@@ -432,7 +432,7 @@ public final class Controller: Sendable {
     }
 
     /// The admin actions, fleet status and past tables, over this controller's fleets.
-    public var administration: ControllerAdministration {
+    package var administration: ControllerAdministration {
         ControllerAdministration(fleets: fleets, store: store, acknowledgements: tally)
     }
 }

@@ -1,12 +1,12 @@
 import ConsRouteLoop
-public import ConsRouteModel
-public import ConsRouteStore
+package import ConsRouteModel
+package import ConsRouteStore
 import ConsRouteTuning
 import Foundation
 
 /// The controller's side of the distribution API: operator actions on the fleets' loops, the fleets' status,
 /// and past tables from history.
-public struct ControllerAdministration: AdminActions, FleetStatusProvider, TableHistory {
+package struct ControllerAdministration: AdminActions, FleetStatusProvider, TableHistory {
     private let fleets: [String: FleetController]
     private let store: HistoryStore
     private let acknowledgements: AcknowledgementTally
@@ -17,7 +17,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     ///   - store: the history.
     ///   - acknowledgements: the devices' latest acknowledgements.
     ///   - clock: Unix milliseconds now.
-    public init(
+    package init(
         fleets: [FleetController],
         store: HistoryStore,
         acknowledgements: AcknowledgementTally,
@@ -36,7 +36,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
 
     // MARK: AdminActions
 
-    public func rollback(fleet: String, toVersion version: UInt64) async throws -> JSONValue {
+    package func rollback(fleet: String, toVersion version: UInt64) async throws -> JSONValue {
         let signed = try await controller(fleet).rollback(to: version)
         return .object([
             "fleet": .string(fleet), "version": .number(String(signed.table.version)),
@@ -44,7 +44,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
         ])
     }
 
-    public func retune(fleet: String) async throws -> JSONValue {
+    package func retune(fleet: String) async throws -> JSONValue {
         let controller = try controller(fleet)
         try controller.requireOwnership()
         guard !controller.loop.snapshot.isPaused else {
@@ -57,21 +57,21 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
         return .object(answer)
     }
 
-    public func pause(fleet: String) async throws -> JSONValue {
+    package func pause(fleet: String) async throws -> JSONValue {
         let controller = try controller(fleet)
         try controller.requireOwnership()
         await controller.loop.setPaused(true)
         return .object(["fleet": .string(fleet), "paused": .bool(true)])
     }
 
-    public func resume(fleet: String) async throws -> JSONValue {
+    package func resume(fleet: String) async throws -> JSONValue {
         let controller = try controller(fleet)
         try controller.requireOwnership()
         await controller.loop.setPaused(false)
         return .object(["fleet": .string(fleet), "paused": .bool(false)])
     }
 
-    public func promote(fleet: String) async throws -> JSONValue {
+    package func promote(fleet: String) async throws -> JSONValue {
         let controller = try controller(fleet)
         try controller.requireOwnership()
         let signed = try await controller.promoteCanary()
@@ -84,9 +84,9 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
     // MARK: FleetStatusProvider
 
     /// The fleets this controller runs.
-    public var configuredFleets: Set<String>? { Set(fleets.keys) }
+    package var configuredFleets: Set<String>? { Set(fleets.keys) }
 
-    public func additionalStatus(fleet: String) async throws -> [String: JSONValue]? {
+    package func additionalStatus(fleet: String) async throws -> [String: JSONValue]? {
         guard let controller = fleets[fleet] else { return nil }
         let snapshot = controller.loop.snapshot
         var status: [String: JSONValue] = [
@@ -128,7 +128,7 @@ public struct ControllerAdministration: AdminActions, FleetStatusProvider, Table
 
     // MARK: TableHistory
 
-    public func table(fleet: String, version: UInt64) async throws -> SignedTable? {
+    package func table(fleet: String, version: UInt64) async throws -> SignedTable? {
         guard let record = try await store.table(fleet: fleet, version: version) else { return nil }
         return try record.signedTable()
     }

@@ -1,14 +1,14 @@
 import ConsRouteModel
-public import ConsRouteStore
+package import ConsRouteStore
 import Foundation
-public import Logging
+package import Logging
 import Prometheus
-public import ServiceLifecycle
+package import ServiceLifecycle
 
 /// The controller's clocks: every `tick` each fleet, on a clock of its own, runs a due tuning (drift after its debounce, the
 /// schedule, an operator's request), refreshes the metrics from the fleets' snapshots and the ingest counters,
 /// produces tables the tables topic has not taken yet, and prunes history past its retention once an hour.
-public struct ControllerLoopService: Service {
+package struct ControllerLoopService: Service {
     private let fleets: [FleetController]
     private let publisher: TablePublisher
     private let metrics: ControllerMetrics
@@ -24,7 +24,7 @@ public struct ControllerLoopService: Service {
     ///   - fleets: the fleets' controllers.
     ///   - tick: the period.
     ///   - retentionMs: history older than this is pruned (tables are kept).
-    public init(
+    package init(
         fleets: [FleetController],
         publisher: TablePublisher,
         metrics: ControllerMetrics,
@@ -48,7 +48,7 @@ public struct ControllerLoopService: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             // One clock per fleet, so a fleet's long re-clustering delays neither the other fleets nor the
             // controller-wide housekeeping.

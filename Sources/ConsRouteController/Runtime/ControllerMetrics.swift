@@ -1,7 +1,7 @@
 import ConsRouteLoop
 import ConsRouteModel
 import ConsRouteTuning
-public import Prometheus
+package import Prometheus
 import Synchronization
 
 /// The controller's metrics (docs/design.md §10), in the registry the distribution API's `/metrics` emits. The names and
@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// Every series a dashboard panel reads is created at start with its zero value (known fleets, tiers, detector
 /// kinds, rejection reasons), so a panel shows 0 rather than "no data" before the first event of its kind.
-public final class ControllerMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package final class ControllerMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
     private let fleets: [String]
     /// Cumulative totals already reported, so counters advance by the difference of two snapshots.
     private let reported = Mutex<[String: Double]>([:])
@@ -23,7 +23,7 @@ public final class ControllerMetrics: Sendable {
     /// - Parameters:
     ///   - registry: the registry `/metrics` emits.
     ///   - fleets: the configured fleets.
-    public init(registry: PrometheusCollectorRegistry, fleets: [String]) {
+    package init(registry: PrometheusCollectorRegistry, fleets: [String]) {
         self.registry = registry
         self.fleets = fleets
         for result in ["accepted", "duplicate", "dead_lettered", "replayed", "lost"] {
@@ -85,7 +85,7 @@ public final class ControllerMetrics: Sendable {
     }
 
     /// Advances the ingest counters to the service's cumulative totals.
-    public func recordIngest(_ counters: IngestService.Counters) {
+    package func recordIngest(_ counters: IngestService.Counters) {
         advance("batches", to: counters.batches, counter: batches)
         advance("accepted", to: counters.accepted, counter: messages("accepted"))
         advance("replayed", to: counters.replayed, counter: messages("replayed"))
@@ -98,7 +98,7 @@ public final class ControllerMetrics: Sendable {
     }
 
     /// Sets the consumer lag of `topic`, in messages.
-    public func consumerLag(topic: String, messages: Int64) {
+    package func consumerLag(topic: String, messages: Int64) {
         registry.makeGauge(
             descriptor: Self.name(
                 "consumer_lag_messages",
@@ -230,7 +230,7 @@ public final class ControllerMetrics: Sendable {
 
     /// Publishes the running canary's test: samples and mean objective per arm, and the bounds of the difference;
     /// without a canary, zero samples (the means and bounds keep the last canary's values).
-    public func recordCanary(_ run: CanaryRun?, fleet: String) {
+    package func recordCanary(_ run: CanaryRun?, fleet: String) {
         guard let run else {
             for arm in CanaryComparison.Arm.allCases { canarySamples(fleet: fleet, arm: arm.rawValue).set(0.0) }
             return
@@ -261,7 +261,7 @@ public final class ControllerMetrics: Sendable {
     // MARK: Outcomes
 
     /// Publishes a fleet's snapshot: drift levels, predicted and observed ratios, tier shares, latency and cost.
-    public func record(_ snapshot: FleetLoop.Snapshot, fleet: String) {
+    package func record(_ snapshot: FleetLoop.Snapshot, fleet: String) {
         if let levels = snapshot.driftLevels {
             let values = [levels.occupancy, levels.novelty, levels.outcome, levels.latency, levels.cost]
             for (kind, value) in zip(Self.driftKinds, values) {

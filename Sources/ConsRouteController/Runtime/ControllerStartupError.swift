@@ -1,5 +1,5 @@
 /// Why `consroute serve` could not start; each message is one line naming the cause and the setting involved.
-public enum ControllerStartupError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ControllerStartupError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The signing key file is missing or invalid.
     case signingKey(path: String, reason: String)
     /// The admin token file could not be read or created.
@@ -17,7 +17,7 @@ public enum ControllerStartupError: Error, Sendable, Equatable, CustomStringConv
     /// A key of `broker.settings` that librdkafka rejects or that the controller sets itself.
     case brokerSetting(key: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .signingKey(let path, let reason):
             "keys.signing_key_file: cannot use \(path): \(reason) (create one with `consroute keygen`)"

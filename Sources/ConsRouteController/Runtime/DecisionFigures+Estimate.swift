@@ -1,9 +1,9 @@
-public import ConsRouteStore
-public import ConsRouteTuning
+package import ConsRouteStore
+package import ConsRouteTuning
 
 extension DecisionFigures {
     /// A policy's estimated figures as history keeps them.
-    public init(_ estimate: PolicyEstimate) {
+    package init(_ estimate: PolicyEstimate) {
         self.init(
             qualityRatio: estimate.qualityRatio,
             qualityLowerBound: estimate.qualityLowerBound,

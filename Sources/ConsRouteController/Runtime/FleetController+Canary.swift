@@ -1,5 +1,5 @@
 import ConsRouteLoop
-public import ConsRouteModel
+package import ConsRouteModel
 import ConsRouteStore
 import Logging
 import Prometheus
@@ -11,7 +11,7 @@ import Synchronization
 /// Every step is recorded in history; tunings wait while a canary runs.
 extension FleetController {
     /// The canary being compared with the active table, if one runs.
-    public var runningCanary: CanaryRun? { canary.withLock { $0 } }
+    package var runningCanary: CanaryRun? { canary.withLock { $0 } }
 
     /// Feeds the shadow samples of `events` to the running canary's comparison: the canary arm for devices that
     /// applied the canary, the control arm for devices that applied the active table it is compared with.
@@ -62,7 +62,7 @@ extension FleetController {
     /// - Parameters:
     ///   - table: the canary table, already in the cache.
     ///   - controlVersion: the active version it is compared with.
-    public func resumeCanary(_ table: ThresholdTable, controlVersion: UInt64) async {
+    package func resumeCanary(_ table: ThresholdTable, controlVersion: UInt64) async {
         await loop.didPublish(table)
         let run = await newRun(table, controlVersion: controlVersion, startedAtMs: table.createdAtMs)
         canary.withLock { $0 = run }
@@ -91,7 +91,7 @@ extension FleetController {
     ///
     /// - Returns: the new active table, with the canary's content.
     /// - Throws: `AdminActionError.conflict` when no canary runs; history and publication errors.
-    public func promoteCanary() async throws -> SignedTable {
+    package func promoteCanary() async throws -> SignedTable {
         guard let run = canary.withLock({ $0.take() }) else {
             throw AdminActionError.conflict("fleet \(fleet) has no canary to promote (no canary is running)")
         }

@@ -1,24 +1,24 @@
 import ConsRouteLoop
-public import ConsRouteModel
-public import ConsRouteStore
+package import ConsRouteModel
+package import ConsRouteStore
 import ConsRouteTuning
 import Foundation
-public import Logging
+package import Logging
 import Prometheus
 import Synchronization
 
 /// One fleet's loop with its side effects (docs/design.md §6): feeds it telemetry, records every drift event, run and
 /// tuning decision in history with its inputs and outputs, publishes the tables it produces, and carries out
 /// operator requests.
-public final class FleetController: Sendable {
-    public let loop: FleetLoop
+package final class FleetController: Sendable {
+    package let loop: FleetLoop
     let publisher: TablePublisher
     let store: HistoryStore
     let metrics: ControllerMetrics?
     let logger: Logger
     let clock: @Sendable () -> Int64
     /// Which fleets this replica owns (nil: one controller owns every fleet).
-    public let ownership: FleetOwnership?
+    package let ownership: FleetOwnership?
     private let driftEvents = Mutex(0)
     /// The replica that published the newest table this replica knows, and that version.
     private let publisherOfNewest = Mutex<(replica: String, version: UInt64)?>(nil)
@@ -32,7 +32,7 @@ public final class FleetController: Sendable {
     ///   - metrics: the controller's metrics.
     ///   - logger: for tuning and publication notices.
     ///   - clock: Unix milliseconds now.
-    public init(
+    package init(
         loop: FleetLoop,
         publisher: TablePublisher,
         store: HistoryStore,
@@ -50,18 +50,18 @@ public final class FleetController: Sendable {
         self.clock = clock
     }
 
-    public var fleet: String { loop.fleet }
+    package var fleet: String { loop.fleet }
 
     /// Whether this replica tunes and publishes the fleet now (docs/design.md §9).
-    public var isOwned: Bool { ownership?.owns(fleet) ?? true }
+    package var isOwned: Bool { ownership?.owns(fleet) ?? true }
 
     /// Drift events detected since start.
-    public var driftEventCount: Int { driftEvents.withLock { $0 } }
+    package var driftEventCount: Int { driftEvents.withLock { $0 } }
 
     /// Feeds a batch of the fleet's events; records the drifts they raised.
     ///
     /// - Throws: history errors (the events were observed; only the drift records failed).
-    public func ingest(_ events: [TelemetryEvent], isReplay: Bool) async throws {
+    package func ingest(_ events: [TelemetryEvent], isReplay: Bool) async throws {
         let drifts = await loop.observe(events, isReplay: isReplay)
         if !isReplay { observeCanary(events) }
         guard !drifts.isEmpty else { return }
@@ -86,7 +86,7 @@ public final class FleetController: Sendable {
     /// - Returns: the published table, if one was published.
     /// - Throws: history or publication errors.
     @discardableResult
-    public func tick() async throws -> SignedTable? {
+    package func tick() async throws -> SignedTable? {
         // Another replica owns the fleet: it tunes and publishes; this one follows its tables.
         guard isOwned else { return nil }
         let now = clock()
@@ -170,7 +170,7 @@ public final class FleetController: Sendable {
     /// canary ends: it is marked rolled back, and the step is recorded as the operator's.
     ///
     /// - Throws: `AdminActionError.unknownVersion` if history has no such table.
-    public func rollback(to version: UInt64) async throws -> SignedTable {
+    package func rollback(to version: UInt64) async throws -> SignedTable {
         try requireOwnership()
         let now = clock()
         let signed = try await republish(
@@ -225,7 +225,7 @@ public final class FleetController: Sendable {
     }
 
     /// The replica that published the newest table known here, and its version (nil before one was seen).
-    public var newestPublisher: (replica: String, version: UInt64)? { publisherOfNewest.withLock { $0 } }
+    package var newestPublisher: (replica: String, version: UInt64)? { publisherOfNewest.withLock { $0 } }
 
     private func notePublisher(_ replica: String, version: UInt64) {
         publisherOfNewest.withLock { newest in
@@ -257,7 +257,7 @@ public final class FleetController: Sendable {
     ///
     /// - Returns: whether the table was newer and adopted.
     @discardableResult
-    public func follow(_ signed: SignedTable, publishedBy: String? = nil) async throws -> Bool {
+    package func follow(_ signed: SignedTable, publishedBy: String? = nil) async throws -> Bool {
         let version = signed.table.version
         if let publishedBy { notePublisher(publishedBy, version: version) }
         guard version > (await publisher.latestVersion(fleet: fleet)) else { return false }

@@ -1,6 +1,6 @@
-public import ConsRouteLoop
-public import ConsRouteModel
-public import ConsRouteTuning
+package import ConsRouteLoop
+package import ConsRouteModel
+package import ConsRouteTuning
 import Dispatch
 import Synchronization
 
@@ -8,27 +8,27 @@ import Synchronization
 /// tables run there, one at a time, never on the cooperative pool. A tuning (seconds of CPU when
 /// re-clustering) runs on a copy of the pipeline on a second queue, so observation goes on meanwhile; drift
 /// seen during a tuning becomes the next trigger. Callers `await` each step.
-public final class FleetLoop: Sendable {
+package final class FleetLoop: Sendable {
     /// What the status endpoint and the metrics read, refreshed after every step (never waits for a tuning).
-    public struct Snapshot: Sendable {
-        public var tableVersion: UInt64?
-        public var lastVersion: UInt64
-        public var isPaused: Bool
-        public var pending: TriggerKind?
-        public var observedEvents: Int64
-        public var windowEvents: Int
-        public var windowShadowSamples: Int
+    package struct Snapshot: Sendable {
+        package var tableVersion: UInt64?
+        package var lastVersion: UInt64
+        package var isPaused: Bool
+        package var pending: TriggerKind?
+        package var observedEvents: Int64
+        package var windowEvents: Int
+        package var windowShadowSamples: Int
         /// The oldest event time in the window (nil before any event).
-        public var windowFromMs: Int64?
-        public var recent: RecentOutcomes
-        public var driftLevels: FleetDriftMonitor.Levels?
-        public var expected: ExpectedOutcome?
-        public var isTuning: Bool
+        package var windowFromMs: Int64?
+        package var recent: RecentOutcomes
+        package var driftLevels: FleetDriftMonitor.Levels?
+        package var expected: ExpectedOutcome?
+        package var isTuning: Bool
         /// The canary being compared with the active table (nil when none runs).
-        public var canaryVersion: UInt64?
+        package var canaryVersion: UInt64?
     }
 
-    public let settings: FleetPipelineSettings
+    package let settings: FleetPipelineSettings
     private let queue: DispatchQueue
     private let tuningQueue: DispatchQueue
     /// The pipeline and the recent outcomes of its events, touched only on `queue`; the lock is never contended
@@ -40,7 +40,7 @@ public final class FleetLoop: Sendable {
     ///   - settings: the fleet's loop settings.
     ///   - current: the fleet's table in effect (from history), if any.
     ///   - lastVersion: the highest version the fleet ever had.
-    public init(settings: FleetPipelineSettings, current: ThresholdTable?, lastVersion: UInt64) {
+    package init(settings: FleetPipelineSettings, current: ThresholdTable?, lastVersion: UInt64) {
         self.settings = settings
         let pipeline = FleetPipeline(settings: settings, current: current, lastVersion: lastVersion)
         queue = DispatchQueue(label: "consroute.fleet.\(settings.metadata.fleet)")
@@ -50,13 +50,13 @@ public final class FleetLoop: Sendable {
     }
 
     /// The fleet's name.
-    public var fleet: String { settings.metadata.fleet }
+    package var fleet: String { settings.metadata.fleet }
 
     /// The latest snapshot.
-    public var snapshot: Snapshot { published.withLock { $0 } }
+    package var snapshot: Snapshot { published.withLock { $0 } }
 
     /// Feeds accepted (or replayed) events; returns the drifts detected.
-    public func observe(_ events: [TelemetryEvent], isReplay: Bool) async -> [FleetPipeline.DetectedDrift] {
+    package func observe(_ events: [TelemetryEvent], isReplay: Bool) async -> [FleetPipeline.DetectedDrift] {
         await run { state in
             if !isReplay { for event in events { state.recent.add(event) } }
             return state.pipeline.observe(events, isReplay: isReplay)
@@ -65,7 +65,7 @@ public final class FleetLoop: Sendable {
 
     /// Runs a tuning if one is due (see `FleetPipeline.tick`), on a copy of the pipeline taken when it starts.
     /// Not reentrant: one caller ticks a fleet, and awaits each tuning before the next tick.
-    public func tick(nowMs: Int64) async -> FleetPipeline.TuningOutcome? {
+    package func tick(nowMs: Int64) async -> FleetPipeline.TuningOutcome? {
         // The drift levels (a scan of every detector) are refreshed here, once per tick, not per observed batch.
         let due = await run(refreshingDriftLevels: true) { state -> (FleetPipeline, FleetPipeline.Trigger, String)? in
             guard let (trigger, runID) = state.pipeline.takeDueTuning(nowMs: nowMs) else { return nil }
@@ -78,27 +78,27 @@ public final class FleetLoop: Sendable {
     }
 
     /// Adopts a table that was published.
-    public func didPublish(_ table: ThresholdTable, tuning: ThresholdProposal? = nil) async {
+    package func didPublish(_ table: ThresholdTable, tuning: ThresholdProposal? = nil) async {
         await run { $0.pipeline.didPublish(table, tuning: tuning) }
     }
 
     /// Reports that the tuning `tick` returned is over (its table, if any, adopted first).
-    public func tuningFinished() async {
+    package func tuningFinished() async {
         await run { $0.pipeline.tuningFinished() }
     }
 
     /// Asks for a re-tune at the next tick.
-    public func requestRetune(nowMs: Int64, recluster: Bool) async {
+    package func requestRetune(nowMs: Int64, recluster: Bool) async {
         await run { $0.pipeline.requestRetune(nowMs: nowMs, recluster: recluster) }
     }
 
     /// The all-cloud means of the shadow window, which a canary comparison normalises by; nil when it is empty.
-    public func cloudReference() async -> CanaryObjective.Reference? {
+    package func cloudReference() async -> CanaryObjective.Reference? {
         await run { $0.pipeline.cloudReference }
     }
 
     /// Pauses or resumes tuning.
-    public func setPaused(_ paused: Bool) async {
+    package func setPaused(_ paused: Bool) async {
         await run { $0.pipeline.setPaused(paused) }
     }
 

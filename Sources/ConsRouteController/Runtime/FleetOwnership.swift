@@ -1,6 +1,6 @@
-public import ConsRouteModel
+package import ConsRouteModel
 import Foundation
-public import Logging
+package import Logging
 import Synchronization
 
 /// Which fleets this replica owns (docs/design.md §9): the owner of a fleet is the replica that holds the fleet's
@@ -12,19 +12,19 @@ import Synchronization
 /// Every assignment of a partition starts a new claim on its fleets: a replica whose tables producer was fenced
 /// during a claim owns nothing of it again until the partition is assigned to it anew, so a paused replica that
 /// resumes after a takeover cannot claim the fleet back while it still believes it holds the partition.
-public final class FleetOwnership: Sendable {
+package final class FleetOwnership: Sendable {
     /// One fleet's ownership as `/status` and the metrics show it.
-    public struct Status: Sendable, Equatable {
+    package struct Status: Sendable, Equatable {
         /// Whether this replica tunes and publishes the fleet now.
-        public var owned: Bool
+        package var owned: Bool
         /// The fleet's telemetry partition, once a keyed event showed it.
-        public var partition: Int32?
+        package var partition: Int32?
         /// How many times this replica was assigned that partition since start (each is a new claim).
-        public var claim: Int
+        package var claim: Int
         /// Unix milliseconds when the current claim began (nil when not owned or the partition is unknown).
-        public var sinceMs: Int64?
+        package var sinceMs: Int64?
         /// Why the fleet is not owned, when it is not.
-        public var reason: String?
+        package var reason: String?
     }
 
     private struct State {
@@ -38,7 +38,7 @@ public final class FleetOwnership: Sendable {
     }
 
     /// This replica's id (`ingest.replica_id`).
-    public let replicaID: String
+    package let replicaID: String
     private let fleets: Set<String>
     /// Partitions of the telemetry topic (nil when unknown).
     private let partitionCount: Int?
@@ -50,7 +50,7 @@ public final class FleetOwnership: Sendable {
     ///   - replicaID: this replica's id, for logs and `/status`.
     ///   - fleets: the configured fleets (message keys naming others are ignored).
     ///   - partitionCount: partitions of the telemetry topic (a replica holding them all owns every fleet).
-    public init(
+    package init(
         replicaID: String,
         fleets: [String],
         partitionCount: Int? = nil,
@@ -65,14 +65,14 @@ public final class FleetOwnership: Sendable {
     }
 
     /// Whether this replica tunes and publishes `fleet` now.
-    public func owns(_ fleet: String) -> Bool { status(of: fleet).owned }
+    package func owns(_ fleet: String) -> Bool { status(of: fleet).owned }
 
     /// The claim a publication of `fleet` happens under: changes whenever the fleet's partition is assigned anew.
-    public func claim(of fleet: String) -> Int {
+    package func claim(of fleet: String) -> Int {
         state.withLock { state in state.partitionOf[fleet].map { state.assignments[$0] ?? 0 } ?? 0 }
     }
 
-    public func status(of fleet: String) -> Status {
+    package func status(of fleet: String) -> Status {
         state.withLock { state in
             guard let partition = state.partitionOf[fleet] else {
                 // Not known where its telemetry goes: owned while this replica has never been assigned anything (it
@@ -116,7 +116,7 @@ public final class FleetOwnership: Sendable {
     }
 
     /// The ingest consumer was assigned `partitions`: fleets known to live there are owned again, as a new claim.
-    public func assigned(_ partitions: [Int32]) {
+    package func assigned(_ partitions: [Int32]) {
         let now = clock()
         let gained = state.withLock { state in
             for partition in partitions {
@@ -135,7 +135,7 @@ public final class FleetOwnership: Sendable {
     }
 
     /// The ingest consumer gave up `partitions`: their fleets are no longer owned here.
-    public func revoked(_ partitions: [Int32]) {
+    package func revoked(_ partitions: [Int32]) {
         let lost = state.withLock { state in
             for partition in partitions {
                 state.assigned.remove(partition)
@@ -150,7 +150,7 @@ public final class FleetOwnership: Sendable {
     }
 
     /// A keyed event of `fleet` arrived on `partition` (of a partition this replica holds).
-    public func observed(fleet: String, partition: Int32) {
+    package func observed(fleet: String, partition: Int32) {
         guard fleets.contains(fleet) else { return }
         let previous: Int32?? = state.withLock { state in
             let previous = state.partitionOf[fleet]
@@ -173,7 +173,7 @@ public final class FleetOwnership: Sendable {
     }
 
     /// The fleet's tables producer was fenced: another replica took the fleet over during this claim.
-    public func fenced(_ fleet: String) {
+    package func fenced(_ fleet: String) {
         let claim = claim(of: fleet)
         state.withLock { $0.fencedClaim[fleet] = claim }
         logger.warning(

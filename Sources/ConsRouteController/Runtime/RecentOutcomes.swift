@@ -1,4 +1,4 @@
-public import ConsRouteModel
+package import ConsRouteModel
 
 /// What a fleet's devices observed recently: tier shares, mean latency and cost per tier, and, on shadow samples,
 /// the served tier's quality, latency and cost relative to the cloud's (the observed side of the quality-ratio
@@ -6,9 +6,9 @@ public import ConsRouteModel
 ///
 /// Exponentially weighted over events (each event's weight decays by `1 - 1/horizon` per later event), so the
 /// figures follow drift within about `horizon` events without keeping the events.
-public struct RecentOutcomes: Sendable {
+package struct RecentOutcomes: Sendable {
     /// The number of events that carry about 63% of the weight.
-    public let horizon: Double
+    package let horizon: Double
     private let decay: Double
     private var served = [0.0, 0.0, 0.0]
     private var latency = [0.0, 0.0, 0.0]
@@ -24,7 +24,7 @@ public struct RecentOutcomes: Sendable {
     /// Empty figures.
     ///
     /// - Parameter horizon: the events that carry about 63% of the weight (at least 1).
-    public init(horizon: Double = 5_000) {
+    package init(horizon: Double = 5_000) {
         self.horizon = max(1, horizon)
         decay = 1 - 1 / self.horizon
     }
@@ -32,7 +32,7 @@ public struct RecentOutcomes: Sendable {
     /// Adds one event.
     ///
     /// - Complexity: O(1).
-    public mutating func add(_ event: TelemetryEvent) {
+    package mutating func add(_ event: TelemetryEvent) {
         for tier in 0..<3 {
             served[tier] *= decay
             latency[tier] *= decay
@@ -54,27 +54,27 @@ public struct RecentOutcomes: Sendable {
     }
 
     /// The share of recent events served by `tier` (0 before any event).
-    public func share(_ tier: Tier) -> Double {
+    package func share(_ tier: Tier) -> Double {
         let total = served.reduce(0, +)
         return total > 0 ? served[tier.rawValue] / total : 0
     }
 
     /// Mean latency of recent events served by `tier`, in milliseconds; nil if none.
-    public func meanLatencyMs(_ tier: Tier) -> Double? {
+    package func meanLatencyMs(_ tier: Tier) -> Double? {
         served[tier.rawValue] > 0 ? latency[tier.rawValue] / served[tier.rawValue] : nil
     }
 
     /// Mean cost of recent events served by `tier`; nil if none.
-    public func meanCost(_ tier: Tier) -> Double? {
+    package func meanCost(_ tier: Tier) -> Double? {
         served[tier.rawValue] > 0 ? cost[tier.rawValue] / served[tier.rawValue] : nil
     }
 
     /// Served quality over cloud quality on recent shadow samples; nil before any.
-    public var qualityRatio: Double? { ratio(shadowServedScore, shadowCloudScore) }
+    package var qualityRatio: Double? { ratio(shadowServedScore, shadowCloudScore) }
     /// Served latency over cloud latency on recent shadow samples; nil before any.
-    public var latencyRatio: Double? { ratio(shadowServedLatency, shadowCloudLatency) }
+    package var latencyRatio: Double? { ratio(shadowServedLatency, shadowCloudLatency) }
     /// Served cost over cloud cost on recent shadow samples; nil before any.
-    public var costRatio: Double? { ratio(shadowServedCost, shadowCloudCost) }
+    package var costRatio: Double? { ratio(shadowServedCost, shadowCloudCost) }
 
     private func ratio(_ numerator: Double, _ denominator: Double) -> Double? {
         shadowWeight > 0 && denominator > 0 ? numerator / denominator : nil

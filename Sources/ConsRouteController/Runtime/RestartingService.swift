@@ -1,12 +1,12 @@
-public import Logging
-public import ServiceLifecycle
+package import Logging
+package import ServiceLifecycle
 
 /// A long-running consumer as a service that survives its failures: when `body` throws (a broker that went
 /// away, a fatal client error), the failure is logged and `body` runs again after a capped exponential backoff,
 /// while the rest of the controller (the HTTP API above all) keeps serving. Graceful shutdown cancels `body`,
 /// which finishes its current batch and returns.
-public struct RestartingService: Service {
-    public let name: String
+package struct RestartingService: Service {
+    package let name: String
     private let body: @Sendable () async throws -> Void
     private let logger: Logger
     private let initialBackoff: Duration
@@ -17,7 +17,7 @@ public struct RestartingService: Service {
     ///   - initialBackoff: the first wait after a failure (doubled per consecutive failure).
     ///   - maximumBackoff: the longest wait.
     ///   - body: the work; returning ends the service.
-    public init(
+    package init(
         name: String,
         logger: Logger,
         initialBackoff: Duration = .milliseconds(500),
@@ -31,7 +31,7 @@ public struct RestartingService: Service {
         self.maximumBackoff = maximumBackoff
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             var backoff = initialBackoff
             while !Task.isCancelled {

@@ -1,8 +1,8 @@
-public import ConsRouteKafka
-public import ConsRouteModel
-public import ConsRouteStore
+package import ConsRouteKafka
+package import ConsRouteModel
+package import ConsRouteStore
 import Foundation
-public import Logging
+package import Logging
 import Prometheus
 
 /// Publishes tables (docs/design.md §6.7): assigns the version, signs, writes the table to history, puts it in the
@@ -22,21 +22,21 @@ import Prometheus
 /// written after the cache: when the broker is unreachable the API keeps serving and the table is produced again
 /// (latest per fleet) until the broker takes it; readers of the topic keep the highest version per fleet, so a
 /// repeated or missing intermediate record changes nothing.
-public actor TablePublisher {
+package actor TablePublisher {
     /// How tables are fenced across replicas.
-    public struct Fencing: Sendable {
+    package struct Fencing: Sendable {
         /// The broker.
-        public var kafka: KafkaConfiguration
+        package var kafka: KafkaConfiguration
         /// Each fleet's producer has the `transactional.id` `<prefix>.<fleet>`.
-        public var transactionalIDPrefix: String
+        package var transactionalIDPrefix: String
         /// The keys tables on the topic must verify with to be adopted.
-        public var trustedKeys: [TableVerifyingKey]
+        package var trustedKeys: [TableVerifyingKey]
         /// Which fleets this replica owns.
-        public var ownership: FleetOwnership
+        package var ownership: FleetOwnership
         /// How long registering a producer, reading the topic, or committing may take.
-        public var timeout: Duration
+        package var timeout: Duration
 
-        public init(
+        package init(
             kafka: KafkaConfiguration,
             transactionalIDPrefix: String,
             trustedKeys: [TableVerifyingKey],
@@ -84,7 +84,7 @@ public actor TablePublisher {
     ///   - producer: the producer for the tables topic (nil: HTTP only, e.g. in tests).
     ///   - topic: the tables topic.
     ///   - metrics: where publications are counted.
-    public init(
+    package init(
         store: HistoryStore,
         key: TableSigningKey,
         cache: TableCache,
@@ -113,7 +113,7 @@ public actor TablePublisher {
     /// - Returns: the signed table as published.
     /// - Throws: `TablePublicationError` when another replica owns the fleet; Kafka errors when the tables topic
     ///   did not take the table (with fencing); history and signing errors. Then nothing was published.
-    public func publish(_ table: ThresholdTable, trigger: HistoryTrigger) async throws -> SignedTable {
+    package func publish(_ table: ThresholdTable, trigger: HistoryTrigger) async throws -> SignedTable {
         await acquire(table.fleet)
         defer { release(table.fleet) }
         var table = table
@@ -181,12 +181,12 @@ public actor TablePublisher {
     }
 
     /// The cohort salt of a fleet's canary at `version`: reproducible, and a fresh cohort for every canary.
-    public static func canarySalt(fleet: String, version: UInt64) -> String {
+    package static func canarySalt(fleet: String, version: UInt64) -> String {
         "\(fleet)/canary/v\(version)"
     }
 
     /// The highest version of the fleet in the cache (0 when none).
-    public func latestVersion(fleet: String) async -> UInt64 {
+    package func latestVersion(fleet: String) async -> UInt64 {
         await cache.tables(fleet: fleet).latestVersion
     }
 
@@ -194,7 +194,7 @@ public actor TablePublisher {
     /// publication of this replica and a followed table never race for one version.
     ///
     /// - Returns: whether the table was newer.
-    public func follow(_ signed: SignedTable) async throws -> Bool {
+    package func follow(_ signed: SignedTable) async throws -> Bool {
         let fleet = signed.table.fleet
         let known = max(await cache.tables(fleet: fleet).latestVersion, inFlight[fleet] ?? 0)
         guard signed.table.version > known else { return false }
@@ -203,12 +203,12 @@ public actor TablePublisher {
     }
 
     /// Puts restored tables (from history at start) into the cache without a new version.
-    public func restore(_ signed: SignedTable) async throws {
+    package func restore(_ signed: SignedTable) async throws {
         try await cache.publish(signed)
     }
 
     /// Produces every fleet's latest unproduced table to the tables topic; a failure leaves it for the next call.
-    public func produceUnproduced() async {
+    package func produceUnproduced() async {
         guard let producer else {
             unproduced = [:]
             return
@@ -237,7 +237,7 @@ public actor TablePublisher {
     }
 
     /// The header naming the replica that published a table (for other replicas' `/status`).
-    public static let replicaHeader = "consroute-replica"
+    package static let replicaHeader = "consroute-replica"
 
     /// The fleet's transactional producer for the current claim (nil without fencing). A new claim registers a new
     /// producer, which fences the previous owner's, then reads the tables topic to its end and adopts a newer table.
@@ -294,23 +294,23 @@ public actor TablePublisher {
     }
 
     /// Closes the fleets' transactional producers (at shutdown).
-    public func shutdown() async {
+    package func shutdown() async {
         for writer in writers.values { await writer.producer.shutdown(flushTimeout: .seconds(2)) }
         writers = [:]
     }
 
     /// Whether some table still waits for the tables topic.
-    public var hasUnproduced: Bool { !unproduced.isEmpty }
+    package var hasUnproduced: Bool { !unproduced.isEmpty }
 }
 
 /// Why a replica did not publish a table of a fleet (docs/design.md §9).
-public enum TablePublicationError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TablePublicationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another replica owns the fleet (`reason` says how this one knows).
     case notOwner(fleet: String, reason: String)
     /// Another replica took the fleet over: this replica's tables producer was fenced and wrote nothing.
     case deposed(fleet: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notOwner(let fleet, let reason):
             "this replica does not own fleet \(fleet): \(reason); its owner publishes its tables"

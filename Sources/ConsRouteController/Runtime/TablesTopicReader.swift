@@ -1,5 +1,5 @@
-public import ConsRouteKafka
-public import ConsRouteModel
+package import ConsRouteKafka
+package import ConsRouteModel
 import Foundation
 import Synchronization
 
@@ -7,17 +7,17 @@ import Synchronization
 /// what a replica that takes over a fleet (or starts with an empty history) must continue from, so versions keep
 /// increasing across replicas (docs/design.md §9). Nothing depends on compaction: every record is read and the highest
 /// version wins.
-public struct TablesTopicReader: Sendable {
-    public let kafka: KafkaConfiguration
-    public let topic: String
+package struct TablesTopicReader: Sendable {
+    package let kafka: KafkaConfiguration
+    package let topic: String
     /// The keys the controller's tables are signed with.
-    public let trustedKeys: [TableVerifyingKey]
+    package let trustedKeys: [TableVerifyingKey]
 
     /// - Parameters:
     ///   - kafka: the broker.
     ///   - topic: the tables topic.
     ///   - trustedKeys: records that do not verify against these are skipped.
-    public init(kafka: KafkaConfiguration, topic: String, trustedKeys: [TableVerifyingKey]) {
+    package init(kafka: KafkaConfiguration, topic: String, trustedKeys: [TableVerifyingKey]) {
         self.kafka = kafka
         self.topic = topic
         self.trustedKeys = trustedKeys
@@ -28,7 +28,7 @@ public struct TablesTopicReader: Sendable {
     ///
     /// - Parameter timeout: the longest the read may take.
     /// - Throws: Kafka errors, or `TablesTopicReadError.timedOut` when the end was not reached in time.
-    public func latestTables(timeout: Duration = .seconds(30)) async throws -> [String: SignedTable] {
+    package func latestTables(timeout: Duration = .seconds(30)) async throws -> [String: SignedTable] {
         let admin = try KafkaAdminClient(configuration: kafka)
         let metadata = try await admin.metadata(for: topic, timeout: timeout)
         var ends: [Int32: Int64] = [:]
@@ -122,11 +122,11 @@ private struct ReadProgress: Sendable {
 }
 
 /// Why the tables topic could not be read to its end.
-public enum TablesTopicReadError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TablesTopicReadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The end of `topic` was not reached within `timeout`.
     case timedOut(topic: String, timeout: Duration)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .timedOut(let topic, let timeout): "the tables topic \(topic) was not read to its end within \(timeout)"
         }
