@@ -140,7 +140,8 @@ link_target() {
     mapfile -t arguments < <(swiftpm_compile_arguments "$module")
     for ((index = 0; index < ${#arguments[@]} - 1; index++)); do
         case "${arguments[index]}" in
-        -Xcc | -I | -target) imports+=("${arguments[index]}" "${arguments[index + 1]}"); index=$((index + 1)) ;;
+        # -package-name: the fuzz entry sees the module's `package` declarations (ConsRouteController's are).
+        -Xcc | -I | -target | -package-name) imports+=("${arguments[index]}" "${arguments[index + 1]}"); index=$((index + 1)) ;;
         esac
     done
     swiftc -O -sanitize=fuzzer -parse-as-library -swift-version 6 -module-name "FuzzTarget" "$@" \

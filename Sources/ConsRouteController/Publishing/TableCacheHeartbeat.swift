@@ -1,4 +1,4 @@
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// A service that calls `TableCache.pulse()` every `interval`, so every idle server-sent-event stream writes a
 /// heartbeat: one timer for all subscribers rather than one per subscriber. Ends on graceful shutdown.

@@ -3,7 +3,7 @@ package import ConsRouteStore
 import Foundation
 package import Logging
 import Prometheus
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// The controller's clocks: every `tick` each fleet, on a clock of its own, runs a due tuning (drift after its debounce, the
 /// schedule, an operator's request), refreshes the metrics from the fleets' snapshots and the ingest counters,

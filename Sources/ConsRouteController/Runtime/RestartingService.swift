@@ -1,5 +1,5 @@
 package import Logging
-package import ServiceLifecycle
+import ServiceLifecycle
 
 /// A long-running consumer as a service that survives its failures: when `body` throws (a broker that went
 /// away, a fatal client error), the failure is logged and `body` runs again after a capped exponential backoff,
