@@ -88,7 +88,7 @@ struct FleetPipelineTests {
         #expect(v44.expected.qualityRatio >= 0.95)
     }
 
-    @Test("pause stops tuning, an operator request tunes at once, replayed events never trigger drift")
+    @Test("pause stops tuning, an operator request tunes at once, replayed events from before the table never drift")
     func controls() throws {
         var fleet = SyntheticFleet(seed: 12)
         var pipeline = FleetPipeline(settings: settings(), current: nil, lastVersion: 0)
@@ -105,9 +105,49 @@ struct FleetPipelineTests {
         let retune = try #require(retuneTick)
         #expect(retune.trigger.kind == .operatorRequest && retune.table?.version == 2 && retune.clustering == nil)
         fleet.centres[1] = (0..<8).map { $0 == 7 ? 9 : 0 }
-        let events = (0..<4_000).map { fleet.event(topic: $0 % 4, time: 70_000 + Int64($0)) }
-        let replayDrifts = pipeline.observe(events, isReplay: true)
-        #expect(replayDrifts.isEmpty)
+        // Timed before the table in force was made: seen under an earlier table, not monitored again.
+        let older = (0..<4_000).map { fleet.event(topic: $0 % 4, time: 50_000 + Int64($0)) }
+        #expect(pipeline.observe(older, isReplay: true).isEmpty)
+        #expect(pipeline.pending == nil)
+    }
+
+    @Test(
+        "a takeover's replay rebuilds the drift detectors: the new owner finds the drift the old one found, same ids"
+    )
+    func replayRebuildsDetectors() throws {
+        var fleet = SyntheticFleet(seed: 14)
+        var owner = FleetPipeline(settings: settings(), current: nil, lastVersion: 0)
+        var seen: [TelemetryEvent] = []
+        for index in 0..<4_000 {
+            let event = fleet.event(topic: index % 4, time: Int64(index) * 10)
+            seen.append(event)
+            _ = owner.observe([event])
+        }
+        let bootstrap = owner.tick(nowMs: 60_000)
+        let table = try #require(bootstrap?.table)
+        owner.didPublish(table, tuning: bootstrap?.thresholds)
+        // After the table: the same traffic, then a new topic the detectors must see against it.
+        var found: [FleetPipeline.DetectedDrift] = []
+        for index in 0..<6_000 {
+            if index == 3_000 {
+                fleet.centres.append((0..<8).map { $0 == 6 ? 6 : 0 })
+                fleet.quality.append((device: 0.9, edge: 0.95))
+            }
+            let topic = index >= 3_000 && index % 3 == 0 ? 4 : index % 4
+            let event = fleet.event(topic: topic, time: 70_000 + Int64(index) * 10)
+            seen.append(event)
+            found += owner.observe([event])
+        }
+        let representation = found.filter { $0.event.kind.isRepresentationDrift }
+        #expect(!representation.isEmpty)
+
+        // The new owner starts from the table (followed from the tables topic) and re-reads the partition's window.
+        var successor = FleetPipeline(settings: settings(), current: table, lastVersion: table.version)
+        let refound = successor.observe(seen, isReplay: true)
+        #expect(Set(refound.filter { $0.event.kind.isRepresentationDrift }.map(\.id)) == Set(representation.map(\.id)))
+        #expect(successor.pending?.kind == .drift)
+        // The novelty scale is measured on the replayed window before the table, as the owner measured it then.
+        #expect(abs(successor.referenceMeanDistance2 / owner.referenceMeanDistance2 - 1) < 0.01)
     }
 
     @Test("a drift triggered by events timed near -2^63 does not trap: its age saturates and it tunes")

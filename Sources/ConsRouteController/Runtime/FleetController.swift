@@ -76,7 +76,12 @@ package final class FleetController: Sendable {
                     "statistic": "\(drift.event.statistic)", "threshold": "\(drift.event.threshold)",
                 ]
             )
-            try await store.recordDriftEvent(record(drift, windowStart: windowStart ?? drift.detectedAtMs))
+            do {
+                try await store.recordDriftEvent(record(drift, windowStart: windowStart ?? drift.detectedAtMs))
+            } catch HistoryStoreError.duplicateRecordID where isReplay {
+                // Found again by a replay of events this history already saw being monitored (after a restart):
+                // recorded the first time.
+            }
         }
     }
 

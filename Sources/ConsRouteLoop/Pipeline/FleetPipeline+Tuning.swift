@@ -98,12 +98,25 @@ extension FleetPipeline {
         reservoir.forEachRow { row in total += Double(policy.nearestCluster(row).distance2) }
         let count = reservoir.count
         referenceMeanDistance2 = count > 0 && total > 0 ? total / Double(count) : Double(reservoir.dimension)
+        // Adopted with no window (a restart or a takeover, before the replay): measured from the replayed window
+        // once it holds the events before the table (`observe`).
+        referenceAwaitsWindow = count == 0
         let reference = FleetDriftMonitor.Reference(clusterCount: table.clusters.count)
         if var existing = monitor, (try? existing.rebase(reference: reference)) != nil {
             monitor = existing
         } else {
             monitor = try? FleetDriftMonitor(configuration: settings.drift, reference: reference)
         }
+    }
+
+    /// The reference distance measured on the window as it is now (the replayed events before the table), as the
+    /// owner that adopted the table measured it on its window then.
+    mutating func measureReferenceDistance() {
+        referenceAwaitsWindow = false
+        guard let policy else { return }
+        var total = 0.0
+        reservoir.forEachRow { row in total += Double(policy.nearestCluster(row).distance2) }
+        if reservoir.count > 0, total > 0 { referenceMeanDistance2 = total / Double(reservoir.count) }
     }
 
     static func sameClusters(_ a: ThresholdTable, _ b: ThresholdTable) -> Bool {
@@ -147,7 +160,7 @@ extension FleetPipeline {
             batch.append(DriftEvent(kind: .quality, detection: detection, eventIndex: Int(observedEvents)))
         }
         var detected: [DetectedDrift] = []
-        for drift in batch {
+        for (position, drift) in batch.enumerated() {
             var clusterID: UInt32?
             var tier: Tier?
             switch drift.kind {
@@ -169,7 +182,10 @@ extension FleetPipeline {
                 // traffic.
                 break
             }
-            let id = "\(settings.metadata.fleet)/drift/\(event.timeUnixMs)-\(observedEvents)/\(drift.kind.name)"
+            // Named by the event that raised it (and its place among that event's drifts, which can be several).
+            let id =
+                "\(settings.metadata.fleet)/drift/\(event.timeUnixMs)-\(event.eventID)/\(drift.kind.name)"
+                + (position > 0 ? "-\(position)" : "")
             detected.append(
                 DetectedDrift(id: id, event: drift, detectedAtMs: event.timeUnixMs, clusterID: clusterID, tier: tier)
             )

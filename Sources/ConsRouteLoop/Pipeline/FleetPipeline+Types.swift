@@ -32,8 +32,8 @@ extension FleetPipeline {
 
     /// A drift the monitor detected, with what the history needs to record it.
     public struct DetectedDrift: Sendable {
-        /// Stable id (`<fleet>/drift/<event time ms>-<observation index>/<kind>`; unique across restarts, which
-        /// restart the index), referenced by the table's provenance.
+        /// Stable id (`<fleet>/drift/<event time ms>-<event id>/<kind>`: the event that raised it, so a replay that
+        /// finds the same drift again names it the same), referenced by the table's provenance.
         public var id: String
         public var event: DriftEvent
         public var detectedAtMs: Int64

@@ -23,6 +23,9 @@ public struct FleetPipeline: Sendable {
     var policy: RoutingPolicy?
     var monitor: FleetDriftMonitor?
     var referenceMeanDistance2 = 1.0
+    /// The table was adopted with an empty window: `referenceMeanDistance2` is a placeholder until a replay gives
+    /// the window it is measured on.
+    var referenceAwaitsWindow = false
     var nextClusterID: UInt32
     var lastTuneMs: Int64?
     package var windowFromMs: Int64?
@@ -53,7 +56,13 @@ public struct FleetPipeline: Sendable {
         if let current { adopt(current) }
     }
 
-    /// Feeds accepted events. Replayed events (re-read after a restart) only rebuild the window.
+    /// Feeds accepted events. Replayed events (re-read after a restart or a takeover, already counted) rebuild the
+    /// window, and those made after the table in force was created also rebuild the drift detectors: they are the
+    /// traffic the detectors of the previous owner (or of this replica before it restarted) learned their reference
+    /// from and tested, so a change under way is still seen against the traffic before it, not absorbed into a new
+    /// reference. Older replayed events were seen under an earlier table and are not monitored; no replayed event
+    /// triggers a bootstrap. A drift a replay finds again has the id it had the first time when the detectors saw
+    /// the same events (ids name the event that raised them).
     ///
     /// - Returns: the drifts detected, in order.
     public mutating func observe(_ events: [TelemetryEvent], isReplay: Bool = false) -> [DetectedDrift] {
@@ -67,7 +76,12 @@ public struct FleetPipeline: Sendable {
             windowFromMs = min(windowFromMs ?? event.timeUnixMs, event.timeUnixMs)
             windowToMs = max(windowToMs, event.timeUnixMs)
             observedEvents += 1
-            guard !isReplay else { continue }
+            if isReplay {
+                guard let table, event.timeUnixMs >= table.createdAtMs else { continue }
+                if referenceAwaitsWindow, reservoir.count > 1 { measureReferenceDistance() }
+                detected.append(contentsOf: monitorDrift(event))
+                continue
+            }
             if table == nil {
                 if pending == nil, !isTuningInFlight, reservoir.count >= settings.bootstrapEvents,
                     shadow.count >= settings.tuner.minimumShadowSamples

@@ -123,7 +123,7 @@ public struct ReplayReport: Sendable, Codable {
 
     /// A drift the pipeline detected.
     public struct Drift: Sendable, Codable {
-        /// The drift's id (`<fleet>/drift/<event time ms>-<observation>/<kind>`), as the tables' provenance cites it.
+        /// The drift's id (`<fleet>/drift/<event time ms>-<event id>/<kind>`), as the tables' provenance cites it.
         public var id: String
         /// `occupancy`, `novelty`, `outcome`, `latency` or `cost`.
         public var kind: String
