@@ -100,7 +100,13 @@ package final class TableStreamRecorder: Sendable {
             if let receipt = receipts.withLock({ $0.first { $0.table.table.version > version } }) { return receipt }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw TestTimeout(what: "a streamed table above version \(version)")
+        // What did arrive, and when, to tell a stream that stalled from one that never got the table.
+        let received = receipts.withLock { receipts in
+            receipts.map { "v\($0.table.table.version) \(ContinuousClock.now - $0.receivedAt) ago" }
+        }
+        throw TestTimeout(
+            what: "a streamed table above version \(version) (received: \(received.joined(separator: ", ")))"
+        )
     }
 
     /// Ends the subscription.
