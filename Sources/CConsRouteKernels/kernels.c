@@ -75,7 +75,7 @@ static long cr_scalar_nearest(
     }
     for (; j < d; j++) q[0] += x[j] * x[j];
     float query_norm = (q[0] + q[1]) + (q[2] + q[3]);
-    float tolerance = 4 * ((float)(d / chains) + (chains + 6)) * 0x1p-24f * (query_norm + max_norm);
+    float tolerance = cr_tolerance(d, chains, query_norm, max_norm);
     float best = __builtin_inff(), second = __builtin_inff();
     long best_index = -1;
     for (long cluster = 0; cluster < 16 * block_count; cluster++) {

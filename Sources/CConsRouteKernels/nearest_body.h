@@ -125,7 +125,7 @@ static long CR_NAME(nearest)(
     const float *x, long d, const float *blocks, const float *norms, long block_count, float max_norm,
     float *distance2, float *uncertainty) {
     float query_norm = CR_NAME(squared_norm)(x, d);
-    float tolerance = 4 * ((float)(d / CR_CHAINS) + (CR_CHAINS + 6)) * 0x1p-24f * (query_norm + max_norm);
+    float tolerance = cr_tolerance(d, CR_CHAINS, query_norm, max_norm);
     if (block_count == 1) {
         // Up to 16 clusters: no second-smallest score to keep per lane.
         CR_NAME(f32) scores[CR_GROUPS];

@@ -20,11 +20,6 @@
 #include <immintrin.h>
 #endif
 
-/// The float kernels' tolerance for a score summed in `chains` chains (see nearest_body.h).
-static inline float cr_screen_tolerance(long d, int chains, float query_norm, float max_norm) {
-    return 4 * ((float)(d / chains) + (chains + 6)) * 0x1p-24f * (query_norm + max_norm);
-}
-
 /// What both screen implementations compute before their integer dots: the query's scale and the bounds of
 /// ||x|| and ||x − x̂|| (float64, inflated).
 typedef struct cr_query_bounds {
@@ -151,7 +146,7 @@ long consroute_nearest_centroid_screened_reference(
         for (j = 0; j < d; j++) sum += (int32_t)query[j] * base[(j / 4) * 64 + j % 4];
         dots[c] = sum;
     }
-    float tolerance = cr_screen_tolerance(d, 4, query_norm, max_norm);
+    float tolerance = cr_tolerance(d, 4, query_norm, max_norm);
     return cr_screen_finish(
         screen, x, d, dots, q, norms, query_norm, tolerance, cr_reference_dot, distance2, uncertainty);
 }
@@ -267,7 +262,7 @@ static long cr_vnni_screened(
         __m512i sums = _mm512_loadu_si512((const void *)(screen->column_sums + 16 * b));
         _mm512_store_si512((void *)(dots + 16 * b), _mm512_sub_epi32(sum, _mm512_slli_epi32(sums, 7)));
     }
-    float tolerance = cr_screen_tolerance(d, 8, query_norm, max_norm);
+    float tolerance = cr_tolerance(d, 8, query_norm, max_norm);
     return cr_screen_finish(
         screen, x, d, dots, q, norms, query_norm, tolerance, cr_vnni_dot, distance2, uncertainty);
 }
@@ -292,9 +287,9 @@ long consroute_nearest_centroid_screened_on(
 long consroute_nearest_centroid_screened(
     const consroute_screen *screen, const float *x, long d, const float *blocks, const float *norms,
     long block_count, float max_norm, float *distance2, float *uncertainty) {
-    consroute_kernel_path path = consroute_kernel_selected();
 #if defined(__x86_64__)
-    if (path == CONSROUTE_KERNEL_AVX512_VNNI && screen) {
+    // The screen is tested first: a table without one (the common, small case) pays nothing for the path check.
+    if (screen && consroute_kernel_selected() == CONSROUTE_KERNEL_AVX512_VNNI) {
         return cr_vnni_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
     }
 #endif

@@ -89,7 +89,8 @@ typedef struct consroute_screen {
 #define CONSROUTE_SCREEN_MAX_CLUSTERS 1024
 
 /// `consroute_nearest_centroid` for a table with a screen: on the `avx512vnni` path the int8 screen runs first;
-/// every other path ignores the screen and runs its float kernel. Same results and contract.
+/// every other path ignores the screen and runs its float kernel. Same results and contract. `screen` may be NULL
+/// (a table without one): then this is `consroute_nearest_centroid` (or, for `_on`, `consroute_nearest_centroid_on`).
 long consroute_nearest_centroid_screened(
     const consroute_screen *screen, const float *x, long d, const float *blocks, const float *norms,
     long block_count, float max_norm, float *distance2, float *uncertainty);

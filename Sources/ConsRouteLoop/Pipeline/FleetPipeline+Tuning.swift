@@ -93,14 +93,11 @@ extension FleetPipeline {
         self.policy = policy
         if let highest = table.clusters.map(\.id).max() { nextClusterID = max(nextClusterID, highest &+ 1) }
         if sameClusters, monitor != nil { return }
-        // The reference distance: mean squared distance of the window's points to their nearest centroid.
-        var total = 0.0
-        reservoir.forEachRow { row in total += Double(policy.nearestCluster(row).distance2) }
-        let count = reservoir.count
-        referenceMeanDistance2 = count > 0 && total > 0 ? total / Double(count) : Double(reservoir.dimension)
+        referenceMeanDistance2 = Double(reservoir.dimension)
         // Adopted with no window (a restart or a takeover, before the replay): measured from the replayed window
         // once it holds the events before the table (`observe`).
-        referenceAwaitsWindow = count == 0
+        referenceAwaitsWindow = reservoir.count == 0
+        if !referenceAwaitsWindow { measureReferenceDistance() }
         let reference = FleetDriftMonitor.Reference(clusterCount: table.clusters.count)
         if var existing = monitor, (try? existing.rebase(reference: reference)) != nil {
             monitor = existing
@@ -109,8 +106,9 @@ extension FleetPipeline {
         }
     }
 
-    /// The reference distance measured on the window as it is now (the replayed events before the table), as the
-    /// owner that adopted the table measured it on its window then.
+    /// The reference distance (the mean squared distance of the window's points to their nearest centroid), measured
+    /// on the window as it is now: at adoption, or, for a table adopted with an empty window, on the replayed events
+    /// before the table, as the owner that adopted it measured it on its window then. Unchanged on an empty window.
     mutating func measureReferenceDistance() {
         referenceAwaitsWindow = false
         guard let policy else { return }

@@ -23,8 +23,8 @@ public struct FleetPipeline: Sendable {
     var policy: RoutingPolicy?
     var monitor: FleetDriftMonitor?
     var referenceMeanDistance2 = 1.0
-    /// The table was adopted with an empty window: `referenceMeanDistance2` is a placeholder until a replay gives
-    /// the window it is measured on.
+    /// The table was adopted with an empty window: `referenceMeanDistance2` holds the dimension (the fallback used
+    /// before any window) until a replay gives the window it is measured on.
     var referenceAwaitsWindow = false
     var nextClusterID: UInt32
     var lastTuneMs: Int64?

@@ -29,23 +29,11 @@ extension RoutingPolicy {
         let index = kernelFloats.withUnsafeBufferPointer { buffer in
             let blocks = Self.aligned(buffer.baseAddress!)
             let norms = blocks + blockCount * dimension * 16
-            if let screen {
-                return screen.withKernelScreen { screen in
-                    if let kernel {
-                        return consroute_nearest_centroid_screened_on(
-                            kernel.path,
-                            screen,
-                            x.baseAddress!,
-                            dimension,
-                            blocks,
-                            norms,
-                            blockCount,
-                            maxNorm,
-                            &distance2,
-                            &uncertainty
-                        )
-                    }
-                    return consroute_nearest_centroid_screened(
+            // Without a screen (a table that fits in L1) the screened entry points are the float kernel's.
+            return RoutingScreen.withKernelScreen(screen) { screen in
+                if let kernel {
+                    return consroute_nearest_centroid_screened_on(
+                        kernel.path,
                         screen,
                         x.baseAddress!,
                         dimension,
@@ -57,10 +45,8 @@ extension RoutingPolicy {
                         &uncertainty
                     )
                 }
-            }
-            if let kernel {
-                return consroute_nearest_centroid_on(
-                    kernel.path,
+                return consroute_nearest_centroid_screened(
+                    screen,
                     x.baseAddress!,
                     dimension,
                     blocks,
@@ -71,16 +57,6 @@ extension RoutingPolicy {
                     &uncertainty
                 )
             }
-            return consroute_nearest_centroid(
-                x.baseAddress!,
-                dimension,
-                blocks,
-                norms,
-                blockCount,
-                maxNorm,
-                &distance2,
-                &uncertainty
-            )
         }
         if index < 0 {
             let exact = exactNearest(x.baseAddress!)
@@ -100,9 +76,9 @@ extension RoutingPolicy {
         var uncertainty: Float = 0
         let index = kernelFloats.withUnsafeBufferPointer { buffer in
             let blocks = Self.aligned(buffer.baseAddress!)
-            return screen.withKernelScreen {
+            return RoutingScreen.withKernelScreen(screen) {
                 consroute_nearest_centroid_screened_reference(
-                    $0,
+                    $0!,
                     x.baseAddress!,
                     dimension,
                     blocks,

@@ -90,24 +90,28 @@ struct RoutingScreen: Sendable {
     @inline(__always)
     static func alignedOffset(_ base: UnsafeRawPointer) -> Int { (64 &- Int(bitPattern: base) & 63) & 63 }
 
-    /// Calls `body` with the kernel's view of the screen (valid only inside `body`).
+    /// Calls `body` with the kernel's view of `screen` (valid only inside `body`), or with nil for no screen.
     @inline(__always)
-    func withKernelScreen<Result>(_ body: (UnsafePointer<consroute_screen>) -> Result) -> Result {
-        codes.withUnsafeBufferPointer { codeBuffer in
-            columnSums.withUnsafeBufferPointer { sums in
-                params.withUnsafeBufferPointer { params in
-                    rows.withUnsafeBufferPointer { rowBuffer in
+    static func withKernelScreen<Result>(
+        _ screen: RoutingScreen?,
+        _ body: (UnsafePointer<consroute_screen>?) -> Result
+    ) -> Result {
+        guard let screen else { return body(nil) }
+        return screen.codes.withUnsafeBufferPointer { codeBuffer in
+            screen.columnSums.withUnsafeBufferPointer { sums in
+                screen.params.withUnsafeBufferPointer { params in
+                    screen.rows.withUnsafeBufferPointer { rowBuffer in
                         let codeBase = UnsafeRawPointer(codeBuffer.baseAddress!)
-                        var screen = consroute_screen(
-                            codes: (codeBase + Self.alignedOffset(codeBase)).assumingMemoryBound(to: Int8.self),
+                        var view = consroute_screen(
+                            codes: (codeBase + alignedOffset(codeBase)).assumingMemoryBound(to: Int8.self),
                             column_sums: sums.baseAddress!,
                             params: params.baseAddress!,
                             rows: RoutingPolicy.aligned(rowBuffer.baseAddress!),
-                            padded_dimension: paddedDimension,
-                            row_stride: rowStride,
-                            cluster_count: clusterCount
+                            padded_dimension: screen.paddedDimension,
+                            row_stride: screen.rowStride,
+                            cluster_count: screen.clusterCount
                         )
-                        return withUnsafePointer(to: &screen) { body($0) }
+                        return withUnsafePointer(to: &view) { body($0) }
                     }
                 }
             }
