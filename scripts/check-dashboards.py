@@ -5,9 +5,12 @@
       schema cannot say: unique panel ids, unique refIds within a panel, panels inside the 24-column grid and
       not overlapping, and every $variable in a query defined by the dashboard or by Grafana;
   (b) `promtool check config dashboards/prometheus.yml`, when promtool is on PATH;
-  (c) with --prometheus URL: every panel target through the Prometheus HTTP API (/api/v1/query) with Grafana's
+  (c) with --prometheus URL: every panel target through the Prometheus HTTP API with Grafana's
       $__rate_interval, $__interval and $__range and the dashboard's variables expanded to concrete values; a
-      target that fails, returns nothing, or returns only NaN is reported with its panel.
+      target that fails, returns nothing, or returns only NaN is reported with its panel. By default each target
+      is one instant query (/api/v1/query) at --time; with --from it is a range query (/api/v1/query_range) from
+      --from to --time every --interval, as a Grafana time-series panel draws it, and a target has data when any
+      point of the range has.
 
 Exit status: 0 every check passed; 1 a check failed (each failure is printed, one per line); 2 the checker
 could not run (missing jsonschema, unreadable file, Prometheus unreachable, bad arguments).
@@ -15,6 +18,7 @@ could not run (missing jsonschema, unreadable file, Prometheus unreachable, bad 
 Usage:
   python3 scripts/check-dashboards.py
   python3 scripts/check-dashboards.py --prometheus http://127.0.0.1:9090 [--range 1h] [--interval 15s]
+      [--from TIME [--time TIME]]
 """
 
 import argparse
@@ -25,6 +29,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -149,10 +154,12 @@ def check_scrape_config(config):
 
 
 class Prometheus:
-    def __init__(self, url, timeout, time):
+    def __init__(self, url, timeout, time, start=None, step=None):
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.time = time
+        self.start = start
+        self.step = step
 
     def get(self, path, parameters):
         address = f"{self.url}{path}?{urllib.parse.urlencode(parameters, doseq=True)}"
@@ -172,9 +179,14 @@ class Prometheus:
     def query(self, expr):
         """None when the query returned data, else why not."""
         parameters = {"query": expr}
-        if self.time is not None:
-            parameters["time"] = self.time
-        reply = self.get("/api/v1/query", parameters)
+        if self.start is not None:
+            parameters.update(start=self.start, end=self.time if self.time is not None else f"{time.time():.3f}",
+                              step=f"{self.step:g}")
+            reply = self.get("/api/v1/query_range", parameters)
+        else:
+            if self.time is not None:
+                parameters["time"] = self.time
+            reply = self.get("/api/v1/query", parameters)
         if reply.get("status") != "success":
             return f"query failed ({reply.get('errorType', 'error')}): {reply.get('error', 'no reason given')}"
         data = reply["data"]
@@ -271,6 +283,9 @@ def parse_arguments():
     parser.add_argument("--scrape-interval", type=duration_seconds, default="5s",
                         help="Prometheus scrape interval (default 5s)")
     parser.add_argument("--time", help="evaluate the queries at this time (unix seconds or RFC 3339; default now)")
+    parser.add_argument("--from", dest="start", metavar="TIME",
+                        help="query each target over the range from this time to --time (unix seconds or RFC 3339), "
+                             "one point every --interval; a target passes if any point has data")
     parser.add_argument("--timeout", type=float, default=10, help="seconds per Prometheus request")
     parser.add_argument("--var", action="append", default=[], type=lambda text: tuple(text.split("=", 1)),
                         metavar="NAME=VALUE", help="value for a dashboard variable (repeatable)")
@@ -306,7 +321,8 @@ def main():
         if arguments.prometheus and problems:
             print(f"not querying {arguments.prometheus}: fix the problems above first")
         elif arguments.prometheus:
-            prometheus = Prometheus(arguments.prometheus, arguments.timeout, arguments.time)
+            prometheus = Prometheus(arguments.prometheus, arguments.timeout, arguments.time, arguments.start,
+                                    arguments.interval)
             for path, dashboard in dashboards:
                 problems += query_targets(path, dashboard, prometheus, arguments)
     except CheckerError as error:

@@ -41,6 +41,8 @@ struct DashboardLiveTests {
             scrapeInterval: "2s"
         )
         defer { prometheus.stop() }
+        // The panels are checked over the run, as a Grafana time-series panel draws it: from here to the end.
+        let startedAt = String(Int(Date().timeIntervalSince1970))
         let controller = try ChildProcess(consroute: [
             "serve", "--config", folder.path("controller.yaml"), "--log-level", "warning",
         ])
@@ -56,19 +58,28 @@ struct DashboardLiveTests {
             "--devices", "40", "--events", "75000", "--rate", "2000", "--progress-every", "60",
         ])
         #expect(simulation.status == 0, "\(simulation.standardOutput)\(simulation.standardError)")
-        // Every panel query is evaluated at the moment the simulator finished, while events are still being
-        // ingested: evaluated at "now", a rate panel's window can lie after the end of ingestion on a loaded machine
-        // (all rates 0, a ratio NaN: seen once with every scrape up and the counters rising until then).
-        let evaluatedAt = String(Int(Date().timeIntervalSince1970))
-        // A few more scrapes after the last events. The scenario's new topic (at 60,000 events) makes a
-        // drift-triggered re-clustering well inside the scraped time.
+        // A run that the scenario's new topic (at 60,000 events) triggers can start after the simulator has sent
+        // its last event: wait until Prometheus has seen a re-clustering counted after its first scrape (at most
+        // 60 s), then a few more scrapes.
+        let rose = "increase(consroute_recluster_duration_seconds_count[5m]) > 0"
+        for _ in 0..<30 {
+            let answer = try await runProcess(
+                try installedProgram("curl"),
+                ["-s", "\(prometheus.url)/api/v1/query", "--data-urlencode", "query=\(rose)"]
+            )
+            if answer.standardOutput.contains("\"value\"") { break }
+            try await Task.sleep(for: .seconds(2))
+        }
         try await Task.sleep(for: .seconds(5))
         let result = try await runProcess(
             try installedProgram("python3"),
             [
                 repositoryRoot.appendingPathComponent("scripts/check-dashboards.py").path, "--prometheus",
                 prometheus.url,
-                "--scrape-interval", "2s", "--range", "5m", "--time", evaluatedAt,
+                // A range query over the whole run, one point every 4 s: an instant query at one moment was NaN
+                // for a rate window after the end of ingestion (at "now") or for a run after it (at the simulator's
+                // end). A target passes if any point has data, as a panel over the run would show.
+                "--scrape-interval", "2s", "--interval", "4s", "--range", "5m", "--from", startedAt,
             ]
         )
         if result.status != 0 {
