@@ -12,6 +12,15 @@ extension KafkaConsumer {
         return try await ThreadBridge.run(on: blockingQueue) { try client.partitionLags() }
     }
 
+    /// The offset of a partition's first message still in the log (its low watermark), asked of the partition's
+    /// leader: one broker round trip.
+    ///
+    /// - Throws: `KafkaError.topicFailed` when the query fails (unknown topic or partition, timeout).
+    public func lowWatermark(of partition: KafkaTopicPartition, timeout: Duration = .seconds(5)) async throws -> Int64 {
+        let client = client
+        return try await ThreadBridge.run(on: blockingQueue) { try client.watermarks(partition, timeout: timeout).low }
+    }
+
     /// Whether the group has taken this consumer's assignment away (its session timed out: the process was paused
     /// or starved) before the revocation reached the application. Messages already delivered from those partitions
     /// are then another member's to process. Reads local state; no broker round trip.

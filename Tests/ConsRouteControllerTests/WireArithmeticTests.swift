@@ -44,8 +44,13 @@ struct WireArithmeticTests {
         // Partition 1 resumes below its stored offset: a replay, no loss.
         gaps.observe(partition: 1, offset: 40, consumed: &consumed, stored: [1: 50])
         gaps.observe(partition: 1, offset: 41, consumed: &consumed, stored: [1: 50])
-        #expect(gaps.lost == 16_094)
+        #expect(gaps.lost(lowWatermarks: [0: 16_194, 1: 0]) == 16_094)
         #expect(gaps.gaps == [OffsetGaps.Gap(partition: 0, from: 100, to: 16_194)])
+        // Without the low watermark the whole gap counts.
+        #expect(gaps.lost(lowWatermarks: [:]) == 16_094)
+        // The stored offset was a transaction's marker and retention deleted up to 16,000: only what lies below
+        // the low watermark is lost.
+        #expect(gaps.lost(lowWatermarks: [0: 16_000]) == 15_900)
     }
 
     @Test("a gap within a run counts; a new partition without a stored offset starts anywhere")
@@ -54,7 +59,31 @@ struct WireArithmeticTests {
         var gaps = OffsetGaps()
         gaps.observe(partition: 2, offset: 500, consumed: &consumed, stored: [:])
         gaps.observe(partition: 2, offset: 510, consumed: &consumed, stored: [:])
-        #expect(gaps.lost == 9)
         #expect(gaps.gaps == [OffsetGaps.Gap(partition: 2, from: 501, to: 510)])
+        // Retention reset the consumer to the low watermark 510: offsets 501..<510 are gone.
+        #expect(gaps.lost(lowWatermarks: [2: 510]) == 9)
+        // The log still starts below the gap: the offsets hold transaction markers or aborted records, not lost.
+        #expect(gaps.lost(lowWatermarks: [2: 0]) == 0)
+        #expect(gaps.lost(lowWatermarks: [2: 505]) == 4)
+    }
+
+    @Test("offsets skipped after each transaction's records (commit markers) are not lost while the log holds them")
+    func markerGaps() {
+        var consumed: [Int32: Int64] = [:]
+        var gaps = OffsetGaps()
+        // Five transactions of three records: offsets 0-2, 4-6, ..., 16-18 (as measured on Tansu).
+        for transaction in 0..<5 {
+            for record in 0..<3 {
+                gaps.observe(
+                    partition: 0,
+                    offset: Int64(transaction * 4 + record),
+                    consumed: &consumed,
+                    stored: [:]
+                )
+            }
+        }
+        #expect(gaps.gaps.count == 4)
+        #expect(gaps.lost(lowWatermarks: [0: 0]) == 0)
+        #expect(gaps.lost(lowWatermarks: [:]) == 4)
     }
 }

@@ -1,3 +1,4 @@
+import ConsRouteController
 import ConsRouteKafka
 import ConsRouteModel
 import ConsRouteStore
@@ -117,6 +118,48 @@ struct HardeningOnTansuTests {
         let letters = try await readAll(topic: names.deadLetters, client: client, expected: 2)
         #expect(letters.count == 2)
         #expect(letters.allSatisfy { $0.headers.first(named: "consroute-reason")?.stringValue == "bad_time" })
+    }
+
+    @Test("a telemetry topic written in transactions: the commit markers' offsets are not counted as lost")
+    func transactionMarkersAreNotLost() async throws {
+        let client = try testBroker()
+        let names = try await topics("txn", client: client)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: client, transactionalID: names.group + ".writer")
+        )
+        try await producer.initTransactions(timeout: .seconds(20))
+        var stream = TelemetryStream(seed: 31)
+        // Five transactions of three events: each commit leaves a marker at one offset that no consumer receives.
+        for _ in 0..<5 { try await producer.sendInTransaction(stream.records(count: 3, topic: names.telemetry)) }
+        await producer.shutdown()
+        let ends = try await endOffsets(topic: names.telemetry, client: client)
+        #expect((ends[0] ?? 0) > 15, "the broker wrote no markers: the test cannot tell them from lost messages")
+
+        let store = try HistoryStore(path: names.history)
+        let service = IngestService(
+            configuration: IngestConfiguration(
+                kafka: client,
+                group: names.group,
+                telemetryTopic: names.telemetry,
+                deadLetterTopic: names.deadLetters,
+                fleets: TelemetryStream.fleets,
+                dedupeWindow: 100_000,
+                sessionTimeout: .seconds(10)
+            ),
+            store: store
+        )
+        let task = Task { try await service.run() }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let counters = service.counters
+            if counters.accepted + counters.deadLettered + counters.rejections["duplicate", default: 0] >= 15 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        task.cancel()
+        try await task.value
+        let counters = service.counters
+        #expect(counters.accepted + counters.deadLettered + counters.rejections["duplicate", default: 0] == 15)
+        #expect(counters.lost == 0, "partition 0 ends at \(ends[0] ?? -1) after 15 events")
     }
 
     @Test("a rejected 1.1 MB message reaches the dead-letter topic truncated, with a header saying so")

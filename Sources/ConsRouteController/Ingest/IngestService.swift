@@ -229,7 +229,7 @@ package final class IngestService: Sendable {
                         continue
                     }
                     observeFleets(batch)
-                    countGaps(batch, consumed: &consumed, stored: countFrom.all)
+                    await countGaps(batch, consumed: &consumed, stored: countFrom.all, consumer: consumer)
                     let prepared = prepare(batch, processor: &processor, countFrom: countFrom)
                     _ = try await inFlight?.value
                     if let replayed = prepared.replayed, configuration.role != .history { await sink(replayed, true) }
@@ -399,10 +399,18 @@ package final class IngestService: Sendable {
         if !kept.deadLetters.isEmpty { try await forwarder.flush() }
     }
 
-    /// Counts and logs messages the consumer jumped over (retention deleted them, an offset reset skipped them):
-    /// within a run, any gap between consecutive offsets of a partition; across runs, a partition's first message
-    /// after an assignment beyond the stored next offset (`stored`).
-    private func countGaps(_ batch: [KafkaMessage], consumed: inout [Int32: Int64], stored: [Int32: Int64]) {
+    /// Counts and logs messages the consumer jumped over that the broker no longer has (retention deleted them
+    /// before the consumer got there): within a run, a gap between consecutive offsets of a partition; across
+    /// runs, a partition's first message after an assignment beyond the stored next offset (`stored`). Offsets of a
+    /// gap at or above the partition's low watermark are still in the log and hold nothing a consumer receives
+    /// (transaction markers, aborted records): not lost, logged at debug level. When the low watermark cannot be
+    /// read, the whole gap counts as lost.
+    private func countGaps(
+        _ batch: [KafkaMessage],
+        consumed: inout [Int32: Int64],
+        stored: [Int32: Int64],
+        consumer: KafkaConsumer
+    ) async {
         var gaps = OffsetGaps()
         // By index: the loop reads two integers and must not copy (retain) each message's buffers.
         for index in batch.indices {
@@ -413,16 +421,40 @@ package final class IngestService: Sendable {
                 stored: stored
             )
         }
-        guard gaps.lost > 0 else { return }
-        state.withLock { $0.lost += gaps.lost }
+        guard !gaps.gaps.isEmpty else { return }
+        var lowWatermarks: [Int32: Int64] = [:]
+        for partition in gaps.partitions {
+            let topicPartition = KafkaTopicPartition(topic: configuration.telemetryTopic, partition: partition)
+            do {
+                lowWatermarks[partition] = try await consumer.lowWatermark(of: topicPartition)
+            } catch {
+                logger.warning(
+                    "cannot read the partition's low watermark: offsets skipped there are all counted as lost",
+                    metadata: ["partition": "\(partition)", "error": "\(error)"]
+                )
+            }
+        }
+        let lost = gaps.lost(lowWatermarks: lowWatermarks)
+        if lost > 0 { state.withLock { $0.lost += lost } }
         for gap in gaps.gaps {
-            logger.warning(
-                "telemetry lost: the broker no longer has these messages (retention, or an offset reset)",
-                metadata: [
-                    "topic": "\(configuration.telemetryTopic)", "partition": "\(gap.partition)",
-                    "offsets": "\(gap.from)..<\(gap.to)", "lost": "\(gap.to - gap.from)",
-                ]
-            )
+            let low = lowWatermarks[gap.partition]
+            let missing = gap.lost(lowWatermark: low)
+            let metadata: Logger.Metadata = [
+                "topic": "\(configuration.telemetryTopic)", "partition": "\(gap.partition)",
+                "offsets": "\(gap.from)..<\(gap.to)", "lost": "\(missing)",
+                "low_watermark": "\(low.map(String.init) ?? "unknown")",
+            ]
+            if missing > 0 {
+                logger.warning(
+                    "telemetry lost: the broker no longer has these messages (retention, or an offset reset)",
+                    metadata: metadata
+                )
+            } else {
+                logger.debug(
+                    "offsets skipped that hold no message (transaction markers or aborted records): not lost",
+                    metadata: metadata
+                )
+            }
         }
     }
 
