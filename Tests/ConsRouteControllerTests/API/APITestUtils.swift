@@ -260,6 +260,20 @@ func parameter(of response: TestResponse) throws -> String? {
 }
 
 /// The id of an item that is an event.
+extension AsyncStream<StreamItem> {
+    /// The next item other than a heartbeat, or nil if none arrives within `timeout` or the stream ended. The
+    /// server's heartbeat fires on a timer, so under load (a test taking minutes on two busy cores) one can land
+    /// between any two tables.
+    func nextSkippingHeartbeats(within timeout: Duration = .seconds(5)) async -> StreamItem? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero, let item = await next(within: left) else { return nil }
+            if item != .heartbeat { return item }
+        }
+    }
+}
+
 func eventID(_ item: StreamItem?) -> String? {
     guard case .event(let event)? = item else { return nil }
     return event.id

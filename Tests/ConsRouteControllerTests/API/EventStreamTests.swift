@@ -23,13 +23,13 @@ struct EventStreamTests {
             )
             #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
             #expect(
-                await stream.items.next()
+                await stream.items.nextSkippingHeartbeats()
                     == .event(ServerSentEvent(event: "table", id: "1", data: first.envelopeBytes()))
             )
             let second = Fixtures.signed(version: 2)
             try await harness.publish(second)
             #expect(
-                await stream.items.next()
+                await stream.items.nextSkippingHeartbeats()
                     == .event(ServerSentEvent(event: "table", id: "2", data: second.envelopeBytes()))
             )
             #expect(harness.api.metrics.subscriberCount(fleet: "fleet-a", kind: .sse) == 1)
@@ -57,11 +57,11 @@ struct EventStreamTests {
                 headers: [("Last-Event-ID", "1")]
             )
             #expect(await behind.items.next() == .head(status: 200, contentType: "text/event-stream"))
-            #expect(await eventID(behind.items.next()) == "2")
+            #expect(await eventID(behind.items.nextSkippingHeartbeats()) == "2")
             try await waitForCondition { await harness.cache.watcherCount(fleet: "fleet-a") == 2 }
             try await harness.publish(Fixtures.signed(version: 3))
-            #expect(await eventID(holding.items.next()) == "3")
-            #expect(await eventID(behind.items.next()) == "3")
+            #expect(await eventID(holding.items.nextSkippingHeartbeats()) == "3")
+            #expect(await eventID(behind.items.nextSkippingHeartbeats()) == "3")
         }
     }
 
@@ -91,7 +91,7 @@ struct EventStreamTests {
                 path: "/v1/fleets/fleet-a/table/stream?device=\(inside)"
             )
             #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
-            #expect(await eventID(stream.items.next()) == "2")
+            #expect(await eventID(stream.items.nextSkippingHeartbeats()) == "2")
             #expect(await stream.items.next() == .heartbeat)
             #expect(await stream.items.next() == .heartbeat)
         }
@@ -108,9 +108,9 @@ struct EventStreamTests {
                 let port = try #require(await ports.first(where: { _ in true }))
                 let stream = try await EventStreamClient.connect(port: port, path: "/v1/fleets/fleet-a/table/stream")
                 #expect(await stream.items.next() == .head(status: 200, contentType: "text/event-stream"))
-                #expect(await eventID(stream.items.next()) == "1")
+                #expect(await eventID(stream.items.nextSkippingHeartbeats()) == "1")
                 trigger.triggerGracefulShutdown()
-                #expect(await stream.items.next() == .end)
+                #expect(await stream.items.nextSkippingHeartbeats() == .end)
                 try await group.waitForAll()
             }
         }
