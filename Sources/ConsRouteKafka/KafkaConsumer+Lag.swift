@@ -12,11 +12,12 @@ extension KafkaConsumer {
         return try await ThreadBridge.run(on: blockingQueue) { try client.partitionLags() }
     }
 
-    /// The offset of a partition's first message still in the log (its low watermark), asked of the partition's
-    /// leader: one broker round trip.
+    /// The offset of a partition's first message still in the log (its low watermark): as the last fetch response
+    /// of the partition reported it (no broker round trip), or, when there is none, asked of the partition's leader.
     ///
     /// - Throws: `KafkaError.topicFailed` when the query fails (unknown topic or partition, timeout).
     public func lowWatermark(of partition: KafkaTopicPartition, timeout: Duration = .seconds(5)) async throws -> Int64 {
+        if let cached = client.cachedLowWatermark(partition) { return cached }
         let client = client
         return try await ThreadBridge.run(on: blockingQueue) { try client.watermarks(partition, timeout: timeout).low }
     }

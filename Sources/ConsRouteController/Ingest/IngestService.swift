@@ -403,7 +403,8 @@ package final class IngestService: Sendable {
     /// before the consumer got there): within a run, a gap between consecutive offsets of a partition; across
     /// runs, a partition's first message after an assignment beyond the stored next offset (`stored`). Offsets of a
     /// gap at or above the partition's low watermark are still in the log and hold nothing a consumer receives
-    /// (transaction markers, aborted records): not lost, logged at debug level. When the low watermark cannot be
+    /// (transaction markers, aborted records): not lost, logged at debug level. The low watermark is the one the
+    /// fetch that brought the batch reported (a round trip only where the broker reports none); when it cannot be
     /// read, the whole gap counts as lost.
     private func countGaps(
         _ batch: [KafkaMessage],

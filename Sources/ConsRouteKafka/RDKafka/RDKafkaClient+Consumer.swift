@@ -81,14 +81,24 @@ extension RDKafkaClient {
         return result
     }
 
-    /// Position and cached high watermark of every assigned partition (`rd_kafka_assignment`,
-    /// `rd_kafka_position`, `rd_kafka_get_watermark_offsets`); no broker round trip.
-    ///
-    /// - Throws: `KafkaError.consumerFailed` when the assignment cannot be read.
     /// Whether the group took the current assignment away without a revocation yet (the session timed out, e.g.
     /// after the process was paused): its partitions belong to another member now (`rd_kafka_assignment_lost`).
     var isAssignmentLost: Bool { rd_kafka_assignment_lost(pointer) != 0 }
 
+    /// The low watermark of a partition as the last fetch response reported it (its log start offset,
+    /// `rd_kafka_get_watermark_offsets`); no broker round trip. Nil before a fetch of the partition, or when the
+    /// broker does not report it.
+    func cachedLowWatermark(_ partition: KafkaTopicPartition) -> Int64? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        let code = rd_kafka_get_watermark_offsets(pointer, partition.topic, partition.partition, &low, &high)
+        return code == RD_KAFKA_RESP_ERR_NO_ERROR && low >= 0 ? low : nil
+    }
+
+    /// Position and cached high watermark of every assigned partition (`rd_kafka_assignment`,
+    /// `rd_kafka_position`, `rd_kafka_get_watermark_offsets`); no broker round trip.
+    ///
+    /// - Throws: `KafkaError.consumerFailed` when the assignment cannot be read.
     func partitionLags() throws(KafkaError) -> [KafkaPartitionLag] {
         var assignment: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         let code = rd_kafka_assignment(pointer, &assignment)
