@@ -54,10 +54,55 @@ public struct FleetAllocator: Sendable {
         self.engine = engine
     }
 
-    /// The quality multipliers of the fleet family: 1000 down to 0.0001 (8 per decade: consecutive candidates
-    /// differ little), then 0. No infinite multiplier: the most-quality member ignores cost even between cells of
-    /// equal quality, and at 1000 cost breaks those ties.
+    /// A coarse grid of quality multipliers: 1000 down to 0.0001 (8 per decade), then 0. The family's largest
+    /// multiplier is its first (no infinite multiplier: the most-quality member ignores cost even between cells
+    /// of equal quality, and at 1000 cost breaks those ties); the family itself runs over ``breakpointLevels(_:)``,
+    /// which reach every member this grid reaches.
     static let multipliers: [Double] = (0...56).map { j in pow(10, 3 - Double(j) / 8) } + [0]
+
+    /// The quality multipliers of the fleet family: one between every two consecutive multipliers at which some
+    /// cluster's choice changes (each cluster's breakpoints are the slopes of its frontier's upper concave hull in
+    /// (cost, quality)), so consecutive members differ in one cluster's pair; plus 0 and the largest of
+    /// ``multipliers``. Every member the coarse grid of ``multipliers`` reaches is among them, and none is skipped
+    /// where a step of that grid would switch several clusters at once (on 0/1 outcomes a switch of a few large
+    /// clusters moved the fleet's quality ratio by 0.03, more than the whole margin the bound leaves).
+    static func breakpointLevels(_ prepared: Prepared) -> [Double] {
+        let top = multipliers[0]
+        var breakpoints: [Double] = []
+        for (s, frontier) in prepared.frontiers {
+            guard let mean = prepared.means[s] else { continue }
+            let reference = prepared.reference.x
+            // The upper concave hull of the frontier's (cost, quality) points, cheapest first.
+            var hull: [(cost: Double, quality: Double)] = []
+            for cell in frontier.cells {
+                let point = (cost: frontier.cost[cell], quality: mean.cells[cell].x)
+                while hull.count >= 2 {
+                    let a = hull[hull.count - 2]
+                    let b = hull[hull.count - 1]
+                    // b is under the chord from a to the new point: not on the hull.
+                    let cross =
+                        (b.cost - a.cost) * (point.quality - a.quality)
+                        - (b.quality - a.quality) * (point.cost - a.cost)
+                    if cross >= 0 { hull.removeLast() } else { break }
+                }
+                hull.append(point)
+            }
+            for (a, b) in zip(hull, hull.dropFirst()) where b.quality > a.quality {
+                let multiplier = reference * (b.cost - a.cost) / (b.quality - a.quality) - 1
+                if multiplier > 0, multiplier < top { breakpoints.append(multiplier) }
+            }
+        }
+        breakpoints.sort()
+        var levels: [Double] = [top]
+        var previous = top
+        for breakpoint in breakpoints.reversed() where breakpoint < previous * (1 - 1e-9) {
+            levels.append((breakpoint * previous).squareRoot())
+            previous = breakpoint
+        }
+        levels.append(breakpoints.first.map { $0 / 2 } ?? 0)
+        levels.append(0)
+        return levels
+    }
 
     /// The per-cluster targets of the cluster family, safest first: 1.25 down to `q_min - 0.1` by 0.005.
     func clusterTargets() -> [Double] {
@@ -155,7 +200,8 @@ public struct FleetAllocator: Sendable {
 
     /// The candidate policies for `strata`, safest first: all-cloud routing (which meets any floor `<= 1` by
     /// construction), then the allocation's members from the dearest to the cheapest (by their latency-and-cost
-    /// term on the strata's samples); duplicates are dropped.
+    /// term on the strata's samples), with ``steps(from:to:_:_:)`` between consecutive ones so that each member
+    /// differs from the one before in one cluster's pair; duplicates are dropped.
     ///
     /// Ordering by cost rather than by the multiplier matters for 0/1 scores: the members with the largest
     /// multipliers chase the most quality on the samples they were chosen on, which on few samples per cluster is
@@ -164,7 +210,7 @@ public struct FleetAllocator: Sendable {
     /// - Complexity: O(n + members · clusters · G²).
     public func family(_ strata: [FleetStratum]) -> AllocationFamily {
         let prepared = prepare(strata)
-        let levels = constraint == .fleet ? Self.multipliers : clusterTargets()
+        let levels = constraint == .fleet ? Self.breakpointLevels(prepared) : clusterTargets()
         var candidates = levels.map { level in (member: member(strata, prepared, level: level), level: level) }
         candidates.sort { $0.member.cost > $1.member.cost }
         // All-cloud within the tables' [0, 1] range: only a prediction of exactly 1 leaves the cloud, and the bound
@@ -174,6 +220,11 @@ public struct FleetAllocator: Sendable {
         var memberLevels: [Double] = [.infinity]
         var seen: Set<[ThresholdPair]> = [allCloud]
         for candidate in candidates where seen.insert(candidate.member.pairs).inserted {
+            for step in steps(from: members[members.count - 1], to: candidate.member.pairs, strata, prepared)
+            where seen.insert(step).inserted {
+                members.append(step)
+                memberLevels.append(candidate.level)
+            }
             members.append(candidate.member.pairs)
             memberLevels.append(candidate.level)
         }
@@ -183,6 +234,65 @@ public struct FleetAllocator: Sendable {
             priorSampleCount: prepared.priorSamples,
             reference: prepared.reference
         )
+    }
+
+    /// The most intermediate frontier cells a cluster steps through between two members.
+    static let maximumStepsPerCluster = 16
+
+    /// The members between two consecutive members `from` and `to` of the family (exclusive): the clusters whose
+    /// pairs differ change one at a time, the smallest traffic share first, and each passes through the frontier
+    /// cells between its two pairs (at most ``maximumStepsPerCluster``, evenly spaced), dearest first.
+    ///
+    /// Without them one step of the family can move half the fleet's traffic: from all-cloud routing to the first
+    /// allocation member (on 0/1 outcomes every cluster's most-quality cell on its own samples already sends much
+    /// to the device), or a cluster from one vertex of its frontier's concave hull to the next. The
+    /// risk-controlled selection stops where the bound fails, so the choice can only be as fine as these steps:
+    /// measured on `llm-benchmarks.yaml`, a bootstrap table stayed all-cloud because the first member after it
+    /// already failed.
+    func steps(
+        from: [ThresholdPair],
+        to: [ThresholdPair],
+        _ strata: [FleetStratum],
+        _ prepared: Prepared
+    ) -> [[ThresholdPair]] {
+        let changed = strata.indices.filter { from[$0] != to[$0] }.sorted {
+            strata[$0].share != strata[$1].share ? strata[$0].share < strata[$1].share : $0 < $1
+        }
+        var current = from
+        var result: [[ThresholdPair]] = []
+        for s in changed {
+            if let frontier = prepared.frontiers[s] {
+                let high = frontier.cost[cell(of: from[s])]
+                let low = frontier.cost[cell(of: to[s])]
+                // Frontier cells strictly between the two costs, dearest first.
+                let between = frontier.cells.filter { frontier.cost[$0] < high && frontier.cost[$0] > low }.reversed()
+                let picked = Array(between)
+                let count = min(picked.count, Self.maximumStepsPerCluster)
+                for j in 0..<count {
+                    let index = count == picked.count ? j : (j * picked.count) / count
+                    current[s] = pair(of: picked[index])
+                    result.append(current)
+                }
+            }
+            current[s] = to[s]
+            result.append(current)
+        }
+        // The last step is `to` itself.
+        if !result.isEmpty { result.removeLast() }
+        return result
+    }
+
+    /// The grid cell of a pair on the grid.
+    func cell(of pair: ThresholdPair) -> Int {
+        let steps = Float(grid.steps)
+        let row = min(grid.steps, max(0, Int((pair.device * steps).rounded())))
+        let column = min(grid.steps, max(0, Int((pair.edge * steps).rounded())))
+        return row * grid.count + column
+    }
+
+    /// The pair of a grid cell.
+    func pair(of cell: Int) -> ThresholdPair {
+        ThresholdPair(device: grid.value(cell / grid.count), edge: grid.value(cell % grid.count))
     }
 
     /// In hindsight, on the very samples judged: the fleet-constraint member whose point-estimate quality ratio on
