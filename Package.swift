@@ -226,7 +226,8 @@ let package = Package(
         .testTarget(
             name: "ConsRouteControllerTests",
             dependencies: [
-                "ConsRouteController", "ConsRouteLoop", "ConsRouteModel", "ConsRouteTuning", "ConsRouteStore",
+                "ConsRouteTestSupport", "ConsRouteController", "ConsRouteLoop", "ConsRouteModel", "ConsRouteTuning",
+                "ConsRouteStore",
                 "ConsRouteKafka", "ConsRouteClient", "KafkaTestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -239,6 +240,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Helpers every test target may use: temporary directories, deadlines, signed example tables, off-pool work.
+        .target(
+            name: "ConsRouteTestSupport",
+            dependencies: ["ConsRouteModel"],
+            path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
         // Kafka test scenarios shared by the mock-cluster unit tests and the real-broker integration tests.
@@ -272,7 +280,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsRouteStoreTests",
-            dependencies: ["ConsRouteStore", "ConsRouteModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ConsRouteTestSupport", "ConsRouteStore", "ConsRouteModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -291,7 +302,8 @@ let package = Package(
         .testTarget(
             name: "ConsRouteClientTests",
             dependencies: [
-                "ConsRouteClient", "ConsRouteController", "ConsRouteLoop", "ConsRouteModel", "ConsRouteRouter",
+                "ConsRouteTestSupport", "ConsRouteClient", "ConsRouteController", "ConsRouteLoop", "ConsRouteModel",
+                "ConsRouteRouter",
                 "ConsRouteTuning",
                 "KafkaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -305,14 +317,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ConsRouteTuningTests",
-            dependencies: ["ConsRouteTuning", "ConsRouteModel"],
+            dependencies: ["ConsRouteTestSupport", "ConsRouteTuning", "ConsRouteModel"],
             swiftSettings: swiftSettings
         ),
         // The CLI: `consroute history` parsing and formatting (imported), the built binary run as a user would,
         // and scripts/check-dashboards.py against the dashboards and a real Prometheus.
         .testTarget(
             name: "ConsRouteCLITests",
-            dependencies: ["consroute", "ConsRouteStore", "ConsRouteModel", "ConsRouteTuning"],
+            dependencies: ["ConsRouteTestSupport", "consroute", "ConsRouteStore", "ConsRouteModel", "ConsRouteTuning"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import ConsRouteTestSupport
 import Foundation
 import Testing
 
@@ -54,7 +55,7 @@ struct DashboardCheckTests {
         secondPanel["targets"] = targets
         panels[2] = secondPanel
         root["panels"] = panels
-        let folder = try TemporaryDirectory()
+        let folder = try TemporaryDirectory(prefix: "consroute-cli")
         try JSONSerialization.data(withJSONObject: root).write(to: folder.url.appendingPathComponent("broken.json"))
         let result = try await check(["--dashboards", folder.url.path])
         #expect(result.status == 1)
@@ -81,7 +82,7 @@ struct DashboardCheckTests {
         targets[0]["expr"] = "sum(consroute_subscribers{fleet=~\"$region\"})"
         panels[3]["targets"] = targets
         root["panels"] = panels
-        let folder = try TemporaryDirectory()
+        let folder = try TemporaryDirectory(prefix: "consroute-cli")
         try JSONSerialization.data(withJSONObject: root).write(to: folder.url.appendingPathComponent("layout.json"))
         let result = try await check(["--dashboards", folder.url.path])
         #expect(result.status == 1)
@@ -95,7 +96,7 @@ struct DashboardCheckTests {
 
     @Test("against a Prometheus without the controller's metrics, every panel target is reported as having no data")
     func everyTargetWithoutData() async throws {
-        let folder = try TemporaryDirectory()
+        let folder = try TemporaryDirectory(prefix: "consroute-cli")
         let prometheus = try await PrometheusServer(storage: folder.path("data"), directory: folder)
         let result = try await check(["--prometheus", prometheus.url])
         try await prometheus.shutDown()
@@ -114,7 +115,7 @@ struct DashboardCheckTests {
 
     @Test("against a Prometheus holding every metric of the contract, every panel target returns data")
     func everyTargetWithData() async throws {
-        let folder = try TemporaryDirectory()
+        let folder = try TemporaryDirectory(prefix: "consroute-cli")
         let end = Int64(Date().timeIntervalSince1970) - 60
         let metrics = folder.path("metrics.om")
         try MetricsFixture.openMetrics(endingAt: end, samples: 121).write(

@@ -1,4 +1,5 @@
 import ConsRouteModel
+import ConsRouteTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 struct DashboardLiveTests {
     @Test("every panel target returns data from a Prometheus scraping a controller fed by the simulator")
     func everyPanelHasData() async throws {
-        let folder = try TemporaryDirectory()
+        let folder = try TemporaryDirectory(prefix: "consroute-cli")
         let port = try freeLoopbackPort()
         let key = TableSigningKey()
         try Data(KeyFile.privateKeyFile(key)).write(to: folder.url.appendingPathComponent("consroute.key"))

@@ -1,5 +1,6 @@
 import ConsRouteModel
 import ConsRouteStore
+import ConsRouteTestSupport
 import ConsRouteTuning
 import Foundation
 import Testing
@@ -30,7 +31,7 @@ struct HardeningCommandTests {
 
     @Test("subscribe --fleet nope and simulate of a fleet the controller lacks fail at once naming the fleet")
     func unknownFleet() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let path = try Self.controller(directory)
         let serve = try ChildProcess(consroute: ["serve", "--config", path, "--log-level", "warning"])
         defer { serve.stop() }
@@ -64,7 +65,7 @@ struct HardeningCommandTests {
 
     @Test("5,000 nested levels: serve, replay and simulate exit with a message, no crash")
     func deepYAML() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let deep = directory.path("deep.yaml")
         try ("fleet: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n")
             .write(toFile: deep, atomically: true, encoding: .utf8)
@@ -86,7 +87,7 @@ struct HardeningCommandTests {
 
     @Test("a managed librdkafka key in broker.settings fails serve at start, naming the key")
     func managedBrokerKey() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let path = try Self.controller(directory, extra: "broker: {settings: {enable.auto.commit: \"true\"}}\n")
         let result = try await runConsroute(["serve", "--config", path])
         #expect(result.status == 1)
@@ -97,7 +98,7 @@ struct HardeningCommandTests {
 
     @Test("a 0-byte history file: serve and history refuse it with what to do")
     func emptyHistory() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let path = try Self.controller(directory)
         try Data().write(to: directory.url.appendingPathComponent("history.sqlite"))
         try FileManager.default.setAttributes(
@@ -118,7 +119,7 @@ struct HardeningCommandTests {
 
     @Test("consroute history reads a history on read-only storage")
     func readOnlyHistory() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let storage = directory.path("storage")
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
         let database = storage + "/history.sqlite"
@@ -137,7 +138,7 @@ struct HardeningCommandTests {
 
     @Test("replay with d = 65,536 sizes its representation window to memory and says so")
     func replayHugeDimension() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let scenario = directory.path("huge.yaml")
         try """
         fleet: huge
@@ -155,7 +156,7 @@ struct HardeningCommandTests {
 
     @Test("table verify: the documented fingerprint form, garbage as a usage error, an expired table refused")
     func tableVerify() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let key = TableSigningKey()
         try Data(KeyFile.publicKeyFile(key.verifyingKey)).write(to: directory.url.appendingPathComponent("key.pub"))
         var generator = SeededGenerator(seed: 3)

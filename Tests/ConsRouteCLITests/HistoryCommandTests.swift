@@ -1,3 +1,4 @@
+import ConsRouteTestSupport
 import Foundation
 import Testing
 
@@ -259,7 +260,7 @@ struct HistoryCommandTests {
 
     @Test("a missing database is one line naming the path, exit 1, and is not created")
     func missingDatabase() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let path = directory.path("absent.sqlite")
         let result = try await runConsroute(["history", "tables", "--db", path])
         #expect(result.status == 1)

@@ -1,5 +1,6 @@
 import ConsRouteModel
 import ConsRouteStore
+import ConsRouteTestSupport
 import ConsRouteTuning
 import Foundation
 
@@ -26,7 +27,7 @@ struct HistoryFixture {
     /// Creates and fills the database.
     /// - Parameter fileName: The database's file name inside a fresh temporary directory.
     init(fileName: String = "history.sqlite") async throws {
-        directory = try TemporaryDirectory()
+        directory = try TemporaryDirectory(prefix: "consroute-cli")
         path = directory.path(fileName)
         nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let store = try HistoryStore(path: path)

@@ -1,3 +1,4 @@
+import ConsRouteTestSupport
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import ConsRouteModel
+import ConsRouteTestSupport
 import Foundation
 import Testing
 
@@ -38,7 +39,7 @@ struct ServeCommandTests {
 
     @Test("a bad configuration: exit 78, one line naming the key")
     func badConfiguration() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let path = try Self.setUp(directory, extra: "loop: {tick: 5}\n")
         let result = try await runConsroute(["serve", "--config", path])
         #expect(result.status == 78)
@@ -56,7 +57,7 @@ struct ServeCommandTests {
 
     @Test("a missing key file: exit 1, one line naming keys.signing_key_file")
     func missingKey() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let path = try Self.setUp(directory, key: false)
         let result = try await runConsroute(["serve", "--config", path])
         #expect(result.status == 1)
@@ -67,7 +68,7 @@ struct ServeCommandTests {
 
     @Test("an unreachable broker: exit 1, one line naming broker.bootstrap_servers")
     func unreachableBroker() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let path = try Self.setUp(
             directory,
             extra: "broker: {bootstrap_servers: \"127.0.0.1:1\", connect_timeout_s: 1}\n"
@@ -81,7 +82,7 @@ struct ServeCommandTests {
 
     @Test("a port in use: exit 1, one line naming http.port")
     func portInUse() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let (socket, port) = try boundLoopbackSocket(listening: true)
         defer { close(socket) }
         let path = try Self.setUp(directory)
@@ -97,7 +98,7 @@ struct ServeCommandTests {
 
     @Test("SIGTERM after start: exit 0, admin token file created with mode 0600")
     func gracefulShutdown() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-cli")
         let path = try Self.setUp(directory)
         let process = try ChildProcess(consroute: ["serve", "--config", path, "--log-level", "warning"])
         let line = try await process.firstLine(within: .seconds(60))

@@ -1,19 +1,5 @@
+import ConsRouteTestSupport
 import Foundation
-
-/// A directory under the system temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("consroute-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// The path of a file inside the directory.
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
 
 /// Why a test could not set up what it needs; the test fails with this (it never skips).
 struct TestSetupError: Error, CustomStringConvertible {
@@ -43,7 +29,7 @@ func runProcess(
     environment: [String: String] = [:],
     directory: URL? = nil
 ) async throws -> ProcessResult {
-    let scratch = try TemporaryDirectory()
+    let scratch = try TemporaryDirectory(prefix: "consroute-cli")
     try Data().write(to: scratch.url.appendingPathComponent("out"))
     try Data().write(to: scratch.url.appendingPathComponent("err"))
     let output = try FileHandle(forWritingTo: scratch.url.appendingPathComponent("out"))
@@ -126,16 +112,7 @@ final class ChildProcess: Sendable {
             }
             return String(decoding: collected, as: UTF8.self)
         }
-        let line = await withTaskGroup(of: String?.self) { group in
-            group.addTask { await reader.value }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let line = await firstResult(within: timeout) { await reader.value }
         guard let line, !line.isEmpty else {
             stop()
             throw TestSetupError(description: "consroute printed nothing within \(timeout)")

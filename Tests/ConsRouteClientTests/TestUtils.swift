@@ -2,6 +2,7 @@ import ConsRouteClient
 import ConsRouteController
 import ConsRouteModel
 import ConsRouteRouter
+import ConsRouteTestSupport
 import ConsRouteTuning
 import Foundation
 import Hummingbird
@@ -22,16 +23,7 @@ enum Fixtures {
 
     /// A small signed table of `fleet` with `version`.
     static func signed(version: UInt64, key: TableSigningKey = key) -> SignedTable {
-        var generator = SeededGenerator(seed: version)
-        let table = ThresholdTable.example(
-            fleet: fleet,
-            version: version,
-            dimension: 4,
-            clusterCount: 2,
-            createdAtMs: createdAtMs,
-            using: &generator
-        )
-        return try! SignedTable(signing: table, with: key)
+        SignedTableFixture.signed(fleet: fleet, version: version, createdAtMs: createdAtMs, key: key)
     }
 
     /// The same table with its version rewritten after signing: the signature no longer matches.

@@ -1,3 +1,4 @@
+import ConsRouteTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -8,7 +9,7 @@ import Testing
 struct BootstrapTriggerMigrationTests {
     @Test("a version-1 file keeps every row, index and trial, and then accepts bootstrap triggers")
     func upgradesVersionOneFile() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         do {
             let queue = try DatabaseQueue(path: path)

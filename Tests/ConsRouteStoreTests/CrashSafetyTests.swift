@@ -1,5 +1,6 @@
 import ConsRouteModel
 import ConsRouteStore
+import ConsRouteTestSupport
 import Foundation
 import Testing
 
@@ -22,7 +23,7 @@ struct CrashSafetyTests {
     @Test("SIGKILL mid-write leaves an intact file whose statistics and offsets agree, round after round")
     func killMidWrite() async throws {
         let writer = try writerExecutable()
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("crash.sqlite")
         var random = SeededGenerator(seed: 20_261_122)
         var committed: Int64 = 0
@@ -49,7 +50,7 @@ struct CrashSafetyTests {
     @Test("several writer processes opening one new file at once all migrate it and lose no batch")
     func concurrentWriterProcesses() async throws {
         let writer = try writerExecutable()
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("shared.sqlite")
         let groups = (0..<4).map { "writer-\($0)" }
         let children = try groups.map { group in

@@ -1,4 +1,5 @@
 import ConsRouteStore
+import ConsRouteTestSupport
 import Foundation
 import GRDB
 import Synchronization
@@ -16,7 +17,7 @@ struct MigrationTests {
 
     @Test("a file store creates every table, runs in WAL mode, and reopening applies nothing twice")
     func fileSchema() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         do {
             let store = try HistoryStore(path: path)
@@ -49,7 +50,7 @@ struct MigrationTests {
 
     @Test("a file that is not a database fails to open with the path in the message")
     func notADatabase() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("garbage.sqlite")
         try String(repeating: "not sqlite ", count: 200).write(toFile: path, atomically: true, encoding: .utf8)
         #expect {
@@ -62,7 +63,7 @@ struct MigrationTests {
 
     @Test("a missing directory fails to open with a clear error")
     func missingDirectory() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         #expect(throws: HistoryStoreError.self) {
             try HistoryStore(path: directory.path("no/such/dir/history.sqlite"))
         }
@@ -73,7 +74,7 @@ struct MigrationTests {
 struct ConcurrentOpeningTests {
     @Test("many connections opening a new file at once all succeed and migrate it once")
     func concurrentFirstOpen() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         let failures = Failures()
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
@@ -100,7 +101,7 @@ private final class Failures: Sendable {
 struct DatabaseFailureTests {
     @Test("an SQLite failure during a read is reported with the file's path, as a HistoryStoreError")
     func failureNamesTheFile() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         let store = try HistoryStore(path: path)
         try await DatabaseQueue(path: path).write { db in try db.execute(sql: "DROP TABLE drift_event") }
@@ -156,7 +157,7 @@ struct OffsetClusterBindingTests {
 
     @Test("a 0-byte history file is refused, read-write and read-only, with what to do")
     func emptyFile() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         try Data().write(to: URL(fileURLWithPath: path))
         // A file SQLite is creating right now is empty for a moment too: only an older empty file is refused.
@@ -180,7 +181,7 @@ struct OffsetClusterBindingTests {
 
     @Test("a read-only open reads a history without migrating or writing it")
     func readOnly() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         do {
             let store = try HistoryStore(path: path)

@@ -1,5 +1,6 @@
 import ConsRouteModel
 import ConsRouteStore
+import ConsRouteTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -125,7 +126,7 @@ struct RolloutHistoryTests {
 
     @Test("a version-3 file keeps its rows and gains the rollout table, whose CHECKs refuse inconsistent rows")
     func upgradesVersionThreeFile() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         let canary = Sample.table(version: 1)
         let decision = Sample.decision(runID: "phones/run/1")

@@ -1,4 +1,5 @@
 import ConsRouteStore
+import ConsRouteTestSupport
 import GRDB
 import Testing
 
@@ -154,7 +155,7 @@ struct TableHistoryTests {
 
     @Test("the highest version survives closing and reopening the file, and still blocks reuse")
     func highestVersionSurvivesReopen() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         do {
             let store = try HistoryStore(path: path)
@@ -170,7 +171,7 @@ struct TableHistoryTests {
 
     @Test("a row this version cannot read is reported by table and column, not a crash")
     func unreadableRow() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         let store = try HistoryStore(path: path)
         let queue = try DatabaseQueue(path: path)

@@ -13,21 +13,6 @@ let everyMigration = [
     "v5-consumer-offset-cluster", "v6-decision-figures",
 ]
 
-/// A directory under the system temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("consroute-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// The path of a file inside the directory.
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
 /// Records with plausible values; each test overrides what it is about.
 enum Sample {
     static func table(

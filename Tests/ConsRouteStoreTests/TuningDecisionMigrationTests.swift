@@ -1,3 +1,4 @@
+import ConsRouteTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -8,7 +9,7 @@ import Testing
 struct TuningDecisionMigrationTests {
     @Test("a version-2 file keeps its rows, gains the decision table and its indexes, and records decisions")
     func upgradesVersionTwoFile() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         do {
             let queue = try DatabaseQueue(path: path)
@@ -53,7 +54,7 @@ struct TuningDecisionMigrationTests {
 
     @Test("the schema's CHECK constraints refuse rows that bypass the record's validation")
     func checkConstraints() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "consroute-store")
         let path = directory.path("history.sqlite")
         _ = try HistoryStore(path: path)
         let queue = try DatabaseQueue(path: path)

@@ -1,6 +1,7 @@
 import ConsRouteClient
 import ConsRouteController
 import ConsRouteModel
+import ConsRouteTestSupport
 import ConsRouteTuning
 import HTTPTypes
 import Hummingbird
@@ -25,16 +26,14 @@ enum Fixtures {
         percent: Double = 100,
         salt: String = ""
     ) -> SignedTable {
-        var generator = SeededGenerator(seed: version)
-        var table = ThresholdTable.example(
+        SignedTableFixture.signed(
             fleet: fleet,
             version: version,
-            dimension: 4,
-            clusterCount: 2,
-            using: &generator
+            stage: stage,
+            percent: percent,
+            salt: salt,
+            key: key
         )
-        table.rollout = Rollout(stage: stage, percent: percent, salt: salt)
-        return try! SignedTable(signing: table, with: key)
     }
 
     /// The first device id `d-<n>` that is (or is not) in the cohort of `salt` and `percent`.
@@ -235,18 +234,9 @@ final class EventStreamHandler: ChannelInboundHandler {
 extension AsyncStream<StreamItem> {
     /// The next item, or nil if none arrives within `timeout` or the stream ended.
     func next(within timeout: Duration = .seconds(5)) async -> StreamItem? {
-        await withTaskGroup(of: StreamItem?.self) { group in
-            group.addTask {
-                var iterator = self.makeAsyncIterator()
-                return await iterator.next()
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        await firstResult(within: timeout) {
+            var iterator = self.makeAsyncIterator()
+            return await iterator.next()
         }
     }
 }

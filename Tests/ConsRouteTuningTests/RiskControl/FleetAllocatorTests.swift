@@ -1,4 +1,5 @@
 import ConsRouteModel
+import ConsRouteTestSupport
 import ConsRouteTuning
 import Foundation
 import Testing
