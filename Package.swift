@@ -164,10 +164,20 @@ let package = Package(
         .target(
             name: "ConsRouteSimulation",
             dependencies: [
-                "ConsRouteModel", "ConsRouteLoop", "ConsRouteYAML", "ConsRouteTuning", "ConsRouteRouter",
-                "ConsRouteClient", "ConsRouteKafka",
+                "ConsRouteModel", "ConsRouteLoop", "ConsRouteYAML", "ConsRouteTuning",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The live simulator (`consroute simulate`, the demo): a fleet of simulated devices that route with the
+        // device router, send telemetry to Kafka and follow tables over HTTP. Apart from the replay, so that a
+        // replay links no broker client.
+        .target(
+            name: "ConsRouteLiveSimulation",
+            dependencies: [
+                "ConsRouteSimulation", "ConsRouteModel", "ConsRouteTuning", "ConsRouteRouter", "ConsRouteClient",
+                "ConsRouteKafka",
             ],
             swiftSettings: swiftSettings
         ),
@@ -180,7 +190,7 @@ let package = Package(
                 "ConsRouteController", "ConsRouteLoop",
                 "ConsRouteKafka",
                 "ConsRouteStore",
-                "ConsRouteSimulation",
+                "ConsRouteSimulation", "ConsRouteLiveSimulation",
                 "ConsRouteClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -289,7 +299,8 @@ let package = Package(
         .testTarget(
             name: "ConsRouteSimulationTests",
             dependencies: [
-                "ConsRouteSimulation", "ConsRouteController", "ConsRouteLoop", "ConsRouteModel", "ConsRouteTuning",
+                "ConsRouteSimulation", "ConsRouteLiveSimulation", "ConsRouteController", "ConsRouteLoop",
+                "ConsRouteModel", "ConsRouteTuning",
                 "ConsRouteRouter",
                 "ConsRouteClient", "ConsRouteKafka", "KafkaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConsRouteClient
 import ConsRouteKafka
+import ConsRouteLiveSimulation
 import ConsRouteModel
 import ConsRouteSimulation
 import Foundation

@@ -5,6 +5,7 @@ import ConsRouteTuning
 import KafkaTestSupport
 import Testing
 
+@testable import ConsRouteLiveSimulation
 @testable import ConsRouteSimulation
 
 @Suite("LiveFleetSimulator against the API on 127.0.0.1 and a Kafka mock cluster")

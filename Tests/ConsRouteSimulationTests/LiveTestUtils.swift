@@ -11,6 +11,7 @@ import Prometheus
 import ServiceLifecycle
 import Testing
 
+@testable import ConsRouteLiveSimulation
 @testable import ConsRouteSimulation
 
 /// The distribution API over an in-memory cache on 127.0.0.1, with a Kafka mock cluster, for the live

@@ -1,4 +1,4 @@
-import ConsRouteModel
+package import ConsRouteModel
 
 /// What a routing policy achieved on a range of events, absolute and relative to sending everything to the cloud,
 /// and its objective `U` (docs/design.md §6) under the replay's weights.
@@ -33,7 +33,7 @@ public struct PolicyFigures: Sendable, Codable, Equatable {
     public var objective: Double
 
     /// The figures of `totals` against the all-cloud totals of the same events.
-    init(_ totals: OutcomeTotals, cloud: OutcomeTotals, weights: ObjectiveWeights) {
+    package init(_ totals: OutcomeTotals, cloud: OutcomeTotals, weights: ObjectiveWeights) {
         let n = Double(max(1, totals.count))
         events = totals.count
         quality = totals.score / n

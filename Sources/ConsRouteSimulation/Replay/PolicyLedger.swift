@@ -1,22 +1,22 @@
-import ConsRouteModel
+package import ConsRouteModel
 
 /// One evaluated policy's bookkeeping in a replay: where each conversation's KV cache lives (to charge re-prefill
 /// when a conversation moves) and the outcome totals, overall and for the current window.
-struct PolicyLedger: Sendable {
+package struct PolicyLedger: Sendable {
     /// Per session slot: the tier that served the previous turn (`noTier` before the first).
     private var previousTiers: [UInt8] = []
     private static let noTier: UInt8 = .max
-    let reprefillMsPer1kTokens: [Float]
-    var total = OutcomeTotals()
-    var window = OutcomeTotals()
+    package let reprefillMsPer1kTokens: [Float]
+    package var total = OutcomeTotals()
+    package var window = OutcomeTotals()
 
-    init(reprefillMsPer1kTokens: [Float]) {
+    package init(reprefillMsPer1kTokens: [Float]) {
         self.reprefillMsPer1kTokens = reprefillMsPer1kTokens
     }
 
     /// The conversation state the router sees for a query (nil for a first turn or a single query).
     @inline(__always)
-    func turnContext(_ query: ReplayQuery) -> TurnContext? {
+    package func turnContext(_ query: ReplayQuery) -> TurnContext? {
         guard query.slot >= 0, query.turn > 0, query.slot < previousTiers.count,
             let previous = Tier(rawValue: Int(previousTiers[query.slot]))
         else { return nil }
@@ -28,7 +28,7 @@ struct PolicyLedger: Sendable {
     /// - Returns: the served latency and cost.
     @inline(__always)
     @discardableResult
-    mutating func serve(_ query: ReplayQuery, on tier: Tier) -> (latencyMs: Double, cost: Float) {
+    package mutating func serve(_ query: ReplayQuery, on tier: Tier) -> (latencyMs: Double, cost: Float) {
         var latency = Double(query.shadow.latencyMs[tier])
         if let context = turnContext(query), context.previousTier != tier {
             latency += Double(reprefillMsPer1kTokens[tier.rawValue]) * Double(query.contextTokens) / 1000

@@ -1,23 +1,25 @@
-import ConsRouteModel
+package import ConsRouteModel
 
 /// What the replay knows about one event when routing it for every policy.
-struct ReplayQuery: Sendable {
+package struct ReplayQuery: Sendable {
     /// The conversation's slot (-1 without a session).
-    var slot: Int
-    var turn: UInt32
-    var contextTokens: UInt32
-    var pDevice: Float
-    var pEdge: Float
-    var shadow: ShadowOutcome
+    package var slot: Int
+    package var turn: UInt32
+    package var contextTokens: UInt32
+    package var pDevice: Float
+    package var pEdge: Float
+    package var shadow: ShadowOutcome
 }
 
 /// Numbers conversations in the order they first appear (the slot a `PolicyLedger` keeps a conversation's tier in)
 /// and turns an event into the replay's view of it.
-struct SessionSlots: Sendable {
+package struct SessionSlots: Sendable {
     private var slots: [String: Int] = [:]
 
     /// The query for `event`, whose `shadow` the caller has unwrapped.
-    mutating func query(for event: TelemetryEvent, shadow: ShadowOutcome) -> ReplayQuery {
+    package init() {}
+
+    package mutating func query(for event: TelemetryEvent, shadow: ShadowOutcome) -> ReplayQuery {
         ReplayQuery(
             slot: slot(of: event),
             turn: event.turn,

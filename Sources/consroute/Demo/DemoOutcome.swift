@@ -1,3 +1,4 @@
+import ConsRouteLiveSimulation
 import ConsRouteModel
 import ConsRouteSimulation
 import ConsRouteStore

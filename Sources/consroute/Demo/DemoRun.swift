@@ -1,6 +1,7 @@
 import ConsRouteClient
 import ConsRouteController
 import ConsRouteKafka
+import ConsRouteLiveSimulation
 import ConsRouteModel
 import ConsRouteSimulation
 import Foundation

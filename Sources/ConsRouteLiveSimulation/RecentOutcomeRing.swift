@@ -1,4 +1,5 @@
 import ConsRouteModel
+import ConsRouteSimulation
 
 /// The outcomes of the last `capacity` events, for the live simulation's recent figures: what the fleet served
 /// and what the cloud would have served, in a ring.

@@ -1,6 +1,7 @@
 import ConsRouteKafka
 import ConsRouteModel
 import ConsRouteRouter
+import ConsRouteSimulation
 import Foundation
 import Synchronization
 

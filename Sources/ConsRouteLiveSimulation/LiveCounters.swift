@@ -1,4 +1,5 @@
 import ConsRouteModel
+import ConsRouteSimulation
 
 /// What a live simulation has done so far, behind the simulator's lock.
 struct LiveCounters: Sendable {

@@ -1,4 +1,5 @@
 import ConsRouteModel
+public import ConsRouteSimulation
 public import Foundation
 
 /// A snapshot of a live simulation: how far it is, which tables the devices hold, and what the fleet's routing

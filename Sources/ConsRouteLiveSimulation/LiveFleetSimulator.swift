@@ -2,6 +2,7 @@ public import ConsRouteClient
 public import ConsRouteKafka
 import ConsRouteModel
 public import ConsRouteRouter
+import ConsRouteSimulation
 import Synchronization
 
 /// A fleet of simulated devices against a running controller (`consroute simulate`, and the `demo`).

@@ -1,5 +1,6 @@
 import ConsRouteModel
 import ConsRouteRouter
+import ConsRouteSimulation
 import ConsRouteTuning
 
 /// Routes the scenario's full-information events as the fleet's devices do, and keeps the books.

@@ -1,5 +1,6 @@
 public import ConsRouteClient
 public import ConsRouteModel
+public import ConsRouteSimulation
 
 /// How a live simulation drives a fleet of simulated devices against a running controller.
 public struct LiveSimulationSettings: Sendable {
