@@ -113,6 +113,22 @@ public struct CalibrationSet: Sendable {
         )
     }
 
+    /// Whether a policy that routes sample `i` to `tiers[i]` clears the floor: the lower confidence bound of the
+    /// fleet's mean of `s - qualityMin c` is `>= 0` (``estimate(tiers:weights:alpha:withRatioBound:)``'s
+    /// `clearsFloor` without its other figures: what the selection asks of every candidate it tests).
+    /// - Complexity: O(n).
+    public func clearsFloor(tiers: [Tier], qualityMin: Double, alpha: Double) -> Bool {
+        precondition(tiers.count == count, "one tier per sample")
+        guard count > 0 else { return false }
+        var routed = [Double](repeating: 0, count: count)
+        var cloud = [Double](repeating: 0, count: count)
+        for i in 0..<count {
+            routed[i] = Double(samples.score.value(tiers[i], at: i))
+            cloud[i] = Double(samples.score.cloud[i])
+        }
+        return differenceLowerBound(routed, cloud, floor: qualityMin, alpha: alpha) >= 0
+    }
+
     /// The lower bound of the fleet's mean of `s - floor c` (scores in [0, 1]): the bound (``bound``) of the
     /// observed strata's contribution, `mean of w_i (s_i - floor c_i)` (the same as the share-weighted sum of the
     /// strata's means), less the worst case (`-floor` per unit of share) of the strata without samples.

@@ -85,13 +85,7 @@ public struct RiskControlledSelection: Sendable {
         for (index, member) in family.members.enumerated() {
             tested += 1
             let level = testLevel(afterFailures: failures)
-            let estimate = calibration.estimate(
-                tiers: tiersOf(member),
-                weights: weights,
-                alpha: level,
-                withRatioBound: false
-            )
-            if estimate.clearsFloor {
+            if calibration.clearsFloor(tiers: tiersOf(member), qualityMin: weights.qualityMin, alpha: level) {
                 chosen = index
                 chosenLevel = level
             } else {
