@@ -215,8 +215,12 @@ package struct ControllerScenario: Sendable {
         )
         #expect(runsJSON.contains { $0["kind"] as? String == "recluster" })
         #expect(runsJSON.contains { $0["kind"] as? String == "optimiser" })
-        let runsText = try await Self.consroute(["history", "runs", "--db", db])
-        #expect(runsText.contains("recluster") && runsText.contains("optimiser"))
+        // The text listing shows the newest 20 runs by default, and the optimiser runs after the last
+        // re-clustering can fill them: one listing per kind.
+        let reclusterText = try await Self.consroute(["history", "runs", "--db", db, "--kind", "recluster"])
+        #expect(reclusterText.contains("recluster"))
+        let optimiserText = try await Self.consroute(["history", "runs", "--db", db, "--kind", "optimiser"])
+        #expect(optimiserText.contains("optimiser"))
         let statsText = try await Self.consroute(["history", "stats", "--db", db, "--fleet", fleet])
         #expect(statsText.contains(fleet))
 
