@@ -6,14 +6,20 @@ extension HistoryStore {
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the run already has a decision,
     ///   ``HistoryStoreError/invalidField(field:reason:)`` for a bad field (for example a published decision
     ///   without a version, or a rejection without a reason).
-    public func recordTuningDecision(_ decision: TuningDecisionRecord) async throws {
+    /// - Returns: the record as other replicas' histories insert it.
+    @discardableResult
+    public func recordTuningDecision(_ decision: TuningDecisionRecord) async throws -> HistoryChange {
         let arguments = try decision.validatedArguments()
-        try await write { db in
+        return try await write { db in
             try Self.insertUnique(
                 sql: TuningDecisionRecord.insertSQL,
                 arguments: arguments,
                 kind: "tuning decision",
                 id: decision.runID,
+                in: db
+            )
+            return try self.shared(
+                Self.change(.tuningDecision, fleet: decision.fleet, key: ["run_id": decision.runID], in: db),
                 in: db
             )
         }

@@ -33,6 +33,9 @@ extension HistoryStore {
                 try db.execute(sql: "ALTER TABLE tuning_decision ADD COLUMN \(column)")
             }
         }
+        migrator.registerMigration("v7-history-outbox") { db in
+            try db.execute(sql: historyOutboxSchema)
+        }
         return migrator
     }
 
@@ -68,6 +71,16 @@ extension HistoryStore {
             for index in indexes { try db.execute(sql: index) }
         }
     }
+
+    /// Records bound for the history topic (docs/design.md §9), written in the transaction that records them: a
+    /// drift event, run, decision or rollout step as ``HistoryChange/encoded()`` bytes, in recording order.
+    private static let historyOutboxSchema = """
+        CREATE TABLE history_outbox (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            fleet TEXT NOT NULL CHECK (fleet <> ''),
+            change BLOB NOT NULL
+        );
+        """
 
     /// One row per tuning run: published (with the version), rejected by a guardrail or failed (with the reason),
     /// the proposal's predicted ratios (all three or none) and the data window.

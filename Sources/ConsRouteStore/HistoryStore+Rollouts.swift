@@ -6,14 +6,27 @@ extension HistoryStore {
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the canary already has this step,
     ///   ``HistoryStoreError/invalidField(field:reason:)`` for a bad field (for example a promotion without the
     ///   version it published).
-    public func recordRolloutEvent(_ event: RolloutEventRecord) async throws {
+    /// - Returns: the record as other replicas' histories insert it.
+    @discardableResult
+    public func recordRolloutEvent(_ event: RolloutEventRecord) async throws -> HistoryChange {
         let arguments = try event.validatedArguments()
-        try await write { db in
+        return try await write { db in
             try Self.insertUnique(
                 sql: RolloutEventRecord.insertSQL,
                 arguments: arguments,
                 kind: "rollout event",
                 id: "\(event.fleet)/v\(event.canaryVersion)/\(event.step.rawValue)",
+                in: db
+            )
+            return try self.shared(
+                Self.change(
+                    .rolloutEvent,
+                    fleet: event.fleet,
+                    key: [
+                        "fleet": event.fleet, "canary_version": Int64(event.canaryVersion), "step": event.step.rawValue,
+                    ],
+                    in: db
+                ),
                 in: db
             )
         }

@@ -5,9 +5,11 @@ extension HistoryStore {
     /// - Parameter run: The run; its id must be new.
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the id is stored,
     ///   ``HistoryStoreError/invalidField(field:reason:)`` for a bad field.
-    public func recordReclusterRun(_ run: ReclusterRunRecord) async throws {
+    /// - Returns: the record as other replicas' histories insert it.
+    @discardableResult
+    public func recordReclusterRun(_ run: ReclusterRunRecord) async throws -> HistoryChange {
         let arguments = try run.validatedArguments()
-        try await write { db in
+        return try await write { db in
             try Self.insertUnique(
                 sql: ReclusterRunRecord.insertSQL,
                 arguments: arguments,
@@ -15,6 +17,7 @@ extension HistoryStore {
                 id: run.id,
                 in: db
             )
+            return try self.shared(Self.change(.reclusterRun, fleet: run.fleet, key: ["id": run.id], in: db), in: db)
         }
     }
 
@@ -35,12 +38,16 @@ extension HistoryStore {
     ///   - trials: The objective evaluations, each with a distinct iteration.
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the run id is stored or two trials share
     ///   an iteration, ``HistoryStoreError/invalidField(field:reason:)`` for a bad field.
-    public func recordOptimiserRun(_ run: OptimiserRunRecord, trials: [OptimiserTrialRecord]) async throws {
+    /// - Returns: the record (the run and its trials) as other replicas' histories insert it.
+    @discardableResult
+    public func recordOptimiserRun(_ run: OptimiserRunRecord, trials: [OptimiserTrialRecord]) async throws
+        -> HistoryChange
+    {
         let runArguments = try run.validatedArguments()
         let trialArguments = try trials.enumerated().map { index, trial in
             try trial.validatedArguments(runID: run.id, index: index)
         }
-        try await write { db in
+        return try await write { db in
             try Self.insertUnique(
                 sql: OptimiserRunRecord.insertSQL,
                 arguments: runArguments,
@@ -59,6 +66,7 @@ extension HistoryStore {
                     )
                 }
             }
+            return try self.shared(Self.change(.optimiserRun, fleet: run.fleet, key: ["id": run.id], in: db), in: db)
         }
     }
 

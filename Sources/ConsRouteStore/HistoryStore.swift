@@ -29,13 +29,19 @@ public final class HistoryStore: Sendable {
     /// The database file path, or nil for an in-memory store.
     public let path: String?
 
+    /// Whether every drift event, run, decision and rollout step recorded here is also written to the history
+    /// outbox, for the replicas that share the history topic (docs/design.md §9).
+    public let sharesChanges: Bool
+
     /// Opens (creating if needed) the history database at `path` in WAL mode and applies pending migrations.
     ///
     /// Blocks while the file is opened and migrated; call it at start-up.
-    /// - Parameter path: The SQLite file; its directory must exist.
+    /// - Parameters:
+    ///   - path: The SQLite file; its directory must exist.
+    ///   - sharesChanges: Write every record to the history outbox too (``pendingChanges(limit:)``), for replicas.
     /// - Throws: ``HistoryStoreError/openFailed(path:reason:)`` when the file cannot be opened, is not a
     ///   database, or cannot be migrated.
-    public init(path: String) throws {
+    public init(path: String, sharesChanges: Bool = false) throws {
         try Self.refuseEmptyFile(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
@@ -48,6 +54,7 @@ public final class HistoryStore: Sendable {
             throw HistoryStoreError.openFailed(path: path, reason: error.message ?? error.description)
         }
         self.path = path
+        self.sharesChanges = sharesChanges
     }
 
     /// Opens an existing history for reading only: no migration, no write, so that `consroute history` works on
@@ -77,6 +84,7 @@ public final class HistoryStore: Sendable {
             writer = queue
         }
         self.path = path
+        sharesChanges = false
     }
 
     private static func openReadOnly(_ path: String, configuration: Configuration) throws -> DatabaseQueue {
@@ -130,19 +138,21 @@ public final class HistoryStore: Sendable {
 
     /// Creates an empty, migrated store that lives in memory (for tests and `replay`).
     /// - Throws: ``HistoryStoreError/openFailed(path:reason:)`` if SQLite cannot create the database.
-    public static func inMemory() throws -> HistoryStore {
+    /// - Parameter sharesChanges: Write every record to the history outbox too, as ``init(path:sharesChanges:)``.
+    public static func inMemory(sharesChanges: Bool = false) throws -> HistoryStore {
         do {
             let queue = try DatabaseQueue()
             try migrator.migrate(queue)
-            return HistoryStore(writer: queue)
+            return HistoryStore(writer: queue, sharesChanges: sharesChanges)
         } catch let error as DatabaseError {
             throw HistoryStoreError.openFailed(path: ":memory:", reason: error.message ?? error.description)
         }
     }
 
-    private init(writer: any DatabaseWriter) {
+    private init(writer: any DatabaseWriter, sharesChanges: Bool) {
         self.writer = writer
         self.path = nil
+        self.sharesChanges = sharesChanges
     }
 
     /// Runs SQLite's `PRAGMA integrity_check` over the whole file.

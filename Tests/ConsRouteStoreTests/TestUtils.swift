@@ -10,7 +10,7 @@ func makeStore() throws -> HistoryStore {
 /// The names of every migration, oldest first, as a fully migrated store lists them.
 let everyMigration = [
     "v1-history-schema", "v2-bootstrap-trigger", "v3-tuning-decisions", "v4-rollout-events",
-    "v5-consumer-offset-cluster", "v6-decision-figures",
+    "v5-consumer-offset-cluster", "v6-decision-figures", "v7-history-outbox",
 ]
 
 /// Records with plausible values; each test overrides what it is about.

@@ -75,11 +75,11 @@ struct ReplicasOnTansuTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let topics = (
             telemetry: "rep-telemetry-\(run)", acks: "rep-acks-\(run)", tables: "rep-tables-\(run)",
-            dlq: "rep-dlq-\(run)"
+            dlq: "rep-dlq-\(run)", history: "rep-history-\(run)"
         )
         let admin = try KafkaAdminClient(configuration: kafka)
         try await admin.createTopic(KafkaTopicSpecification(name: topics.telemetry, partitions: 6))
-        for name in [topics.acks, topics.tables, topics.dlq] {
+        for name in [topics.acks, topics.tables, topics.dlq, topics.history] {
             try await admin.createTopic(KafkaTopicSpecification(name: name, partitions: 1))
         }
         let key = TableSigningKey()
@@ -94,7 +94,7 @@ struct ReplicasOnTansuTests {
             try Self.configuration(
                 id: id,
                 broker: kafka.bootstrapServers.joined(separator: ","),
-                topics: [topics.telemetry, topics.acks, topics.tables, topics.dlq],
+                topics: [topics.telemetry, topics.acks, topics.tables, topics.dlq, topics.history],
                 group: "replicas-\(run)",
                 history: history,
                 key: keyPath,
@@ -262,6 +262,36 @@ struct ReplicasOnTansuTests {
             }
         }
 
+        // One history: every replica holds every fleet's drift events, runs, decisions and rollout steps, whichever
+        // replica recorded them (the history topic), each once.
+        let records = Mutex<[String: Set<String>]>([:])
+        do {
+            try await waitUntil("every replica's history holds the same records", timeout: .seconds(60)) {
+                var listed: [String: Set<String>] = [:]
+                for replica in replicas {
+                    guard let lines = try? await Self.historyRecords(replica.history) else { return false }
+                    listed[replica.id] = lines
+                }
+                records.withLock { $0 = listed }
+                return Set(listed.values).count == 1
+            }
+        } catch {
+            let listed = records.withLock { $0 }
+            let union = listed.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+            for (id, lines) in listed.sorted(by: { $0.key < $1.key }) {
+                progress("\(id) lacks \(union.subtracting(lines).sorted().prefix(10)) of \(union.count)")
+            }
+            throw error
+        }
+        let shared = records.withLock { $0.values.first ?? [] }
+        progress("one history: \(shared.count) records on every replica")
+        for fleet in Self.fleets {
+            #expect(shared.contains { $0.hasPrefix("drift \(fleet) ") }, "\(fleet) has no drift event")
+            #expect(shared.contains { $0.hasPrefix("recluster \(fleet) ") }, "\(fleet) has no re-cluster run")
+            #expect(shared.contains { $0.hasPrefix("optimiser \(fleet) ") }, "\(fleet) has no optimiser run")
+            #expect(shared.contains { $0.hasPrefix("decision \(fleet) ") }, "\(fleet) has no tuning decision")
+        }
+
         for replica in replicas { #expect(replica.stop() == 0, "\(replica.id) exit") }
         // Counting: every replica's history holds every produced event exactly once, per fleet and cluster (each
         // replica's history ingestion reads every partition, exactly once across its own SIGKILL and SIGSTOP).
@@ -302,6 +332,26 @@ struct ReplicasOnTansuTests {
         progress("takeovers: \(takeovers.map { "committed \($0.committed), re-read from \($0.replayFrom)" })")
         #expect(!takeovers.isEmpty)
         #expect(takeovers.allSatisfy { $0.committed == 0 || $0.replayFrom < $0.committed })
+    }
+
+    /// One line per drift event, run (with its trial count), decision and rollout step in a history, read while the
+    /// replica runs.
+    private static func historyRecords(_ path: String) async throws -> Set<String> {
+        let store = try HistoryStore(readingFrom: path)
+        let all = HistoryQuery()
+        var lines = Set<String>()
+        for event in try await store.driftEvents(all) { lines.insert("drift \(event.fleet) \(event.id)") }
+        for run in try await store.reclusterRuns(all) { lines.insert("recluster \(run.fleet) \(run.id)") }
+        for run in try await store.optimiserRuns(all) {
+            lines.insert("optimiser \(run.fleet) \(run.id) \(try await store.optimiserTrials(runID: run.id).count)")
+        }
+        for decision in try await store.tuningDecisions(all) {
+            lines.insert("decision \(decision.fleet) \(decision.runID) \(decision.result.rawValue)")
+        }
+        for step in try await store.rolloutEvents(all) {
+            lines.insert("rollout \(step.fleet) \(step.canaryVersion) \(step.step.rawValue)")
+        }
+        return lines
     }
 
     private func owner(of fleet: String, among replicas: [Replica]) async throws -> Replica {
@@ -370,7 +420,8 @@ struct ReplicasOnTansuTests {
             broker:
               bootstrap_servers: "\(broker)"
               table_fencing: transactions
-            topics: {telemetry: \(topics[0]), acks: \(topics[1]), tables: \(topics[2]), dlq: \(topics[3])}
+            topics:
+              {telemetry: \(topics[0]), acks: \(topics[1]), tables: \(topics[2]), dlq: \(topics[3]), history: \(topics[4])}
             ingest:
               group: \(group)
               replica_id: \(id)

@@ -86,14 +86,15 @@ extension ConfigurationReader {
     }
 
     private func topics(_ document: Mapping) throws(ConfigurationError) -> ControllerConfiguration.Topics {
-        let section = try section(document, "topics", allowed: ["telemetry", "acks", "tables", "dlq"])
+        let section = try section(document, "topics", allowed: ["telemetry", "acks", "tables", "dlq", "history"])
         var topics = ControllerConfiguration.Topics()
         topics.telemetry = try string(section, "telemetry", default: topics.telemetry)
         topics.acks = try string(section, "acks", default: topics.acks)
         topics.tables = try string(section, "tables", default: topics.tables)
         topics.deadLetters = try string(section, "dlq", default: topics.deadLetters)
-        let all = [topics.telemetry, topics.acks, topics.tables, topics.deadLetters]
-        guard Set(all).count == all.count else { throw section.field.invalid("the four topics must be distinct") }
+        topics.history = try string(section, "history", default: topics.history)
+        let all = [topics.telemetry, topics.acks, topics.tables, topics.deadLetters, topics.history]
+        guard Set(all).count == all.count else { throw section.field.invalid("the five topics must be distinct") }
         return topics
     }
 

@@ -40,7 +40,7 @@ package struct ControllerConfiguration: Sendable {
         case none
     }
 
-    /// The four topics of docs/design.md §4.
+    /// The topics of docs/design.md §4, and the history topic replicas share their history on (§9).
     package struct Topics: Sendable, Equatable {
         /// The documented defaults.
         package init() {}
@@ -49,6 +49,8 @@ package struct ControllerConfiguration: Sendable {
         package var acks = "consroute.acks"
         package var tables = "consroute.tables"
         package var deadLetters = "consroute.dlq"
+        /// Drift events, runs, decisions and rollout steps, sent by a fleet's owner to every replica's history.
+        package var history = "consroute.history"
     }
 
     /// Telemetry consumption.

@@ -55,7 +55,10 @@ extension Controller {
         embedded: KafkaMockCluster?
     ) async throws(ControllerStartupError) -> Int {
         let topics = configuration.topics
-        let names = [topics.telemetry, topics.acks, topics.tables, topics.deadLetters]
+        // The history topic only matters between replicas: the embedded broker has one process.
+        let names =
+            [topics.telemetry, topics.acks, topics.tables, topics.deadLetters]
+            + (embedded == nil ? [topics.history] : [])
         let partitions = configuration.broker.partitions
         if let embedded {
             for name in names {

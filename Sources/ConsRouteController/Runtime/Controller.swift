@@ -38,6 +38,8 @@ package final class Controller: Sendable {
     package let ownership: FleetOwnership?
     /// Follows the tables topic so this replica serves every fleet's newest table (nil with the embedded broker).
     let follower: TablesFollower?
+    /// Shares drift events, runs, decisions and rollout steps with the other replicas (nil with the embedded broker).
+    let changelog: HistoryChangelog?
     let acknowledgements: AcknowledgementService
     let producer: KafkaProducer
     /// The in-process broker when none is configured (kept alive for the controller's lifetime).
@@ -56,7 +58,12 @@ package final class Controller: Sendable {
         let key = try Self.signingKey(path: configuration.signingKeyFile)
         adminToken = try Self.adminToken(configuration.http)
         do {
-            store = try HistoryStore(path: configuration.history.path)
+            // With a shared broker, other replicas may serve this history's fleets: every record is shared through
+            // the history topic (docs/design.md §9).
+            store = try HistoryStore(
+                path: configuration.history.path,
+                sharesChanges: !configuration.broker.isEmbedded
+            )
         } catch {
             throw ControllerStartupError.history(path: configuration.history.path, reason: "\(error)")
         }
@@ -120,6 +127,17 @@ package final class Controller: Sendable {
                 kafka: kafka,
                 topic: configuration.topics.tables,
                 trustedKeys: [key.verifyingKey],
+                logger: logger
+            )
+        changelog =
+            configuration.broker.isEmbedded
+            ? nil
+            : HistoryChangelog(
+                kafka: kafka,
+                topic: configuration.topics.history,
+                store: store,
+                producer: producer,
+                replicaID: configuration.ingest.replicaID,
                 logger: logger
             )
         publisher = TablePublisher(
@@ -387,6 +405,18 @@ package final class Controller: Sendable {
                     serviceName: "tables"
                 )
             )
+        }
+        if let changelog {
+            services += [
+                .init(
+                    service: RestartingService(name: "history-out", logger: logger) { try await changelog.forward() },
+                    serviceName: "history-out"
+                ),
+                .init(
+                    service: RestartingService(name: "history-in", logger: logger) { try await changelog.follow() },
+                    serviceName: "history-in"
+                ),
+            ]
         }
         services += [
             .init(service: loop, serviceName: "loop"),
