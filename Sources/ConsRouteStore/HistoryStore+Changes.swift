@@ -4,8 +4,8 @@ import GRDB
 extension HistoryStore {
     /// Inserts a record another replica recorded (read from the history topic), unless its key is stored.
     ///
-    /// Every row of the change goes in one transaction, with `INSERT OR IGNORE`: a record applied before (the topic
-    /// read again, or this replica's own record read back) changes nothing. Columns are checked against this
+    /// Every row of the change goes in one transaction; a record whose main row's key is stored (applied before, the
+    /// topic read again, or this replica's own record read back) changes nothing. Columns are checked against this
     /// history's schema and values bound as arguments, so a hostile record cannot name a table or column of its own.
     /// - Returns: whether the record was new here.
     /// - Throws: ``HistoryStoreError/invalidField(field:reason:)`` for a table or column this history does not have,
@@ -44,7 +44,7 @@ extension HistoryStore {
                         )
                     }
                     let sql =
-                        "INSERT OR IGNORE INTO \(table) ("
+                        "INSERT INTO \(table) ("
                         + names.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES ("
                         + Array(repeating: "?", count: names.count).joined(separator: ", ") + ")"
                     do {
@@ -52,14 +52,20 @@ extension HistoryStore {
                             sql: sql,
                             arguments: StatementArguments(names.map { row[$0]!.databaseValue })
                         )
+                        if table == change.kind.rawValue { inserted = true }
+                    } catch let error as DatabaseError
+                        where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+                        || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+                    {
+                        // Stored already (applied before, or recorded here): the record is not new. (Not `INSERT OR
+                        // IGNORE`, which would also skip rows that fail the schema's checks without a word.)
+                        if table == change.kind.rawValue { break }
                     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                         throw HistoryStoreError.invalidField(
                             field: "history change row",
                             reason: "history table '\(table)' refuses it: \(error.message ?? "a constraint failed")"
                         )
                     }
-                    // Only the main row tells whether the record is new (a run's trials follow their run).
-                    if table == change.kind.rawValue { inserted = db.changesCount > 0 }
                 }
                 if table == change.kind.rawValue && !inserted { break }
             }
@@ -112,7 +118,7 @@ extension HistoryStore {
     ) throws -> HistoryChange {
         let names = key.keys.sorted()
         let condition = names.map { "\"\($0)\" = ?" }.joined(separator: " AND ")
-        let arguments = StatementArguments(names.map { key[$0]! })
+        let arguments = StatementArguments(names.map { key[$0] as (any DatabaseValueConvertible)? })
         var rows: [String: [[String: HistoryChange.Value]]] = [:]
         rows[kind.rawValue] = try Row.fetchAll(
             db,

@@ -40,8 +40,8 @@ struct MigrationTests {
         }
         #expect(
             tables == [
-                "consumer_offset", "consumer_offset_cluster", "dead_letter_outbox", "drift_event", "optimiser_run",
-                "optimiser_trial", "recluster_run",
+                "consumer_offset", "consumer_offset_cluster", "dead_letter_outbox", "drift_event", "history_outbox",
+                "optimiser_run", "optimiser_trial", "recluster_run",
                 "rollout_event", "table_acknowledgement", "threshold_table", "tuning_decision", "window_statistics",
             ]
         )

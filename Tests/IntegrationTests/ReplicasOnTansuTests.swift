@@ -263,7 +263,8 @@ struct ReplicasOnTansuTests {
         }
 
         // One history: every replica holds every fleet's drift events, runs, decisions and rollout steps, whichever
-        // replica recorded them (the history topic), each once.
+        // replica recorded them (the history topic), each once. (This traffic re-tunes on data growth, with no
+        // drift: every fleet has at least its bootstrap's re-clustering, optimiser runs and decisions.)
         let records = Mutex<[String: Set<String>]>([:])
         do {
             try await waitUntil("every replica's history holds the same records", timeout: .seconds(60)) {
@@ -286,7 +287,6 @@ struct ReplicasOnTansuTests {
         let shared = records.withLock { $0.values.first ?? [] }
         progress("one history: \(shared.count) records on every replica")
         for fleet in Self.fleets {
-            #expect(shared.contains { $0.hasPrefix("drift \(fleet) ") }, "\(fleet) has no drift event")
             #expect(shared.contains { $0.hasPrefix("recluster \(fleet) ") }, "\(fleet) has no re-cluster run")
             #expect(shared.contains { $0.hasPrefix("optimiser \(fleet) ") }, "\(fleet) has no optimiser run")
             #expect(shared.contains { $0.hasPrefix("decision \(fleet) ") }, "\(fleet) has no tuning decision")
