@@ -99,23 +99,15 @@ extension HistoryStore {
         }
     }
 
-    /// Writes a change just recorded to the outbox, in the recording transaction, when this store shares changes.
-    func shared(_ change: HistoryChange, in db: Database) throws -> HistoryChange {
-        guard sharesChanges else { return change }
-        try db.execute(
-            sql: "INSERT INTO history_outbox (fleet, change) VALUES (?, ?)",
-            arguments: [change.fleet, Data(try change.encoded())]
-        )
-        return change
-    }
-
-    /// The rows of a record just inserted, read in the inserting transaction.
-    static func change(
+    /// When this store shares changes, writes the record just inserted (its rows, read in the recording transaction)
+    /// to the outbox in that transaction; otherwise does nothing.
+    func shareRecorded(
         _ kind: HistoryChange.Kind,
         fleet: String,
         key: [String: any DatabaseValueConvertible],
         in db: Database
-    ) throws -> HistoryChange {
+    ) throws {
+        guard sharesChanges else { return }
         let names = key.keys.sorted()
         let condition = names.map { "\"\($0)\" = ?" }.joined(separator: " AND ")
         let arguments = StatementArguments(names.map { key[$0] as (any DatabaseValueConvertible)? })
@@ -132,7 +124,11 @@ extension HistoryStore {
                 arguments: [id]
             ).map(Self.values)
         }
-        return HistoryChange(kind: kind, fleet: fleet, rows: rows)
+        let change = HistoryChange(kind: kind, fleet: fleet, rows: rows)
+        try db.execute(
+            sql: "INSERT INTO history_outbox (fleet, change) VALUES (?, ?)",
+            arguments: [fleet, Data(try change.encoded())]
+        )
     }
 
     private static func values(_ row: Row) -> [String: HistoryChange.Value] {

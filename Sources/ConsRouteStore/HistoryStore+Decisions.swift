@@ -6,11 +6,9 @@ extension HistoryStore {
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the run already has a decision,
     ///   ``HistoryStoreError/invalidField(field:reason:)`` for a bad field (for example a published decision
     ///   without a version, or a rejection without a reason).
-    /// - Returns: the record as other replicas' histories insert it.
-    @discardableResult
-    public func recordTuningDecision(_ decision: TuningDecisionRecord) async throws -> HistoryChange {
+    public func recordTuningDecision(_ decision: TuningDecisionRecord) async throws {
         let arguments = try decision.validatedArguments()
-        return try await write { db in
+        try await write { db in
             try Self.insertUnique(
                 sql: TuningDecisionRecord.insertSQL,
                 arguments: arguments,
@@ -18,10 +16,7 @@ extension HistoryStore {
                 id: decision.runID,
                 in: db
             )
-            return try self.shared(
-                Self.change(.tuningDecision, fleet: decision.fleet, key: ["run_id": decision.runID], in: db),
-                in: db
-            )
+            try self.shareRecorded(.tuningDecision, fleet: decision.fleet, key: ["run_id": decision.runID], in: db)
         }
     }
 

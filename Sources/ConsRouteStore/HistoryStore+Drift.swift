@@ -5,11 +5,9 @@ extension HistoryStore {
     /// - Parameter event: The event; its id must be new.
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the id is stored,
     ///   ``HistoryStoreError/invalidField(field:reason:)`` for a bad field.
-    /// - Returns: the record as other replicas' histories insert it.
-    @discardableResult
-    public func recordDriftEvent(_ event: DriftEventRecord) async throws -> HistoryChange {
+    public func recordDriftEvent(_ event: DriftEventRecord) async throws {
         let arguments = try event.validatedArguments()
-        return try await write { db in
+        try await write { db in
             try Self.insertUnique(
                 sql: DriftEventRecord.insertSQL,
                 arguments: arguments,
@@ -17,7 +15,7 @@ extension HistoryStore {
                 id: event.id,
                 in: db
             )
-            return try self.shared(Self.change(.driftEvent, fleet: event.fleet, key: ["id": event.id], in: db), in: db)
+            try self.shareRecorded(.driftEvent, fleet: event.fleet, key: ["id": event.id], in: db)
         }
     }
 

@@ -6,11 +6,9 @@ extension HistoryStore {
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the canary already has this step,
     ///   ``HistoryStoreError/invalidField(field:reason:)`` for a bad field (for example a promotion without the
     ///   version it published).
-    /// - Returns: the record as other replicas' histories insert it.
-    @discardableResult
-    public func recordRolloutEvent(_ event: RolloutEventRecord) async throws -> HistoryChange {
+    public func recordRolloutEvent(_ event: RolloutEventRecord) async throws {
         let arguments = try event.validatedArguments()
-        return try await write { db in
+        try await write { db in
             try Self.insertUnique(
                 sql: RolloutEventRecord.insertSQL,
                 arguments: arguments,
@@ -18,15 +16,12 @@ extension HistoryStore {
                 id: "\(event.fleet)/v\(event.canaryVersion)/\(event.step.rawValue)",
                 in: db
             )
-            return try self.shared(
-                Self.change(
-                    .rolloutEvent,
-                    fleet: event.fleet,
-                    key: [
-                        "fleet": event.fleet, "canary_version": Int64(event.canaryVersion), "step": event.step.rawValue,
-                    ],
-                    in: db
-                ),
+            try self.shareRecorded(
+                .rolloutEvent,
+                fleet: event.fleet,
+                key: [
+                    "fleet": event.fleet, "canary_version": Int64(event.canaryVersion), "step": event.step.rawValue,
+                ],
                 in: db
             )
         }

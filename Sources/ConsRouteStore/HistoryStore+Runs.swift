@@ -5,11 +5,9 @@ extension HistoryStore {
     /// - Parameter run: The run; its id must be new.
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the id is stored,
     ///   ``HistoryStoreError/invalidField(field:reason:)`` for a bad field.
-    /// - Returns: the record as other replicas' histories insert it.
-    @discardableResult
-    public func recordReclusterRun(_ run: ReclusterRunRecord) async throws -> HistoryChange {
+    public func recordReclusterRun(_ run: ReclusterRunRecord) async throws {
         let arguments = try run.validatedArguments()
-        return try await write { db in
+        try await write { db in
             try Self.insertUnique(
                 sql: ReclusterRunRecord.insertSQL,
                 arguments: arguments,
@@ -17,7 +15,7 @@ extension HistoryStore {
                 id: run.id,
                 in: db
             )
-            return try self.shared(Self.change(.reclusterRun, fleet: run.fleet, key: ["id": run.id], in: db), in: db)
+            try self.shareRecorded(.reclusterRun, fleet: run.fleet, key: ["id": run.id], in: db)
         }
     }
 
@@ -38,16 +36,12 @@ extension HistoryStore {
     ///   - trials: The objective evaluations, each with a distinct iteration.
     /// - Throws: ``HistoryStoreError/duplicateRecordID(kind:id:)`` if the run id is stored or two trials share
     ///   an iteration, ``HistoryStoreError/invalidField(field:reason:)`` for a bad field.
-    /// - Returns: the record (the run and its trials) as other replicas' histories insert it.
-    @discardableResult
-    public func recordOptimiserRun(_ run: OptimiserRunRecord, trials: [OptimiserTrialRecord]) async throws
-        -> HistoryChange
-    {
+    public func recordOptimiserRun(_ run: OptimiserRunRecord, trials: [OptimiserTrialRecord]) async throws {
         let runArguments = try run.validatedArguments()
         let trialArguments = try trials.enumerated().map { index, trial in
             try trial.validatedArguments(runID: run.id, index: index)
         }
-        return try await write { db in
+        try await write { db in
             try Self.insertUnique(
                 sql: OptimiserRunRecord.insertSQL,
                 arguments: runArguments,
@@ -66,7 +60,7 @@ extension HistoryStore {
                     )
                 }
             }
-            return try self.shared(Self.change(.optimiserRun, fleet: run.fleet, key: ["id": run.id], in: db), in: db)
+            try self.shareRecorded(.optimiserRun, fleet: run.fleet, key: ["id": run.id], in: db)
         }
     }
 

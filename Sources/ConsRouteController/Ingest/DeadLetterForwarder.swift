@@ -24,17 +24,6 @@ struct DeadLetterForwarder: Sendable {
     /// brokers and of librdkafka's producer with room for the headers.
     static let truncatedValueBytes = 512 * 1024
 
-    /// Some dead letters did not reach the topic; they stay in the outbox and are retried.
-    struct DeliveryFailed: Error, CustomStringConvertible {
-        var topic: String
-        var failed: Int
-        var firstError: String
-
-        var description: String {
-            "\(failed) dead letters did not reach topic \(topic) (kept in the history outbox, retried): \(firstError)"
-        }
-    }
-
     let store: HistoryStore
     let producer: KafkaProducer
     let configuration: IngestConfiguration
@@ -68,7 +57,8 @@ struct DeadLetterForwarder: Sendable {
                 if let through = delivered.last {
                     try await store.removeDeadLetters(throughSequence: through.sequence)
                 }
-                throw DeliveryFailed(
+                throw OutboxDeliveryFailed(
+                    what: "dead letters",
                     topic: configuration.deadLetterTopic,
                     failed: report.failures.count,
                     firstError: report.failures.first.map { "\($0.error)" } ?? "unknown"
@@ -177,5 +167,19 @@ struct DeadLetterForwarder: Sendable {
         reader.cancel()
         await consumer.shutdown()
         return (scan.withLock { $0.highest }, start == 0)
+    }
+}
+
+/// Some records of a history outbox (dead letters, or history records for other replicas) did not reach their topic;
+/// they stay in the outbox and are retried.
+struct OutboxDeliveryFailed: Error, CustomStringConvertible {
+    /// What the outbox holds, plural ("dead letters").
+    var what: String
+    var topic: String
+    var failed: Int
+    var firstError: String
+
+    var description: String {
+        "\(failed) \(what) did not reach topic \(topic) (kept in the history outbox, retried): \(firstError)"
     }
 }

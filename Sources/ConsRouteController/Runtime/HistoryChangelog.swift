@@ -23,18 +23,6 @@ struct HistoryChangelog: Sendable {
     /// How often an empty outbox is looked at again.
     var pollInterval: Duration = .milliseconds(100)
 
-    /// Some records did not reach the topic; they stay in the outbox and are retried.
-    struct DeliveryFailed: Error, CustomStringConvertible {
-        var topic: String
-        var failed: Int
-        var firstError: String
-
-        var description: String {
-            "\(failed) history records did not reach topic \(topic) (kept in the history outbox, retried): "
-                + firstError
-        }
-    }
-
     /// Produces the outbox to the topic until cancelled.
     /// - Throws: Kafka and history errors (the caller restarts it; undelivered records stay in the outbox).
     func forward() async throws {
@@ -63,7 +51,8 @@ struct HistoryChangelog: Sendable {
         )
         guard report.allDelivered else {
             // Keep the whole batch in the outbox: the records that did arrive are sent again, which readers skip.
-            throw DeliveryFailed(
+            throw OutboxDeliveryFailed(
+                what: "history records",
                 topic: topic,
                 failed: report.failures.count,
                 firstError: report.failures.first.map { "\($0.error)" } ?? "unknown"
@@ -76,41 +65,18 @@ struct HistoryChangelog: Sendable {
     /// Applies every record of the topic, from its beginning, to this replica's history until cancelled.
     /// - Throws: Kafka errors (the caller restarts it).
     func follow() async throws {
-        var client = kafka
-        client.additionalConfig["fetch.wait.max.ms"] = client.additionalConfig["fetch.wait.max.ms"] ?? "100"
-        let consumer = try KafkaConsumer(
-            configuration: KafkaConsumerConfiguration(
-                client: client,
-                groupID: "consroute-history-follower-\(UUID().uuidString)",
-                topics: [topic],
-                offsetReset: .earliest,
-                sessionTimeout: .seconds(6)
-            ),
-            startOffsets: { partitions in Dictionary(uniqueKeysWithValues: partitions.map { ($0, 0) }) }
-        )
-        do {
-            for try await event in consumer.events {
-                if Task.isCancelled { break }
-                guard case .messages(let batch) = event else { continue }
-                for message in batch {
-                    do {
-                        try await store.apply(HistoryChange(decoding: message.value))
-                    } catch let error as HistoryStoreError {
-                        if case .databaseFailure = error { throw error }
-                        logger.warning(
-                            "a record on the history topic was not applied; skipped",
-                            metadata: [
-                                "partition": "\(message.partition)", "offset": "\(message.offset)",
-                                "error": "\(error)",
-                            ]
-                        )
-                    }
-                }
+        try await TopicFollower(kafka: kafka, topic: topic, groupPrefix: "consroute-history-follower").run { message in
+            do {
+                try await store.apply(HistoryChange(decoding: message.value))
+            } catch let error as HistoryStoreError {
+                if case .databaseFailure = error { throw error }
+                logger.warning(
+                    "a record on the history topic was not applied; skipped",
+                    metadata: [
+                        "partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(error)",
+                    ]
+                )
             }
-        } catch {
-            await consumer.shutdown()
-            throw error
         }
-        await consumer.shutdown()
     }
 }
