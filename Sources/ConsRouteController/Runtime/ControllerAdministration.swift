@@ -10,23 +10,19 @@ package struct ControllerAdministration: AdminActions, FleetStatusProvider, Tabl
     private let fleets: [String: FleetController]
     private let store: HistoryStore
     private let acknowledgements: AcknowledgementTally
-    private let clock: @Sendable () -> Int64
 
     /// - Parameters:
     ///   - fleets: the fleets this controller runs.
     ///   - store: the history.
     ///   - acknowledgements: the devices' latest acknowledgements.
-    ///   - clock: Unix milliseconds now.
     package init(
         fleets: [FleetController],
         store: HistoryStore,
-        acknowledgements: AcknowledgementTally,
-        clock: @escaping WallClock.Source = WallClock.system
+        acknowledgements: AcknowledgementTally
     ) {
         self.fleets = Dictionary(uniqueKeysWithValues: fleets.map { ($0.fleet, $0) })
         self.store = store
         self.acknowledgements = acknowledgements
-        self.clock = clock
     }
 
     private func controller(_ fleet: String) throws -> FleetController {
@@ -46,11 +42,7 @@ package struct ControllerAdministration: AdminActions, FleetStatusProvider, Tabl
 
     package func retune(fleet: String) async throws -> JSONValue {
         let controller = try controller(fleet)
-        try controller.requireOwnership()
-        guard !controller.loop.snapshot.isPaused else {
-            throw AdminActionError.conflict("fleet \(fleet) is paused; resume it first")
-        }
-        await controller.loop.requestRetune(nowMs: clock(), recluster: false)
+        try await controller.requestRetune()
         var answer: [String: JSONValue] = ["fleet": .string(fleet), "retune": .string("requested")]
         // Tunings wait while a canary is under test; the request is kept and runs once the canary ends.
         if let canary = controller.runningCanary { answer["waits_for_canary"] = .number(String(canary.version)) }
@@ -58,23 +50,17 @@ package struct ControllerAdministration: AdminActions, FleetStatusProvider, Tabl
     }
 
     package func pause(fleet: String) async throws -> JSONValue {
-        let controller = try controller(fleet)
-        try controller.requireOwnership()
-        await controller.loop.setPaused(true)
+        try await controller(fleet).setPaused(true)
         return .object(["fleet": .string(fleet), "paused": .bool(true)])
     }
 
     package func resume(fleet: String) async throws -> JSONValue {
-        let controller = try controller(fleet)
-        try controller.requireOwnership()
-        await controller.loop.setPaused(false)
+        try await controller(fleet).setPaused(false)
         return .object(["fleet": .string(fleet), "paused": .bool(false)])
     }
 
     package func promote(fleet: String) async throws -> JSONValue {
-        let controller = try controller(fleet)
-        try controller.requireOwnership()
-        let signed = try await controller.promoteCanary()
+        let signed = try await controller(fleet).promoteCanary()
         return .object([
             "fleet": .string(fleet), "version": .number(String(signed.table.version)),
             "promoted": .number(String(signed.table.parentVersion)),

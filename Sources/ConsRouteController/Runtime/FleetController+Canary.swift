@@ -63,10 +63,12 @@ extension FleetController {
     ///   - table: the canary table, already in the cache.
     ///   - controlVersion: the active version it is compared with.
     package func resumeCanary(_ table: ThresholdTable, controlVersion: UInt64) async {
-        await loop.didPublish(table)
-        let run = await newRun(table, controlVersion: controlVersion, startedAtMs: table.createdAtMs)
-        canary.withLock { $0 = run }
-        metrics?.canaryVersion(fleet: fleet).set(Double(table.version))
+        await actions.run {
+            await loop.didPublish(table)
+            let run = await newRun(table, controlVersion: controlVersion, startedAtMs: table.createdAtMs)
+            canary.withLock { $0 = run }
+            metrics?.canaryVersion(fleet: fleet).set(Double(table.version))
+        }
     }
 
     private func newRun(_ table: ThresholdTable, controlVersion: UInt64, startedAtMs: Int64) async -> CanaryRun {
@@ -92,10 +94,13 @@ extension FleetController {
     /// - Returns: the new active table, with the canary's content.
     /// - Throws: `AdminActionError.conflict` when no canary runs; history and publication errors.
     package func promoteCanary() async throws -> SignedTable {
-        guard let run = canary.withLock({ $0.take() }) else {
-            throw AdminActionError.conflict("fleet \(fleet) has no canary to promote (no canary is running)")
+        try await actions.run {
+            try requireOwnership()
+            guard let run = canary.withLock({ $0.take() }) else {
+                throw AdminActionError.conflict("fleet \(fleet) has no canary to promote (no canary is running)")
+            }
+            return try await end(run, step: .promoted, initiator: .operator, reason: "operator promotion", now: clock())
         }
-        return try await end(run, step: .promoted, initiator: .operator, reason: "operator promotion", now: clock())
     }
 
     /// Looks at the running canary's test: promotes or rolls back when it has decided (or timed out). A paused

@@ -7,9 +7,17 @@ package import Logging
 import Prometheus
 import Synchronization
 
-/// One fleet's loop with its side effects (docs/design.md §6): feeds it telemetry, records every drift event, run and
-/// tuning decision in history with its inputs and outputs, publishes the tables it produces, and carries out
-/// operator requests.
+/// The one owner of a fleet inside a replica (docs/design.md §6, §9): its loop, its canary, its publications and
+/// the operator's actions on it. It feeds the loop telemetry, records every drift event, run and tuning decision in
+/// history with its inputs and outputs, publishes the tables it produces, and carries out operator requests.
+///
+/// Every action on the fleet runs through one first-in, first-out gate, one at a time and whole: ingesting a batch,
+/// a tick (a canary decision, taking a due tuning, publishing its outcome), a rollback, a promotion, pausing,
+/// resuming, a re-tune request, and adopting a table another replica published. A tuning's computation (seconds of
+/// CPU) runs outside the gate on a copy of the pipeline, so ingestion goes on meanwhile; its outcome is published
+/// inside the gate only if no other table was published and the fleet was not paused since the tuning was taken,
+/// otherwise it is recorded as superseded. So the version of every table of the fleet is decided in one place
+/// (`TablePublisher.publish`, called only from here) and no two publications of the fleet interleave.
 package final class FleetController: Sendable {
     package let loop: FleetLoop
     let publisher: TablePublisher
@@ -20,6 +28,8 @@ package final class FleetController: Sendable {
     /// Which fleets this replica owns (nil: one controller owns every fleet).
     package let ownership: FleetOwnership?
     private let driftEvents = Mutex(0)
+    /// Orders every action on the fleet (see the type's documentation).
+    let actions = SerialGate()
     /// The replica that published the newest table this replica knows, and that version.
     private let publisherOfNewest = Mutex<(replica: String, version: UInt64)?>(nil)
     /// The canary being compared with the active table, if one runs (see `FleetController+Canary`).
@@ -62,6 +72,10 @@ package final class FleetController: Sendable {
     ///
     /// - Throws: history errors (the events were observed; only the drift records failed).
     package func ingest(_ events: [TelemetryEvent], isReplay: Bool) async throws {
+        try await actions.run { try await observe(events, isReplay: isReplay) }
+    }
+
+    private func observe(_ events: [TelemetryEvent], isReplay: Bool) async throws {
         let drifts = await loop.observe(events, isReplay: isReplay)
         if !isReplay { observeCanary(events) }
         guard !drifts.isEmpty else { return }
@@ -90,30 +104,66 @@ package final class FleetController: Sendable {
     ///
     /// - Returns: the published table, if one was published.
     /// - Throws: history or publication errors.
+    /// Not reentrant: one caller ticks a fleet (the loop service), and awaits each tick before the next.
     @discardableResult
     package func tick() async throws -> SignedTable? {
         // Another replica owns the fleet: it tunes and publishes; this one follows its tables.
         guard isOwned else { return nil }
         let now = clock()
-        if let decided = try await decideCanary(nowMs: now) { return decided }
-        guard let outcome = await loop.tick(nowMs: now) else { return nil }
-        do {
-            let published = try await handle(outcome, now: now)
-            await loop.tuningFinished()
-            return published
-        } catch {
-            await loop.tuningFinished()
-            throw error
+        let start = try await actions.run { () async throws -> TickStart in
+            if let decided = try await decideCanary(nowMs: now) { return .decided(decided) }
+            guard let due = await loop.takeDueTuning(nowMs: now) else { return .idle }
+            return .tuning(due, basis: loop.snapshot.lastVersion)
+        }
+        let due: FleetLoop.DueTuning
+        let basis: UInt64
+        switch start {
+        case .idle: return nil
+        case .decided(let table): return table
+        case .tuning(let taken, let version): (due, basis) = (taken, version)
+        }
+        let outcome = await loop.tune(due)
+        return try await actions.run {
+            do {
+                let published = try await handle(outcome, now: now, superseded: supersession(since: basis))
+                await loop.tuningFinished()
+                return published
+            } catch {
+                await loop.tuningFinished()
+                throw error
+            }
         }
     }
 
-    private func handle(_ outcome: FleetPipeline.TuningOutcome, now: Int64) async throws -> SignedTable? {
+    /// What the first step of a tick found.
+    private enum TickStart {
+        case idle
+        /// The running canary was promoted or rolled back: this table was published.
+        case decided(SignedTable)
+        /// A tuning is due; `basis` is the fleet's newest version when it was taken.
+        case tuning(FleetLoop.DueTuning, basis: UInt64)
+    }
+
+    /// Why a tuning taken when the fleet's newest version was `basis` must not be published now (nil: it may): a
+    /// table published since (an operator's rollback or promotion, another replica's table), or a pause.
+    private func supersession(since basis: UInt64) -> String? {
+        let snapshot = loop.snapshot
+        if snapshot.lastVersion > basis {
+            return "superseded: v\(snapshot.lastVersion) was published while the tuning ran (it started from v\(basis))"
+        }
+        if snapshot.isPaused { return "superseded: the fleet was paused while the tuning ran" }
+        return nil
+    }
+
+    private func handle(_ outcome: FleetPipeline.TuningOutcome, now: Int64, superseded: String?) async throws
+        -> SignedTable?
+    {
         let trigger = Self.historyTrigger(outcome.trigger)
         try await recordRuns(outcome, trigger: trigger, startedAt: now)
         let triggerLabel = outcome.trigger.kind.rawValue
-        guard let table = outcome.table else {
+        guard let table = outcome.table, superseded == nil else {
             let result: TuningDecisionResult = outcome.thresholds == nil ? .failed : .rejected
-            let reason = outcome.failure ?? "the tuning produced no table"
+            let reason = outcome.failure ?? superseded ?? "the tuning produced no table"
             metrics?.tuningRuns(fleet: fleet, trigger: triggerLabel, result: result.rawValue).increment()
             logger.notice(
                 "tuning published nothing",
@@ -176,6 +226,10 @@ package final class FleetController: Sendable {
     ///
     /// - Throws: `AdminActionError.unknownVersion` if history has no such table.
     package func rollback(to version: UInt64) async throws -> SignedTable {
+        try await actions.run { try await rollBack(to: version) }
+    }
+
+    private func rollBack(to version: UInt64) async throws -> SignedTable {
         try requireOwnership()
         let now = clock()
         let signed = try await republish(
@@ -243,6 +297,30 @@ package final class FleetController: Sendable {
         if let ownership { notePublisher(ownership.replicaID, version: version) }
     }
 
+    /// Asks for a re-tune at the next tick (an operator's request; the owner only).
+    ///
+    /// - Throws: `AdminActionError.conflict` when another replica owns the fleet or the fleet is paused.
+    package func requestRetune(recluster: Bool = false) async throws {
+        try await actions.run {
+            try requireOwnership()
+            guard !loop.snapshot.isPaused else {
+                throw AdminActionError.conflict("fleet \(fleet) is paused; resume it first")
+            }
+            await loop.requestRetune(nowMs: clock(), recluster: recluster)
+        }
+    }
+
+    /// Pauses or resumes tuning and publication (the owner only); observation goes on. A tuning running when the
+    /// fleet is paused is not published.
+    ///
+    /// - Throws: `AdminActionError.conflict` when another replica owns the fleet.
+    package func setPaused(_ paused: Bool) async throws {
+        try await actions.run {
+            try requireOwnership()
+            await loop.setPaused(paused)
+        }
+    }
+
     /// Admin actions run on the fleet's owner only.
     ///
     /// - Throws: `AdminActionError.conflict` naming why this replica does not own the fleet.
@@ -263,6 +341,10 @@ package final class FleetController: Sendable {
     /// - Returns: whether the table was newer and adopted.
     @discardableResult
     package func follow(_ signed: SignedTable, publishedBy: String? = nil) async throws -> Bool {
+        try await actions.run { try await adopt(signed, publishedBy: publishedBy) }
+    }
+
+    private func adopt(_ signed: SignedTable, publishedBy: String?) async throws -> Bool {
         let version = signed.table.version
         if let publishedBy { notePublisher(publishedBy, version: version) }
         guard version > (await publisher.latestVersion(fleet: fleet)) else { return false }

@@ -1,13 +1,14 @@
 package import ConsRouteLoop
 package import ConsRouteModel
 package import ConsRouteTuning
-import Dispatch
+package import Dispatch
 import Synchronization
 
 /// One fleet's `FleetPipeline`, confined to a serial dispatch queue of its own: observing events and adopting
 /// tables run there, one at a time, never on the cooperative pool. A tuning (seconds of CPU when
 /// re-clustering) runs on a copy of the pipeline on a second queue, so observation goes on meanwhile; drift
-/// seen during a tuning becomes the next trigger. Callers `await` each step.
+/// seen during a tuning becomes the next trigger. Callers `await` each step; the fleet's `FleetController` is the
+/// one caller, and orders the steps (docs/design.md §9).
 package final class FleetLoop: Sendable {
     /// What the status endpoint and the metrics read, refreshed after every step (never waits for a tuning).
     package struct Snapshot: Sendable {
@@ -40,11 +41,17 @@ package final class FleetLoop: Sendable {
     ///   - settings: the fleet's loop settings.
     ///   - current: the fleet's table in effect (from history), if any.
     ///   - lastVersion: the highest version the fleet ever had.
-    package init(settings: FleetPipelineSettings, current: ThresholdTable?, lastVersion: UInt64) {
+    ///   - tuningQueue: where tunings run (nil: a serial queue of the fleet's own; tests pass one they can suspend).
+    package init(
+        settings: FleetPipelineSettings,
+        current: ThresholdTable?,
+        lastVersion: UInt64,
+        tuningQueue: DispatchQueue? = nil
+    ) {
         self.settings = settings
         let pipeline = FleetPipeline(settings: settings, current: current, lastVersion: lastVersion)
         queue = DispatchQueue(label: "consroute.fleet.\(settings.metadata.fleet)")
-        tuningQueue = DispatchQueue(label: "consroute.fleet.\(settings.metadata.fleet).tuning")
+        self.tuningQueue = tuningQueue ?? DispatchQueue(label: "consroute.fleet.\(settings.metadata.fleet).tuning")
         state = Mutex((pipeline, RecentOutcomes()))
         published = Mutex(Self.snapshot(of: pipeline, recent: RecentOutcomes(), driftLevels: pipeline.driftLevels))
     }
@@ -63,17 +70,31 @@ package final class FleetLoop: Sendable {
         }
     }
 
-    /// Runs a tuning if one is due (see `FleetPipeline.tick`), on a copy of the pipeline taken when it starts.
-    /// Not reentrant: one caller ticks a fleet, and awaits each tuning before the next tick.
-    package func tick(nowMs: Int64) async -> FleetPipeline.TuningOutcome? {
+    /// A tuning taken from the pipeline: a copy of the pipeline as it was then, the trigger and the run id.
+    package struct DueTuning: Sendable {
+        fileprivate let pipeline: FleetPipeline
+        fileprivate let runID: String
+        fileprivate let nowMs: Int64
+        package let trigger: FleetPipeline.Trigger
+    }
+
+    /// Takes the tuning that is due, if any (see `FleetPipeline.takeDueTuning`); until `tuningFinished`, no other is
+    /// taken.
+    package func takeDueTuning(nowMs: Int64) async -> DueTuning? {
         // The drift levels (a scan of every detector) are refreshed here, once per tick, not per observed batch.
-        let due = await run(refreshingDriftLevels: true) { state -> (FleetPipeline, FleetPipeline.Trigger, String)? in
+        await run(refreshingDriftLevels: true) { state -> DueTuning? in
             guard let (trigger, runID) = state.pipeline.takeDueTuning(nowMs: nowMs) else { return nil }
-            return (state.pipeline, trigger, runID)
+            return DueTuning(pipeline: state.pipeline, runID: runID, nowMs: nowMs, trigger: trigger)
         }
-        guard let (copy, trigger, runID) = due else { return nil }
-        return await withCheckedContinuation { continuation in
-            tuningQueue.async { continuation.resume(returning: copy.tune(trigger, runID: runID, nowMs: nowMs)) }
+    }
+
+    /// Runs a tuning taken with `takeDueTuning` on its copy of the pipeline, on the tuning queue: observation goes
+    /// on meanwhile, and drift seen during the tuning becomes the next trigger.
+    package func tune(_ due: DueTuning) async -> FleetPipeline.TuningOutcome {
+        await withCheckedContinuation { continuation in
+            tuningQueue.async {
+                continuation.resume(returning: due.pipeline.tune(due.trigger, runID: due.runID, nowMs: due.nowMs))
+            }
         }
     }
 
@@ -82,7 +103,7 @@ package final class FleetLoop: Sendable {
         await run { $0.pipeline.didPublish(table, tuning: tuning) }
     }
 
-    /// Reports that the tuning `tick` returned is over (its table, if any, adopted first).
+    /// Reports that the tuning `takeDueTuning` took is over (its table, if any, adopted first).
     package func tuningFinished() async {
         await run { $0.pipeline.tuningFinished() }
     }

@@ -8,8 +8,10 @@ import Prometheus
 /// Publishes tables (docs/design.md §6.7): assigns the version, signs, writes the table to history, puts it in the
 /// cache that wakes every HTTP subscriber, and produces it to the tables topic keyed by fleet.
 ///
-/// History is the record of versions: a version is taken as one above the highest ever stored for the fleet,
-/// inside this actor, so versions strictly increase per fleet, across restarts and rollbacks.
+/// History is the record of versions: a version is taken as one above the highest ever stored for the fleet, so
+/// versions strictly increase per fleet, across restarts and rollbacks. A fleet's publications and followed tables
+/// come from its `FleetController` alone, one at a time (its gate): no two of them interleave at the actor's
+/// suspension points, so two publications never choose one version.
 ///
 /// With `fencing` (several replicas, docs/design.md §9), each fleet's tables are written by a transactional
 /// producer whose `transactional.id` names the fleet: the first publication of a claim registers it (which fences
@@ -68,14 +70,6 @@ package actor TablePublisher {
     private var unproduced: [String: SignedTable] = [:]
     private let fencing: Fencing?
     private var writers: [String: FleetWriter] = [:]
-    /// Per fleet, the version this replica is publishing right now (between its version being chosen and its
-    /// table reaching the cache). The actor is re-entered while a publication awaits the broker and the history,
-    /// and the tables-topic follower can meet that very table there: it is this replica's own, not a newer one.
-    private var inFlight: [String: UInt64] = [:]
-    /// Fleets with a publication in progress, and the publications waiting for it: one at a time per fleet, so two
-    /// (a tick's tuning and an operator's rollback) never choose the same version while the first awaits.
-    private var publishing: Set<String> = []
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     /// - Parameters:
     ///   - store: the history.
@@ -104,7 +98,8 @@ package actor TablePublisher {
         self.logger = logger
     }
 
-    /// Publishes `table` as the fleet's next version.
+    /// Publishes `table` as the fleet's next version. Called by the fleet's `FleetController` only, never while
+    /// another publication or `follow` of the fleet is in progress.
     ///
     /// - Parameters:
     ///   - table: the table; its `version` and `parent_version` are replaced by the next version and the
@@ -114,8 +109,6 @@ package actor TablePublisher {
     /// - Throws: `TablePublicationError` when another replica owns the fleet; Kafka errors when the tables topic
     ///   did not take the table (with fencing); history and signing errors. Then nothing was published.
     package func publish(_ table: ThresholdTable, trigger: HistoryTrigger) async throws -> SignedTable {
-        await acquire(table.fleet)
-        defer { release(table.fleet) }
         var table = table
         let transactional = try await writer(for: table.fleet)
         let highest = try await store.highestTableVersion(fleet: table.fleet) ?? 0
@@ -127,8 +120,6 @@ package actor TablePublisher {
             table.rollout.salt = Self.canarySalt(fleet: table.fleet, version: table.version)
         }
         let signed = try SignedTable(signing: table, with: key)
-        inFlight[table.fleet] = table.version
-        defer { inFlight[table.fleet] = nil }
         if let transactional, let fencing {
             do {
                 try await transactional.sendInTransaction([record(signed)], timeout: fencing.timeout)
@@ -162,24 +153,6 @@ package actor TablePublisher {
         return signed
     }
 
-    /// Waits until no other publication of `fleet` is in progress, then marks one as in progress.
-    private func acquire(_ fleet: String) async {
-        while publishing.contains(fleet) {
-            await withCheckedContinuation { waiting[fleet, default: []].append($0) }
-        }
-        publishing.insert(fleet)
-    }
-
-    /// Ends the publication of `fleet` in progress and lets the next waiting one (if any) go.
-    private func release(_ fleet: String) {
-        publishing.remove(fleet)
-        if var queue = waiting[fleet], !queue.isEmpty {
-            let next = queue.removeFirst()
-            waiting[fleet] = queue.isEmpty ? nil : queue
-            next.resume()
-        }
-    }
-
     /// The cohort salt of a fleet's canary at `version`: reproducible, and a fresh cohort for every canary.
     package static func canarySalt(fleet: String, version: UInt64) -> String {
         "\(fleet)/canary/v\(version)"
@@ -190,14 +163,14 @@ package actor TablePublisher {
         await cache.tables(fleet: fleet).latestVersion
     }
 
-    /// Serves a table another replica published, if it is newer than the cache's; inside this actor, so a
-    /// publication of this replica and a followed table never race for one version.
+    /// Serves a table another replica published, if it is newer than the cache's. Called by the fleet's
+    /// `FleetController` only, never during a publication of the fleet (its own table read back from the tables
+    /// topic is then already in the cache, not newer).
     ///
     /// - Returns: whether the table was newer.
     package func follow(_ signed: SignedTable) async throws -> Bool {
         let fleet = signed.table.fleet
-        let known = max(await cache.tables(fleet: fleet).latestVersion, inFlight[fleet] ?? 0)
-        guard signed.table.version > known else { return false }
+        guard signed.table.version > (await cache.tables(fleet: fleet).latestVersion) else { return false }
         try await cache.publish(signed)
         return true
     }

@@ -112,7 +112,7 @@ struct CanaryRolloutTests {
 
         /// Asks for a retune and ticks once.
         func retune() async throws -> SignedTable? {
-            await controller.loop.requestRetune(nowMs: clock.ms, recluster: false)
+            try await controller.requestRetune()
             return try await controller.tick()
         }
 

@@ -97,7 +97,7 @@ struct TuningDecisionTests {
             nowMs: start + 60_000,
             events: 1_000
         )
-        await second.loop.requestRetune(nowMs: start + 60_000, recluster: false)
+        try await second.requestRetune()
         let rejectedTick = try await second.tick()
         #expect(rejectedTick == nil)
         #expect(try await harness.store.highestTableVersion(fleet: fleet) == published.table.version)
@@ -121,7 +121,7 @@ struct TuningDecisionTests {
             nowMs: start + 120_000,
             events: 100
         )
-        await third.loop.requestRetune(nowMs: start + 120_000, recluster: false)
+        try await third.requestRetune()
         let failedTick = try await third.tick()
         #expect(failedTick == nil)
         let all = try await harness.store.tuningDecisions(HistoryQuery(fleet: fleet))
