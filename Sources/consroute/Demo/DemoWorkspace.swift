@@ -62,7 +62,9 @@ struct DemoWorkspace {
 
     /// A controller configuration for the scenario's fleet: the embedded broker, and loop timings for a fleet
     /// that sends thousands of events per second (the shipped config/controller.yaml is tuned for production
-    /// rates: 30 s debounce, 60 s between tunings).
+    /// rates: 30 s debounce, 60 s between tunings, 60 s of samples kept from before a detected outcome change;
+    /// at the demo's 6,000 events/s those 60 s would be its whole window, so a cluster whose answers changed would
+    /// be re-tuned on the samples from before the change).
     static func configuration(scenario: Scenario, port: Int, keyPath: String, historyPath: String, tokenPath: String)
         -> String
     {
@@ -89,6 +91,7 @@ struct DemoWorkspace {
                   q_min: \(scenario.objective.qualityMin)
                   penalty: \(scenario.objective.penalty)
                 reprefill_ms_per_1k_tokens: {device: \(reprefill[0]), edge: \(reprefill[1]), cloud: \(reprefill[2])}
+                optimiser: {change_lookback_s: 2}
                 window: {representations: 100000, shadow_samples: 20000}
                 loop: {bootstrap_events: 5000, debounce_s: 2, minimum_interval_s: 5, schedule_s: 0}
 
