@@ -16,18 +16,3 @@ package func firstResult<T: Sendable>(
         return first
     }
 }
-
-/// A wait that did not end in time.
-package struct DeadlineExceeded: Error, CustomStringConvertible {
-    package let timeout: Duration
-    package var description: String { "the condition did not hold within \(timeout)" }
-}
-
-/// Returns once `condition` holds (checked every 5 ms); throws `DeadlineExceeded` if it does not within `timeout`.
-package func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try !condition() {
-        guard ContinuousClock.now < deadline else { throw DeadlineExceeded(timeout: timeout) }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-}

@@ -56,14 +56,7 @@ struct CanaryRolloutTests {
                 store = try HistoryStore.inMemory()
                 key = TableSigningKey()
             }
-            publisher = TablePublisher(
-                store: store,
-                key: key,
-                cache: cache,
-                producer: nil,
-                topic: "tables",
-                metrics: nil
-            )
+            publisher = TablePublisher.cacheOnly(store: store, cache: cache, key: key)
             let settings = scenario.configuration.fleets[0]
             let start = Int64(Date().timeIntervalSince1970 * 1_000)
             let clock = TestClock(start)

@@ -1,6 +1,5 @@
 import ConsRouteModel
 import ConsRouteStore
-import ConsRouteTestSupport
 import Dispatch
 import Foundation
 import KafkaTestSupport
@@ -32,14 +31,7 @@ struct FleetOwnerTests {
             fleet = scenario.fleet
             store = try HistoryStore.inMemory()
             cache = TableCache()
-            let publisher = TablePublisher(
-                store: store,
-                key: TableSigningKey(),
-                cache: cache,
-                producer: nil,
-                topic: "tables",
-                metrics: nil
-            )
+            let publisher = TablePublisher.cacheOnly(store: store, cache: cache)
             var stream = DriftingFleetStream(fleet: scenario.fleet, seed: 44)
             let now = Int64(Date().timeIntervalSince1970 * 1_000)
             self.now = now
@@ -73,7 +65,7 @@ struct FleetOwnerTests {
             tuningQueue.suspend()
             let controller = controller
             let tick = Task { try await controller.tick() }
-            try await waitUntil(timeout: .seconds(30)) { controller.loop.snapshot.isTuning }
+            try await waitUntil("the tuning taken", timeout: .seconds(30)) { controller.loop.snapshot.isTuning }
             return tick
         }
     }
@@ -135,7 +127,7 @@ struct FleetOwnerTests {
                 for await _ in release { break }
             }
         }
-        try await waitUntil(timeout: .seconds(10)) { log.lines.withLock { $0 == ["holder"] } }
+        try await waitUntil("the holder in the gate", timeout: .seconds(10)) { log.lines.withLock { $0 == ["holder"] } }
         var bodies: [Task<Void, Never>] = []
         for index in 0..<20 {
             bodies.append(
@@ -148,7 +140,7 @@ struct FleetOwnerTests {
                     }
                 }
             )
-            try await waitUntil(timeout: .seconds(10)) { gate.waitingCount == index + 1 }
+            try await waitUntil("body \(index) waiting", timeout: .seconds(10)) { gate.waitingCount == index + 1 }
         }
         released.yield()
         await holder.value

@@ -21,14 +21,7 @@ struct TuningDecisionTests {
         init() throws {
             scenario = try ControllerScenario(bootstrapServers: nil)
             store = try HistoryStore.inMemory()
-            publisher = TablePublisher(
-                store: store,
-                key: TableSigningKey(),
-                cache: TableCache(),
-                producer: nil,
-                topic: "tables",
-                metrics: nil
-            )
+            publisher = TablePublisher.cacheOnly(store: store)
             stream = DriftingFleetStream(fleet: scenario.fleet, seed: 21)
         }
 
