@@ -226,10 +226,10 @@ package final class FleetController: Sendable {
     ///
     /// - Throws: `AdminActionError.unknownVersion` if history has no such table.
     package func rollback(to version: UInt64) async throws -> SignedTable {
-        try await actions.run { try await rollBack(to: version) }
+        try await actions.run { try await publishRollback(to: version) }
     }
 
-    private func rollBack(to version: UInt64) async throws -> SignedTable {
+    private func publishRollback(to version: UInt64) async throws -> SignedTable {
         try requireOwnership()
         let now = clock()
         let signed = try await republish(
