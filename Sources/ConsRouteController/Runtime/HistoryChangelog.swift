@@ -30,7 +30,7 @@ struct HistoryChangelog: Sendable {
             if try await flush() == 0 { try? await Task.sleep(for: pollInterval) }
         }
         // Stopping: what the last ticks recorded goes out now if the broker takes it (else after the restart).
-        try? await flush()
+        _ = try? await flush()
     }
 
     /// Produces every pending record and removes the delivered ones from the outbox.

@@ -83,8 +83,10 @@ public struct FleetPipeline: Sendable {
                 continue
             }
             if table == nil {
+                // After a bootstrap that published nothing, the next one waits for new samples (as a re-tune on
+                // data growth does), instead of repeating the same tuning on every event.
                 if pending == nil, !isTuningInFlight, reservoir.count >= settings.bootstrapEvents,
-                    shadow.count >= settings.tuner.minimumShadowSamples
+                    shadow.count >= settings.tuner.minimumShadowSamples, lastTuneMs == nil || hasGrownSinceLastTune
                 {
                     pending = Trigger(
                         kind: .bootstrap,

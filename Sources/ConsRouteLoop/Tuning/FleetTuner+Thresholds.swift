@@ -69,6 +69,18 @@ extension FleetTuner {
             weights: weights,
             alpha: settings.alpha
         )
+        let cloudLeaning =
+            previous == nil
+            ? calibration.estimate(
+                tiers: (0..<calibration.count).map {
+                    novelPair.tier(
+                        pDevice: split.calibration.samples.pDevice[$0],
+                        pEdge: split.calibration.samples.pEdge[$0]
+                    )
+                },
+                weights: weights,
+                alpha: settings.alpha
+            ) : nil
         var family = FleetAllocator(
             weights: weights,
             constraint: settings.constraint,
@@ -122,6 +134,7 @@ extension FleetTuner {
             ),
             estimate: estimate,
             current: current,
+            cloudLeaning: cloudLeaning,
             verdict: verdict,
             strataMargins: Self.margins(
                 pairs,

@@ -55,6 +55,9 @@ public struct ThresholdProposal: Sendable {
     public var estimate: PolicyEstimate
     /// The table in force on the same samples (all-cloud routing before the first table).
     public var current: PolicyEstimate
+    /// Before the first table (nil afterwards): every cluster on the cloud-leaning novel thresholds, on the same
+    /// samples. It is the first table when no candidate clears the bound, unless it is itself below `q_min` there.
+    public var cloudLeaning: PolicyEstimate?
     public var verdict: Verdict
     /// Per stratum (each cluster in order, then the novel queries), the held-out mean of `s - q_min c` under the
     /// final thresholds: what the quality-floor monitor weighs by the traffic mix while the table is in force.
