@@ -12,7 +12,8 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Backtest the control loop offline on full-information telemetry (prequential) and report.",
         discussion: """
             Events come from --input (JSON lines .jsonl, or length-delimited protobuf .pb/.bin; every event must \
-            carry shadow) or are generated from --scenario (see config/scenarios/README.md). Each event is routed \
+            carry shadow; an event id seen before is a redelivery, skipped and counted as ingest does) or are \
+            generated from --scenario (see config/scenarios/README.md). Each event is routed \
             with the table in effect at that moment; the pipeline sees the routed outcome and, on a --shadow-rate \
             share, the shadow sample. The report (JSON) holds the policy, the all-cloud, all-device, static and \
             oracle baselines, per-window figures, the tables published and the drift detected.
@@ -194,7 +195,10 @@ struct ReplayCommand: ParsableCommand {
         }
         var text =
             "replayed \(report.events) events of \(report.fleet) in \(String(format: "%.1f", report.wallSeconds)) s; "
-            + "\(report.tables.count) tables, \(report.driftEvents.count) drift events\n"
+            + "\(report.tables.count) tables, \(report.driftEvents.count) drift events"
+            + (report.duplicatesSkipped > 0
+                ? "; \(report.duplicatesSkipped) duplicates skipped (an event id seen before, as ingest skips them)\n"
+                : "\n")
         text +=
             line("policy", report.policy) + line("static", report.baselines.static)
             + line("oracle", report.baselines.oracle) + line("oracle_fleet", report.baselines.oracleFleet)

@@ -110,6 +110,28 @@ struct ReplayRunnerTests {
         source = ArraySource(events: [])
         #expect(throws: ReplayError.noEvents) { try ReplayRunner(settings: smallReplaySettings(scenario)).run(&source) }
     }
+
+    @Test("redeliveries (an event id seen before) are skipped and counted: the report is the one without them")
+    func duplicates() throws {
+        let scenario = try driftingScenario(events: 6_000)
+        var generator = ScenarioGenerator(scenario: scenario)
+        var events: [TelemetryEvent] = []
+        while let event = generator.next() { events.append(event) }
+        var clean = ArraySource(events: events)
+        var expected = try ReplayRunner(settings: smallReplaySettings(scenario)).run(&clean)
+        // A recording of an at-least-once stream: 299 events delivered again, some right away, some much later.
+        var redelivered = events
+        for index in stride(from: 5_990, through: 20, by: -20) {
+            redelivered.insert(events[index], at: min(redelivered.count, index + 1 + (index % 3) * 500))
+        }
+        var source = ArraySource(events: redelivered)
+        var report = try ReplayRunner(settings: smallReplaySettings(scenario)).run(&source)
+        #expect(report.events == 6_000 && report.duplicatesSkipped == 299)
+        report.duplicatesSkipped = 0
+        report.wallSeconds = 0
+        expected.wallSeconds = 0
+        #expect(try report.jsonData() == expected.jsonData())
+    }
 }
 
 /// Events from an array.

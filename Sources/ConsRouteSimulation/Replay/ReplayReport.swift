@@ -155,6 +155,9 @@ public struct ReplayReport: Sendable, Codable {
     public var fleet: String
     /// Events replayed.
     public var events: Int
+    /// Events skipped because an earlier one had the same event id (a recording of an at-least-once stream holds
+    /// redeliveries; ingest counts each event once, and so does the replay).
+    public var duplicatesSkipped: Int
     /// The share of events whose shadow sample the pipeline saw.
     public var shadowRate: Double
     /// Events per window.

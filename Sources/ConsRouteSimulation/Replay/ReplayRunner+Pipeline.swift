@@ -98,6 +98,7 @@ extension ReplayRunner {
         return ReplayReport(
             fleet: fleet,
             events: eventCount,
+            duplicatesSkipped: duplicatesSkipped,
             shadowRate: settings.shadowRate,
             windowEvents: settings.windowEvents,
             objectiveWeights: [

@@ -31,6 +31,8 @@ public struct ReplayRunner: Sendable {
     var batch: [TelemetryEvent] = []
     var lastTickMs: Int64?
     var eventCount = 0
+    /// Events skipped as redeliveries (an event id seen before).
+    var duplicatesSkipped = 0
     var lastEventMs: Int64 = 0
     var windowStart: (event: Int, ms: Int64)?
     var windows: [ReplayReport.Window] = []
@@ -68,7 +70,13 @@ public struct ReplayRunner: Sendable {
         -> ReplayReport
     {
         let start = DispatchTime.now().uptimeNanoseconds
+        var seen = Set<EventID>()
         while let event = try source.nextEvent() {
+            // As ingest does: an event id seen before is a redelivery, counted once.
+            guard seen.insert(event.eventID).inserted else {
+                duplicatesSkipped += 1
+                continue
+            }
             try route(event)
         }
         guard eventCount > 0 else { throw ReplayError.noEvents }
@@ -79,11 +87,12 @@ public struct ReplayRunner: Sendable {
 
     /// Routes one event for every policy and queues what the fleet would report for the pipeline.
     mutating func route(_ event: TelemetryEvent) throws(ReplayError) {
-        guard let shadow = event.shadow else { throw .missingShadow(event: eventCount) }
+        // Errors name the event by its place in the input (duplicates skipped included).
+        guard let shadow = event.shadow else { throw .missingShadow(event: eventCount + duplicatesSkipped) }
         if eventCount == 0 { fleet = event.fleet }
         guard event.representation.count == settings.pipeline.metadata.fingerprint.representationDim else {
             throw .wrongDimension(
-                event: eventCount,
+                event: eventCount + duplicatesSkipped,
                 expected: settings.pipeline.metadata.fingerprint.representationDim,
                 actual: event.representation.count
             )
