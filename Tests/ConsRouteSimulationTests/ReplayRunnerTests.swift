@@ -107,6 +107,17 @@ struct ReplayRunnerTests {
         #expect(throws: ReplayError.wrongDimension(event: 5, expected: 8, actual: 7)) {
             try ReplayRunner(settings: smallReplaySettings(scenario)).run(&source)
         }
+        events[5] = events[4]
+        // An unset or corrupt clock: before, -2^63 trapped the replay (an overflow in its tick schedule) and 2^63 - 1
+        // stalled its clock, so that no table was ever published.
+        for time in [Int64.min, .max, 0] {
+            var timed = events
+            timed[6].timeUnixMs = time
+            source = ArraySource(events: timed)
+            #expect(throws: ReplayError.badTime(event: 6, timeUnixMs: time, previousMs: events[5].timeUnixMs)) {
+                try ReplayRunner(settings: smallReplaySettings(scenario)).run(&source)
+            }
+        }
         source = ArraySource(events: [])
         #expect(throws: ReplayError.noEvents) { try ReplayRunner(settings: smallReplaySettings(scenario)).run(&source) }
     }

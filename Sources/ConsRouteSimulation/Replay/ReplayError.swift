@@ -6,6 +6,9 @@ public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingShadow(event: Int)
     /// An event's representation does not have the fleet's dimension.
     case wrongDimension(event: Int, expected: Int, actual: Int)
+    /// An event's time is more than ``ReplayRunner/maximumTimeJumpMs`` from the previous event's: an unset or
+    /// corrupt clock (ingest dead-letters such events as `bad_time`), which would stall the replay's clock.
+    case badTime(event: Int, timeUnixMs: Int64, previousMs: Int64)
     /// The controller configuration given to the replay does not fit it (no such fleet, several, another d).
     case configuration(String)
 
@@ -18,6 +21,9 @@ public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "(every tier's score, latency and cost)"
         case .wrongDimension(let event, let expected, let actual):
             "event \(event): representation has \(actual) values, the fleet's dimension is \(expected)"
+        case .badTime(let event, let time, let previous):
+            "event \(event): time_unix_ms \(time) is more than a year from the previous event's \(previous) (an "
+                + "unset or corrupt clock; ingest dead-letters such events as bad_time): fix or drop it"
         case .configuration(let reason): reason
         }
     }

@@ -59,6 +59,9 @@ public struct ReplayRunner: Sendable {
         shadowDraw = SeededGenerator(seed: settings.seed)
     }
 
+    /// The largest time step between consecutive events (a year): a larger one is an unset or corrupt clock.
+    public static let maximumTimeJumpMs: Int64 = 366 * 86_400_000
+
     /// Replays every event of `source` and reports.
     ///
     /// - Parameters:
@@ -97,8 +100,13 @@ public struct ReplayRunner: Sendable {
                 actual: event.representation.count
             )
         }
+        if eventCount > 0,
+            event.timeUnixMs.saturatingSubtracting(lastEventMs).magnitude > UInt64(Self.maximumTimeJumpMs)
+        {
+            throw .badTime(event: eventCount + duplicatesSkipped, timeUnixMs: event.timeUnixMs, previousMs: lastEventMs)
+        }
         if batch.count >= settings.tickEveryEvents
-            || (lastTickMs.map { event.timeUnixMs - $0 >= settings.tickEveryMs } ?? false)
+            || (lastTickMs.map { event.timeUnixMs.saturatingSubtracting($0) >= settings.tickEveryMs } ?? false)
         {
             flush(nowMs: event.timeUnixMs)
         }
