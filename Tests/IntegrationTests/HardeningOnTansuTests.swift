@@ -138,38 +138,20 @@ struct HardeningOnTansuTests {
         #expect((ends[0] ?? 0) > 15, "the broker wrote no markers: the test cannot tell them from lost messages")
 
         let store = try HistoryStore(path: names.history)
-        let service = IngestService(
-            configuration: IngestConfiguration(
-                kafka: client,
-                group: names.group,
-                telemetryTopic: names.telemetry,
-                deadLetterTopic: names.deadLetters,
-                fleets: TelemetryStream.fleets,
-                dedupeWindow: 100_000,
-                sessionTimeout: .seconds(10)
-            ),
-            store: store
-        )
-        let task = Task { try await service.run() }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let counters = service.counters
-            if counters.accepted + counters.deadLettered + counters.rejections["duplicate", default: 0] >= 15 { break }
-            try await Task.sleep(for: .milliseconds(100))
+        let counters = try await ingest(names, client: client, store: store, fleets: TelemetryStream.fleets) {
+            $0.accepted + $0.deadLettered + $0.rejections["duplicate", default: 0] >= 15
         }
-        task.cancel()
-        try await task.value
-        let counters = service.counters
         #expect(counters.accepted + counters.deadLettered + counters.rejections["duplicate", default: 0] == 15)
         #expect(counters.lost == 0, "partition 0 ends at \(ends[0] ?? -1) after 15 events")
     }
 
-    /// Runs an in-process ingest on `store` until `accepted` events are counted (or 60 s), then stops it.
+    /// Runs an in-process ingest on `store` until its counters satisfy `done` (or 60 s), then stops it.
     private func ingest(
         _ names: Topics,
         client: KafkaConfiguration,
         store: HistoryStore,
-        accepted: Int
+        fleets: [String: Int] = ["fleet-a": 16],
+        until done: @escaping @Sendable (IngestService.Counters) -> Bool
     ) async throws -> IngestService.Counters {
         let service = IngestService(
             configuration: IngestConfiguration(
@@ -177,16 +159,15 @@ struct HardeningOnTansuTests {
                 group: names.group,
                 telemetryTopic: names.telemetry,
                 deadLetterTopic: names.deadLetters,
-                fleets: ["fleet-a": 16],
+                fleets: fleets,
                 dedupeWindow: 100_000,
                 sessionTimeout: .seconds(10)
             ),
             store: store
         )
         let task = Task { try await service.run() }
-        try await waitUntil("ingest accepted \(accepted) events", timeout: .seconds(60)) {
-            service.counters.accepted >= accepted
-        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, !done(service.counters) { try await Task.sleep(for: .milliseconds(100)) }
         task.cancel()
         try await task.value
         return service.counters
@@ -211,7 +192,7 @@ struct HardeningOnTansuTests {
         }
         let store = try HistoryStore(path: names.history)
         try await produceAll(records(0..<10), to: client)
-        let first = try await ingest(names, client: client, store: store, accepted: 10)
+        let first = try await ingest(names, client: client, store: store) { $0.accepted >= 10 }
         #expect(first.accepted == 10 && first.lost == 0)
 
         // While ingest is down, 20 more arrive (two producers, so a batch starts at offset 20), then retention
@@ -220,7 +201,7 @@ struct HardeningOnTansuTests {
         try await produceAll(records(20..<30), to: client)
         try moveLogStart(topic: names.telemetry, partition: 0, to: 20)
 
-        let second = try await ingest(names, client: client, store: store, accepted: 10)
+        let second = try await ingest(names, client: client, store: store) { $0.accepted >= 10 }
         #expect(second.accepted == 10)
         #expect(second.lost == 10, "the jump from the stored offset 10 to 20 is retention's, below the low watermark")
         let stored = try await store.storedOffsets(group: names.group, topic: names.telemetry)
