@@ -35,8 +35,17 @@ struct SaturatedHeadTests {
         let failure = try #require(outcome.failure)
         #expect(failure.hasPrefix("no first table:"), "\(failure)")
         #expect(failure.contains("all-cloud routing stays in force"))
-        let fallback = try #require(outcome.thresholds?.cloudLeaning)
+        let proposal = try #require(outcome.thresholds)
+        let fallback = try #require(proposal.cloudLeaning)
         #expect(fallback.qualityRatio < 0.7, "half the traffic is answered wrong by the device under every table")
+        // The fallback table is offered only where its own bound clears the floor, with its own figures.
+        let bound = try #require(fallback.qualityLowerBound)
+        #expect(proposal.cloudLeaningFirstTable(qualityMin: bound + 0.001) == nil)
+        let offered = try #require(proposal.cloudLeaningFirstTable(qualityMin: bound))
+        #expect(offered.thresholds.isEmpty && offered.strataMargins.isEmpty)
+        #expect(
+            offered.expected.qualityRatio == fallback.qualityRatio && offered.expected.costRatio == fallback.costRatio
+        )
 
         // As a re-tune on data growth: the next bootstrap is due once a quarter (`dataGrowthFraction`) of the samples
         // a tuning can use (2,000: one cluster's worth before the first table) arrived anew. Every synthetic event

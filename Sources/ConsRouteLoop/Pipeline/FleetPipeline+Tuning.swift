@@ -48,42 +48,16 @@ extension FleetPipeline {
             }
             var thresholds = proposal
             if case .rejected = proposal.verdict {
-                // First table and no candidate clears the bound: publish the clusters with the cloud-leaning novel
-                // thresholds, so devices have a verified table and route conservatively, when those clear it (the
-                // same test as any candidate's; a point estimate would pass by chance on some retry). Otherwise
-                // all-cloud routing stays in force: a head that answers exactly 1 sends its queries to the device
-                // under every threshold, so even the cloud-leaning table can be below the floor.
-                if let fallback = proposal.cloudLeaning,
-                    !(fallback.qualityLowerBound.map { $0 >= settings.objective.qualityMin } ?? false)
-                {
-                    let novel = settings.tuner.novelThresholds
-                    let bound = fallback.qualityLowerBound.map { "\($0.rounded(to: 4))" } ?? "undefined"
-                    outcome.failure =
-                        "no first table: no candidate's quality lower confidence bound clears q_min "
-                        + "\(settings.objective.qualityMin), nor does that of the cloud-leaning thresholds (t_device "
-                        + "\(novel.device), t_edge \(novel.edge) in every cluster): \(bound), quality ratio "
-                        + "\(fallback.qualityRatio.rounded(to: 4)) on \(fallback.sampleCount) held-out samples; "
-                        + "all-cloud routing stays in force"
+                // First table and no candidate clears the bound: every cluster on the cloud-leaning novel
+                // thresholds, so devices have a verified table and route conservatively, when those clear it
+                // themselves. Otherwise all-cloud routing stays in force: a head that answers exactly 1 sends its
+                // queries to the device under every threshold, so even the cloud-leaning table can be below the floor.
+                guard let fallback = proposal.cloudLeaningFirstTable(qualityMin: settings.objective.qualityMin) else {
+                    outcome.failure = noFirstTable(proposal.cloudLeaning)
                     return outcome
                 }
-                thresholds.thresholds = [:]
-                if let fallback = proposal.cloudLeaning {
-                    // The table says what it will do: the cloud-leaning thresholds' figures, not the rejected
-                    // candidate's.
-                    thresholds.estimate = fallback
-                    thresholds.expected = ExpectedOutcome(
-                        qualityRatio: fallback.qualityRatio,
-                        latencyRatio: fallback.latencyRatio,
-                        costRatio: fallback.costRatio,
-                        latencyMs: fallback.meanLatencyMs,
-                        cost: fallback.meanCost,
-                        shares: [fallback.shares.device, fallback.shares.edge, fallback.shares.cloud]
-                    )
-                    // The candidate's per-cluster margins do not describe this table: the floor monitor watches
-                    // its served outcomes only.
-                    thresholds.strataMargins = []
-                    outcome.thresholds = thresholds
-                }
+                thresholds = fallback
+                outcome.thresholds = fallback
             }
             outcome.table = tuner.table(
                 metadata: settings.metadata,
@@ -107,6 +81,17 @@ extension FleetPipeline {
             outcome.failure = "\(error)"
         }
         return outcome
+    }
+
+    /// Why a bootstrap published nothing: not even the cloud-leaning thresholds (`cloudLeaning`) clear the bound.
+    private func noFirstTable(_ cloudLeaning: PolicyEstimate?) -> String {
+        let novel = settings.tuner.novelThresholds
+        let bound = cloudLeaning?.qualityLowerBound.map { "\($0.rounded(to: 4))" } ?? "undefined"
+        let ratio = cloudLeaning.map { "\($0.qualityRatio.rounded(to: 4))" } ?? "undefined"
+        return "no first table: no candidate's quality lower confidence bound clears q_min "
+            + "\(settings.objective.qualityMin), nor does that of the cloud-leaning thresholds (t_device "
+            + "\(novel.device), t_edge \(novel.edge) in every cluster): \(bound), quality ratio \(ratio) on "
+            + "\(cloudLeaning?.sampleCount ?? 0) held-out samples; all-cloud routing stays in force"
     }
 
     /// A tuned table goes out as a canary when canaries are enabled, except the first table (nothing to compare

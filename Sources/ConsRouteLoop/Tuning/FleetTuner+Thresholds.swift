@@ -124,14 +124,6 @@ extension FleetTuner {
             engine: settings.engine,
             clusters: reports,
             thresholds: Dictionary(uniqueKeysWithValues: reports.map { ($0.id, $0.final) }),
-            expected: ExpectedOutcome(
-                qualityRatio: estimate.qualityRatio,
-                latencyRatio: estimate.latencyRatio,
-                costRatio: estimate.costRatio,
-                latencyMs: estimate.meanLatencyMs,
-                cost: estimate.meanCost,
-                shares: [estimate.shares.device, estimate.shares.edge, estimate.shares.cloud]
-            ),
             estimate: estimate,
             current: current,
             cloudLeaning: cloudLeaning,

@@ -49,10 +49,20 @@ public struct ThresholdProposal: Sendable {
     public var clusters: [ClusterReport]
     /// The final thresholds by cluster id.
     public var thresholds: [UInt32: ThresholdPair]
-    /// Predicted outcome of the final thresholds on the held-out samples, weighted to the current traffic mix.
-    public var expected: ExpectedOutcome
     /// The candidate's figures on the held-out samples, with the quality ratio's lower confidence bound.
     public var estimate: PolicyEstimate
+    /// Predicted outcome of the final thresholds on the held-out samples, weighted to the current traffic mix
+    /// (`estimate`, as a table carries it).
+    public var expected: ExpectedOutcome {
+        ExpectedOutcome(
+            qualityRatio: estimate.qualityRatio,
+            latencyRatio: estimate.latencyRatio,
+            costRatio: estimate.costRatio,
+            latencyMs: estimate.meanLatencyMs,
+            cost: estimate.meanCost,
+            shares: [estimate.shares.device, estimate.shares.edge, estimate.shares.cloud]
+        )
+    }
     /// The table in force on the same samples (all-cloud routing before the first table).
     public var current: PolicyEstimate
     /// Before the first table (nil afterwards): every cluster on the cloud-leaning novel thresholds, on the same
@@ -75,6 +85,22 @@ public struct ThresholdProposal: Sendable {
     /// All-cloud mean latency of the shadow window (the switch margin's normaliser).
     public var cloudLatencyMs: Double
     public var seconds: Double
+}
+
+extension ThresholdProposal {
+    /// Before the first table, when no candidate cleared the bound: the proposal that puts every cluster on the
+    /// cloud-leaning novel thresholds (no thresholds of its own), with their figures, if their own lower bound clears
+    /// `qualityMin` (the same test as any candidate's); nil otherwise, and after the first table.
+    public func cloudLeaningFirstTable(qualityMin: Double) -> ThresholdProposal? {
+        guard let cloudLeaning, let bound = cloudLeaning.qualityLowerBound, bound >= qualityMin else { return nil }
+        var proposal = self
+        proposal.thresholds = [:]
+        proposal.estimate = cloudLeaning
+        // The candidate's per-cluster margins do not describe this table: the floor monitor watches its served
+        // outcomes only.
+        proposal.strataMargins = []
+        return proposal
+    }
 }
 
 extension ThresholdProposal.Verdict {
