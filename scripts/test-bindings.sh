@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The device router beyond Swift: builds libconsroute_router, checks that it needs no Swift runtime, then runs
-# the conformance vectors through the C ABI (bindings/c, on every SIMD path this CPU has) and the Python
+# the conformance vectors through the C ABI (bindings/c, on every SIMD path this CPU has), the int8 screen's
+# timing harness on a few shapes (it exits 1 on any answer that differs from the float kernel's), and the Python
 # binding's pytest suite (bindings/python, installed with pip into .build/bindings-venv).
 #
 # Usage: bash scripts/test-bindings.sh [--skip-build]      CONFIGURATION=release for the release library.
@@ -30,6 +31,16 @@ for kernel in avx512vnni avx512 avx2 sse2 neon scalar; do
     continue
   fi
   echo "   $kernel: $(tail -1 <<<"$output")" >&2
+done
+
+echo "== int8 screen harness (scripts/screen-crossover.c): the kernel's answers on synthetic tables" >&2
+kernels=Sources/CConsRouteKernels
+clang -O2 -Wall -Werror -I "$kernels/include" -I "$kernels" scripts/screen-crossover.c "$kernels/kernels.c" \
+  "$kernels/screen.c" -o "$bin/screen-crossover" -lm
+for shape in "384 16" "2048 64" "130 33" "8192 2"; do
+  # shellcheck disable=SC2086  # two arguments
+  output="$("$bin/screen-crossover" $shape 3 200)" || { echo "$output" >&2; exit 1; }
+  echo "   $output" >&2
 done
 
 echo "== Python binding" >&2

@@ -36,13 +36,44 @@ static inline cr_query_bounds cr_bounds(float scale, float query_norm, float res
     return (cr_query_bounds){scale, norm, residual};
 }
 
-/// The score interval of cluster c from its integer dot: `*center ± *radius`.
+/// The score interval of cluster c from its integer dot: `*center ± *radius` (`params` holds four planes of
+/// `planes` values each: see `consroute_screen.params`). Not contracted, so that the vector copy in the VNNI path
+/// computes the same values.
 static inline void cr_interval(
-    const double *params, long c, int32_t dot, cr_query_bounds q, double *center, double *radius) {
-    const double *p = params + 4 * c;
-    double product = q.scale * p[0] * (double)dot;
-    *center = p[3] - 2 * product;
-    *radius = (2 * (q.norm * p[1] + q.residual * p[2])) * (1 + 0x1p-30) + 0x1p-36 * (fabs(p[3]) + 2 * fabs(product));
+    const double *params, long planes, long c, int32_t dot, cr_query_bounds q, double *center, double *radius) {
+#pragma clang fp contract(off)
+    double product = q.scale * params[c] * (double)dot;
+    double norm = params[3 * planes + c];
+    *center = norm - (product + product);
+    *radius = ((q.norm * params[planes + c] + q.residual * params[2 * planes + c]) * 2) * (1 + 0x1p-30)
+        + 0x1p-36 * (fabs(norm) + (fabs(product) + fabs(product)));
+}
+
+/// The clusters' intervals, as the screen's finish needs them: each cluster's lower end, the least upper end, and
+/// the cluster with the smallest center (the first on ties; 0 when no center is finite and below +inf).
+typedef struct cr_intervals {
+    double lower[CONSROUTE_SCREEN_MAX_CLUSTERS] __attribute__((aligned(64)));
+    double best_upper;
+    long first;
+} cr_intervals;
+
+static inline void cr_intervals_scalar(
+    const consroute_screen *screen, const int32_t *dots, cr_query_bounds q, cr_intervals *out) {
+    long k = screen->cluster_count, planes = (k + 15) / 16 * 16;
+    double best_upper = __builtin_inf(), least_center = __builtin_inf();
+    long first = 0;
+    for (long c = 0; c < k; c++) {
+        double center, radius;
+        cr_interval(screen->params, planes, c, dots[c], q, &center, &radius);
+        out->lower[c] = center - radius;
+        if (center + radius < best_upper) best_upper = center + radius;
+        if (center < least_center) {
+            least_center = center;
+            first = c;
+        }
+    }
+    out->best_upper = best_upper;
+    out->first = first;
 }
 
 /// Picks the candidates from the integer dots and re-scores them with `rescore` (a float32 `x·row`); answers as
@@ -50,23 +81,12 @@ static inline void cr_interval(
 /// skipped when its interval lies above the best re-scored score plus the tolerance (its exact score then exceeds
 /// the exact score of that candidate, so it can be neither the nearest nor tied with it).
 static inline __attribute__((always_inline)) long cr_screen_finish(
-    const consroute_screen *screen, const float *x, long d, const int32_t *dots, cr_query_bounds q,
-    const float *norms, float query_norm, float tolerance, float (*rescore)(const float *, const float *, long),
-    float *distance2, float *uncertainty) {
-    long k = screen->cluster_count;
-    double lower[CONSROUTE_SCREEN_MAX_CLUSTERS];
-    double best_upper = __builtin_inf(), least_center = __builtin_inf();
-    long first = 0;
-    for (long c = 0; c < k; c++) {
-        double center, radius;
-        cr_interval(screen->params, c, dots[c], q, &center, &radius);
-        lower[c] = center - radius;
-        if (center + radius < best_upper) best_upper = center + radius;
-        if (center < least_center) {
-            least_center = center;
-            first = c;
-        }
-    }
+    const consroute_screen *screen, const float *x, long d, const cr_intervals *intervals, const float *norms,
+    float query_norm, float tolerance, float (*rescore)(const float *, const float *, long), float *distance2,
+    float *uncertainty) {
+    long k = screen->cluster_count, first = intervals->first;
+    const double *lower = intervals->lower;
+    double best_upper = intervals->best_upper;
     float dot = rescore(x, screen->rows + first * screen->row_stride, d);
     float best = norms[first] - (dot + dot), second = __builtin_inff();
     long best_index = first;
@@ -139,16 +159,18 @@ long consroute_nearest_centroid_screened_reference(
     }
     cr_query_bounds q = cr_bounds(scale, query_norm, residual_norm, d);
     int32_t dots[CONSROUTE_SCREEN_MAX_CLUSTERS];
-    long p4 = screen->padded_dimension / 4;
+    long padded = screen->padded_dimension;
     for (long c = 0; c < screen->cluster_count; c++) {
-        const int8_t *base = screen->codes + (c / 16) * p4 * 64 + (c % 16) * 4;
+        const int8_t *tiles = screen->codes + (c / 16) * 16 * padded + (c % 16) * 64;
         int32_t sum = 0;
-        for (j = 0; j < d; j++) sum += (int32_t)query[j] * base[(j / 4) * 64 + j % 4];
+        for (j = 0; j < d; j++) sum += (int32_t)query[j] * tiles[(j / 64) * 1024 + j % 64];
         dots[c] = sum;
     }
     float tolerance = cr_tolerance(d, 4, query_norm, max_norm);
+    cr_intervals intervals;
+    cr_intervals_scalar(screen, dots, q, &intervals);
     return cr_screen_finish(
-        screen, x, d, dots, q, norms, query_norm, tolerance, cr_reference_dot, distance2, uncertainty);
+        screen, x, d, &intervals, norms, query_norm, tolerance, cr_reference_dot, distance2, uncertainty);
 }
 
 // MARK: - AVX-512 VNNI
@@ -209,62 +231,124 @@ static long cr_vnni_screened(
     float scale = max_abs / 127, inverse = max_abs > 0 ? 127 / max_abs : 0;
     if (!isfinite(inverse)) inverse = 0;  // |x_j| so small that 127 / max overflows: all codes 0, x̂ = 0
 
-    // Pass 2: the query's codes, offset by 128 (VNNI multiplies unsigned by signed bytes), and ||x − x̂||².
+    // Pass 2: the query's codes, offset by 128 (VNNI multiplies unsigned by signed bytes), and ||x − x̂||², 64
+    // dimensions at a time: four vectors of 16 codes packed to bytes (the packs interleave 32-bit groups across
+    // the 128-bit lanes; one permutation restores dimension order). Past d the loads give 0: code 0 (byte 128)
+    // against the codes' zero padding, residual 0.
     uint8_t query[CONSROUTE_SCREEN_MAX_DIMENSION] __attribute__((aligned(64)));
     long padded = screen->padded_dimension;
     __m512 scale_v = _mm512_set1_ps(scale), inverse_v = _mm512_set1_ps(inverse);
     __m512 r0 = _mm512_setzero_ps(), r1 = r0, r2 = r0, r3 = r0;
-    const __m512i low = _mm512_set1_epi32(-127), high = _mm512_set1_epi32(127), offset = _mm512_set1_epi32(128);
-#define CR_QUANTIZE(v, chain, at)                                                                                  \
+    const __m512i low = _mm512_set1_epi32(-127), high = _mm512_set1_epi32(127), flip = _mm512_set1_epi8((char)0x80);
+    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+#define CR_CODES(v) _mm512_min_epi32(_mm512_max_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(v, inverse_v)), low), high)
+#define CR_RESIDUAL(v, codes, chain)                                                                               \
     do {                                                                                                           \
-        __m512i codes = _mm512_cvtps_epi32(_mm512_mul_ps(v, inverse_v));                                           \
-        codes = _mm512_min_epi32(_mm512_max_epi32(codes, low), high);                                              \
         __m512 residual = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(codes), scale_v, v);                                 \
         chain = _mm512_fmadd_ps(residual, residual, chain);                                                        \
-        _mm_store_si128((__m128i *)(query + (at)), _mm512_cvtepi32_epi8(_mm512_add_epi32(codes, offset)));         \
     } while (0)
-    for (j = 0; j + 64 <= d; j += 64) {
-        __m512 v0 = _mm512_loadu_ps(x + j), v1 = _mm512_loadu_ps(x + j + 16);
-        __m512 v2 = _mm512_loadu_ps(x + j + 32), v3 = _mm512_loadu_ps(x + j + 48);
-        CR_QUANTIZE(v0, r0, j);
-        CR_QUANTIZE(v1, r1, j + 16);
-        CR_QUANTIZE(v2, r2, j + 32);
-        CR_QUANTIZE(v3, r3, j + 48);
+    for (j = 0; j < d; j += 64) {
+        __m512 v0, v1, v2, v3;
+        if (j + 64 <= d) {
+            v0 = _mm512_loadu_ps(x + j);
+            v1 = _mm512_loadu_ps(x + j + 16);
+            v2 = _mm512_loadu_ps(x + j + 32);
+            v3 = _mm512_loadu_ps(x + j + 48);
+        } else {
+            v0 = _mm512_maskz_loadu_ps(cr_vnni_tail(d - j), x + j);
+            v1 = d - j > 16 ? _mm512_maskz_loadu_ps(cr_vnni_tail(d - j - 16), x + j + 16) : _mm512_setzero_ps();
+            v2 = d - j > 32 ? _mm512_maskz_loadu_ps(cr_vnni_tail(d - j - 32), x + j + 32) : _mm512_setzero_ps();
+            v3 = d - j > 48 ? _mm512_maskz_loadu_ps(cr_vnni_tail(d - j - 48), x + j + 48) : _mm512_setzero_ps();
+        }
+        __m512i c0 = CR_CODES(v0), c1 = CR_CODES(v1), c2 = CR_CODES(v2), c3 = CR_CODES(v3);
+        CR_RESIDUAL(v0, c0, r0);
+        CR_RESIDUAL(v1, c1, r1);
+        CR_RESIDUAL(v2, c2, r2);
+        CR_RESIDUAL(v3, c3, r3);
+        __m512i bytes = _mm512_packs_epi16(_mm512_packs_epi32(c0, c1), _mm512_packs_epi32(c2, c3));
+        _mm512_store_si512((void *)(query + j), _mm512_xor_si512(_mm512_permutexvar_epi32(order, bytes), flip));
     }
-    for (; j < d; j += 16) {
-        __m512 v = _mm512_maskz_loadu_ps(cr_vnni_tail(d - j), x + j);
-        CR_QUANTIZE(v, r0, j);
-    }
-#undef CR_QUANTIZE
-    // Past d: code 0 (byte 128) against zero padding in the centroids' codes.
+#undef CR_CODES
+#undef CR_RESIDUAL
     if (j < padded) memset(query + j, 128, (size_t)(padded - j));
     float residual_norm = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(r0, r1), _mm512_add_ps(r2, r3)));
     cr_query_bounds q = cr_bounds(scale, query_norm, residual_norm, d);
 
-    // The integer dots, 16 clusters per instruction, 8 chains.
+    // The integer dots: per block of 16 clusters, one accumulator per cluster, each 64 query bytes loaded once
+    // for the block's 16 codes of those dimensions (one 1 kB tile, read in order); then the 16 accumulators are summed across their lanes into one vector, lane c = cluster c.
     int32_t dots[CONSROUTE_SCREEN_MAX_CLUSTERS + 16] __attribute__((aligned(64)));
-    long p4 = padded / 4;
-    const int32_t *words = (const int32_t *)query;
     for (long b = 0; b < block_count; b++) {
-        const int8_t *base = screen->codes + b * p4 * 64;
-        __m512i a[8];
-        for (int c = 0; c < 8; c++) a[c] = _mm512_setzero_si512();
-        for (long w = 0; w < p4; w += 8) {
+        const int8_t *tile = screen->codes + b * 16 * padded;
+        __m512i a[16];
+        for (int c = 0; c < 16; c++) a[c] = _mm512_setzero_si512();
+        for (long w = 0; w < padded; w += 64, tile += 1024) {
+            __m512i bytes = _mm512_load_si512((const void *)(query + w));
 #pragma unroll
-            for (int c = 0; c < 8; c++) {
-                a[c] = _mm512_dpbusd_epi32(
-                    a[c], _mm512_set1_epi32(words[w + c]), _mm512_load_si512((const void *)(base + (w + c) * 64)));
+            for (int c = 0; c < 16; c++) {
+                a[c] = _mm512_dpbusd_epi32(a[c], bytes, _mm512_load_si512((const void *)(tile + c * 64)));
             }
         }
+        __m512i t[8], u[4];
+        for (int i = 0; i < 8; i++) {
+            t[i] = _mm512_add_epi32(
+                _mm512_unpacklo_epi32(a[2 * i], a[2 * i + 1]), _mm512_unpackhi_epi32(a[2 * i], a[2 * i + 1]));
+        }
+        for (int i = 0; i < 4; i++) {
+            u[i] = _mm512_add_epi32(
+                _mm512_unpacklo_epi64(t[2 * i], t[2 * i + 1]), _mm512_unpackhi_epi64(t[2 * i], t[2 * i + 1]));
+        }
+        __m512i v01 = _mm512_add_epi32(
+            _mm512_shuffle_i32x4(u[0], u[1], _MM_SHUFFLE(2, 0, 2, 0)),
+            _mm512_shuffle_i32x4(u[0], u[1], _MM_SHUFFLE(3, 1, 3, 1)));
+        __m512i v23 = _mm512_add_epi32(
+            _mm512_shuffle_i32x4(u[2], u[3], _MM_SHUFFLE(2, 0, 2, 0)),
+            _mm512_shuffle_i32x4(u[2], u[3], _MM_SHUFFLE(3, 1, 3, 1)));
         __m512i sum = _mm512_add_epi32(
-            _mm512_add_epi32(_mm512_add_epi32(a[0], a[1]), _mm512_add_epi32(a[2], a[3])),
-            _mm512_add_epi32(_mm512_add_epi32(a[4], a[5]), _mm512_add_epi32(a[6], a[7])));
+            _mm512_shuffle_i32x4(v01, v23, _MM_SHUFFLE(2, 0, 2, 0)),
+            _mm512_shuffle_i32x4(v01, v23, _MM_SHUFFLE(3, 1, 3, 1)));
         __m512i sums = _mm512_loadu_si512((const void *)(screen->column_sums + 16 * b));
         _mm512_store_si512((void *)(dots + 16 * b), _mm512_sub_epi32(sum, _mm512_slli_epi32(sums, 7)));
     }
     float tolerance = cr_tolerance(d, 8, query_norm, max_norm);
+    // The intervals, 8 clusters per vector: the same operations as `cr_interval`, in the same order.
+    cr_intervals intervals;
+    long k = screen->cluster_count, planes = block_count * 16;
+    const double *p = screen->params;
+    __m512d scale_d = _mm512_set1_pd(q.scale), norm_d = _mm512_set1_pd(q.norm), residual_d = _mm512_set1_pd(q.residual);
+    __m512d upper_min = _mm512_set1_pd(__builtin_inf()), center_min = upper_min;
+    double centers[CONSROUTE_SCREEN_MAX_CLUSTERS + 16] __attribute__((aligned(64)));
+    for (long c = 0; c < planes; c += 8) {
+        __m512d dot = _mm512_cvtepi32_pd(_mm256_load_si256((const __m256i *)(dots + c)));
+        __m512d product = _mm512_mul_pd(_mm512_mul_pd(scale_d, _mm512_loadu_pd(p + c)), dot);
+        __m512d norm = _mm512_loadu_pd(p + 3 * planes + c);
+        __m512d center = _mm512_sub_pd(norm, _mm512_add_pd(product, product));
+        __m512d spread = _mm512_add_pd(
+            _mm512_mul_pd(norm_d, _mm512_loadu_pd(p + planes + c)),
+            _mm512_mul_pd(residual_d, _mm512_loadu_pd(p + 2 * planes + c)));
+        __m512d magnitude = _mm512_abs_pd(product);
+        __m512d radius = _mm512_add_pd(
+            _mm512_mul_pd(_mm512_mul_pd(spread, _mm512_set1_pd(2)), _mm512_set1_pd(1 + 0x1p-30)),
+            _mm512_mul_pd(
+                _mm512_set1_pd(0x1p-36), _mm512_add_pd(_mm512_abs_pd(norm), _mm512_add_pd(magnitude, magnitude))));
+        // Padding lanes (past k) have norm +inf: center and upper end +inf, lower end NaN; never used.
+        _mm512_store_pd(intervals.lower + c, _mm512_sub_pd(center, radius));
+        _mm512_store_pd(centers + c, center);
+        upper_min = _mm512_min_pd(_mm512_add_pd(center, radius), upper_min);  // a NaN lane keeps the minimum
+        center_min = _mm512_min_pd(center, center_min);
+    }
+    intervals.best_upper = _mm512_reduce_min_pd(upper_min);
+    double least = _mm512_reduce_min_pd(center_min);
+    intervals.first = 0;
+    if (least < __builtin_inf()) {
+        for (long c = 0; c < k; c++) {
+            if (centers[c] == least) {
+                intervals.first = c;
+                break;
+            }
+        }
+    }
     return cr_screen_finish(
-        screen, x, d, dots, q, norms, query_norm, tolerance, cr_vnni_dot, distance2, uncertainty);
+        screen, x, d, &intervals, norms, query_norm, tolerance, cr_vnni_dot, distance2, uncertainty);
 }
 
 #pragma clang attribute pop

@@ -68,17 +68,19 @@ const char *consroute_kernel_name(consroute_kernel_path path);
 /// answer is the float kernel's: the nearest centroid or -1 when two are too close to call. A decision reads
 /// k·d bytes of codes instead of 4·k·d of floats (32 kB instead of 128 kB at k = 16, d = 2048).
 typedef struct consroute_screen {
-    /// `block_count · (padded_dimension / 4)` rows of 64 bytes, 64-byte aligned: row `(b · padded_dimension / 4 +
-    /// j / 4)` holds dimensions j..j+3 of clusters 16b...16b+15, 4 bytes per cluster (zeros in padding).
+    /// 64-byte aligned tiles of 16 clusters × 64 dimensions (1 kB), block by block and, within a block, in
+    /// dimension order: the code of dimension j of cluster c is at `((c / 16) · (padded_dimension / 64) + j / 64)
+    /// · 1024 + (c % 16) · 64 + j % 64` (zeros past d and in the padding clusters up to a multiple of 16).
     const int8_t *codes;
     /// Σ q_c per cluster (`block_count · 16`).
     const int32_t *column_sums;
-    /// Four per cluster (`block_count · 16 · 4`): scale_c; an upper bound of ||μ_c − scale_c q_c||; an upper bound
-    /// of ||scale_c q_c||; ||μ_c||² in float64 (+inf in padding lanes).
+    /// Four planes of `block_count · 16` values (plane i of cluster c at `i · block_count · 16 + c`): scale_c; an
+    /// upper bound of ||μ_c − scale_c q_c||; an upper bound of ||scale_c q_c||; ||μ_c||² in float64 (+inf in
+    /// padding lanes).
     const double *params;
     /// The centroids row-major in float32, `row_stride` floats per cluster, 64-byte aligned.
     const float *rows;
-    /// d rounded up to a multiple of 32.
+    /// d rounded up to a multiple of 64.
     long padded_dimension;
     long row_stride;
     long cluster_count;

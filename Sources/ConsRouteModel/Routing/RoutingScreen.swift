@@ -8,15 +8,18 @@ internal import CConsRouteKernels
 /// and re-scores in float32 only the clusters whose interval overlaps the best one's (`consroute_screen` in
 /// `consroute_kernels.h`); the answer is the float kernels', bit for bit. Other paths ignore the screen.
 struct RoutingScreen: Sendable {
-    /// k·d at and above which a table gets a screen: 12,288 floats are 48 kB, the L1 data cache of this
-    /// generation of x86 cores; below it the float kernel reads from L1 and the screen's query quantization
-    /// costs more than it saves.
-    static let minimumFloats = 12_288
+    /// A table gets a screen when k·d >= `minimumFloats` and d >= `minimumDimension`. Measured on Zen 4 (32 kB
+    /// L1 data cache; docs/device-router.md): the screen is faster from 4,096 floats at d >= 128 (d = 256, k = 16:
+    /// 112 against 126 ns; d = 384, k = 16: 138 against 191 ns) and slower below (d = 128, k = 16: 108 against
+    /// 82 ns), and at small d whatever k is (d = 64, k = 128: 375 against 269 ns), where quantizing the query and
+    /// the per-cluster intervals cost more than the float kernel's few multiply-adds per cluster.
+    static let minimumFloats = 4_096
+    static let minimumDimension = 128
 
     /// Codes in the kernel's layout (see `consroute_screen.codes`), after `alignmentSlack` bytes of slack.
     let codes: ContiguousArray<Int8>
     let columnSums: ContiguousArray<Int32>
-    /// Per cluster: scale, ||μ − μ̂|| bound, ||μ̂|| bound, ||μ||² (float64).
+    /// Four planes of `blockCount · 16` values: scales, ||μ − μ̂|| bounds, ||μ̂|| bounds, ||μ||² (float64).
     let params: ContiguousArray<Double>
     /// Row-major float32 centroids, `rowStride` per cluster, after `RoutingPolicy.kernelAlignmentSlack` floats.
     let rows: ContiguousArray<Float>
@@ -30,17 +33,18 @@ struct RoutingScreen: Sendable {
     /// for the kernel's stack scratch.
     init?(centroids: [[Float]], dimension d: Int) {
         let k = centroids.count
-        guard k * d >= Self.minimumFloats, d <= Int(CONSROUTE_SCREEN_MAX_DIMENSION),
+        guard k * d >= Self.minimumFloats, d >= Self.minimumDimension, d <= Int(CONSROUTE_SCREEN_MAX_DIMENSION),
             k <= Int(CONSROUTE_SCREEN_MAX_CLUSTERS)
         else { return nil }
         let blockCount = (k + 15) / 16
-        let padded = (d + 31) / 32 * 32
+        let padded = (d + 63) / 64 * 64
         let stride = (d + 15) / 16 * 16
         var codes = ContiguousArray<Int8>(repeating: 0, count: Self.alignmentSlack + blockCount * padded * 16)
         var sums = ContiguousArray<Int32>(repeating: 0, count: blockCount * 16)
         var params = ContiguousArray<Double>(repeating: 0, count: blockCount * 16 * 4)
         var rows = ContiguousArray<Float>(repeating: 0, count: RoutingPolicy.kernelAlignmentSlack + k * stride)
-        for lane in k..<(blockCount * 16) { params[4 * lane + 3] = .infinity }
+        let planes = blockCount * 16
+        for lane in k..<planes { params[3 * planes + lane] = .infinity }
         codes.withUnsafeMutableBufferPointer { buffer in
             let start = Self.alignedOffset(UnsafeRawPointer(buffer.baseAddress!))
             rows.withUnsafeMutableBufferPointer { rowBuffer in
@@ -58,10 +62,10 @@ struct RoutingScreen: Sendable {
                     var residual = 0.0
                     var quantized = 0.0
                     var sum: Int32 = 0
-                    let blockBase = start + (c / 16) * (padded / 4) * 64 + (c % 16) * 4
+                    let blockBase = start + (c / 16) * 16 * padded + (c % 16) * 64
                     for (j, value) in centroid.enumerated() {
                         let code = scale > 0 ? max(-127, min(127, (Double(value) / scale).rounded())) : 0
-                        buffer[blockBase + (j / 4) * 64 + j % 4] = Int8(code)
+                        buffer[blockBase + (j / 64) * 1024 + j % 64] = Int8(code)
                         sum += Int32(code)
                         let r = Double(value) - code * scale
                         residual += r * r
@@ -70,10 +74,10 @@ struct RoutingScreen: Sendable {
                     }
                     sums[c] = sum
                     // Upper bounds: the float64 sums' relative error is below 2⁻⁴⁰ at these sizes.
-                    params[4 * c] = scale
-                    params[4 * c + 1] = residual.squareRoot() * (1 + 0x1p-30)
-                    params[4 * c + 2] = scale * quantized.squareRoot() * (1 + 0x1p-30)
-                    params[4 * c + 3] = norm
+                    params[c] = scale
+                    params[planes + c] = residual.squareRoot() * (1 + 0x1p-30)
+                    params[2 * planes + c] = scale * quantized.squareRoot() * (1 + 0x1p-30)
+                    params[3 * planes + c] = norm
                 }
             }
         }
