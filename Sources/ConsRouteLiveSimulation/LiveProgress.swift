@@ -52,6 +52,12 @@ public struct LiveProgress: Sendable, Codable, Equatable {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
+        // An undefined ratio (all-cloud total 0) is NaN in `PolicyFigures`.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf",
+            negativeInfinity: "-inf",
+            nan: "nan"
+        )
         return encoder
     }
 

@@ -170,20 +170,18 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     private func summary(_ progress: LiveProgress) -> String {
+        func ratio(_ value: Double) -> String { value.isNaN ? "undefined" : String(format: "%.4f", value) }
         func line(_ name: String, _ figures: PolicyFigures?) -> String {
             guard let figures else { return "\(name): no events" }
-            return String(
-                format: "%@: quality ratio %.4f  latency ratio %.4f  cost ratio %.4f  objective %.4f  "
-                    + "shares device %.1f%% edge %.1f%% cloud %.1f%%",
-                name,
-                figures.qualityRatio,
-                figures.latencyRatio,
-                figures.costRatio,
-                figures.objective,
-                100 * figures.shares.device,
-                100 * figures.shares.edge,
-                100 * figures.shares.cloud
-            )
+            return
+                "\(name): quality ratio \(ratio(figures.qualityRatio))  latency ratio \(ratio(figures.latencyRatio))  "
+                + "cost ratio \(ratio(figures.costRatio))  objective \(String(format: "%.4f", figures.objective))  "
+                + String(
+                    format: "shares device %.1f%% edge %.1f%% cloud %.1f%%",
+                    100 * figures.shares.device,
+                    100 * figures.shares.edge,
+                    100 * figures.shares.cloud
+                )
         }
         let held = progress.holdings.map { "v\($0.version): \($0.devices)" }.joined(separator: ", ")
         return """

@@ -24,6 +24,37 @@ struct ReplayReportTests {
         #expect(empty.events == 0 && empty.qualityRatio == 0)
     }
 
+    @Test(
+        "a ratio whose all-cloud total is 0 is undefined (NaN, \"nan\" in JSON), not 0; the objective normalises by 1"
+    )
+    func undefinedRatios() throws {
+        var cloud = OutcomeTotals()
+        var policy = OutcomeTotals()
+        // The cloud answered both events wrong, every latency is 0; the device answered one right.
+        policy.add(tier: .device, score: 1, latencyMs: 0, cost: 0.5)
+        policy.add(tier: .cloud, score: 0, latencyMs: 0, cost: 2)
+        for _ in 0..<2 { cloud.add(tier: .cloud, score: 0, latencyMs: 0, cost: 2) }
+        let figures = PolicyFigures(policy, cloud: cloud, weights: .standard)
+        #expect(figures.qualityRatio.isNaN && figures.latencyRatio.isNaN && figures.costRatio == 0.625)
+        #expect(figures.quality == 0.5)
+        // U with Q and L normalised by 1: 0.5 − 0.3·0 − 0.3·0.625 − 10·(0.95 − 0.5).
+        #expect(abs(figures.objective - (0.5 - 0.1875 - 4.5)) < 1e-9)
+        let json = try ReplayReport.encoder.encode(figures)
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains("\"quality_ratio\" : \"nan\"") && text.contains("\"cost_ratio\" : 0.625"))
+        let decoded = try ReplayReport.decoder.decode(PolicyFigures.self, from: json)
+        #expect(decoded.qualityRatio.isNaN && decoded.costRatio == 0.625)
+        // A window with an undefined ratio is neither the lowest nor below q_min.
+        var windows = [0.97, 0.99].enumerated().map { window($0, quality: $1) }
+        windows[1].policy = figures
+        let recovery = ReplayReport.recoveries(
+            phases: [.latencyRise(at: 0, tier: .edge, extraMs: 1)],
+            windows: windows,
+            qMin: 0.95
+        )
+        #expect(abs(recovery[0].lowestQualityRatio - 0.97) < 1e-6 && recovery[0].eventsToRecover == 0)
+    }
+
     private func window(_ index: Int, quality: Double) -> ReplayReport.Window {
         var totals = OutcomeTotals()
         var cloud = OutcomeTotals()

@@ -2,6 +2,10 @@ package import ConsRouteModel
 
 /// What a routing policy achieved on a range of events, absolute and relative to sending everything to the cloud,
 /// and its objective `U` (docs/design.md §6) under the replay's weights.
+///
+/// A ratio whose all-cloud total is 0 (the cloud answered every event wrong, or every latency or cost was 0) is
+/// undefined: it is NaN here, `"nan"` in the report's JSON and "undefined" in the summary, never a 0 that reads as a
+/// result. The objective then normalises that metric by 1, as the tuner does (docs/algorithms.md).
 public struct PolicyFigures: Sendable, Codable, Equatable {
     /// Share of events per tier.
     public struct Shares: Sendable, Codable, Equatable {
@@ -17,15 +21,15 @@ public struct PolicyFigures: Sendable, Codable, Equatable {
     public var events: Int
     /// Q: mean score of the tier each event was served by.
     public var quality: Double
-    /// Q / Q(all-cloud).
+    /// Q / Q(all-cloud); NaN when the all-cloud score total is 0.
     public var qualityRatio: Double
     /// Mean served latency (ms), re-prefill of moved conversations included.
     public var latencyMs: Double
-    /// Mean latency / all-cloud mean latency.
+    /// Mean latency / all-cloud mean latency; NaN when the all-cloud total is 0.
     public var latencyRatio: Double
     /// Mean cost per event.
     public var cost: Double
-    /// Mean cost / all-cloud mean cost.
+    /// Mean cost / all-cloud mean cost; NaN when the all-cloud total is 0.
     public var costRatio: Double
     /// Share of events per tier.
     public var shares: Shares
@@ -39,14 +43,21 @@ public struct PolicyFigures: Sendable, Codable, Equatable {
         quality = totals.score / n
         latencyMs = totals.latencyMs / n
         cost = totals.cost / n
-        qualityRatio = cloud.score > 0 ? totals.score / cloud.score : 0
-        latencyRatio = cloud.latencyMs > 0 ? totals.latencyMs / cloud.latencyMs : 0
-        costRatio = cloud.cost > 0 ? totals.cost / cloud.cost : 0
+        // No events: nothing to compare, and nothing routed below the cloud.
+        let undefined = totals.count == 0 ? 0 : Double.nan
+        qualityRatio = cloud.score > 0 ? totals.score / cloud.score : undefined
+        latencyRatio = cloud.latencyMs > 0 ? totals.latencyMs / cloud.latencyMs : undefined
+        costRatio = cloud.cost > 0 ? totals.cost / cloud.cost : undefined
         shares = Shares(
             device: Double(totals.tierCounts[0]) / n,
             edge: Double(totals.tierCounts[1]) / n,
             cloud: Double(totals.tierCounts[2]) / n
         )
-        objective = weights.utility(qualityRatio: qualityRatio, latencyRatio: latencyRatio, costRatio: costRatio)
+        let count = Double(max(1, cloud.count))
+        objective = weights.utility(
+            qualityRatio: totals.score / (cloud.score > 0 ? cloud.score : count),
+            latencyRatio: totals.latencyMs / (cloud.latencyMs > 0 ? cloud.latencyMs : count),
+            costRatio: totals.cost / (cloud.cost > 0 ? cloud.cost : count)
+        )
     }
 }

@@ -40,7 +40,8 @@ extension ReplayReport {
         phases.enumerated().map { position, phase in
             let end = position + 1 < phases.count ? phases[position + 1].at : Int.max
             let concerned = windows.filter { $0.lastEvent >= phase.at && $0.firstEvent < end }
-            let lowest = concerned.map(\.policy.qualityRatio).min() ?? 1
+            // A window whose all-cloud quality is 0 (undefined ratio) cannot be below the cloud: not counted.
+            let lowest = concerned.map(\.policy.qualityRatio).filter { !$0.isNaN }.min() ?? 1
             var recovery: Int? = 0
             if let lastBelow = concerned.lastIndex(where: { $0.policy.qualityRatio < qMin }) {
                 recovery = lastBelow == concerned.count - 1 ? nil : concerned[lastBelow].lastEvent + 1 - phase.at

@@ -118,7 +118,8 @@ extension ReplayRunner {
                         every: baseline.variant.every,
                         windowEvents: baseline.variant.windowEvents,
                         margin: baseline.variant.margin,
-                        holdsFloor: figures.qualityRatio >= weights.qualityMin,
+                        // Undefined (the cloud answered every event wrong): no event could be served below the cloud.
+                        holdsFloor: figures.qualityRatio.isNaN || figures.qualityRatio >= weights.qualityMin,
                         figures: figures
                     )
                 }
