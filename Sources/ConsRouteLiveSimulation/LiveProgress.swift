@@ -65,15 +65,15 @@ public struct LiveProgress: Sendable, Codable, Equatable {
     public var summaryLine: String {
         func ratios(_ figures: PolicyFigures?) -> String {
             guard let figures else { return "-" }
-            return String(
-                format: "q %.3f lat %.3f cost %.3f (d/e/c %.0f/%.0f/%.0f%%)",
-                figures.qualityRatio,
-                figures.latencyRatio,
-                figures.costRatio,
-                100 * figures.shares.device,
-                100 * figures.shares.edge,
-                100 * figures.shares.cloud
-            )
+            func ratio(_ value: Double) -> String { PolicyFigures.text(ratio: value, digits: 3) }
+            return
+                "q \(ratio(figures.qualityRatio)) lat \(ratio(figures.latencyRatio)) cost \(ratio(figures.costRatio)) "
+                + String(
+                    format: "(d/e/c %.0f/%.0f/%.0f%%)",
+                    100 * figures.shares.device,
+                    100 * figures.shares.edge,
+                    100 * figures.shares.cloud
+                )
         }
         let held = holdings.map { "v\($0.version):\($0.devices)" }.joined(separator: " ")
         guard devicesReady == devices else {

@@ -187,7 +187,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     private func summary(_ report: ReplayReport) -> String {
-        func figure(_ value: Double) -> String { value.isNaN ? "undefined" : String(format: "%.4f", value) }
+        func figure(_ value: Double) -> String { PolicyFigures.text(ratio: value, digits: 4) }
         func line(_ name: String, _ figures: PolicyFigures) -> String {
             name.padding(toLength: 11, withPad: " ", startingAt: 0)
                 + "quality ratio \(figure(figures.qualityRatio))  latency ratio \(figure(figures.latencyRatio))  "

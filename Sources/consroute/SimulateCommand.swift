@@ -170,7 +170,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     private func summary(_ progress: LiveProgress) -> String {
-        func ratio(_ value: Double) -> String { value.isNaN ? "undefined" : String(format: "%.4f", value) }
+        func ratio(_ value: Double) -> String { PolicyFigures.text(ratio: value, digits: 4) }
         func line(_ name: String, _ figures: PolicyFigures?) -> String {
             guard let figures else { return "\(name): no events" }
             return

@@ -37,6 +37,8 @@ struct ReplayReportTests {
         let figures = PolicyFigures(policy, cloud: cloud, weights: .standard)
         #expect(figures.qualityRatio.isNaN && figures.latencyRatio.isNaN && figures.costRatio == 0.625)
         #expect(figures.quality == 0.5)
+        #expect(PolicyFigures.text(ratio: figures.qualityRatio, digits: 4) == "undefined")
+        #expect(PolicyFigures.text(ratio: figures.costRatio, digits: 3) == "0.625")
         // U with Q and L normalised by 1: 0.5 − 0.3·0 − 0.3·0.625 − 10·(0.95 − 0.5).
         #expect(abs(figures.objective - (0.5 - 0.1875 - 4.5)) < 1e-9)
         let json = try ReplayReport.encoder.encode(figures)

@@ -1,4 +1,5 @@
 package import ConsRouteModel
+import Foundation
 
 /// What a routing policy achieved on a range of events, absolute and relative to sending everything to the cloud,
 /// and its objective `U` (docs/design.md §6) under the replay's weights.
@@ -59,5 +60,10 @@ public struct PolicyFigures: Sendable, Codable, Equatable {
             latencyRatio: totals.latencyMs / (cloud.latencyMs > 0 ? cloud.latencyMs : count),
             costRatio: totals.cost / (cloud.cost > 0 ? cloud.cost : count)
         )
+    }
+
+    /// A ratio for a summary line: `digits` decimals, or "undefined" when its all-cloud total was 0.
+    public static func text(ratio: Double, digits: Int) -> String {
+        ratio.isNaN ? "undefined" : String(format: "%.\(digits)f", ratio)
     }
 }
