@@ -265,6 +265,40 @@ struct FleetTunerTests {
         #expect(proposal.clusters.allSatisfy { $0.trafficShare > 0.2 && $0.trafficShare < 0.3 })
     }
 
+    @Test("held-out samples from before the last mix change weigh pre_mix_change_weight against newer ones, mean 1")
+    func preMixChangeWeights() throws {
+        var settings = FleetTunerSettings()
+        let sample = ShadowSampleWindow.Sample(
+            pDevice: 0.5,
+            pEdge: 0.5,
+            outcome: ShadowOutcome(
+                score: TierValues(device: 1, edge: 1, cloud: 1),
+                latencyMs: TierValues(device: 1, edge: 1, cloud: 1),
+                cost: TierValues(device: 1, edge: 1, cloud: 1)
+            ),
+            timeUnixMs: 0
+        )
+        let samples = FleetTuner.samples(Array(repeating: sample, count: 5))
+        // Stratum 0: three older samples and one newer; stratum 1: one older sample only.
+        let heldOut = FleetTuner.HeldOut(
+            samples: samples,
+            stratum: [0, 0, 0, 0, 1],
+            previousTiers: Array(repeating: .cloud, count: 5),
+            times: [10, 20, 30, 200, 40]
+        )
+        let cuts = ChangeCuts(mixMs: 100)
+        #expect(
+            FleetTuner(settings: settings, objective: .standard).withinWeights(heldOut, strata: 2, cuts: cuts) == nil
+        )
+        settings.preMixChangeWeight = 0.25
+        let tuner = FleetTuner(settings: settings, objective: .standard)
+        #expect(tuner.withinWeights(heldOut, strata: 2, cuts: .none) == nil)
+        let weights = try #require(tuner.withinWeights(heldOut, strata: 2, cuts: cuts))
+        // Stratum 0: raw 0.25, 0.25, 0.25, 1 (mean 0.4375); stratum 1: one sample, weight 1.
+        #expect(weights.count == 5 && abs(weights[0] - 0.25 / 0.4375) < 1e-12 && abs(weights[3] - 1 / 0.4375) < 1e-12)
+        #expect(abs(weights[0...3].reduce(0, +) - 4) < 1e-12 && weights[4] == 1)
+    }
+
     @Test("too little data is a clear error", arguments: [FleetTunerSettings.Engine.sweep, .bayesian])
     func notEnoughData(engine: FleetTunerSettings.Engine) throws {
         var fleet = SyntheticFleet(seed: 4)

@@ -72,7 +72,7 @@ extension ConfigurationReader {
                 "engine", "constraint", "alpha", "bound", "failures_allowed", "holdout_fraction", "samples_per_cluster",
                 "min_shadow_samples",
                 "mix_events", "change_lookback_s", "max_threshold_step", "shrinkage_prior_samples", "novel_t_device",
-                "novel_t_edge", "quality_safety_margin",
+                "novel_t_edge", "quality_safety_margin", "pre_mix_change_weight",
             ]
         )
         if let engine = value(optimiser, "engine") {
@@ -123,6 +123,12 @@ extension ConfigurationReader {
         tuner.failuresAllowed = try int(optimiser, "failures_allowed", default: tuner.failuresAllowed, in: 0...100)
         tuner.holdoutFraction = try double(optimiser, "holdout_fraction", default: tuner.holdoutFraction, in: 0.1...0.9)
         tuner.mixEvents = try int(optimiser, "mix_events", default: tuner.mixEvents, in: 1...10_000_000)
+        tuner.preMixChangeWeight = try double(
+            optimiser,
+            "pre_mix_change_weight",
+            default: tuner.preMixChangeWeight,
+            in: 0.01...1
+        )
         tuner.changeLookbackMs = try milliseconds(optimiser, "change_lookback_s", defaultSeconds: 60, in: 0...86_400)
         if let shrinkage = value(optimiser, "shrinkage_prior_samples") {
             if (try? shrinkage.string()) == "auto" {

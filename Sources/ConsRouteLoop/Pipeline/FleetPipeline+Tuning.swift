@@ -188,15 +188,18 @@ extension FleetPipeline {
             case .latency(let driftTier), .cost(let driftTier):
                 // Served latency and cost also move when only the mix moves (hard queries go to dearer tiers), and
                 // each shadow sample carries every tier's latency and cost, so the samples stay: the newest
-                // `samplesPerCluster` per cluster follow a real change.
+                // `samplesPerCluster` per cluster follow a real change. As a sign that the mix may have changed,
+                // it counts as one for `preMixChangeWeight` (a surge of hard tasks shows here first: the occupancy
+                // test needs a long reference, the novelty detector fires only for queries far from every centroid).
                 tier = driftTier
+                changeCuts.mixMs = event.timeUnixMs
             case .quality:
                 // The table in force fell below the floor: re-optimise on the current mix; the samples stay valid.
                 break
             case .occupancy, .novelty:
-                // A changed mix: each cluster's samples still describe it; the tuning weighs clusters by the newest
-                // traffic.
-                break
+                // A changed mix: the tuning weighs clusters by the newest traffic, and a cluster's samples from
+                // before the change count less (its queries may now come from other tasks).
+                changeCuts.mixMs = event.timeUnixMs
             }
             // Named by the event that raised it (and its place among that event's drifts, which can be several).
             let id =

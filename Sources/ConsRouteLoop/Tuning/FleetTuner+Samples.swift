@@ -14,6 +14,7 @@ extension FleetTuner {
         var samples: ShadowSamples
         var stratum: [Int]
         var previousTiers: [Tier]
+        var times: [Int64] = []
     }
 
     /// The window's samples per stratum (cluster index, then the novel queries last), newest first: at most
@@ -70,6 +71,22 @@ extension FleetTuner {
         return counts.map { $0 / Double(rows) }
     }
 
+    /// Each held-out sample's weight within its stratum: `preMixChangeWeight` for samples older than the last mix
+    /// change, 1 for newer ones, normalised to mean 1 per stratum; nil when no change is known or the weight is 1.
+    func withinWeights(_ heldOut: HeldOut, strata: Int, cuts: ChangeCuts) -> [Double]? {
+        let older = settings.preMixChangeWeight
+        guard let mix = cuts.mixMs, older < 1 else { return nil }
+        var raw = heldOut.times.map { $0 < mix ? older : 1 }
+        var sums = [Double](repeating: 0, count: strata)
+        var counts = [Double](repeating: 0, count: strata)
+        for (i, s) in heldOut.stratum.enumerated() {
+            sums[s] += raw[i]
+            counts[s] += 1
+        }
+        for (i, s) in heldOut.stratum.enumerated() where sums[s] > 0 { raw[i] *= counts[s] / sums[s] }
+        return raw
+    }
+
     /// Each stratum's samples split at random into a part to build candidates on and a held-out part.
     static func split(
         _ strata: [[CollectedSample]],
@@ -90,7 +107,8 @@ extension FleetTuner {
             HeldOut(
                 samples: samples(heldOut.map(\.sample.sample)),
                 stratum: heldOut.map(\.stratum),
-                previousTiers: heldOut.map(\.sample.previousTier)
+                previousTiers: heldOut.map(\.sample.previousTier),
+                times: heldOut.map(\.sample.sample.timeUnixMs)
             )
         )
     }

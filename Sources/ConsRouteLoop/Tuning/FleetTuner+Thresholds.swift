@@ -59,7 +59,8 @@ extension FleetTuner {
             samples: split.calibration.samples,
             stratum: split.calibration.stratum,
             shares: shares,
-            bound: settings.bound
+            bound: settings.bound,
+            within: withinWeights(split.calibration, strata: shares.count, cuts: cuts)
         )
         // The table in force; before the first table devices send everything to the cloud, so that is what is in
         // force then.

@@ -58,6 +58,11 @@ public struct FleetTunerSettings: Sendable {
     public var holdoutFraction = 0.6
     /// The newest representations that define the fleet's current traffic mix (each cluster's share).
     public var mixEvents = 2_000
+    /// The weight, in the held-out check, of a sample from before the last change of the traffic's mix relative to
+    /// a newer one (`ChangeCuts.mixMs`: an occupancy, novelty, served-latency or served-cost drift), in (0, 1];
+    /// 1: no difference. Below 1 the check leans on the samples that describe the new mix and its bound widens
+    /// until they are many (docs/algorithms.md, "Recent data after a change").
+    public var preMixChangeWeight = 1.0
     /// After a detected change, samples from this long before its detection still count as after it (detectors
     /// need some samples to notice a change).
     public var changeLookbackMs: Int64 = 60_000

@@ -25,6 +25,8 @@ public struct CalibrationSet: Sendable {
     public let counts: [Int]
     /// How the lower confidence bound is computed.
     public let bound: ConfidenceBound
+    /// Each sample's weight within its stratum (mean 1 per stratum; all 1 unless older samples count less).
+    public let within: [Double]
 
     /// Creates a calibration set.
     /// - Parameters:
@@ -36,9 +38,12 @@ public struct CalibrationSet: Sendable {
         samples: ShadowSamples,
         stratum: [Int],
         shares: [Double],
-        bound: ConfidenceBound = .empiricalBernstein
+        bound: ConfidenceBound = .empiricalBernstein,
+        within: [Double]? = nil
     ) {
         precondition(stratum.count == samples.count, "one stratum per sample")
+        let within = within ?? [Double](repeating: 1, count: samples.count)
+        precondition(within.count == samples.count, "one within-stratum weight per sample")
         var counts = [Int](repeating: 0, count: shares.count)
         for s in stratum { counts[s] += 1 }
         let n = Double(samples.count)
@@ -48,7 +53,8 @@ public struct CalibrationSet: Sendable {
             ? shares.map { $0 / totalShare } : counts.map { n > 0 ? Double($0) / n : 0 }
         self.samples = samples
         self.stratum = stratum
-        self.weight = stratum.map { s in normalised[s] / (Double(counts[s]) / n) }
+        self.weight = zip(stratum, within).map { s, u in u * normalised[s] / (Double(counts[s]) / n) }
+        self.within = within
         self.unobservedShare = zip(normalised, counts).reduce(0) { $0 + ($1.1 == 0 ? $1.0 : 0) }
         self.shares = normalised
         self.counts = counts
@@ -142,26 +148,41 @@ public struct CalibrationSet: Sendable {
             let observed = MeanLowerBound.lowerBound(values, low: -floor * maxWeight, high: maxWeight, alpha: alpha)
             return observed - unobservedShare * floor
         case .normal:
-            // Per stratum: mean and unbiased variance of s - floor c (Welford).
-            var means = [Double](repeating: 0, count: shares.count)
-            var squares = [Double](repeating: 0, count: shares.count)
-            var seen = [Int](repeating: 0, count: shares.count)
+            // Per stratum: the within-weighted mean of s - floor c, its weighted variance and effective count.
+            let strata = shares.count
+            var weightSums = [Double](repeating: 0, count: strata)
+            var squareWeightSums = [Double](repeating: 0, count: strata)
+            var means = [Double](repeating: 0, count: strata)
+            var seen = [Int](repeating: 0, count: strata)
             for i in 0..<count {
                 let s = stratum[i]
-                let x = routed[i] - floor * cloud[i]
+                weightSums[s] += within[i]
+                squareWeightSums[s] += within[i] * within[i]
+                means[s] += within[i] * (routed[i] - floor * cloud[i])
                 seen[s] += 1
-                let delta = x - means[s]
-                means[s] += delta / Double(seen[s])
-                squares[s] += delta * (x - means[s])
+            }
+            for s in 0..<strata where weightSums[s] > 0 { means[s] /= weightSums[s] }
+            var squares = [Double](repeating: 0, count: strata)
+            for i in 0..<count {
+                let s = stratum[i]
+                let deviation = routed[i] - floor * cloud[i] - means[s]
+                squares[s] += within[i] * deviation * deviation
             }
             // Each stratum's variance has one pseudo-sample at the worst case for values in [-floor, 1], so a
-            // small stratum whose few samples happen to agree is not taken as certain.
+            // small stratum whose few samples happen to agree is not taken as certain; the count is the effective
+            // one, (sum w)^2 / sum w^2 (the number of samples when every weight is 1).
             let worst = (1 + floor) * (1 + floor) / 4
-            let variances = zip(squares, seen).map { $1 >= 1 ? ($0 + worst) / Double($1) : worst }
+            var variances = [Double](repeating: worst, count: strata)
+            var effective = [Double](repeating: 0, count: strata)
+            for s in 0..<strata where seen[s] >= 1 && squareWeightSums[s] > 0 {
+                effective[s] = weightSums[s] * weightSums[s] / squareWeightSums[s]
+                variances[s] = (squares[s] / weightSums[s] * effective[s] + worst) / effective[s]
+            }
             let observed = MeanLowerBound.stratifiedNormalLowerBound(
                 means: means,
                 variances: variances,
                 counts: seen,
+                effectiveCounts: effective,
                 shares: shares,
                 alpha: alpha,
                 worstVariance: worst

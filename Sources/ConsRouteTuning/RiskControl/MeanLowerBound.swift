@@ -71,6 +71,7 @@ public enum MeanLowerBound {
     ///   - means: each stratum's sample mean.
     ///   - variances: each stratum's unbiased sample variance.
     ///   - counts: each stratum's number of samples (> 0).
+    ///   - effectiveCounts: each stratum's effective number of samples when its samples are weighted (nil: `counts`).
     ///   - shares: each stratum's weight in the mean.
     ///   - alpha: the error probability, in (0, 1).
     ///   - worstVariance: the variance assumed for a stratum with one sample.
@@ -78,6 +79,7 @@ public enum MeanLowerBound {
         means: [Double],
         variances: [Double],
         counts: [Int],
+        effectiveCounts: [Double]? = nil,
         shares: [Double],
         alpha: Double,
         worstVariance: Double
@@ -87,7 +89,8 @@ public enum MeanLowerBound {
         for s in means.indices where counts[s] > 0 {
             mean += shares[s] * means[s]
             let v = counts[s] >= 2 ? variances[s] : worstVariance
-            variance += shares[s] * shares[s] * v / Double(counts[s])
+            let n = effectiveCounts.map { max($0[s], 1) } ?? Double(counts[s])
+            variance += shares[s] * shares[s] * v / n
         }
         return mean - StandardNormal.quantile(1 - alpha) * variance.squareRoot()
     }

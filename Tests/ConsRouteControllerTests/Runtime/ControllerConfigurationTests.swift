@@ -62,6 +62,7 @@ struct ControllerConfigurationTests {
         #expect(file.tuner.novelThresholds == code.tuner.novelThresholds)
         #expect(file.tuner.alpha == code.tuner.alpha && file.tuner.bound == code.tuner.bound)
         #expect(file.tuner.failuresAllowed == code.tuner.failuresAllowed)
+        #expect(file.tuner.preMixChangeWeight == code.tuner.preMixChangeWeight)
         #expect(
             file.tuner.holdoutFraction == code.tuner.holdoutFraction && file.tuner.constraint == code.tuner.constraint
         )
@@ -102,6 +103,16 @@ struct ControllerConfigurationTests {
         #expect {
             try Self.load(Self.minimal + "\n    loop: {data_growth_fraction: 0}")
         } throws: { "\($0)".contains("data_growth_fraction") }
+    }
+
+    @Test("optimiser.pre_mix_change_weight is 1 by default, read when given, and out of range names the key")
+    func preMixChangeWeight() throws {
+        #expect(try Self.load(Self.minimal).fleets[0].tuner.preMixChangeWeight == 1)
+        let set = try Self.load(Self.minimal + "\n    optimiser: {pre_mix_change_weight: 0.1}").fleets[0]
+        #expect(set.tuner.preMixChangeWeight == 0.1)
+        #expect {
+            try Self.load(Self.minimal + "\n    optimiser: {pre_mix_change_weight: 0}")
+        } throws: { "\($0)".contains("pre_mix_change_weight") }
     }
 
     @Test("broker.table_fencing is transactions by default, none when asked, and anything else names the key")

@@ -57,6 +57,72 @@ struct RiskControlledSelectionTests {
         #expect(abs(tolerant.level - 0.02) < 1e-12)
     }
 
+    @Test("within-stratum weights: all 1 changes nothing; older samples weighted down let the newer ones decide")
+    func withinWeights() throws {
+        // 1,900 older samples where the device agrees with the cloud (both right), 60 newer ones where it is wrong.
+        let old = 1_900
+        let new = 60
+        let n = old + new
+        func column(_ first: Float, _ second: Float) -> [Float] {
+            Array(repeating: first, count: old) + Array(repeating: second, count: new)
+        }
+        let samples = try ShadowSamples(
+            pDevice: column(0.9, 0.9),
+            pEdge: column(0.9, 0.9),
+            score: TierColumns(device: column(1, 0), edge: column(1, 0), cloud: column(1, 1)),
+            latency: TierColumns(device: column(1, 1), edge: column(2, 2), cloud: column(4, 4)),
+            cost: TierColumns(device: column(0, 0), edge: column(0, 0), cloud: column(1, 1))
+        )
+        let device = [Tier](repeating: .device, count: n)
+        for bound in ConfidenceBound.allCases {
+            let plain = CalibrationSet(
+                samples: samples,
+                stratum: Array(repeating: 0, count: n),
+                shares: [1],
+                bound: bound
+            )
+            let ones = CalibrationSet(
+                samples: samples,
+                stratum: Array(repeating: 0, count: n),
+                shares: [1],
+                bound: bound,
+                within: Array(repeating: 1, count: n)
+            )
+            // Mean of s − 0.95 c: (1,900 · 0.05 − 60 · 0.95) / 1,960 = 0.019 > 0 with a small standard error.
+            #expect(plain.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1), "\(bound)")
+            #expect(ones.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1), "\(bound)")
+            let a = plain.estimate(tiers: device, weights: weights, alpha: 0.1)
+            let b = ones.estimate(tiers: device, weights: weights, alpha: 0.1)
+            #expect(a.qualityRatio == b.qualityRatio && abs(a.qualityLowerBound! - b.qualityLowerBound!) < 1e-12)
+            // The older samples at 0.1 of a newer one's weight (normalised to mean 1): the newer 60 now carry about
+            // a quarter of the weight, the weighted mean is (190 · 0.05 − 60 · 0.95) / 250 = −0.19.
+            let raw = (0..<n).map { $0 < old ? 0.1 : 1.0 }
+            let mean = raw.reduce(0, +) / Double(n)
+            let recent = CalibrationSet(
+                samples: samples,
+                stratum: Array(repeating: 0, count: n),
+                shares: [1],
+                bound: bound,
+                within: raw.map { $0 / mean }
+            )
+            #expect(!recent.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1), "\(bound)")
+            let weighted = recent.estimate(tiers: device, weights: weights, alpha: 0.1)
+            #expect(abs(weighted.qualityRatio - 190.0 / 250.0) < 1e-9)
+        }
+        // All-cloud routing still clears the floor with the weights.
+        let cloud = [Tier](repeating: .cloud, count: n)
+        let raw = (0..<n).map { $0 < old ? 0.1 : 1.0 }
+        let mean = raw.reduce(0, +) / Double(n)
+        let recent = CalibrationSet(
+            samples: samples,
+            stratum: Array(repeating: 0, count: n),
+            shares: [1],
+            bound: .normal,
+            within: raw.map { $0 / mean }
+        )
+        #expect(recent.clearsFloor(tiers: cloud, qualityMin: 0.95, alpha: 0.1))
+    }
+
     @Test("a stratum with one sample counts with the worst-case variance, not zero")
     func singleSampleStratum() {
         var generator = SeededGenerator(seed: 4)
