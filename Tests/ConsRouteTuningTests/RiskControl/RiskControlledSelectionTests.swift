@@ -73,53 +73,37 @@ struct RiskControlledSelectionTests {
             latency: TierColumns(device: column(1, 1), edge: column(2, 2), cloud: column(4, 4)),
             cost: TierColumns(device: column(0, 0), edge: column(0, 0), cloud: column(1, 1))
         )
-        let device = [Tier](repeating: .device, count: n)
-        for bound in ConfidenceBound.allCases {
-            let plain = CalibrationSet(
-                samples: samples,
-                stratum: Array(repeating: 0, count: n),
-                shares: [1],
-                bound: bound
-            )
-            let ones = CalibrationSet(
+        // The older samples at 0.1 of a newer one's weight, normalised to mean 1.
+        let raw = (0..<n).map { $0 < old ? 0.1 : 1.0 }
+        let older = raw.map { $0 * Double(n) / raw.reduce(0, +) }
+        func calibration(_ bound: ConfidenceBound, _ within: [Double]?) -> CalibrationSet {
+            CalibrationSet(
                 samples: samples,
                 stratum: Array(repeating: 0, count: n),
                 shares: [1],
                 bound: bound,
-                within: Array(repeating: 1, count: n)
+                within: within
             )
+        }
+        let device = [Tier](repeating: .device, count: n)
+        for bound in ConfidenceBound.allCases {
+            let plain = calibration(bound, nil)
+            let ones = calibration(bound, Array(repeating: 1, count: n))
             // Mean of s − 0.95 c: (1,900 · 0.05 − 60 · 0.95) / 1,960 = 0.019 > 0 with a small standard error.
             #expect(plain.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1), "\(bound)")
             #expect(ones.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1), "\(bound)")
             let a = plain.estimate(tiers: device, weights: weights, alpha: 0.1)
             let b = ones.estimate(tiers: device, weights: weights, alpha: 0.1)
             #expect(a.qualityRatio == b.qualityRatio && abs(a.qualityLowerBound! - b.qualityLowerBound!) < 1e-12)
-            // The older samples at 0.1 of a newer one's weight (normalised to mean 1): the newer 60 now carry about
-            // a quarter of the weight, the weighted mean is (190 · 0.05 − 60 · 0.95) / 250 = −0.19.
-            let raw = (0..<n).map { $0 < old ? 0.1 : 1.0 }
-            let mean = raw.reduce(0, +) / Double(n)
-            let recent = CalibrationSet(
-                samples: samples,
-                stratum: Array(repeating: 0, count: n),
-                shares: [1],
-                bound: bound,
-                within: raw.map { $0 / mean }
-            )
+            // Weighted, the newer 60 carry about a quarter of the weight: (190 · 0.05 − 60 · 0.95) / 250 = −0.19.
+            let recent = calibration(bound, older)
             #expect(!recent.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1), "\(bound)")
             let weighted = recent.estimate(tiers: device, weights: weights, alpha: 0.1)
             #expect(abs(weighted.qualityRatio - 190.0 / 250.0) < 1e-9)
         }
         // All-cloud routing still clears the floor with the weights.
         let cloud = [Tier](repeating: .cloud, count: n)
-        let raw = (0..<n).map { $0 < old ? 0.1 : 1.0 }
-        let mean = raw.reduce(0, +) / Double(n)
-        let recent = CalibrationSet(
-            samples: samples,
-            stratum: Array(repeating: 0, count: n),
-            shares: [1],
-            bound: .normal,
-            within: raw.map { $0 / mean }
-        )
+        let recent = calibration(.normal, older)
         #expect(recent.clearsFloor(tiers: cloud, qualityMin: 0.95, alpha: 0.1))
     }
 
