@@ -49,15 +49,9 @@ public struct LiveProgress: Sendable, Codable, Equatable {
 
     /// A JSON encoder with snake_case keys and sorted output.
     public static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        // The replay report's keys and non-finite figures (an undefined ratio is NaN in `PolicyFigures`), one line.
+        let encoder = ReplayReport.encoder
         encoder.outputFormatting = [.sortedKeys]
-        // An undefined ratio (all-cloud total 0) is NaN in `PolicyFigures`.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf",
-            negativeInfinity: "-inf",
-            nan: "nan"
-        )
         return encoder
     }
 

@@ -6,9 +6,9 @@ public struct ChangeCuts: Sendable, Equatable {
     /// Per cluster id: samples of that cluster older than this are out of date (its outcomes changed).
     public var clusterMs: [UInt32: Int64]
 
-    /// The last change of the traffic's mix (an occupancy or novelty drift), Unix ms: samples from before it still
-    /// count, but less (`FleetTunerSettings.preMixChangeWeight`), because the queries a cluster now gets may come
-    /// from other tasks than those its older samples came from.
+    /// The last sign of a change of the traffic's mix (an occupancy, novelty, served-latency or served-cost drift),
+    /// Unix ms: samples from before it still count, but less (`FleetTunerSettings.preMixChangeWeight`), because the
+    /// queries a cluster now gets may come from other tasks than those its older samples came from.
     public var mixMs: Int64?
 
     public init(fleetMs: Int64? = nil, clusterMs: [UInt32: Int64] = [:], mixMs: Int64? = nil) {

@@ -14,7 +14,8 @@ extension FleetTuner {
         var samples: ShadowSamples
         var stratum: [Int]
         var previousTiers: [Tier]
-        var times: [Int64] = []
+        /// Each sample's time (Unix ms).
+        var times: [Int64]
     }
 
     /// The window's samples per stratum (cluster index, then the novel queries last), newest first: at most

@@ -176,7 +176,7 @@ public struct CalibrationSet: Sendable {
             var effective = [Double](repeating: 0, count: strata)
             for s in 0..<strata where seen[s] >= 1 && squareWeightSums[s] > 0 {
                 effective[s] = weightSums[s] * weightSums[s] / squareWeightSums[s]
-                variances[s] = (squares[s] / weightSums[s] * effective[s] + worst) / effective[s]
+                variances[s] = squares[s] / weightSums[s] + worst / effective[s]
             }
             let observed = MeanLowerBound.stratifiedNormalLowerBound(
                 means: means,
