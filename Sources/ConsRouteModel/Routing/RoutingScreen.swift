@@ -9,10 +9,12 @@ internal import CConsRouteKernels
 /// `consroute_kernels.h`); the answer is the float kernels', bit for bit. Other paths ignore the screen.
 struct RoutingScreen: Sendable {
     /// A table gets a screen when k·d >= `minimumFloats` and d >= `minimumDimension`. Measured on Zen 4 (32 kB
-    /// L1 data cache; docs/device-router.md): the screen is faster from 4,096 floats at d >= 128 (d = 256, k = 16:
-    /// 112 against 126 ns; d = 384, k = 16: 138 against 191 ns) and slower below (d = 128, k = 16: 108 against
-    /// 82 ns), and at small d whatever k is (d = 64, k = 128: 375 against 269 ns), where quantizing the query and
-    /// the per-cluster intervals cost more than the float kernel's few multiply-adds per cluster.
+    /// L1 data cache; `scripts/screen-crossover.c`, docs/device-router.md): faster from 4,096 floats at d >= 192
+    /// (d = 256, k = 16: 113 against 128 ns; d = 384, k = 16: 140 against 192 ns), and at d = 128 from k = 64
+    /// (200 against 242 ns) but not at k = 32 or 48, which this rule admits (171 against 147–159 ns, 218 against
+    /// 205 ns); slower below 4,096 floats (d = 128, k = 16: 89 against 65 ns) and at small d whatever k is
+    /// (d = 64, k = 128: 313 against 244 ns), where quantizing the query and the per-cluster intervals cost more
+    /// than the float kernel's few multiply-adds per cluster.
     static let minimumFloats = 4_096
     static let minimumDimension = 128
 
