@@ -83,6 +83,7 @@ public struct CalibrationSet: Sendable {
         var shares = SIMD4<Double>()
         var routedScore = [Double](repeating: 0, count: count)
         var cloudScore = [Double](repeating: 0, count: count)
+        let away = tiers.map { $0 != .cloud }
         for i in 0..<count {
             let tier = tiers[i]
             let w = weight[i]
@@ -100,11 +101,18 @@ public struct CalibrationSet: Sendable {
         let qualityRatio = ratio(routed.x, cloud.x)
         let latencyRatio = ratio(routed.y, cloud.y)
         let costRatio = ratio(routed.z, cloud.z)
-        let floorBound = differenceLowerBound(routedScore, cloudScore, floor: weights.qualityMin, alpha: alpha)
+        let floorBound = differenceLowerBound(
+            routedScore,
+            cloudScore,
+            away: away,
+            floor: weights.qualityMin,
+            alpha: alpha
+        )
         return PolicyEstimate(
             sampleCount: count,
             qualityRatio: qualityRatio,
-            qualityLowerBound: withRatioBound ? ratioLowerBound(routedScore, cloudScore, alpha: alpha) : nil,
+            qualityLowerBound: withRatioBound
+                ? ratioLowerBound(routedScore, cloudScore, away: away, alpha: alpha) : nil,
             clearsFloor: count > 0 && floorBound >= 0,
             latencyRatio: latencyRatio,
             costRatio: costRatio,
@@ -132,13 +140,17 @@ public struct CalibrationSet: Sendable {
             routed[i] = Double(samples.score.value(tiers[i], at: i))
             cloud[i] = Double(samples.score.cloud[i])
         }
-        return differenceLowerBound(routed, cloud, floor: qualityMin, alpha: alpha) >= 0
+        return differenceLowerBound(routed, cloud, away: tiers.map { $0 != .cloud }, floor: qualityMin, alpha: alpha)
+            >= 0
     }
 
     /// The lower bound of the fleet's mean of `s - floor c` (scores in [0, 1]): the bound (``bound``) of the
     /// observed strata's contribution, `mean of w_i (s_i - floor c_i)` (the same as the share-weighted sum of the
-    /// strata's means), less the worst case (`-floor` per unit of share) of the strata without samples.
-    func differenceLowerBound(_ routed: [Double], _ cloud: [Double], floor: Double, alpha: Double) -> Double {
+    /// strata's means), less the worst case (`-floor` per unit of share) of the strata without samples. `away[i]`:
+    /// sample `i` is routed off the cloud.
+    func differenceLowerBound(_ routed: [Double], _ cloud: [Double], away: [Bool], floor: Double, alpha: Double)
+        -> Double
+    {
         guard count > 0 else { return -floor }
         switch bound {
         case .empiricalBernstein:
@@ -154,12 +166,14 @@ public struct CalibrationSet: Sendable {
             var squareWeightSums = [Double](repeating: 0, count: strata)
             var means = [Double](repeating: 0, count: strata)
             var seen = [Int](repeating: 0, count: strata)
+            var awayCounts = [Int](repeating: 0, count: strata)
             for i in 0..<count {
                 let s = stratum[i]
                 weightSums[s] += within[i]
                 squareWeightSums[s] += within[i] * within[i]
                 means[s] += within[i] * (routed[i] - floor * cloud[i])
                 seen[s] += 1
+                if away[i] { awayCounts[s] += 1 }
             }
             for s in 0..<strata where weightSums[s] > 0 { means[s] /= weightSums[s] }
             var squares = [Double](repeating: 0, count: strata)
@@ -169,14 +183,17 @@ public struct CalibrationSet: Sendable {
                 squares[s] += within[i] * deviation * deviation
             }
             // Each stratum's variance has one pseudo-sample at the worst case for values in [-floor, 1], so a
-            // small stratum whose few samples happen to agree is not taken as certain; the count is the effective
+            // small stratum whose few samples happen to agree is not taken as certain, in proportion to the
+            // stratum's samples routed off the cloud, (a + 1) / (n + 1): a sample left on the cloud is worth
+            // (1 - floor) c >= 0 whatever the outcomes, so it carries no risk to charge. The count is the effective
             // one, (sum w)^2 / sum w^2 (the number of samples when every weight is 1).
             let worst = (1 + floor) * (1 + floor) / 4
             var variances = [Double](repeating: worst, count: strata)
             var effective = [Double](repeating: 0, count: strata)
             for s in 0..<strata where seen[s] >= 1 && squareWeightSums[s] > 0 {
                 effective[s] = weightSums[s] * weightSums[s] / squareWeightSums[s]
-                variances[s] = squares[s] / weightSums[s] + worst / effective[s]
+                let pseudo = worst * Double(awayCounts[s] + 1) / Double(seen[s] + 1)
+                variances[s] = squares[s] / weightSums[s] + pseudo / effective[s]
             }
             let observed = MeanLowerBound.stratifiedNormalLowerBound(
                 means: means,
@@ -193,14 +210,14 @@ public struct CalibrationSet: Sendable {
 
     /// The largest ratio `r` whose difference bound is still >= 0 (bisection on [0, 2]); nil without samples or
     /// when the cloud's weighted score is 0 (the ratio is undefined).
-    func ratioLowerBound(_ routed: [Double], _ cloud: [Double], alpha: Double) -> Double? {
+    func ratioLowerBound(_ routed: [Double], _ cloud: [Double], away: [Bool], alpha: Double) -> Double? {
         guard count > 0, zip(cloud, weight).contains(where: { $0.0 > 0 && $0.1 > 0 }) else { return nil }
         var low = 0.0
         var high = 2.0
-        guard differenceLowerBound(routed, cloud, floor: low, alpha: alpha) >= 0 else { return 0 }
+        guard differenceLowerBound(routed, cloud, away: away, floor: low, alpha: alpha) >= 0 else { return 0 }
         for _ in 0..<40 {
             let middle = (low + high) / 2
-            if differenceLowerBound(routed, cloud, floor: middle, alpha: alpha) >= 0 {
+            if differenceLowerBound(routed, cloud, away: away, floor: middle, alpha: alpha) >= 0 {
                 low = middle
             } else {
                 high = middle

@@ -121,4 +121,47 @@ struct RiskControlledSelectionTests {
         #expect(estimate.qualityRatio == 1)
         #expect((estimate.qualityLowerBound ?? 1) < 0.9, "\(String(describing: estimate.qualityLowerBound))")
     }
+
+    @Test("the pseudo-sample charges a stratum for the samples routed off the cloud, not for those left on it")
+    func pseudoSampleFollowsRoutedShare() {
+        // Twelve small clusters (ten held-out samples each, as after a first thousand-odd events at 10 % shadow),
+        // their device exactly as often right as the cloud on every sample.
+        var generator = SeededGenerator(seed: 12)
+        var clusters: [ShadowSamples] = []
+        for _ in 0..<12 {
+            let drawn = BinaryCluster(device: 0.75, edge: 0.75, cloud: 0.75).draw(10, using: &generator)
+            var score = drawn.score
+            score.device = score.cloud
+            clusters.append(
+                try! ShadowSamples(
+                    pDevice: drawn.pDevice,
+                    pEdge: drawn.pEdge,
+                    score: score,
+                    latency: drawn.latency,
+                    cost: drawn.cost
+                )
+            )
+        }
+        let samples = ShadowSamples.pooled(clusters)
+        let stratum = (0..<12).flatMap { Array(repeating: $0, count: 10) }
+        let calibration = CalibrationSet(
+            samples: samples,
+            stratum: stratum,
+            shares: Array(repeating: 1.0 / 12, count: 12),
+            bound: .normal
+        )
+        // All-cloud routing never loses quality (s - q_min c = (1 - q_min) c >= 0 on every sample): it clears the
+        // floor on ten samples per cluster.
+        let cloud = [Tier](repeating: .cloud, count: samples.count)
+        #expect(calibration.clearsFloor(tiers: cloud, qualityMin: 0.95, alpha: 0.08))
+        let allCloud = calibration.estimate(tiers: cloud, weights: weights, alpha: 0.08)
+        // The device agrees with the cloud on every sample of the first cluster, so sending that cluster to the
+        // device has the same point estimate; ten agreeing samples are not certainty: its bound is lower.
+        let firstOnDevice = (0..<samples.count).map { stratum[$0] == 0 ? Tier.device : .cloud }
+        let moved = calibration.estimate(tiers: firstOnDevice, weights: weights, alpha: 0.08)
+        #expect(moved.qualityRatio == allCloud.qualityRatio)
+        let before = try! #require(allCloud.qualityLowerBound)
+        let after = try! #require(moved.qualityLowerBound)
+        #expect(after < before - 0.005, "\(after) vs \(before)")
+    }
 }
