@@ -3,20 +3,29 @@ internal import CConsRouteKernels
 /// A large table's centroids quantized to int8, so that a decision reads k·d bytes instead of 4·k·d.
 ///
 /// Built by `RoutingPolicy` when the float centroids are larger than a core's L1 data cache
-/// (`RoutingScreen.minimumFloats`). On the `avx512vnni` path the kernel scores every cluster with exact integer
+/// (`RoutingScreen.pays(clusters:dimension:)`). On the `avx512vnni` path the kernel scores every cluster with exact integer
 /// dot products against these codes, bounds each score's error (Cauchy–Schwarz on the quantization residuals),
 /// and re-scores in float32 only the clusters whose interval overlaps the best one's (`consroute_screen` in
 /// `consroute_kernels.h`); the answer is the float kernels', bit for bit. Other paths ignore the screen.
 struct RoutingScreen: Sendable {
-    /// A table gets a screen when k·d >= `minimumFloats` and d >= `minimumDimension`. Measured on Zen 4 (32 kB
-    /// L1 data cache; `scripts/screen-crossover.c`, docs/device-router.md): faster from 4,096 floats at d >= 192
-    /// (d = 256, k = 16: 113 against 128 ns; d = 384, k = 16: 140 against 192 ns), and at d = 128 from k = 64
-    /// (200 against 242 ns) but not at k = 32 or 48, which this rule admits (171 against 147–159 ns, 218 against
-    /// 205 ns); slower below 4,096 floats (d = 128, k = 16: 89 against 65 ns) and at small d whatever k is
-    /// (d = 64, k = 128: 313 against 244 ns), where quantizing the query and the per-cluster intervals cost more
-    /// than the float kernel's few multiply-adds per cluster.
+    /// A table gets a screen when d >= `minimumDimension` and k·d >= `minimumFloats`, or k·d >=
+    /// `minimumFloatsBelowWideDimension` while d < `wideDimension`. Measured on Zen 4 (32 kB L1 data cache;
+    /// `scripts/screen-crossover.c`, docs/device-router.md): faster from 4,096 floats at d >= 192 (d = 256,
+    /// k = 16: 113–124 against 128–129 ns; d = 384, k = 16: 140 against 192 ns; d = 192, k = 24: 148 against
+    /// 187 ns), at d = 128 from k = 64 (200–216 against 242–245 ns) but not below (k = 32: 171–180 against
+    /// 147–159 ns; k = 40 and 48 even or slower, 176–245 against 183–238 ns; d = 160, k = 32: even); slower below
+    /// 4,096 floats (d = 128, k = 16: 89 against 65 ns) and at small d whatever k is (d = 64, k = 128: 313
+    /// against 244 ns), where quantizing the query and the per-cluster intervals cost more than the float
+    /// kernel's few multiply-adds per cluster.
     static let minimumFloats = 4_096
     static let minimumDimension = 128
+    static let wideDimension = 192
+    static let minimumFloatsBelowWideDimension = 8_192
+
+    /// Whether a table of `k` clusters of `d` coordinates gets a screen (before the kernel's size limits).
+    static func pays(clusters k: Int, dimension d: Int) -> Bool {
+        d >= minimumDimension && k * d >= (d >= wideDimension ? minimumFloats : minimumFloatsBelowWideDimension)
+    }
 
     /// Codes in the kernel's layout (see `consroute_screen.codes`), after `alignmentSlack` bytes of slack.
     let codes: ContiguousArray<Int8>
@@ -35,7 +44,7 @@ struct RoutingScreen: Sendable {
     /// for the kernel's stack scratch.
     init?(centroids: [[Float]], dimension d: Int) {
         let k = centroids.count
-        guard k * d >= Self.minimumFloats, d >= Self.minimumDimension, d <= Int(CONSROUTE_SCREEN_MAX_DIMENSION),
+        guard Self.pays(clusters: k, dimension: d), d <= Int(CONSROUTE_SCREEN_MAX_DIMENSION),
             k <= Int(CONSROUTE_SCREEN_MAX_CLUSTERS)
         else { return nil }
         let blockCount = (k + 15) / 16
