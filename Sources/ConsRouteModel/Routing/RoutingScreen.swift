@@ -3,10 +3,11 @@ internal import CConsRouteKernels
 /// A large table's centroids quantized to int8, so that a decision reads k·d bytes instead of 4·k·d.
 ///
 /// Built by `RoutingPolicy` when the float centroids are larger than a core's L1 data cache
-/// (`RoutingScreen.pays(clusters:dimension:)`). On the `avx512vnni` path the kernel scores every cluster with exact integer
-/// dot products against these codes, bounds each score's error (Cauchy–Schwarz on the quantization residuals),
-/// and re-scores in float32 only the clusters whose interval overlaps the best one's (`consroute_screen` in
-/// `consroute_kernels.h`); the answer is the float kernels', bit for bit. Other paths ignore the screen.
+/// (`RoutingScreen.pays(clusters:dimension:)`). On the `avx512vnni` path the kernel scores every cluster with
+/// exact integer dot products against these codes, bounds each score's error (Cauchy–Schwarz on the quantization
+/// residuals), and re-scores in float32 only the clusters whose interval overlaps the best one's
+/// (`consroute_screen` in `consroute_kernels.h`); the answer is the float kernels', bit for bit. Other paths
+/// ignore the screen.
 struct RoutingScreen: Sendable {
     /// A table gets a screen when d >= `minimumDimension` and k·d >= `minimumFloats`, or k·d >=
     /// `minimumFloatsBelowWideDimension` while d < `wideDimension`. Measured on Zen 4 (32 kB L1 data cache;
