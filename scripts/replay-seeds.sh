@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Backtests one controller configuration on several seeded event sets of a scenario, and summarises: a change to
+# the tuning is judged on the spread over event sets, not on one (on llm-benchmarks.yaml a setting that changes
+# nothing systematic moves one set's latency ratio by up to 0.05; docs/benchmarks.md, "Real-traffic tuning").
+#
+# Usage: bash scripts/replay-seeds.sh [--config FILE] [--scenario FILE] [--seeds "S1 S2 ..."] [--shadow-rate R]
+#   --config       controller configuration whose only fleet the replays use (default: config/controller.yaml);
+#                  its fleet's `dimension` is set to the scenario's in a temporary copy
+#   --scenario     default: config/scenarios/llm-benchmarks.yaml
+#   --seeds        default: the ten seeds 20261203 ... 20261212 (the scenario's own seed is 20261203)
+#   --shadow-rate  default: 0.1
+# Needs the release build of the CLI (built here when missing). Prints one line per event set, then the means.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+config=config/controller.yaml
+scenario=config/scenarios/llm-benchmarks.yaml
+seeds="20261203 20261204 20261205 20261206 20261207 20261208 20261209 20261210 20261211 20261212"
+shadow=0.1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --config) config="$2"; shift 2 ;;
+    --scenario) scenario="$2"; shift 2 ;;
+    --seeds) seeds="$2"; shift 2 ;;
+    --shadow-rate) shadow="$2"; shift 2 ;;
+    *) echo "replay-seeds.sh: unknown argument '$1' (see the usage at the top of the script)" >&2; exit 2 ;;
+  esac
+done
+[[ -f "$config" ]] || { echo "replay-seeds.sh: no configuration at $config" >&2; exit 2; }
+[[ -f "$scenario" ]] || { echo "replay-seeds.sh: no scenario at $scenario" >&2; exit 2; }
+grep -qE '^seed: [0-9]+' "$scenario" || { echo "replay-seeds.sh: $scenario has no top-level 'seed:' line" >&2; exit 2; }
+dimension="$(sed -nE 's/^dimension: *([0-9]+).*/\1/p' "$scenario")"
+[[ -n "$dimension" ]] || { echo "replay-seeds.sh: $scenario has no top-level 'dimension:' line" >&2; exit 2; }
+
+binary=.build/release/consroute
+[[ -x "$binary" ]] || swift build -c release --product consroute >&2
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+sed -E "s/^( +dimension: *)[0-9]+/\1$dimension/" "$config" > "$work/controller.yaml"
+for seed in $seeds; do
+  sed -E "s/^seed: *[0-9]+/seed: $seed/" "$scenario" > "$work/scenario-$seed.yaml"
+  "$binary" replay --scenario "$work/scenario-$seed.yaml" --shadow-rate "$shadow" --window 1000 \
+    --config "$work/controller.yaml" --out "$work/report-$seed.json" > "$work/replay-$seed.log" 2>&1 \
+    || { cat "$work/replay-$seed.log" >&2; exit 1; }
+done
+
+python3 - "$work" $seeds <<'EOF'
+import json, sys
+work, seeds = sys.argv[1], sys.argv[2:]
+rows = []
+print("seed      quality latency cost    tables no-table rolling floor after each phase change")
+for seed in seeds:
+    r = json.load(open(f"{work}/report-{seed}.json"))
+    p = r["policy"]
+    floors = " ".join(f"{x['share_at_or_above_q_min'] * 100:.0f}%" for x in r["rolling"])
+    failed = len(r["tuning_failures"])
+    rows.append((p["quality_ratio"], p["latency_ratio"], p["cost_ratio"], [x["share_at_or_above_q_min"] for x in r["rolling"]]))
+    print(f"{seed}  {p['quality_ratio']:.4f}  {p['latency_ratio']:.4f}  {p['cost_ratio']:.4f}  {len(r['tables']):6d} {failed:7d}  {floors}")
+n = len(rows)
+phases = [s for row in rows for s in row[3]]
+print(f"mean      {sum(r[0] for r in rows) / n:.4f}  {sum(r[1] for r in rows) / n:.4f}  {sum(r[2] for r in rows) / n:.4f}"
+      f"                  below 90 % in {sum(s < 0.9 for s in phases)} of {len(phases)} phases")
+EOF
