@@ -34,6 +34,29 @@ struct KafkaConsumerTests {
         #expect(Set(values(seen.messages)) == Set((0..<3000).map { "value-\($0)" }))
     }
 
+    @Test("a commit with every broker down fails after the commit timeout instead of waiting for good")
+    func commitWithoutCoordinatorIsBounded() async throws {
+        let cluster = try KafkaMockCluster()
+        let topic = uniqueName("unanswered")
+        try cluster.createTopic(topic, partitions: 1)
+        try await produceAll(records(topic: topic, count: 20), to: cluster.clientConfiguration)
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfiguration(cluster.clientConfiguration, group: uniqueName("g"), topic: topic)
+        )
+        _ = try await consume(consumer, onMessages: { try consumer.store(offsets: nextOffsets(after: $0)) }) {
+            $0.messages.count >= 20
+        }
+        // The group's coordinator becomes unreachable (a replica losing its broker while it stops): librdkafka's
+        // synchronous commit waited for it without a bound and held the controller's shutdown for good.
+        cluster.setBrokersAvailable(false)
+        let start = ContinuousClock.now
+        await #expect(throws: KafkaError.self) { try await consumer.commit() }
+        let waited = ContinuousClock.now - start
+        #expect(waited < .seconds(30), "commit returned after \(waited)")
+        cluster.setBrokersAvailable(true)
+        await consumer.shutdown()
+    }
+
     @Test("start offsets provided on assignment are where consumption starts, over the committed offset")
     func startOffsetsSeek() async throws {
         let cluster = try KafkaMockCluster()

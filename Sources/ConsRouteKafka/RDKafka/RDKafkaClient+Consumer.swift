@@ -21,31 +21,54 @@ extension RDKafkaClient {
         }
     }
 
-    /// Commits `offsets`, or the stored offsets when `nil`, and waits for the broker (`rd_kafka_commit`, sync).
+    /// How long a commit waits for the group coordinator's answer.
+    static let commitTimeout: Duration = .seconds(10)
+
+    /// Commits `offsets`, or the stored offsets when `nil`, and waits at most `timeout` for the broker's answer
+    /// (`rd_kafka_commit_queue` on a queue of its own). `rd_kafka_commit` in its synchronous form waits without a
+    /// bound: with the group's coordinator gone it blocked a controller's shutdown for good.
     ///
-    /// - Throws: `KafkaError.commitFailed`; having nothing to commit is not an error.
+    /// - Throws: `KafkaError.commitFailed` (with `.timedOut` when no answer came in time; the commit may still land
+    ///   later); having nothing to commit is not an error.
     func commitOffsets(
         _ offsets: [KafkaTopicPartition: Int64]?,
-        metadata: [KafkaTopicPartition: String] = [:]
+        metadata: [KafkaTopicPartition: String] = [:],
+        timeout: Duration = commitTimeout
     ) throws(KafkaError) {
+        let queue = rd_kafka_queue_new(pointer)
+        // Safe with the commit still pending: librdkafka keeps the queue until the answer, then drops it.
+        defer { rd_kafka_queue_destroy(queue) }
         let code: rd_kafka_resp_err_t
-        var failed: RDKafkaTopicPartitionList.Entry?
         if let offsets {
             guard !offsets.isEmpty else { return }
             let list = RDKafkaTopicPartitionList(capacity: offsets.count)
             for (partition, offset) in offsets.sorted(by: { $0.key < $1.key }) {
                 list.add(partition, offset: offset, metadata: metadata[partition])
             }
-            code = rd_kafka_commit(pointer, list.pointer, 0)
-            failed = list.entries.first { $0.error != .noError }
+            // librdkafka copies the list into the commit request.
+            code = rd_kafka_commit_queue(pointer, list.pointer, queue, nil, nil)
         } else {
-            code = rd_kafka_commit(pointer, nil, 0)
+            code = rd_kafka_commit_queue(pointer, nil, queue, nil, nil)
         }
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if code == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
+            throw .commitFailed(code: KafkaErrorCode(code), reason: KafkaErrorCode(code).message)
+        }
+        guard let event = rd_kafka_queue_poll(queue, Int32(clamping: timeout.wholeMilliseconds)) else {
+            throw .commitFailed(
+                code: .timedOut,
+                reason: "the group coordinator did not answer the offset commit within \(timeout)"
+            )
+        }
+        defer { rd_kafka_event_destroy(event) }
+        let failed = RDKafkaTopicPartitionList.entries(of: rd_kafka_event_topic_partition_list(event))
+            .first { $0.error != .noError }
         if let failed {
             throw .commitFailed(code: failed.error, reason: "\(failed.topicPartition): \(failed.error.message)")
         }
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR || code == RD_KAFKA_RESP_ERR__NO_OFFSET else {
-            throw .commitFailed(code: KafkaErrorCode(code), reason: KafkaErrorCode(code).message)
+        let result = rd_kafka_event_error(event)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR || result == RD_KAFKA_RESP_ERR__NO_OFFSET else {
+            throw .commitFailed(code: KafkaErrorCode(result), reason: KafkaErrorCode(result).message)
         }
     }
 
