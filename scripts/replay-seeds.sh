@@ -37,12 +37,24 @@ binary=.build/release/consroute
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 sed -E "s/^( +dimension: *)[0-9]+/\1$dimension/" "$config" > "$work/controller.yaml"
-for seed in $seeds; do
+replay() {
+  local seed="$1"
   sed -E "s/^seed: *[0-9]+/seed: $seed/" "$scenario" > "$work/scenario-$seed.yaml"
   "$binary" replay --scenario "$work/scenario-$seed.yaml" --shadow-rate "$shadow" --window 1000 \
     --config "$work/controller.yaml" --out "$work/report-$seed.json" > "$work/replay-$seed.log" 2>&1 \
-    || { cat "$work/replay-$seed.log" >&2; exit 1; }
+    || { cat "$work/replay-$seed.log" >&2; return 1; }
+}
+# One replay per core at a time (each is single-threaded).
+jobs="$(nproc)"
+pids=()
+for seed in $seeds; do
+  while [[ "$(jobs -rp | wc -l)" -ge "$jobs" ]]; do wait -n || true; done
+  replay "$seed" &
+  pids+=("$!")
 done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+[[ "$failed" -eq 0 ]] || { echo "replay-seeds.sh: a replay failed (its output is above)" >&2; exit 1; }
 
 python3 - "$work" $seeds <<'EOF'
 import json, sys
