@@ -129,6 +129,15 @@ extension HistoryStore {
             sql: "INSERT INTO history_outbox (fleet, change) VALUES (?, ?)",
             arguments: [fleet, Data(try change.encoded())]
         )
+        let doorbell = outboxDoorbell
+        db.afterNextTransaction { _ in doorbell.ring() }
+    }
+
+    /// Returns once a change was written to the history outbox since the last call (at once if one was), after
+    /// `timeout`, or when the task is cancelled: what an outbox forwarder waits on instead of polling an empty
+    /// outbox.
+    public func waitForOutbox(atMost timeout: Duration) async {
+        await outboxDoorbell.wait(atMost: timeout)
     }
 
     private static func values(_ row: Row) -> [String: HistoryChange.Value] {

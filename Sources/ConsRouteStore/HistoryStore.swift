@@ -33,6 +33,9 @@ public final class HistoryStore: Sendable {
     /// outbox, for the replicas that share the history topic (docs/design.md §9).
     public let sharesChanges: Bool
 
+    /// Rung after each committed transaction that wrote to the history outbox.
+    let outboxDoorbell = OutboxDoorbell()
+
     /// Opens (creating if needed) the history database at `path` in WAL mode and applies pending migrations.
     ///
     /// Blocks while the file is opened and migrated; call it at start-up.

@@ -65,6 +65,31 @@ struct HistoryChangeTests {
         #expect(try await owner.pendingChanges().count == 1)
     }
 
+    @Test("the outbox wakes its forwarder when a record is shared (also one written before it waits), not otherwise")
+    func outboxWakesItsWaiter() async throws {
+        let owner = try HistoryStore.inMemory(sharesChanges: true)
+        func waited(_ bound: Duration) async -> Duration {
+            let start = ContinuousClock.now
+            await owner.waitForOutbox(atMost: bound)
+            return ContinuousClock.now - start
+        }
+        // Nothing written: the wait lasts its bound.
+        #expect(await waited(.milliseconds(300)) >= .milliseconds(250))
+        // Written while nobody waited: the next wait returns at once.
+        try await owner.recordDriftEvent(Sample.driftEvent(id: "d1"))
+        #expect(await waited(.seconds(30)) < .seconds(5))
+        // Written during a wait: it ends the wait.
+        let start = ContinuousClock.now
+        async let wait: Void = owner.waitForOutbox(atMost: .seconds(30))
+        try await Task.sleep(for: .milliseconds(100))
+        try await owner.recordDriftEvent(Sample.driftEvent(id: "d2"))
+        await wait
+        #expect(ContinuousClock.now - start < .seconds(5))
+        // A record that fails (its transaction rolls back) writes nothing to the outbox and wakes nobody.
+        await #expect(throws: HistoryStoreError.self) { try await owner.recordDriftEvent(Sample.driftEvent(id: "d2")) }
+        #expect(await waited(.milliseconds(300)) >= .milliseconds(250))
+    }
+
     @Test("hostile or foreign records are refused with a reason, and write nothing")
     func hostile() async throws {
         let owner = try await ownerWithEveryKind()

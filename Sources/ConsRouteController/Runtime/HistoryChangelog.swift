@@ -20,14 +20,15 @@ struct HistoryChangelog: Sendable {
     let producer: KafkaProducer
     let replicaID: String
     let logger: Logger
-    /// How often an empty outbox is looked at again.
-    var pollInterval: Duration = .milliseconds(100)
+    /// How long an empty outbox is waited on before it is looked at again anyway (the store rings when a record
+    /// is written to it, so this only bounds what a missed ring could delay).
+    var idleRecheck: Duration = .seconds(5)
 
-    /// Produces the outbox to the topic until cancelled.
+    /// Produces the outbox to the topic until cancelled: at once when the history writes to it, not by polling.
     /// - Throws: Kafka and history errors (the caller restarts it; undelivered records stay in the outbox).
     func forward() async throws {
         while !Task.isCancelled {
-            if try await flush() == 0 { try? await Task.sleep(for: pollInterval) }
+            if try await flush() == 0 { await store.waitForOutbox(atMost: idleRecheck) }
         }
         // Stopping: what the last ticks recorded goes out now if the broker takes it (else after the restart).
         _ = try? await flush()
