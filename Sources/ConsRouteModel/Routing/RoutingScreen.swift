@@ -9,9 +9,9 @@ internal import CConsRouteKernels
 /// (`consroute_screen` in `consroute_kernels.h`); the answer is the float kernels', bit for bit. Other paths
 /// ignore the screen.
 struct RoutingScreen: Sendable {
-    /// A table gets a screen when d >= `minimumDimension` and k·d >= `minimumFloats`, or k·d >=
-    /// `minimumFloatsBelowWideDimension` while d < `wideDimension`. Measured on Zen 4 (32 kB L1 data cache;
-    /// `scripts/screen-crossover.c`, docs/device-router.md): faster from 4,096 floats at d >= 192 (d = 256,
+    /// A table gets a screen (`pays`) when k·d >= `minimumFloats` at d >= `wideDimension`, or k·d >=
+    /// `minimumFloatsBelowWideDimension` at `minimumDimension` <= d < `wideDimension`. Measured on Zen 4 (32 kB L1
+    /// data cache; `scripts/screen-crossover.c`, docs/device-router.md): faster from 4,096 floats at d >= 192 (d = 256,
     /// k = 16: 113–124 against 128–129 ns; d = 384, k = 16: 140 against 192 ns; d = 192, k = 24: 148 against
     /// 187 ns), at d = 128 from k = 64 (200–216 against 242–245 ns) but not below (k = 32: 171–180 against
     /// 147–159 ns; k = 40 and 48 even or slower, 176–245 against 183–238 ns; d = 160, k = 32: even); slower below
