@@ -24,7 +24,7 @@ extension RDKafkaClient {
     /// How long a commit waits for the group coordinator's answer.
     static let commitTimeout: Duration = .seconds(10)
 
-    /// Commits `offsets`, or the stored offsets when `nil`, and waits at most `timeout` for the broker's answer
+    /// Commits `offsets`, or the stored offsets when `nil`, and waits at most `commitTimeout` for the broker's answer
     /// (`rd_kafka_commit_queue` on a queue of its own). `rd_kafka_commit` in its synchronous form waits without a
     /// bound: with the group's coordinator gone it blocked a controller's shutdown for good.
     ///
@@ -32,8 +32,7 @@ extension RDKafkaClient {
     ///   later); having nothing to commit is not an error.
     func commitOffsets(
         _ offsets: [KafkaTopicPartition: Int64]?,
-        metadata: [KafkaTopicPartition: String] = [:],
-        timeout: Duration = commitTimeout
+        metadata: [KafkaTopicPartition: String] = [:]
     ) throws(KafkaError) {
         let queue = rd_kafka_queue_new(pointer)
         // Safe with the commit still pending: librdkafka keeps the queue until the answer, then drops it.
@@ -54,10 +53,10 @@ extension RDKafkaClient {
             if code == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
             throw .commitFailed(code: KafkaErrorCode(code), reason: KafkaErrorCode(code).message)
         }
-        guard let event = rd_kafka_queue_poll(queue, Int32(clamping: timeout.wholeMilliseconds)) else {
+        guard let event = rd_kafka_queue_poll(queue, Int32(clamping: Self.commitTimeout.wholeMilliseconds)) else {
             throw .commitFailed(
                 code: .timedOut,
-                reason: "the group coordinator did not answer the offset commit within \(timeout)"
+                reason: "the group coordinator did not answer the offset commit within \(Self.commitTimeout)"
             )
         }
         defer { rd_kafka_event_destroy(event) }
