@@ -36,13 +36,7 @@ struct KafkaConsumerTests {
 
     @Test("a commit with every broker down fails after the commit timeout instead of waiting for good")
     func commitWithoutCoordinatorIsBounded() async throws {
-        let cluster = try KafkaMockCluster()
-        let topic = uniqueName("unanswered")
-        try cluster.createTopic(topic, partitions: 1)
-        try await produceAll(records(topic: topic, count: 20), to: cluster.clientConfiguration)
-        let consumer = try KafkaConsumer(
-            configuration: consumerConfiguration(cluster.clientConfiguration, group: uniqueName("g"), topic: topic)
-        )
+        let (cluster, _, consumer) = try await consumerOfFreshTopic("unanswered", records: 20)
         _ = try await consume(consumer, onMessages: { try consumer.store(offsets: nextOffsets(after: $0)) }) {
             $0.messages.count >= 20
         }
@@ -109,13 +103,7 @@ struct KafkaConsumerTests {
 
     @Test("lag is high watermark minus position per assigned partition")
     func lagPerPartition() async throws {
-        let cluster = try KafkaMockCluster()
-        let topic = uniqueName("lag")
-        try cluster.createTopic(topic, partitions: 1)
-        try await produceAll(records(topic: topic, count: 30), to: cluster.clientConfiguration)
-        let consumer = try KafkaConsumer(
-            configuration: consumerConfiguration(cluster.clientConfiguration, group: uniqueName("g"), topic: topic)
-        )
+        let (cluster, topic, consumer) = try await consumerOfFreshTopic("lag", records: 30)
         // Measured while the consumer is still being read: once `consume` stops reading, the consumer may already
         // be closing (its events' reader went away), and then it has no assignment to report.
         let consumed = Mutex(0)
@@ -142,6 +130,7 @@ struct KafkaConsumerTests {
             ]
         )
         #expect(lags.first?.lag == 0)
+        withExtendedLifetime(cluster) {}
     }
 
     @Test("the eager range strategy assigns and delivers as well")
