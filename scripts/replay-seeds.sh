@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Backtests one controller configuration on several seeded event sets of a scenario, and summarises: a change to
-# the tuning is judged on the spread over event sets, not on one (on llm-benchmarks.yaml a setting that changes
-# nothing systematic moves one set's latency ratio by up to 0.05; docs/benchmarks.md, "Real-traffic tuning").
+# the tuning is judged on the spread over event sets, not on one (on llm-benchmarks.yaml `schedule_s: 300` moved
+# single sets' latency ratio by up to 0.038 and the ten sets' mean by 0.009; docs/benchmarks.md, "Real-traffic
+# tuning").
 #
 # Usage: bash scripts/replay-seeds.sh [--config FILE] [--scenario FILE] [--seeds "S1 S2 ..."] [--shadow-rate R]
 #   --config       controller configuration whose only fleet the replays use (default: config/controller.yaml);
