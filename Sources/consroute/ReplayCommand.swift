@@ -188,8 +188,9 @@ struct ReplayCommand: ParsableCommand {
 
     private func summary(_ report: ReplayReport) -> String {
         func figure(_ value: Double) -> String { PolicyFigures.text(ratio: value, digits: 4) }
+        // Wide enough for the longest name ("oracle_fleet") and a space: a name is never cut.
         func line(_ name: String, _ figures: PolicyFigures) -> String {
-            name.padding(toLength: 11, withPad: " ", startingAt: 0)
+            name.padding(toLength: max(13, name.count + 1), withPad: " ", startingAt: 0)
                 + "quality ratio \(figure(figures.qualityRatio))  latency ratio \(figure(figures.latencyRatio))  "
                 + "cost ratio \(figure(figures.costRatio))  objective \(figure(figures.objective))\n"
         }
