@@ -73,4 +73,18 @@ n = len(rows)
 phases = [s for row in rows for s in row[3]]
 print(f"mean      {sum(r[0] for r in rows) / n:.4f}  {sum(r[1] for r in rows) / n:.4f}  {sum(r[2] for r in rows) / n:.4f}"
       f"                  below 90 % in {sum(s < 0.9 for s in phases)} of {len(phases)} phases")
+# Every policy routes all-cloud until the first table; the same figures from it on, and the cheapest periodic
+# baseline that holds the floor over the whole run and from the first table on.
+def fig(f):
+    return f"{f['quality_ratio']:.4f}  {f['latency_ratio']:.4f}  {f['cost_ratio']:.4f}"
+print()
+print("from the first table on: policy (quality latency cost), then the cheapest periodic holding the floor from it on")
+for seed in seeds:
+    r = json.load(open(f"{work}/report-{seed}.json"))
+    after = r.get("policy_after_first_table")
+    holding = [v for v in r["baselines"]["periodic"] if v.get("holds_floor_after_first_table")]
+    best = min(holding, key=lambda v: v["after_first_table"]["latency_ratio"], default=None)
+    periodic = (f"{fig(best['after_first_table'])} (last {best['window_events']}, margin {best['margin']})"
+                if best else "none holds it")
+    print(f"{seed}  " + (fig(after) if after else "no table") + f"  at event {r.get('first_table_event')};  {periodic}")
 EOF

@@ -206,7 +206,17 @@ struct ReplayCommand: ParsableCommand {
             + line("all_device", report.baselines.allDevice)
         for periodic in report.baselines.periodic {
             let name = "periodic every \(periodic.every), last \(periodic.windowEvents), margin \(periodic.margin)"
-            text += name + (periodic.holdsFloor ? "" : " (below q_min)") + "\n" + line("", periodic.figures)
+            let verdict =
+                !periodic.holdsFloor
+                ? " (below q_min)"
+                : periodic.holdsFloorAfterFirstTable == false ? " (below q_min from the first table on)" : ""
+            text += name + verdict + "\n" + line("", periodic.figures)
+            if let after = periodic.afterFirstTable { text += line(" after", after) }
+        }
+        if let first = report.firstTableEvent, let after = report.policyAfterFirstTable {
+            text +=
+                "from the first table (event \(first)) on, against all-cloud on the same events (every policy routes "
+                + "all-cloud before it):\n" + line("policy", after)
         }
         text += "tunings: \(report.tables.count) published, \(report.tuningFailures.count) without a table\n"
         for phase in report.phases {

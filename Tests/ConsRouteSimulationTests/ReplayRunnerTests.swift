@@ -80,6 +80,28 @@ struct ReplayRunnerTests {
         #expect(oracleWins >= report.windows.count * 9 / 10)
     }
 
+    @Test("figures from the first table on: its events only, against all-cloud on the same events")
+    func afterFirstTable() throws {
+        let (_, report) = try Self.drifting.get()
+        let first = try #require(report.tables.first).firstEvent
+        #expect(report.firstTableEvent == first)
+        let after = try #require(report.policyAfterFirstTable)
+        #expect(after.events == report.events - first)
+        // Before the first table every policy served the cloud, so the whole run's served score is the cloud's
+        // before it plus the policy's after it; the cloud's after it is what the ratio after it divides by.
+        let cloudTotal = Double(report.events) * report.baselines.allCloud.quality
+        let cloudAfter = Double(after.events) * after.quality / after.qualityRatio
+        let policyTotal = Double(report.events) * report.policy.quality
+        #expect(abs(policyTotal - (cloudTotal - cloudAfter + Double(after.events) * after.quality)) < 1e-6 * cloudTotal)
+        #expect(after.shares.cloud < report.policy.shares.cloud && after.latencyRatio < report.policy.latencyRatio)
+        #expect(!report.baselines.periodic.isEmpty)
+        for periodic in report.baselines.periodic {
+            let figures = try #require(periodic.afterFirstTable)
+            #expect(figures.events == after.events)
+            #expect(periodic.holdsFloorAfterFirstTable == (figures.qualityRatio >= 0.95))
+        }
+    }
+
     @Test("a replay of the same events twice gives the same report")
     func deterministic() throws {
         let scenario = try driftingScenario(events: 6_000)

@@ -1,7 +1,8 @@
 package import ConsRouteModel
 
 /// One evaluated policy's bookkeeping in a replay: where each conversation's KV cache lives (to charge re-prefill
-/// when a conversation moves) and the outcome totals, overall and for the current window.
+/// when a conversation moves) and the outcome totals: overall, for the current window, and from the first adaptive
+/// table on.
 package struct PolicyLedger: Sendable {
     /// Per session slot: the tier that served the previous turn (`noTier` before the first).
     private var previousTiers: [UInt8] = []
@@ -9,6 +10,9 @@ package struct PolicyLedger: Sendable {
     package let reprefillMsPer1kTokens: [Float]
     package var total = OutcomeTotals()
     package var window = OutcomeTotals()
+    /// The totals from the event the first adaptive table applied to on (every policy routes all-cloud before it),
+    /// nil until then.
+    package var afterFirstTable: OutcomeTotals?
 
     package init(reprefillMsPer1kTokens: [Float]) {
         self.reprefillMsPer1kTokens = reprefillMsPer1kTokens
@@ -44,6 +48,7 @@ package struct PolicyLedger: Sendable {
         let cost = query.shadow.cost[tier]
         total.add(tier: tier, score: query.shadow.score[tier], latencyMs: latency, cost: cost)
         window.add(tier: tier, score: query.shadow.score[tier], latencyMs: latency, cost: cost)
+        afterFirstTable?.add(tier: tier, score: query.shadow.score[tier], latencyMs: latency, cost: cost)
         return (latency, cost)
     }
 }

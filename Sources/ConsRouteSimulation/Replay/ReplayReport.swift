@@ -34,6 +34,11 @@ public struct ReplayReport: Sendable, Codable {
         public var holdsFloor: Bool
         /// Its figures.
         public var figures: PolicyFigures
+        /// Whether its quality ratio from the first adaptive table on is at or above `q_min` (nil: no table). Every
+        /// policy routes all-cloud before that table, and those events lift every whole-run ratio toward 1.
+        public var holdsFloorAfterFirstTable: Bool?
+        /// Its figures from the first adaptive table on (nil: no table).
+        public var afterFirstTable: PolicyFigures?
     }
 
     /// After a phase change: the adaptive policy's quality ratio over rolling windows of `rolling_events` events.
@@ -166,6 +171,11 @@ public struct ReplayReport: Sendable, Codable {
     public var objectiveWeights: [String: Double]
     /// The adaptive policy over the whole replay.
     public var policy: PolicyFigures
+    /// The first event the first adaptive table applied to (nil: no table was published); every policy, the
+    /// baselines included, routes all-cloud before it.
+    public var firstTableEvent: Int?
+    /// The adaptive policy from that event on, against all-cloud over the same events (nil: no table).
+    public var policyAfterFirstTable: PolicyFigures?
     /// The baselines over the whole replay.
     public var baselines: Baselines
     /// Per-window figures, in order.

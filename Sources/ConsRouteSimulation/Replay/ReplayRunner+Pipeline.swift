@@ -39,7 +39,17 @@ extension ReplayRunner {
         pipeline.didPublish(table, tuning: outcome.thresholds)
         let compiled = CompiledTable(table)
         adaptiveTable = compiled
-        if frozenTable == nil { frozenTable = compiled }
+        if frozenTable == nil {
+            frozenTable = compiled
+            // Every policy starts counting its figures from the first table on, from the next event.
+            for ledger in [\ReplayRunner.adaptive, \.frozen, \.allCloud, \.allDevice] {
+                self[keyPath: ledger].afterFirstTable = OutcomeTotals()
+            }
+            oracle.ledger.afterFirstTable = OutcomeTotals()
+            oracleFleet.ledger.afterFirstTable = OutcomeTotals()
+            for index in periodic.indices { periodic[index].ledger.afterFirstTable = OutcomeTotals() }
+            firstTableEvent = eventCount
+        }
         tables.append(
             ReplayReport.Table(
                 version: table.version,
@@ -91,6 +101,20 @@ extension ReplayRunner {
         windowStart = nil
     }
 
+    /// A ledger's figures from the first adaptive table on, against all-cloud over the same events (nil before it).
+    private func afterFirstTable(_ ledger: PolicyLedger) -> PolicyFigures? {
+        guard let totals = ledger.afterFirstTable, let cloud = allCloud.afterFirstTable, cloud.count > 0 else {
+            return nil
+        }
+        return PolicyFigures(totals, cloud: cloud, weights: settings.pipeline.objective)
+    }
+
+    /// Whether figures hold the quality floor; an undefined ratio (the cloud answered every event wrong) does: no
+    /// event could be served below the cloud.
+    private static func holds(_ figures: PolicyFigures, qMin: Double) -> Bool {
+        figures.qualityRatio.isNaN || figures.qualityRatio >= qMin
+    }
+
     /// The report of the whole run.
     func report(phases: [ScenarioPhase], wallSeconds: Double) -> ReplayReport {
         let weights = settings.pipeline.objective
@@ -106,6 +130,8 @@ extension ReplayRunner {
                 "penalty": weights.penalty,
             ],
             policy: PolicyFigures(adaptive.total, cloud: cloud, weights: weights),
+            firstTableEvent: firstTableEvent,
+            policyAfterFirstTable: afterFirstTable(adaptive),
             baselines: ReplayReport.Baselines(
                 allCloud: PolicyFigures(cloud, cloud: cloud, weights: weights),
                 allDevice: PolicyFigures(allDevice.total, cloud: cloud, weights: weights),
@@ -114,13 +140,15 @@ extension ReplayRunner {
                 oracleFleet: PolicyFigures(oracleFleet.ledger.total, cloud: cloud, weights: weights),
                 periodic: periodic.map { baseline in
                     let figures = PolicyFigures(baseline.ledger.total, cloud: cloud, weights: weights)
+                    let after = afterFirstTable(baseline.ledger)
                     return ReplayReport.Periodic(
                         every: baseline.variant.every,
                         windowEvents: baseline.variant.windowEvents,
                         margin: baseline.variant.margin,
-                        // Undefined (the cloud answered every event wrong): no event could be served below the cloud.
-                        holdsFloor: figures.qualityRatio.isNaN || figures.qualityRatio >= weights.qualityMin,
-                        figures: figures
+                        holdsFloor: Self.holds(figures, qMin: weights.qualityMin),
+                        figures: figures,
+                        holdsFloorAfterFirstTable: after.map { Self.holds($0, qMin: weights.qualityMin) },
+                        afterFirstTable: after
                     )
                 }
             ),

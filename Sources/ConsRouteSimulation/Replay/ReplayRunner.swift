@@ -26,6 +26,8 @@ public struct ReplayRunner: Sendable {
     /// The table in effect and the first one (the `static` baseline), compiled for routing.
     var adaptiveTable: CompiledTable?
     var frozenTable: CompiledTable?
+    /// The first event the first adaptive table applied to (nil: none yet).
+    var firstTableEvent: Int?
     var sessions = SessionSlots()
     var shadowDraw: SeededGenerator
     var batch: [TelemetryEvent] = []
