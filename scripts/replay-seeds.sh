@@ -61,11 +61,15 @@ python3 - "$work" $seeds <<'EOF'
 import json, sys
 work, seeds = sys.argv[1], sys.argv[2:]
 rows = []
-print("seed      quality latency cost    tables no-table rolling floor after each phase change")
+print("seed      quality latency cost    tables no-table rolling floor after each phase change (events after which")
+print("                                                    it holds in 1 - alpha of the phase's windows)")
 for seed in seeds:
     r = json.load(open(f"{work}/report-{seed}.json"))
     p = r["policy"]
-    floors = " ".join(f"{x['share_at_or_above_q_min'] * 100:.0f}%" for x in r["rolling"])
+    def hold(x):
+        h = x.get("events_to_hold")
+        return "never" if h is None else str(h)
+    floors = " ".join(f"{x['share_at_or_above_q_min'] * 100:.0f}% ({hold(x)})" for x in r["rolling"])
     failed = len(r["tuning_failures"])
     rows.append((p["quality_ratio"], p["latency_ratio"], p["cost_ratio"], [x["share_at_or_above_q_min"] for x in r["rolling"]]))
     print(f"{seed}  {p['quality_ratio']:.4f}  {p['latency_ratio']:.4f}  {p['cost_ratio']:.4f}  {len(r['tables']):6d} {failed:7d}  {floors}")
@@ -73,6 +77,10 @@ n = len(rows)
 phases = [s for row in rows for s in row[3]]
 print(f"mean      {sum(r[0] for r in rows) / n:.4f}  {sum(r[1] for r in rows) / n:.4f}  {sum(r[2] for r in rows) / n:.4f}"
       f"                  below 90 % in {sum(s < 0.9 for s in phases)} of {len(phases)} phases")
+holds = [x.get("events_to_hold") for seed in seeds for x in json.load(open(f"{work}/report-{seed}.json"))["rolling"]]
+print(f"events after a phase change until the rolling floor holds in 1 - alpha of windows: "
+      f"{'never in ' + str(holds.count(None)) + ' phases, ' if None in holds else ''}"
+      f"at most {max((h for h in holds if h is not None), default=0)}")
 # Every policy routes all-cloud until the first table; the same figures from it on, and the cheapest periodic
 # baseline that holds the floor over the whole run and from the first table on.
 def fig(f):

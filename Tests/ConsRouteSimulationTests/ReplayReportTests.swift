@@ -92,6 +92,33 @@ struct ReplayReportTests {
         #expect(ReplayReport.recoveries(phases: [], windows: windows, qMin: 0.95).isEmpty)
     }
 
+    @Test("rolling recovery: the events until the floor holds in 1 - alpha of the phase's windows")
+    func rollingHold() {
+        // 200 events after one phase change at 0; windows of 20 events ending every 10 (at 20, 30, ..., 200).
+        // Served 0 where the cloud scored 1 on events 0..<60 and, in the second run, also on 150..<160.
+        func recovery(dipAgain: Bool, holdShare: Double) -> ReplayReport.RollingRecovery? {
+            var rolling = RollingQuality()
+            for i in 0..<200 {
+                let bad = i < 60 || (dipAgain && (150..<160).contains(i))
+                rolling.add(served: bad ? 0 : 1, cloud: 1)
+            }
+            return rolling.recoveries(
+                phases: [.latencyRise(at: 0, tier: .edge, extraMs: 1)],
+                length: 20,
+                step: 10,
+                qMin: 0.95,
+                holdShare: holdShare
+            ).first
+        }
+        // Windows ending at 20...70 hold bad events, from 80 on none: held from 80 events on.
+        let once = recovery(dipAgain: false, holdShare: 0.9)
+        #expect(once?.eventsToHold == 80 && once?.eventsToRecover == 80 && once?.shareAtOrAboveQMin == 1)
+        // The windows ending at 160 and 170 dip again: from 80 on 11 of 13 hold (0.85), from any later start in
+        // the first half fewer, so never at 0.9, and from 80 at 0.8.
+        #expect(recovery(dipAgain: true, holdShare: 0.9)?.eventsToHold == nil)
+        #expect(recovery(dipAgain: true, holdShare: 0.8)?.eventsToHold == 80)
+    }
+
     @Test("the JSON report uses snake_case keys and decodes back")
     func json() throws {
         let (_, report) = try smallReport()

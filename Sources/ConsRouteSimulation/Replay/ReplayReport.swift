@@ -55,6 +55,10 @@ public struct ReplayReport: Sendable, Codable {
         public var windowsAfterRecovery: Int
         /// The share of those at or above `q_min`.
         public var shareAtOrAboveQMin: Double
+        /// The fewest events after the phase start from which on the rolling ratio is at or above `q_min` in at
+        /// least `1 - alpha` of the windows until the next phase (the first of them at or above it); nil when that
+        /// takes more than the first half of the phase's windows.
+        public var eventsToHold: Int?
     }
 
     /// One window of `window_events` events.

@@ -166,7 +166,8 @@ extension ReplayRunner {
                 phases: phases.filter { $0.at < eventCount },
                 length: settings.rollingEvents,
                 step: max(1, settings.rollingEvents / 20),
-                qMin: weights.qualityMin
+                qMin: weights.qualityMin,
+                holdShare: 1 - settings.pipeline.tuner.alpha
             ),
             wallSeconds: wallSeconds
         )

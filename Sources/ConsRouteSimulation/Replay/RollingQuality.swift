@@ -10,7 +10,14 @@ struct RollingQuality: Sendable {
     }
 
     /// The rolling window's figures after each phase: windows of `length` events ending every `step` events.
-    func recoveries(phases: [ScenarioPhase], length: Int, step: Int, qMin: Double) -> [ReplayReport.RollingRecovery] {
+    /// `holdShare` (1 - alpha) is the share of windows at or above `q_min` that `eventsToHold` asks for.
+    func recoveries(
+        phases: [ScenarioPhase],
+        length: Int,
+        step: Int,
+        qMin: Double,
+        holdShare: Double
+    ) -> [ReplayReport.RollingRecovery] {
         let n = served.count
         guard n >= length, length > 0, step > 0 else { return [] }
         var prefixServed = [Double](repeating: 0, count: n + 1)
@@ -30,13 +37,23 @@ struct RollingQuality: Sendable {
             let recoveredAt = ends.first { ratio(endingAt: $0) >= qMin }
             let after = recoveredAt.map { first in ends.filter { $0 >= first } } ?? []
             let held = after.filter { ratio(endingAt: $0) >= qMin }.count
+            // From the end: how many windows of each suffix are at or above q_min.
+            let meets = ends.map { ratio(endingAt: $0) >= qMin }
+            var suffixHeld = [Int](repeating: 0, count: meets.count + 1)
+            for k in stride(from: meets.count - 1, through: 0, by: -1) {
+                suffixHeld[k] = suffixHeld[k + 1] + (meets[k] ? 1 : 0)
+            }
+            let holdsFrom = (0..<((meets.count + 1) / 2)).first { k in
+                meets[k] && Double(suffixHeld[k]) >= holdShare * Double(meets.count - k)
+            }
             return ReplayReport.RollingRecovery(
                 at: at,
                 until: next,
                 lowestQualityRatio: ends.map { ratio(endingAt: $0) }.min() ?? 1,
                 eventsToRecover: recoveredAt.map { $0 - at },
                 windowsAfterRecovery: after.count,
-                shareAtOrAboveQMin: after.isEmpty ? 0 : Double(held) / Double(after.count)
+                shareAtOrAboveQMin: after.isEmpty ? 0 : Double(held) / Double(after.count),
+                eventsToHold: holdsFrom.map { ends[$0] - at }
             )
         }
     }
