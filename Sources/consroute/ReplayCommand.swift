@@ -230,10 +230,9 @@ struct ReplayCommand: ParsableCommand {
             text +=
                 "rolling \(report.rollingEvents) events after the change at \(phase.at): lowest "
                 + "\(figure(phase.lowestQualityRatio)), back at q_min after \(recovery), then at or above it in "
-                + "\(figure(phase.shareAtOrAboveQMin)) of \(phase.windowsAfterRecovery) windows; at or above it in "
-                + "1 - alpha of the windows from "
-                + (phase.eventsToHold.map { "\($0) events after the change on\n" }
-                    ?? "no point in the phase's first half\n")
+                + "\(figure(phase.shareAtOrAboveQMin)) of \(phase.windowsAfterRecovery) windows; "
+                + (phase.eventsToHold.map { "in 1 - alpha of the windows from \($0) events after the change on\n" }
+                    ?? "in 1 - alpha of the windows from no point in the phase's first half\n")
         }
         return text
     }
