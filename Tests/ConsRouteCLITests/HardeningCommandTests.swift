@@ -139,14 +139,7 @@ struct HardeningCommandTests {
     @Test("replay with d = 65,536 sizes its representation window to memory and says so")
     func replayHugeDimension() async throws {
         let directory = try TemporaryDirectory(prefix: "consroute-cli")
-        let scenario = directory.path("huge.yaml")
-        try """
-        fleet: huge
-        dimension: 65536
-        events: 300
-        topics:
-          - {name: a, weight: 1, scores: {device: {beta: [30, 1]}, edge: {beta: [40, 1]}}}
-        """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let scenario = try writeOneTopicScenario(in: directory, fleet: "huge", dimension: 65_536, events: 300)
         let result = try await runConsroute(["replay", "--scenario", scenario, "--out", directory.path("report.json")])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(Self.lines(result).contains("representation window holds"))

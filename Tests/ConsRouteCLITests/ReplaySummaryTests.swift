@@ -8,14 +8,7 @@ struct ReplaySummaryTests {
     @Test("every baseline's name is printed whole, followed by its figures")
     func baselineNamesWhole() async throws {
         let directory = try TemporaryDirectory(prefix: "consroute-cli")
-        let scenario = directory.path("small.yaml")
-        try """
-        fleet: small
-        dimension: 8
-        events: 3000
-        topics:
-          - {name: a, weight: 1, scores: {device: {beta: [30, 1]}, edge: {beta: [40, 1]}}}
-        """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let scenario = try writeOneTopicScenario(in: directory, fleet: "small", dimension: 8, events: 3_000)
         let result = try await runConsroute(
             ["replay", "--scenario", scenario, "--window", "1000", "--out", directory.path("report.json")]
         )

@@ -134,3 +134,22 @@ final class ChildProcess: Sendable {
         return process.terminationStatus
     }
 }
+
+/// Writes a one-topic scenario (`fleet`, `dimension`, `events`) to `directory` and returns its path: the smallest
+/// input `consroute replay --scenario` runs on.
+func writeOneTopicScenario(
+    in directory: TemporaryDirectory,
+    fleet: String,
+    dimension: Int,
+    events: Int
+) throws -> String {
+    let path = directory.path("\(fleet).yaml")
+    try """
+    fleet: \(fleet)
+    dimension: \(dimension)
+    events: \(events)
+    topics:
+      - {name: a, weight: 1, scores: {device: {beta: [30, 1]}, edge: {beta: [40, 1]}}}
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}

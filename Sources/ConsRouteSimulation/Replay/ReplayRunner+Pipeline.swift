@@ -42,12 +42,7 @@ extension ReplayRunner {
         if frozenTable == nil {
             frozenTable = compiled
             // Every policy starts counting its figures from the first table on, from the next event.
-            for ledger in [\ReplayRunner.adaptive, \.frozen, \.allCloud, \.allDevice] {
-                self[keyPath: ledger].afterFirstTable = OutcomeTotals()
-            }
-            oracle.ledger.afterFirstTable = OutcomeTotals()
-            oracleFleet.ledger.afterFirstTable = OutcomeTotals()
-            for index in periodic.indices { periodic[index].ledger.afterFirstTable = OutcomeTotals() }
+            forEachLedger { $0.afterFirstTable = OutcomeTotals() }
             firstTableEvent = eventCount
         }
         tables.append(
@@ -92,13 +87,19 @@ extension ReplayRunner {
                 allDevice: PolicyFigures(allDevice.window, cloud: cloud, weights: weights)
             )
         )
-        for ledger in [\ReplayRunner.adaptive, \.frozen, \.allCloud, \.allDevice] {
-            self[keyPath: ledger].window = OutcomeTotals()
-        }
-        oracle.ledger.window = OutcomeTotals()
-        oracleFleet.ledger.window = OutcomeTotals()
-        for index in periodic.indices { periodic[index].ledger.window = OutcomeTotals() }
+        forEachLedger { $0.window = OutcomeTotals() }
         windowStart = nil
+    }
+
+    /// Calls `body` on every evaluated policy's ledger: the adaptive one, the baselines, the oracles and every
+    /// `periodic` variant.
+    private mutating func forEachLedger(_ body: (inout PolicyLedger) -> Void) {
+        for ledger in [
+            \ReplayRunner.adaptive, \.frozen, \.allCloud, \.allDevice, \.oracle.ledger, \.oracleFleet.ledger,
+        ] {
+            body(&self[keyPath: ledger])
+        }
+        for index in periodic.indices { body(&periodic[index].ledger) }
     }
 
     /// A ledger's figures from the first adaptive table on, against all-cloud over the same events (nil before it).
