@@ -120,6 +120,23 @@ struct FleetTunerTests {
         #expect(table.latencyRefMs == 800 && table.expected == proposal.expected)
     }
 
+    @Test("cross-fitted: every sample checks the candidates, the table meets q_min and the margins cover each cluster")
+    func crossFitted() throws {
+        var fleet = SyntheticFleet(seed: 1)
+        let (reservoir, shadow) = fleet.window(count: 4_000)
+        var settings = tuner().settings
+        settings.crossFit = true
+        let tuner = FleetTuner(settings: settings, objective: tuner().objective)
+        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        let proposal = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
+        #expect(proposal.verdict == .pass)
+        #expect(proposal.expected.qualityRatio >= 0.95 && proposal.expected.shares[0] > 0.1)
+        // The bound's samples are all the samples used, not a held-out part.
+        #expect(proposal.estimate.sampleCount == proposal.samplesUsed)
+        #expect(proposal.clusters.allSatisfy { $0.heldOutSamples == $0.trainingSamples && $0.heldOutSamples > 0 })
+        #expect(proposal.strataMargins.count == clustering.clusterCount + 1)
+    }
+
     @Test("re-clustering keeps ids of clusters that stayed, gives new ids to new ones and retires vanished ones")
     func stableIDs() throws {
         var fleet = SyntheticFleet(seed: 2)

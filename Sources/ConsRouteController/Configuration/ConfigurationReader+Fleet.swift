@@ -72,7 +72,7 @@ extension ConfigurationReader {
                 "engine", "constraint", "alpha", "bound", "failures_allowed", "holdout_fraction", "samples_per_cluster",
                 "min_shadow_samples",
                 "mix_events", "change_lookback_s", "max_threshold_step", "shrinkage_prior_samples", "novel_t_device",
-                "novel_t_edge", "quality_safety_margin", "pre_mix_change_weight",
+                "novel_t_edge", "quality_safety_margin", "pre_mix_change_weight", "cross_fit", "window_events",
             ]
         )
         if let engine = value(optimiser, "engine") {
@@ -129,6 +129,9 @@ extension ConfigurationReader {
             default: tuner.preMixChangeWeight,
             in: 0.01...1
         )
+        if let crossFit = value(optimiser, "cross_fit") { tuner.crossFit = try crossFit.bool() }
+        let windowEvents = try int(optimiser, "window_events", default: tuner.windowEvents ?? 0, in: 0...10_000_000)
+        tuner.windowEvents = windowEvents > 0 ? windowEvents : nil
         tuner.changeLookbackMs = try milliseconds(optimiser, "change_lookback_s", defaultSeconds: 60, in: 0...86_400)
         if let shrinkage = value(optimiser, "shrinkage_prior_samples") {
             if (try? shrinkage.string()) == "auto" {

@@ -45,6 +45,17 @@ extension FleetTuner {
         do throws(ObjectiveWeightsError) { try weights.validate() } catch { throw .optimisation("\(error)") }
         let collected = collect(clustering: clustering, shadow: shadow, previous: previous, cuts: cuts)
         let shares = trafficShares(clustering: clustering, recent: recent, fallback: collected.map(\.count))
+        if settings.crossFit {
+            return crossFitted(
+                clustering: clustering,
+                shadow: shadow,
+                collected: collected,
+                shares: shares,
+                previous: previous,
+                severe: severe,
+                start: start
+            )
+        }
         var generator = SeededGenerator(seed: settings.seed)
         let split = Self.split(collected, holdoutFraction: settings.holdoutFraction, using: &generator)
         let novelPair = settings.novelThresholds
@@ -93,14 +104,21 @@ extension FleetTuner {
         if !severe, let previous, current.clearsFloor {
             (family.members, clampedClusters) = limitSteps(family.members, ids: clustering.ids, previous: previous)
         }
-        let selection = RiskControlledSelection(
+        var selection = RiskControlledSelection(
             alpha: settings.alpha,
             weights: weights,
             failuresAllowed: settings.failuresAllowed
         )
+        selection.windowEvents = settings.windowEvents
         let choice = selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
         let chosen = choice.member ?? 0
-        let verdict = Self.verdict(choice, current: current, clamped: clampedClusters[chosen], qMin: weights.qualityMin)
+        let verdict = Self.verdict(
+            choice,
+            current: current,
+            clamped: clampedClusters[chosen],
+            qMin: weights.qualityMin,
+            windowEvents: settings.windowEvents
+        )
         let pairs = family.members[chosen]
         var reports: [ThresholdProposal.ClusterReport] = []
         for (index, id) in clustering.ids.enumerated() {
@@ -151,7 +169,8 @@ extension FleetTuner {
         _ choice: RiskControlledSelection.Choice,
         current: PolicyEstimate,
         clamped: [UInt32],
-        qMin: Double
+        qMin: Double,
+        windowEvents: Int? = nil
     ) -> ThresholdProposal.Verdict {
         if choice.member != nil { return clamped.isEmpty ? .pass : .clamped(clusters: clamped) }
         let candidate = choice.estimate
@@ -159,6 +178,7 @@ extension FleetTuner {
         let failure =
             "the quality ratio's lower confidence bound \(bound) on \(candidate.sampleCount) held-out samples "
             + "is below q_min \(qMin)"
+            + (windowEvents.map { " (or a \($0)-event window would be below it in more than alpha of windows)" } ?? "")
         if current.qualityRatio < qMin, candidate.qualityRatio > current.qualityRatio { return .towardSafety }
         if candidate.qualityRatio >= current.qualityRatio, candidate.utility >= current.utility,
             candidate.qualityRatio > current.qualityRatio || candidate.utility > current.utility
@@ -174,7 +194,7 @@ extension FleetTuner {
 
     /// Every member's cluster pairs pulled to within `maxThresholdStep` of the previous table's (by cluster id);
     /// consecutive duplicates dropped. Returns the members and, per member, the clusters that were pulled.
-    private func limitSteps(_ members: [[ThresholdPair]], ids: [UInt32], previous: ThresholdTable)
+    func limitSteps(_ members: [[ThresholdPair]], ids: [UInt32], previous: ThresholdTable)
         -> ([[ThresholdPair]], [[UInt32]])
     {
         let before = Dictionary(previous.clusters.map { ($0.id, $0.thresholds) }, uniquingKeysWith: { a, _ in a })

@@ -63,6 +63,12 @@ public struct FleetTunerSettings: Sendable {
     /// 1: no difference. Below 1 the check leans on the samples that describe the new mix and its bound widens
     /// until they are many (docs/algorithms.md, "Recent data after a change").
     public var preMixChangeWeight = 1.0
+    /// Cross-fitted selection: candidates built on each half of the samples are checked on the other half, so the
+    /// bound uses every sample; the table published is the whole sample's member at the chosen cost level.
+    public var crossFit = false
+    /// With a value, a candidate must also keep a rolling window of this many events at or above `q_min` with
+    /// probability `1 - alpha` on the samples (``RiskControlledSelection/windowEvents``); nil: off.
+    public var windowEvents: Int?
     /// After a detected change, samples from this long before its detection still count as after it (detectors
     /// need some samples to notice a change).
     public var changeLookbackMs: Int64 = 60_000

@@ -144,6 +144,34 @@ public struct CalibrationSet: Sendable {
             >= 0
     }
 
+    /// Whether a window of `events` events of the current traffic served with `tiers` has a quality ratio at or
+    /// above `qualityMin` with probability at least `1 - alpha`, by the normal approximation with the samples'
+    /// weighted mean and variance of `s - qualityMin c` taken as the truth: the rolling-window promise, which a
+    /// table whose fleet ratio is exactly `q_min` breaks in half of the windows. True when the cloud's weighted
+    /// score is 0.
+    public func windowHolds(tiers: [Tier], qualityMin: Double, events: Int, alpha: Double) -> Bool {
+        precondition(tiers.count == count, "one tier per sample")
+        guard count > 0, events > 0 else { return true }
+        var total = 0.0
+        var mean = 0.0
+        var cloudTotal = 0.0
+        for i in 0..<count {
+            let c = Double(samples.score.cloud[i])
+            mean += weight[i] * (Double(samples.score.value(tiers[i], at: i)) - qualityMin * c)
+            total += weight[i]
+            cloudTotal += weight[i] * c
+        }
+        guard total > 0, cloudTotal > 0 else { return true }
+        mean /= total
+        var variance = 0.0
+        for i in 0..<count {
+            let d = Double(samples.score.value(tiers[i], at: i)) - qualityMin * Double(samples.score.cloud[i]) - mean
+            variance += weight[i] * d * d
+        }
+        variance /= total
+        return mean - StandardNormal.quantile(1 - alpha) * (variance / Double(events)).squareRoot() >= 0
+    }
+
     /// The lower bound of the fleet's mean of `s - floor c` (scores in [0, 1]): the bound (``bound``) of the
     /// observed strata's contribution, `mean of w_i (s_i - floor c_i)` (the same as the share-weighted sum of the
     /// strata's means), less the worst case (`-floor` per unit of share) of the strata without samples. `away[i]`:

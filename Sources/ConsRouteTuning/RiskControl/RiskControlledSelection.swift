@@ -32,6 +32,11 @@ public struct RiskControlledSelection: Sendable {
     /// Failed members testing goes past (each test then runs at `alpha / (failuresAllowed + 1)`).
     public var failuresAllowed: Int
 
+    /// With a value, a member also fails unless a window of this many events of the current traffic keeps the
+    /// quality ratio at or above `q_min` with probability `1 - alpha` on the calibration samples
+    /// (``CalibrationSet/windowHolds(tiers:qualityMin:events:alpha:)``): the rolling promise, not only the mean's.
+    public var windowEvents: Int?
+
     /// The share of alpha kept for the tests after the first failure (when failures are allowed).
     public static let rescueShare = 0.2
 
@@ -85,7 +90,12 @@ public struct RiskControlledSelection: Sendable {
         for (index, member) in family.members.enumerated() {
             tested += 1
             let level = testLevel(afterFailures: failures)
-            if calibration.clearsFloor(tiers: tiersOf(member), qualityMin: weights.qualityMin, alpha: level) {
+            let tiers = tiersOf(member)
+            let windowHolds =
+                windowEvents.map {
+                    calibration.windowHolds(tiers: tiers, qualityMin: weights.qualityMin, events: $0, alpha: alpha)
+                } ?? true
+            if windowHolds, calibration.clearsFloor(tiers: tiers, qualityMin: weights.qualityMin, alpha: level) {
                 chosen = index
                 chosenLevel = level
             } else {

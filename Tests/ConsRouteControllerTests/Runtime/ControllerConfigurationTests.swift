@@ -115,6 +115,22 @@ struct ControllerConfigurationTests {
         } throws: { "\($0)".contains("pre_mix_change_weight") }
     }
 
+    @Test("optimiser.cross_fit and window_events are off by default and read when given; a bad value names the key")
+    func crossFitAndWindowEvents() throws {
+        let defaults = try Self.load(Self.minimal).fleets[0].tuner
+        #expect(!defaults.crossFit && defaults.windowEvents == nil)
+        let set = try Self.load(Self.minimal + "\n    optimiser: {cross_fit: true, window_events: 2000}").fleets[0]
+            .tuner
+        #expect(set.crossFit && set.windowEvents == 2_000)
+        #expect(try Self.load(Self.minimal + "\n    optimiser: {window_events: 0}").fleets[0].tuner.windowEvents == nil)
+        #expect {
+            try Self.load(Self.minimal + "\n    optimiser: {window_events: -1}")
+        } throws: { "\($0)".contains("window_events") }
+        #expect {
+            try Self.load(Self.minimal + "\n    optimiser: {cross_fit: sometimes}")
+        } throws: { "\($0)".contains("cross_fit") }
+    }
+
     @Test("broker.table_fencing is transactions by default, none when asked, and anything else names the key")
     func tableFencing() throws {
         #expect(try Self.load(Self.minimal).broker.tableFencing == .transactions)

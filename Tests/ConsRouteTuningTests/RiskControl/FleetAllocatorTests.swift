@@ -115,6 +115,51 @@ struct FleetAllocatorTests {
         }
     }
 
+    @Test(
+        "cross-fitted: the chosen table's true fleet quality ratio is below q_min in at most alpha of 40 seeded resamples (1,000 on request)",
+        arguments: ConfidenceBound.allCases
+    )
+    func crossFittedCoverage(bound: ConfidenceBound) async throws {
+        try await offPool {
+            let clusters = [
+                BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95),
+                BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
+                BinaryCluster(device: 0.4, edge: 0.6, cloud: 0.75),
+            ]
+            let shares = [0.5, 0.3, 0.2]
+            var truth = SeededGenerator(seed: 99)
+            let population = clusters.map { $0.draw(20_000, using: &truth) }
+            let alpha = 0.1
+            var below = 0
+            var chosenMembers: [Int] = []
+            let runs = ProcessInfo.processInfo.environment["CONSROUTE_COVERAGE_RUNS"].flatMap(Int.init) ?? 40
+            let grid = try! ThresholdGrid(steps: 20)
+            for run in 0..<runs {
+                // The same 3,000 samples per run as the split's test (1,500 to build on, 1,500 held out), all of
+                // them both building and checking here.
+                var generator = SeededGenerator(seed: UInt64(1_000 + run))
+                let samples = zip(clusters, shares).map { $0.draw(Int(3_000 * $1), using: &generator) }
+                let cross = CrossFittedFamily(
+                    strata: zip(samples, shares).map { FleetStratum(samples: $0, share: $1) },
+                    allocator: FleetAllocator(grid: grid, weights: weights),
+                    bound: bound,
+                    using: &generator
+                )
+                let choice = cross.select(RiskControlledSelection(alpha: alpha, weights: weights, failuresAllowed: 1))
+                let pairs = choice.member.map { cross.family.members[$0] } ?? Array(repeating: .allCloud, count: 3)
+                let ratio = trueQualityRatio(pairs, clusters: clusters, shares: shares, draws: population)
+                chosenMembers.append(choice.member ?? -1)
+                if ratio < weights.qualityMin { below += 1 }
+            }
+            let share = Double(below) / Double(runs)
+            print(
+                "cross-fitted coverage (\(bound.rawValue)): \(below) of \(runs) chosen tables below q_min (alpha \(alpha)), members \(chosenMembers.sorted()[runs / 2]) median"
+            )
+            #expect(share <= alpha, "\(below) of \(runs) below q_min")
+            #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
+        }
+    }
+
     @Test("the empirical-Bayes n0 is small when clusters differ and large when they are alike")
     func empiricalBayesShrinkage() {
         var generator = SeededGenerator(seed: 8)

@@ -164,4 +164,58 @@ struct RiskControlledSelectionTests {
         let after = try! #require(moved.qualityLowerBound)
         #expect(after < before - 0.005, "\(after) vs \(before)")
     }
+
+    /// One cluster of `n` samples, the cloud right on every one, the device right on `deviceRight` of them.
+    func alwaysRightCloud(_ n: Int, deviceRight: Int) -> CalibrationSet {
+        var generator = SeededGenerator(seed: 5)
+        let drawn = BinaryCluster(device: 0.5, edge: 0.5, cloud: 1).draw(n, using: &generator)
+        var score = drawn.score
+        score.cloud = Array(repeating: 1, count: n)
+        score.device = (0..<n).map { $0 < deviceRight ? 1 : 0 }
+        let samples = try! ShadowSamples(
+            pDevice: drawn.pDevice,
+            pEdge: drawn.pEdge,
+            score: score,
+            latency: drawn.latency,
+            cost: drawn.cost
+        )
+        return CalibrationSet(samples: samples, stratum: Array(repeating: 0, count: n), shares: [1], bound: .normal)
+    }
+
+    @Test("the window check: a ratio of 0.97 holds in 2,000-event windows, not in 20-event ones; 0.95 never")
+    func windowHolds() {
+        // s - 0.95 c has mean 0.02 and standard deviation 0.171: a 2,000-event window's mean is 0.0038 wide, so
+        // 0.02 - 1.28 * 0.0038 > 0; a 20-event window's is 0.038 wide.
+        let calibration = alwaysRightCloud(1_000, deviceRight: 970)
+        let device = [Tier](repeating: .device, count: 1_000)
+        #expect(calibration.windowHolds(tiers: device, qualityMin: 0.95, events: 2_000, alpha: 0.1))
+        #expect(!calibration.windowHolds(tiers: device, qualityMin: 0.95, events: 20, alpha: 0.1))
+        // A table exactly at q_min is below it in half the windows, whatever their length.
+        let atFloor = alwaysRightCloud(1_000, deviceRight: 950)
+        #expect(!atFloor.windowHolds(tiers: device, qualityMin: 0.95, events: 1_000_000, alpha: 0.1))
+        // All-cloud routing loses nothing.
+        #expect(
+            atFloor.windowHolds(tiers: Array(repeating: .cloud, count: 1_000), qualityMin: 0.95, events: 1, alpha: 0.1)
+        )
+    }
+
+    @Test("with windowEvents a member that clears the bound but not the window check fails")
+    func windowEventsInSelection() {
+        // 100,000 samples at a ratio of 0.955: the bound clears 0.95, a 2,000-event window does not hold it in 90 %.
+        let calibration = alwaysRightCloud(100_000, deviceRight: 95_500)
+        let family = AllocationFamily(
+            members: [[ThresholdPair(device: 1, edge: 1)], [ThresholdPair(device: 0, edge: 0)]],
+            levels: [.infinity, 0],
+            priorSampleCount: 0,
+            reference: SIMD4(1, 3_920, 1, 0)
+        )
+        var selection = RiskControlledSelection(alpha: 0.1, weights: weights)
+        #expect(
+            selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 1
+        )
+        selection.windowEvents = 2_000
+        #expect(
+            selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 0
+        )
+    }
 }
