@@ -7,7 +7,7 @@ import Testing
 @Suite("Data-growth re-tune")
 struct DataGrowthRetuneTests {
     private func pipeline(growth: Double = 1) -> FleetPipeline {
-        // minimumShadowSamples 200, samplesPerCluster 2,000 (the default).
+        // minimumShadowSamples 200, samplesPerCluster 500 (the default).
         var settings = syntheticPipelineSettings()
         settings.dataGrowthFraction = growth
         return FleetPipeline(settings: settings, current: nil, lastVersion: 0)

@@ -37,7 +37,7 @@ public struct FleetTunerSettings: Sendable {
     /// A new centroid keeps an old id if it lies within this many times the previous median `radius2`.
     public var identityCutoffRadii: Float = 1
     /// Most recent shadow samples used per cluster.
-    public var samplesPerCluster = 2_000
+    public var samplesPerCluster = 500
     /// Shadow samples needed in the fleet before thresholds are optimised; also the fewest a tuning uses after a
     /// detected change (older samples fill up to this many).
     public var minimumShadowSamples = 200

@@ -2,8 +2,8 @@ public import ConsRouteLoop
 public import ConsRouteModel
 
 extension FleetPipelineSettings {
-    /// The control loop as the replay runs it: the controller's defaults, tables that do not expire within a
-    /// replay (a week), and the adjustments documented in `config/scenarios/README.md`.
+    /// The control loop as the replay runs it: the controller's defaults, and tables that do not expire within a
+    /// replay (a week), as documented in `config/scenarios/README.md`.
     ///
     /// - Parameters:
     ///   - fleet: the fleet name.
@@ -16,7 +16,7 @@ extension FleetPipelineSettings {
         objective: ObjectiveWeights,
         reprefillMsPer1kTokens: [Float]
     ) -> FleetPipelineSettings {
-        var settings = FleetPipelineSettings(
+        FleetPipelineSettings(
             metadata: FleetTableMetadata(
                 fleet: fleet,
                 fingerprint: fingerprint,
@@ -26,7 +26,5 @@ extension FleetPipelineSettings {
             ),
             objective: objective
         )
-        settings.tuner.samplesPerCluster = 500
-        return settings
     }
 }
