@@ -7,8 +7,10 @@ import Testing
 @Suite("Data-growth re-tune")
 struct DataGrowthRetuneTests {
     private func pipeline(growth: Double = 1) -> FleetPipeline {
-        // minimumShadowSamples 200, samplesPerCluster 500 (the default).
+        // minimumShadowSamples 200; samplesPerCluster 2,000, so that before a table one cluster's worth does not cap
+        // the samples the fractions below are of (the default, 500, would).
         var settings = syntheticPipelineSettings()
+        settings.tuner.samplesPerCluster = 2_000
         settings.dataGrowthFraction = growth
         return FleetPipeline(settings: settings, current: nil, lastVersion: 0)
     }

@@ -48,12 +48,13 @@ struct SaturatedHeadTests {
         )
 
         // As a re-tune on data growth: the next bootstrap is due once a quarter (`dataGrowthFraction`) of the samples
-        // a tuning can use (2,000: one cluster's worth before the first table) arrived anew. Every synthetic event
-        // carries a shadow sample: 499 new ones make nothing due, the 500th does.
-        for index in 3_000..<3_499 { _ = pipeline.observe([event(&fleet, index: index, time: Int64(index) * 10)]) }
+        // a tuning can use (500: one cluster's worth before the first table), and at least `minimumShadowSamples`
+        // (200), arrived anew. Every synthetic event carries a shadow sample: 199 new ones make nothing due, the
+        // 200th does.
+        for index in 3_000..<3_199 { _ = pipeline.observe([event(&fleet, index: index, time: Int64(index) * 10)]) }
         let early = pipeline.tick(nowMs: 40_000)
         #expect(early == nil)
-        _ = pipeline.observe([event(&fleet, index: 3_499, time: 34_990)])
+        _ = pipeline.observe([event(&fleet, index: 3_199, time: 31_990)])
         let second = pipeline.tick(nowMs: 41_000)
         let retry = try #require(second)
         #expect(retry.trigger.kind == .bootstrap && retry.table == nil)
