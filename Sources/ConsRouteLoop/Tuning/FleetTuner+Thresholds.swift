@@ -104,12 +104,6 @@ extension FleetTuner {
         if !severe, let previous, current.clearsFloor {
             (family.members, clampedClusters) = limitSteps(family.members, ids: clustering.ids, previous: previous)
         }
-        var selection = RiskControlledSelection(
-            alpha: settings.alpha,
-            weights: weights,
-            failuresAllowed: settings.failuresAllowed
-        )
-        selection.windowEvents = settings.windowEvents
         let choice = selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
         let chosen = choice.member ?? 0
         let verdict = Self.verdict(
@@ -120,48 +114,43 @@ extension FleetTuner {
             windowEvents: settings.windowEvents
         )
         let pairs = family.members[chosen]
-        var reports: [ThresholdProposal.ClusterReport] = []
-        for (index, id) in clustering.ids.enumerated() {
-            let fit = split.fit[index].count
-            let final = pairs[index]
-            reports.append(
-                ThresholdProposal.ClusterReport(
-                    id: id,
-                    trainingSamples: fit,
-                    heldOutSamples: split.calibration.stratum.filter { $0 == index }.count,
-                    optimised: unlimited[min(chosen, unlimited.count - 1)][index],
-                    final: final,
-                    shrinkageWeight: fit == 0 ? 0 : Double(fit) / (Double(fit) + family.priorSampleCount),
-                    trafficShare: shares[index],
-                    heldOutQualityRatio: Self.qualityRatio(of: pairs, stratum: index, in: calibration),
-                    trials: [(final.device, final.edge, choice.estimate.utility)]
-                )
-            )
-        }
-        let estimate = choice.estimate
-        return ThresholdProposal(
-            engine: settings.engine,
-            clusters: reports,
-            thresholds: Dictionary(uniqueKeysWithValues: reports.map { ($0.id, $0.final) }),
-            estimate: estimate,
+        let figures = Self.stratumFigures(
+            tiers: RiskControlledSelection.tiers(calibration, pairs),
+            calibration: calibration,
+            strata: collected.count,
+            qMin: weights.qualityMin
+        )
+        return proposal(
+            clustering: clustering,
+            shadow: shadow,
+            collected: collected,
+            shares: shares,
+            family: family,
+            unlimited: unlimited,
+            choice: choice,
             current: current,
             cloudLeaning: cloudLeaning,
             verdict: verdict,
-            strataMargins: Self.margins(
-                pairs,
-                collected: collected,
-                calibration: calibration,
-                qMin: weights.qualityMin
-            ),
-            alpha: settings.alpha,
-            priorSampleCount: family.priorSampleCount,
-            candidates: family.members.count,
-            candidatesTested: choice.tested,
-            samplesUsed: collected.reduce(0) { $0 + $1.count },
-            shadowSamples: shadow.count,
-            cloudLatencyMs: shadow.meanCloudLatencyMs,
-            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            trainingSamples: split.fit.map(\.count),
+            figures: figures,
+            // On its held-out samples when a stratum has at least 10, else on all its samples.
+            margins: figures.indices.map { s in
+                figures[s].count >= 10
+                    ? figures[s].meanMargin : Self.allSamplesMargin(pairs[s], collected[s], qMin: weights.qualityMin)
+            },
+            start: start
         )
+    }
+
+    /// The risk-controlled selection the settings describe (both selections test with it).
+    var selection: RiskControlledSelection {
+        var selection = RiskControlledSelection(
+            alpha: settings.alpha,
+            weights: objective,
+            failuresAllowed: settings.failuresAllowed
+        )
+        selection.windowEvents = settings.windowEvents
+        return selection
     }
 
     /// The publication decision from the selection and the table in force.
@@ -222,51 +211,107 @@ extension FleetTuner {
         return (limited, clamped)
     }
 
-    /// Per stratum, the mean of `s - qMin c` under `pairs`: on its held-out samples when it has at least 10, else
-    /// on all its samples, 0 without any.
-    private static func margins(
-        _ pairs: [ThresholdPair],
-        collected: [[CollectedSample]],
-        calibration: CalibrationSet,
-        qMin: Double
-    ) -> [Double] {
-        var sums = [Double](repeating: 0, count: pairs.count)
-        var counts = [Int](repeating: 0, count: pairs.count)
-        let held = calibration.samples
-        for i in 0..<calibration.count {
-            let s = calibration.stratum[i]
-            let tier = pairs[s].tier(pDevice: held.pDevice[i], pEdge: held.pEdge[i])
-            sums[s] += Double(held.score[tier][i]) - qMin * Double(held.score.cloud[i])
-            counts[s] += 1
-        }
-        return pairs.indices.map { s in
-            if counts[s] >= 10 { return sums[s] / Double(counts[s]) }
-            let all = collected[s]
-            guard !all.isEmpty else { return 0 }
-            return all.reduce(0.0) { total, item in
-                let tier = pairs[s].tier(pDevice: item.sample.pDevice, pEdge: item.sample.pEdge)
-                let score = item.sample.outcome.score
-                let routed = tier == .device ? score.device : (tier == .edge ? score.edge : score.cloud)
-                return total + Double(routed) - qMin * Double(score.cloud)
-            } / Double(all.count)
-        }
+    /// Per stratum, over the calibration samples routed by `tiers`: how many there are, the sum of `s - qMin c`, and
+    /// the served and all-cloud score sums (one pass).
+    struct StratumFigures {
+        var count = 0
+        var margin = 0.0
+        var served = 0.0
+        var cloud = 0.0
+
+        /// The quality ratio (nil without samples or with an all-cloud score of 0).
+        var qualityRatio: Double? { cloud > 0 ? served / cloud : nil }
+        /// The mean of `s - q_min c` (0 without samples).
+        var meanMargin: Double { count > 0 ? margin / Double(count) : 0 }
     }
 
-    /// One cluster's quality ratio on its held-out samples (nil without samples or with an all-cloud score of 0).
-    private static func qualityRatio(
-        of pairs: [ThresholdPair],
-        stratum: Int,
-        in calibration: CalibrationSet
-    ) -> Double? {
-        var routed = 0.0
-        var cloud = 0.0
-        let samples = calibration.samples
-        for i in 0..<calibration.count where calibration.stratum[i] == stratum {
-            let tier = pairs[stratum].tier(pDevice: samples.pDevice[i], pEdge: samples.pEdge[i])
-            routed += Double(samples.score[tier][i])
-            cloud += Double(samples.score.cloud[i])
+    static func stratumFigures(
+        tiers: [Tier],
+        calibration: CalibrationSet,
+        strata: Int,
+        qMin: Double
+    ) -> [StratumFigures] {
+        var figures = [StratumFigures](repeating: StratumFigures(), count: strata)
+        let score = calibration.samples.score
+        for i in 0..<calibration.count {
+            let s = calibration.stratum[i]
+            let served = Double(
+                tiers[i] == .device ? score.device[i] : (tiers[i] == .edge ? score.edge[i] : score.cloud[i])
+            )
+            let cloud = Double(score.cloud[i])
+            figures[s].count += 1
+            figures[s].margin += served - qMin * cloud
+            figures[s].served += served
+            figures[s].cloud += cloud
         }
-        return cloud > 0 ? routed / cloud : nil
+        return figures
+    }
+
+    /// Per stratum, the mean of `s - qMin c` under `pairs` on all its samples (0 without any): the margin of a
+    /// stratum with fewer than 10 held-out samples.
+    static func allSamplesMargin(_ pair: ThresholdPair, _ samples: [CollectedSample], qMin: Double) -> Double {
+        guard !samples.isEmpty else { return 0 }
+        return samples.reduce(0.0) { total, item in
+            let tier = pair.tier(pDevice: item.sample.pDevice, pEdge: item.sample.pEdge)
+            let score = item.sample.outcome.score
+            let routed = tier == .device ? score.device : (tier == .edge ? score.edge : score.cloud)
+            return total + Double(routed) - qMin * Double(score.cloud)
+        } / Double(samples.count)
+    }
+
+    /// The proposal both selections report: per cluster the chosen pair, the pair before the step limit, its
+    /// samples and held-out figures; the choice and the table in force; per stratum the margins the quality-floor
+    /// monitor weighs.
+    func proposal(
+        clustering: ClusteringProposal,
+        shadow: ShadowSampleWindow,
+        collected: [[CollectedSample]],
+        shares: [Double],
+        family: AllocationFamily,
+        unlimited: [[ThresholdPair]],
+        choice: RiskControlledSelection.Choice,
+        current: PolicyEstimate,
+        cloudLeaning: PolicyEstimate?,
+        verdict: ThresholdProposal.Verdict,
+        trainingSamples: [Int],
+        figures: [StratumFigures],
+        margins: [Double],
+        start: UInt64
+    ) -> ThresholdProposal {
+        let chosen = choice.member ?? 0
+        let pairs = family.members[chosen]
+        let reports = clustering.ids.enumerated().map { index, id in
+            let fit = trainingSamples[index]
+            return ThresholdProposal.ClusterReport(
+                id: id,
+                trainingSamples: fit,
+                heldOutSamples: figures[index].count,
+                optimised: unlimited[min(chosen, unlimited.count - 1)][index],
+                final: pairs[index],
+                shrinkageWeight: fit == 0 ? 0 : Double(fit) / (Double(fit) + family.priorSampleCount),
+                trafficShare: shares[index],
+                heldOutQualityRatio: figures[index].qualityRatio,
+                trials: [(pairs[index].device, pairs[index].edge, choice.estimate.utility)]
+            )
+        }
+        return ThresholdProposal(
+            engine: settings.engine,
+            clusters: reports,
+            thresholds: Dictionary(uniqueKeysWithValues: reports.map { ($0.id, $0.final) }),
+            estimate: choice.estimate,
+            current: current,
+            cloudLeaning: cloudLeaning,
+            verdict: verdict,
+            strataMargins: margins,
+            alpha: settings.alpha,
+            priorSampleCount: family.priorSampleCount,
+            candidates: family.members.count,
+            candidatesTested: choice.tested,
+            samplesUsed: collected.reduce(0) { $0 + $1.count },
+            shadowSamples: shadow.count,
+            cloudLatencyMs: shadow.meanCloudLatencyMs,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        )
     }
 
     /// A table with the proposal's clusters (thresholds not chosen yet: the novel ones), for assigning samples exactly as

@@ -34,25 +34,24 @@ struct RollingQuality: Sendable {
         return starts.enumerated().map { position, at in
             let next = position + 1 < starts.count ? starts[position + 1] : n
             let ends = Array(stride(from: max(length, at + step), through: next, by: step))
-            let recoveredAt = ends.first { ratio(endingAt: $0) >= qMin }
-            let after = recoveredAt.map { first in ends.filter { $0 >= first } } ?? []
-            let held = after.filter { ratio(endingAt: $0) >= qMin }.count
+            let ratios = ends.map { ratio(endingAt: $0) }
+            let meets = ratios.map { $0 >= qMin }
             // From the end: how many windows of each suffix are at or above q_min.
-            let meets = ends.map { ratio(endingAt: $0) >= qMin }
             var suffixHeld = [Int](repeating: 0, count: meets.count + 1)
             for k in stride(from: meets.count - 1, through: 0, by: -1) {
                 suffixHeld[k] = suffixHeld[k + 1] + (meets[k] ? 1 : 0)
             }
+            let recovered = meets.firstIndex(of: true)
             let holdsFrom = (0..<((meets.count + 1) / 2)).first { k in
                 meets[k] && Double(suffixHeld[k]) >= holdShare * Double(meets.count - k)
             }
             return ReplayReport.RollingRecovery(
                 at: at,
                 until: next,
-                lowestQualityRatio: ends.map { ratio(endingAt: $0) }.min() ?? 1,
-                eventsToRecover: recoveredAt.map { $0 - at },
-                windowsAfterRecovery: after.count,
-                shareAtOrAboveQMin: after.isEmpty ? 0 : Double(held) / Double(after.count),
+                lowestQualityRatio: ratios.min() ?? 1,
+                eventsToRecover: recovered.map { ends[$0] - at },
+                windowsAfterRecovery: recovered.map { ends.count - $0 } ?? 0,
+                shareAtOrAboveQMin: recovered.map { Double(suffixHeld[$0]) / Double(ends.count - $0) } ?? 0,
                 eventsToHold: holdsFrom.map { ends[$0] - at }
             )
         }

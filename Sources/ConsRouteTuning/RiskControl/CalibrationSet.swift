@@ -155,9 +155,11 @@ public struct CalibrationSet: Sendable {
         var total = 0.0
         var mean = 0.0
         var cloudTotal = 0.0
+        var differences = [Double](repeating: 0, count: count)
         for i in 0..<count {
             let c = Double(samples.score.cloud[i])
-            mean += weight[i] * (Double(samples.score.value(tiers[i], at: i)) - qualityMin * c)
+            differences[i] = Double(samples.score.value(tiers[i], at: i)) - qualityMin * c
+            mean += weight[i] * differences[i]
             total += weight[i]
             cloudTotal += weight[i] * c
         }
@@ -165,7 +167,7 @@ public struct CalibrationSet: Sendable {
         mean /= total
         var variance = 0.0
         for i in 0..<count {
-            let d = Double(samples.score.value(tiers[i], at: i)) - qualityMin * Double(samples.score.cloud[i]) - mean
+            let d = differences[i] - mean
             variance += weight[i] * d * d
         }
         variance /= total

@@ -14,55 +14,82 @@ public import ConsRouteModel
 /// the whole-sample member (built from twice the samples at the same level) is expected to meet or beat; it is not
 /// the finite-sample statement of a single split. Its coverage is measured (`FleetAllocatorTests`) as the split's is.
 public struct CrossFittedFamily: Sendable {
+    /// The random halving of every stratum's samples, and every sample in a seeded random order: what the
+    /// candidates are checked on. Made before the families, so that the table in force can be measured on the same
+    /// samples first (its figures decide the step limit the families get).
+    public struct Halving: Sendable {
+        /// Every sample, in a seeded random order, weighted to the strata's shares.
+        public let calibration: CalibrationSet
+        /// For each position of `calibration`, its stratum and its index among that stratum's samples.
+        public let order: [(stratum: Int, index: Int)]
+        let folds: [Int]
+        let strata: [FleetStratum]
+        let halves: [[FleetStratum]]
+
+        /// Halves each stratum's samples at random.
+        /// - Parameters:
+        ///   - strata: every sample of each stratum, its share, fixed thresholds for the novel queries.
+        ///   - bound: the calibration set's bound.
+        ///   - generator: the halving and the order.
+        public init(strata: [FleetStratum], bound: ConfidenceBound, using generator: inout SeededGenerator) {
+            var halves: [[FleetStratum]] = [strata, strata]
+            var order: [(stratum: Int, index: Int, fold: Int)] = []
+            for (s, stratum) in strata.enumerated() {
+                let shuffled = Array(0..<stratum.samples.count).shuffled(using: &generator)
+                var parts: [[Int]] = [[], []]
+                for (position, i) in shuffled.enumerated() {
+                    parts[position % 2].append(i)
+                    order.append((s, i, position % 2))
+                }
+                for f in 0..<2 { halves[f][s].samples = stratum.samples.subset(parts[f].sorted()) }
+            }
+            order.shuffle(using: &generator)
+            var offsets: [Int] = []
+            var total = 0
+            for stratum in strata {
+                offsets.append(total)
+                total += stratum.samples.count
+            }
+            let all = ShadowSamples.pooled(strata.map(\.samples)).subset(order.map { offsets[$0.stratum] + $0.index })
+            calibration = CalibrationSet(
+                samples: all,
+                stratum: order.map(\.stratum),
+                shares: strata.map(\.share),
+                bound: bound
+            )
+            self.order = order.map { ($0.stratum, $0.index) }
+            folds = order.map(\.fold)
+            self.strata = strata
+            self.halves = halves
+        }
+    }
+
     /// The whole-sample family (after the caller's step limit), safest first.
     public let family: AllocationFamily
     /// The whole-sample family's members before the step limit.
     public let unlimited: [[ThresholdPair]]
-    /// Every sample, in a seeded random order, weighted to the strata's shares.
-    public let calibration: CalibrationSet
-    /// For each position of `calibration`, its stratum and its index among that stratum's samples.
-    public let order: [(stratum: Int, index: Int)]
+    /// The halving the members are checked on.
+    public let halving: Halving
+    /// Every sample, as ``Halving/calibration``.
+    public var calibration: CalibrationSet { halving.calibration }
     private let tiersByMember: [[ThresholdPair]: [Tier]]
 
     /// Builds the three families and the cross-fitted routing of every member.
     /// - Parameters:
-    ///   - strata: every sample of each stratum, its share, fixed thresholds for the novel queries.
+    ///   - halving: the samples and their halves.
     ///   - allocator: builds each family.
-    ///   - bound: the calibration set's bound.
     ///   - limit: applied to each family's members (the per-step limit), identity by default.
-    ///   - generator: the halving and the order.
     public init(
-        strata: [FleetStratum],
+        halving: Halving,
         allocator: FleetAllocator,
-        bound: ConfidenceBound,
-        limit: ([[ThresholdPair]]) -> [[ThresholdPair]] = { $0 },
-        using generator: inout SeededGenerator
+        limit: ([[ThresholdPair]]) -> [[ThresholdPair]] = { $0 }
     ) {
-        var halves: [[FleetStratum]] = [strata, strata]
-        var order: [(stratum: Int, index: Int, fold: Int)] = []
-        for (s, stratum) in strata.enumerated() {
-            let shuffled = Array(0..<stratum.samples.count).shuffled(using: &generator)
-            var parts: [[Int]] = [[], []]
-            for (position, i) in shuffled.enumerated() {
-                parts[position % 2].append(i)
-                order.append((s, i, position % 2))
-            }
-            for f in 0..<2 { halves[f][s].samples = stratum.samples.subset(parts[f].sorted()) }
-        }
-        order.shuffle(using: &generator)
-        let whole = allocator.family(strata)
+        let whole = allocator.family(halving.strata)
         var family = whole
         family.members = limit(whole.members)
-        let folds = halves.map { half in limit(allocator.family(half).members) }
-        let shares = strata.map(\.share)
-        var offsets: [Int] = []
-        var total = 0
-        for stratum in strata {
-            offsets.append(total)
-            total += stratum.samples.count
-        }
-        let all = ShadowSamples.pooled(strata.map(\.samples)).subset(order.map { offsets[$0.stratum] + $0.index })
-        let calibration = CalibrationSet(samples: all, stratum: order.map(\.stratum), shares: shares, bound: bound)
+        let folds = halving.halves.map { half in limit(allocator.family(half).members) }
+        let shares = halving.strata.map(\.share)
+        let bound = halving.calibration.bound
         let weights = allocator.weights
         func spends(_ members: [[ThresholdPair]], _ samples: [FleetStratum]) -> [Double] {
             var stratum: [Int] = []
@@ -84,8 +111,9 @@ public struct CrossFittedFamily: Sendable {
                 return weights.lambdaLatency * e.latencyRatio + weights.lambdaCost * e.costRatio
             }
         }
-        let levels = spends(family.members, strata)
-        let foldSpends = (0..<2).map { spends(folds[$0], halves[$0]) }
+        let levels = spends(family.members, halving.strata)
+        let foldSpends = (0..<2).map { spends(folds[$0], halving.halves[$0]) }
+        let samples = halving.calibration.samples
         var tiersByMember: [[ThresholdPair]: [Tier]] = [:]
         for (m, pairs) in family.members.enumerated() where tiersByMember[pairs] == nil {
             // A sample of half f is judged by the other half's member at this level.
@@ -94,17 +122,16 @@ public struct CrossFittedFamily: Sendable {
                 let i = foldSpends[other].firstIndex { $0 <= levels[m] + 1e-12 } ?? (folds[other].count - 1)
                 return folds[other][i]
             }
-            tiersByMember[pairs] = order.enumerated().map { position, item in
-                judges[item.fold][item.stratum].tier(
-                    pDevice: all.pDevice[position],
-                    pEdge: all.pEdge[position]
+            tiersByMember[pairs] = halving.order.indices.map { position in
+                judges[halving.folds[position]][halving.order[position].stratum].tier(
+                    pDevice: samples.pDevice[position],
+                    pEdge: samples.pEdge[position]
                 )
             }
         }
         self.family = family
         self.unlimited = whole.members
-        self.calibration = calibration
-        self.order = order.map { ($0.stratum, $0.index) }
+        self.halving = halving
         self.tiersByMember = tiersByMember
     }
 

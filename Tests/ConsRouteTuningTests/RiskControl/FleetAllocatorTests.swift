@@ -61,28 +61,54 @@ struct FleetAllocatorTests {
         }
     }
 
+    /// The coverage harness both selections share: three 0/1 clusters with known accuracies and shares; `choose`
+    /// draws a run's samples (3,000 in the shares) and picks a table from them (nil: all-cloud); the chosen table's true
+    /// fleet quality ratio is measured on 60,000 independent draws. Checks that at most alpha of the runs chose a
+    /// table below q_min, and that the selection is not trivially safe (it goes past the safest candidates).
+    private func expectCoverage(
+        _ label: String,
+        choose: (_ clusters: [BinaryCluster], _ shares: [Double], _ generator: inout SeededGenerator)
+            -> (member: Int?, pairs: [ThresholdPair]?)
+    ) {
+        let clusters = [
+            BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95),
+            BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
+            BinaryCluster(device: 0.4, edge: 0.6, cloud: 0.75),
+        ]
+        let shares = [0.5, 0.3, 0.2]
+        var truth = SeededGenerator(seed: 99)
+        let population = clusters.map { $0.draw(20_000, using: &truth) }
+        let alpha = 0.1
+        var below = 0
+        var chosenMembers: [Int] = []
+        // CONSROUTE_COVERAGE_RUNS=1000 for the figure the docs quote (about 7 minutes in a debug build for the split,
+        // 15 for the cross-fitted selection).
+        let runs = ProcessInfo.processInfo.environment["CONSROUTE_COVERAGE_RUNS"].flatMap(Int.init) ?? 40
+        for run in 0..<runs {
+            var generator = SeededGenerator(seed: UInt64(1_000 + run))
+            let choice = choose(clusters, shares, &generator)
+            let pairs = choice.pairs ?? Array(repeating: .allCloud, count: 3)
+            let ratio = trueQualityRatio(pairs, clusters: clusters, shares: shares, draws: population)
+            chosenMembers.append(choice.member ?? -1)
+            if ratio < weights.qualityMin { below += 1 }
+        }
+        let share = Double(below) / Double(runs)
+        print(
+            "\(label): \(below) of \(runs) chosen tables below q_min (alpha \(alpha)), members \(chosenMembers.sorted()[runs / 2]) median"
+        )
+        #expect(share <= alpha, "\(below) of \(runs) below q_min")
+        #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
+    }
+
     @Test(
         "the chosen table's true fleet quality ratio is below q_min in at most alpha of 40 seeded resamples (1,000 on request)",
         arguments: ConfidenceBound.allCases
     )
     func selectionCoverage(bound: ConfidenceBound) async throws {
         try await offPool {
-            let clusters = [
-                BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95),
-                BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
-                BinaryCluster(device: 0.4, edge: 0.6, cloud: 0.75),
-            ]
-            let shares = [0.5, 0.3, 0.2]
-            var truth = SeededGenerator(seed: 99)
-            let population = clusters.map { $0.draw(20_000, using: &truth) }
-            let alpha = 0.1
-            var below = 0
-            var chosenMembers: [Int] = []
-            // CONSROUTE_COVERAGE_RUNS=1000 for the figure the docs quote (about 7 minutes in a debug build).
-            let runs = ProcessInfo.processInfo.environment["CONSROUTE_COVERAGE_RUNS"].flatMap(Int.init) ?? 40
             let grid = try! ThresholdGrid(steps: 20)
-            for run in 0..<runs {
-                var generator = SeededGenerator(seed: UInt64(1_000 + run))
+            expectCoverage("coverage (\(bound.rawValue))") { clusters, shares, generator in
+                // 1,500 samples build the candidates, 1,500 others check them.
                 let fit = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
                 let held = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
                 let family = FleetAllocator(grid: grid, weights: weights)
@@ -91,27 +117,16 @@ struct FleetAllocatorTests {
                 for (index, samples) in held.enumerated() { stratum += Array(repeating: index, count: samples.count) }
                 var order = Array(stratum.indices)
                 order.shuffle(using: &generator)
-                let pooled = ShadowSamples.pooled(held).subset(order)
                 let calibration = CalibrationSet(
-                    samples: pooled,
+                    samples: ShadowSamples.pooled(held).subset(order),
                     stratum: order.map { stratum[$0] },
                     shares: shares,
                     bound: bound
                 )
-                let choice = RiskControlledSelection(alpha: alpha, weights: weights, failuresAllowed: 1)
+                let choice = RiskControlledSelection(alpha: 0.1, weights: weights, failuresAllowed: 1)
                     .select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
-                let pairs = choice.member.map { family.members[$0] } ?? Array(repeating: .allCloud, count: 3)
-                let ratio = trueQualityRatio(pairs, clusters: clusters, shares: shares, draws: population)
-                chosenMembers.append(choice.member ?? -1)
-                if ratio < weights.qualityMin { below += 1 }
+                return (choice.member, choice.member.map { family.members[$0] })
             }
-            let share = Double(below) / Double(runs)
-            print(
-                "coverage (\(bound.rawValue)): \(below) of \(runs) chosen tables below q_min (alpha \(alpha)), members \(chosenMembers.sorted()[runs / 2]) median"
-            )
-            #expect(share <= alpha, "\(below) of \(runs) below q_min")
-            // Not trivially safe: the selection goes past the safest candidates.
-            #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
         }
     }
 
@@ -121,42 +136,21 @@ struct FleetAllocatorTests {
     )
     func crossFittedCoverage(bound: ConfidenceBound) async throws {
         try await offPool {
-            let clusters = [
-                BinaryCluster(device: 0.9, edge: 0.94, cloud: 0.95),
-                BinaryCluster(device: 0.75, edge: 0.88, cloud: 0.9),
-                BinaryCluster(device: 0.4, edge: 0.6, cloud: 0.75),
-            ]
-            let shares = [0.5, 0.3, 0.2]
-            var truth = SeededGenerator(seed: 99)
-            let population = clusters.map { $0.draw(20_000, using: &truth) }
-            let alpha = 0.1
-            var below = 0
-            var chosenMembers: [Int] = []
-            let runs = ProcessInfo.processInfo.environment["CONSROUTE_COVERAGE_RUNS"].flatMap(Int.init) ?? 40
             let grid = try! ThresholdGrid(steps: 20)
-            for run in 0..<runs {
-                // The same 3,000 samples per run as the split's test (1,500 to build on, 1,500 held out), all of
-                // them both building and checking here.
-                var generator = SeededGenerator(seed: UInt64(1_000 + run))
+            expectCoverage("cross-fitted coverage (\(bound.rawValue))") { clusters, shares, generator in
+                // The same 3,000 samples per run, all of them both building and checking the candidates.
                 let samples = zip(clusters, shares).map { $0.draw(Int(3_000 * $1), using: &generator) }
                 let cross = CrossFittedFamily(
-                    strata: zip(samples, shares).map { FleetStratum(samples: $0, share: $1) },
-                    allocator: FleetAllocator(grid: grid, weights: weights),
-                    bound: bound,
-                    using: &generator
+                    halving: CrossFittedFamily.Halving(
+                        strata: zip(samples, shares).map { FleetStratum(samples: $0, share: $1) },
+                        bound: bound,
+                        using: &generator
+                    ),
+                    allocator: FleetAllocator(grid: grid, weights: weights)
                 )
-                let choice = cross.select(RiskControlledSelection(alpha: alpha, weights: weights, failuresAllowed: 1))
-                let pairs = choice.member.map { cross.family.members[$0] } ?? Array(repeating: .allCloud, count: 3)
-                let ratio = trueQualityRatio(pairs, clusters: clusters, shares: shares, draws: population)
-                chosenMembers.append(choice.member ?? -1)
-                if ratio < weights.qualityMin { below += 1 }
+                let choice = cross.select(RiskControlledSelection(alpha: 0.1, weights: weights, failuresAllowed: 1))
+                return (choice.member, choice.member.map { cross.family.members[$0] })
             }
-            let share = Double(below) / Double(runs)
-            print(
-                "cross-fitted coverage (\(bound.rawValue)): \(below) of \(runs) chosen tables below q_min (alpha \(alpha)), members \(chosenMembers.sorted()[runs / 2]) median"
-            )
-            #expect(share <= alpha, "\(below) of \(runs) below q_min")
-            #expect(chosenMembers.filter { $0 > 2 }.count > runs / 2, "\(chosenMembers)")
         }
     }
 
