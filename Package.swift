@@ -300,7 +300,7 @@ let package = Package(
             name: "ConsRouteSimulationTests",
             dependencies: [
                 "ConsRouteSimulation", "ConsRouteLiveSimulation", "ConsRouteController", "ConsRouteLoop",
-                "ConsRouteModel", "ConsRouteTuning",
+                "ConsRouteModel", "ConsRouteTuning", "ConsRouteTestSupport",
                 "ConsRouteRouter",
                 "ConsRouteClient", "ConsRouteKafka", "KafkaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),

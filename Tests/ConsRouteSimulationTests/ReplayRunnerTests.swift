@@ -1,5 +1,6 @@
 import ConsRouteController
 import ConsRouteModel
+import ConsRouteTestSupport
 import Foundation
 import Testing
 
@@ -14,9 +15,15 @@ struct ReplayRunnerTests {
         return (scenario, try replay(scenario, smallReplaySettings(scenario)))
     }
 
+    /// The shared replay, waited for on a thread of its own: the first caller runs it for minutes in a debug build
+    /// and the others wait for it, which on the cooperative pool (two threads here) stalled other suites' servers.
+    private static func driftingReport() async throws -> ReplayReport {
+        try await offPool { try drifting.get().1 }
+    }
+
     @Test("a table is published after bootstrap; before it everything went to the cloud")
-    func bootstrap() throws {
-        let (_, report) = try Self.drifting.get()
+    func bootstrap() async throws {
+        let report = try await Self.driftingReport()
         let first = try #require(report.tables.first)
         #expect(first.version == 1 && first.trigger == "bootstrap" && first.firstEvent >= 2_000)
         let before = report.windows.filter { $0.lastEvent < first.firstEvent }
@@ -25,8 +32,8 @@ struct ReplayRunnerTests {
     }
 
     @Test("prequential: no table is used before it was made, and none learned from events after its first use")
-    func prequential() throws {
-        let (_, report) = try Self.drifting.get()
+    func prequential() async throws {
+        let report = try await Self.driftingReport()
         #expect(report.tables.count >= 2)
         for (table, next) in zip(report.tables, report.tables.dropFirst()) {
             #expect(table.version < next.version && table.firstEvent <= next.firstEvent)
@@ -39,8 +46,8 @@ struct ReplayRunnerTests {
     }
 
     @Test("after the new topic the rolling quality ratio is back at q_min and stays there in 1 - alpha of windows")
-    func newTopicRecovers() throws {
-        let (_, report) = try Self.drifting.get()
+    func newTopicRecovers() async throws {
+        let report = try await Self.driftingReport()
         let recluster = report.tables.first { $0.firstEvent > 15_000 && !$0.trigger.hasPrefix("bootstrap") }
         #expect(recluster != nil)
         // The promise (docs/algorithms.md): each table's fleet quality ratio clears q_min with probability
@@ -58,8 +65,8 @@ struct ReplayRunnerTests {
     }
 
     @Test("adaptive beats the frozen first table on the objective after a quality drop")
-    func adaptiveBeatsStatic() throws {
-        let (_, report) = try Self.drifting.get()
+    func adaptiveBeatsStatic() async throws {
+        let report = try await Self.driftingReport()
         #expect(report.policy.objective > report.baselines.static.objective)
         #expect(report.policy.qualityRatio >= 0.95)
         let last = try #require(report.windows.last)
@@ -68,8 +75,8 @@ struct ReplayRunnerTests {
     }
 
     @Test("baselines: all-cloud is the reference, all-device is cheapest, the oracle is at least as good per window")
-    func baselines() throws {
-        let (_, report) = try Self.drifting.get()
+    func baselines() async throws {
+        let report = try await Self.driftingReport()
         let cloud = report.baselines.allCloud
         #expect(cloud.qualityRatio == 1 && cloud.latencyRatio == 1 && cloud.costRatio == 1 && cloud.shares.cloud == 1)
         #expect(report.baselines.allDevice.costRatio < report.policy.costRatio)
@@ -81,8 +88,8 @@ struct ReplayRunnerTests {
     }
 
     @Test("figures from the first table on: its events only, against all-cloud on the same events")
-    func afterFirstTable() throws {
-        let (_, report) = try Self.drifting.get()
+    func afterFirstTable() async throws {
+        let report = try await Self.driftingReport()
         let first = try #require(report.tables.first).firstEvent
         #expect(report.firstTableEvent == first)
         let after = try #require(report.policyAfterFirstTable)
