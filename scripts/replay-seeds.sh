@@ -11,6 +11,7 @@
 #   --seeds        default: the ten seeds 20261203 ... 20261212 (the scenario's own seed is 20261203)
 #   --shadow-rate  default: 0.1
 # Needs the release build of the CLI (built here when missing). Prints one line per event set, then the means.
+# KEEP=DIR keeps the scenarios, logs and JSON reports in DIR (per-table figures: `tables` and `windows`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=config/controller.yaml
@@ -36,7 +37,7 @@ binary=.build/release/consroute
 [[ -x "$binary" ]] || swift build -c release --product consroute >&2
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[[ -n "${KEEP:-}" ]] && cp -r "$work" "$KEEP"; rm -rf "$work"' EXIT
 sed -E "s/^( +dimension: *)[0-9]+/\1$dimension/" "$config" > "$work/controller.yaml"
 replay() {
   local seed="$1"

@@ -125,7 +125,7 @@ struct FleetTunerTests {
         var fleet = SyntheticFleet(seed: 1)
         let (reservoir, shadow) = fleet.window(count: 4_000)
         var settings = tuner().settings
-        settings.crossFit = true
+        settings.crossFitting = .always
         let tuner = FleetTuner(settings: settings, objective: tuner().objective)
         let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
         let proposal = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
@@ -244,16 +244,15 @@ struct FleetTunerTests {
         #expect(first.verdict != .towardSafety)
     }
 
-    @Test("the fleet's quality floor holds on the held-out samples with absolute 0/1 scores and a cloud always wrong")
-    func absoluteScores() throws {
+    /// `count` events of four topics with 0/1 correctness per tier; topic 3's cloud is never right.
+    private static func binaryWindow(count: Int) -> (RepresentationReservoir, ShadowSampleWindow) {
         var fleet = SyntheticFleet(seed: 7)
         var generator = SeededGenerator(seed: 70)
-        var reservoir = RepresentationReservoir(dimension: 8, capacity: 4_000)
-        var shadow = ShadowSampleWindow(dimension: 8, capacity: 4_000)
-        for index in 0..<4_000 {
+        var reservoir = RepresentationReservoir(dimension: 8, capacity: count)
+        var shadow = ShadowSampleWindow(dimension: 8, capacity: count)
+        for index in 0..<count {
             let topic = index % 4
             var event = fleet.event(topic: topic, time: Int64(index))
-            // 0/1 correctness; topic 3's cloud is never right.
             let accuracy: [(Double, Double, Double)] = [
                 (0.9, 0.93, 0.95), (0.8, 0.9, 0.92), (0.5, 0.7, 0.8), (0.3, 0.4, 0),
             ]
@@ -267,6 +266,12 @@ struct FleetTunerTests {
             reservoir.append(event.representation)
             shadow.append(event)
         }
+        return (reservoir, shadow)
+    }
+
+    @Test("the fleet's quality floor holds on the held-out samples with absolute 0/1 scores and a cloud always wrong")
+    func absoluteScores() throws {
+        let (reservoir, shadow) = Self.binaryWindow(count: 4_000)
         let tuner = tuner(k: 4...4)
         let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
         let proposal = try tuner.optimise(
@@ -280,6 +285,36 @@ struct FleetTunerTests {
         #expect(try #require(proposal.estimate.qualityLowerBound) >= 0.95)
         #expect(proposal.expected.costRatio < 0.9)
         #expect(proposal.clusters.allSatisfy { $0.trafficShare > 0.2 && $0.trafficShare < 0.3 })
+    }
+
+    @Test(
+        "cross_fit auto (the default): one split where the split's bound is narrow (graded scores), cross-fitted where it is wide (0/1 scores, a few hundred samples)"
+    )
+    func crossFitWhenWide() throws {
+        let tuner = tuner(k: 4...4)
+        #expect(tuner.settings.crossFitting == .whenBoundWiderThan(CrossFitting.defaultWidth))
+        // A cross-fitted tuning checks on every sample it uses; a split one on its held-out part.
+        func crossFitted(_ proposal: ThresholdProposal) -> Bool {
+            proposal.estimate.sampleCount == proposal.samplesUsed
+        }
+        var graded = SyntheticFleet(seed: 1)
+        let (points, narrow) = graded.window(count: 4_000)
+        let clustering = try tuner.recluster(points: points.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        let split = try tuner.optimise(clustering: clustering, shadow: narrow, previous: nil, severe: true)
+        #expect(!crossFitted(split) && split.verdict == .pass)
+
+        let (binaryPoints, wide) = Self.binaryWindow(count: 400)
+        let binary = try tuner.recluster(points: binaryPoints.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        let fitted = try tuner.optimise(clustering: binary, shadow: wide, previous: nil, severe: true)
+        #expect(crossFitted(fitted))
+        // The same samples with cross_fit: false, and the graded ones with a width of 0, take the other path.
+        var settings = tuner.settings
+        settings.crossFitting = .never
+        let never = FleetTuner(settings: settings, objective: tuner.objective)
+        #expect(!crossFitted(try never.optimise(clustering: binary, shadow: wide, previous: nil, severe: true)))
+        settings.crossFitting = .whenBoundWiderThan(0)
+        let always = FleetTuner(settings: settings, objective: tuner.objective)
+        #expect(crossFitted(try always.optimise(clustering: clustering, shadow: narrow, previous: nil, severe: true)))
     }
 
     @Test("held-out samples from before the last mix change weigh pre_mix_change_weight against newer ones, mean 1")

@@ -72,7 +72,8 @@ extension ConfigurationReader {
                 "engine", "constraint", "alpha", "bound", "failures_allowed", "holdout_fraction", "samples_per_cluster",
                 "min_shadow_samples",
                 "mix_events", "change_lookback_s", "max_threshold_step", "shrinkage_prior_samples", "novel_t_device",
-                "novel_t_edge", "quality_safety_margin", "pre_mix_change_weight", "cross_fit", "window_events",
+                "novel_t_edge", "quality_safety_margin", "pre_mix_change_weight", "cross_fit", "cross_fit_width",
+                "window_events",
             ]
         )
         if let engine = value(optimiser, "engine") {
@@ -129,7 +130,21 @@ extension ConfigurationReader {
             default: tuner.preMixChangeWeight,
             in: 0.01...1
         )
-        if let crossFit = value(optimiser, "cross_fit") { tuner.crossFit = try crossFit.bool() }
+        if let crossFit = value(optimiser, "cross_fit") {
+            if (try? crossFit.string()) == "auto" {
+                tuner.crossFitting = .whenBoundWiderThan(CrossFitting.defaultWidth)
+            } else if let always = try? crossFit.bool() {
+                tuner.crossFitting = always ? .always : .never
+            } else {
+                throw crossFit.invalid("expected auto, true or false")
+            }
+        }
+        if case .whenBoundWiderThan = tuner.crossFitting {
+            let width = try double(optimiser, "cross_fit_width", default: CrossFitting.defaultWidth, in: 0...1)
+            tuner.crossFitting = .whenBoundWiderThan(width)
+        } else if let width = value(optimiser, "cross_fit_width") {
+            throw width.invalid("cross_fit_width applies only with cross_fit: auto")
+        }
         let windowEvents = try int(optimiser, "window_events", default: tuner.windowEvents ?? 0, in: 0...10_000_000)
         tuner.windowEvents = windowEvents > 0 ? windowEvents : nil
         tuner.changeLookbackMs = try milliseconds(optimiser, "change_lookback_s", defaultSeconds: 60, in: 0...86_400)

@@ -45,7 +45,7 @@ extension FleetTuner {
         do throws(ObjectiveWeightsError) { try weights.validate() } catch { throw .optimisation("\(error)") }
         let collected = collect(clustering: clustering, shadow: shadow, previous: previous, cuts: cuts)
         let shares = trafficShares(clustering: clustering, recent: recent, fallback: collected.map(\.count))
-        if settings.crossFit {
+        if settings.crossFitting == .always {
             return crossFitted(
                 clustering: clustering,
                 shadow: shadow,
@@ -105,6 +105,19 @@ extension FleetTuner {
             (family.members, clampedClusters) = limitSteps(family.members, ids: clustering.ids, previous: previous)
         }
         let choice = selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
+        if case .whenBoundWiderThan(let width) = settings.crossFitting,
+            boundWidth(of: choice, in: family, on: calibration) > width
+        {
+            return crossFitted(
+                clustering: clustering,
+                shadow: shadow,
+                collected: collected,
+                shares: shares,
+                previous: previous,
+                severe: severe,
+                start: start
+            )
+        }
         let chosen = choice.member ?? 0
         let verdict = Self.verdict(
             choice,
@@ -140,6 +153,22 @@ extension FleetTuner {
             },
             start: start
         )
+    }
+
+    /// How far the quality ratio's lower confidence bound is below its estimate, at the first test level, for the
+    /// last member `choice` tested (where the bound decided); 0 when none was tested.
+    func boundWidth(
+        of choice: RiskControlledSelection.Choice,
+        in family: AllocationFamily,
+        on calibration: CalibrationSet
+    ) -> Double {
+        guard choice.tested > 0 else { return 0 }
+        let estimate = calibration.estimate(
+            tiers: RiskControlledSelection.tiers(calibration, family.members[choice.tested - 1]),
+            weights: objective,
+            alpha: selection.testLevel(afterFailures: 0)
+        )
+        return estimate.qualityLowerBound.map { estimate.qualityRatio - $0 } ?? 0
     }
 
     /// The risk-controlled selection the settings describe (both selections test with it).

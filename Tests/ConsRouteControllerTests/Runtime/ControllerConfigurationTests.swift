@@ -115,20 +115,33 @@ struct ControllerConfigurationTests {
         } throws: { "\($0)".contains("pre_mix_change_weight") }
     }
 
-    @Test("optimiser.cross_fit and window_events are off by default and read when given; a bad value names the key")
+    @Test(
+        "optimiser.cross_fit is auto (cross-fitted when the split's bound is wider than 0.02) and window_events off by default; both read when given; a bad value names the key"
+    )
     func crossFitAndWindowEvents() throws {
         let defaults = try Self.load(Self.minimal).fleets[0].tuner
-        #expect(!defaults.crossFit && defaults.windowEvents == nil)
+        #expect(defaults.crossFitting == .whenBoundWiderThan(0.02) && defaults.windowEvents == nil)
         let set = try Self.load(Self.minimal + "\n    optimiser: {cross_fit: true, window_events: 2000}").fleets[0]
             .tuner
-        #expect(set.crossFit && set.windowEvents == 2_000)
+        #expect(set.crossFitting == .always && set.windowEvents == 2_000)
+        #expect(
+            try Self.load(Self.minimal + "\n    optimiser: {cross_fit: false}").fleets[0].tuner.crossFitting == .never
+        )
+        let wider = try Self.load(Self.minimal + "\n    optimiser: {cross_fit: auto, cross_fit_width: 0.03}").fleets[0]
+        #expect(wider.tuner.crossFitting == .whenBoundWiderThan(0.03))
         #expect(try Self.load(Self.minimal + "\n    optimiser: {window_events: 0}").fleets[0].tuner.windowEvents == nil)
         #expect {
             try Self.load(Self.minimal + "\n    optimiser: {window_events: -1}")
         } throws: { "\($0)".contains("window_events") }
         #expect {
             try Self.load(Self.minimal + "\n    optimiser: {cross_fit: sometimes}")
-        } throws: { "\($0)".contains("cross_fit") }
+        } throws: { "\($0)".contains("cross_fit") && "\($0)".contains("auto, true or false") }
+        #expect {
+            try Self.load(Self.minimal + "\n    optimiser: {cross_fit: false, cross_fit_width: 0.02}")
+        } throws: { "\($0)".contains("cross_fit_width applies only with cross_fit: auto") }
+        #expect {
+            try Self.load(Self.minimal + "\n    optimiser: {cross_fit_width: 2}")
+        } throws: { "\($0)".contains("cross_fit_width") }
     }
 
     @Test("broker.table_fencing is transactions by default, none when asked, and anything else names the key")
