@@ -45,8 +45,8 @@ extension FleetTuner {
         do throws(ObjectiveWeightsError) { try weights.validate() } catch { throw .optimisation("\(error)") }
         let collected = collect(clustering: clustering, shadow: shadow, previous: previous, cuts: cuts)
         let shares = trafficShares(clustering: clustering, recent: recent, fallback: collected.map(\.count))
-        if settings.crossFitting == .always {
-            return crossFitted(
+        func crossFittedSelection() -> ThresholdProposal {
+            crossFitted(
                 clustering: clustering,
                 shadow: shadow,
                 collected: collected,
@@ -56,6 +56,7 @@ extension FleetTuner {
                 start: start
             )
         }
+        if settings.crossFitting == .always { return crossFittedSelection() }
         var generator = SeededGenerator(seed: settings.seed)
         let split = Self.split(collected, holdoutFraction: settings.holdoutFraction, using: &generator)
         let novelPair = settings.novelThresholds
@@ -108,15 +109,7 @@ extension FleetTuner {
         if case .whenBoundWiderThan(let width) = settings.crossFitting,
             boundWidth(of: choice, in: family, on: calibration) > width
         {
-            return crossFitted(
-                clustering: clustering,
-                shadow: shadow,
-                collected: collected,
-                shares: shares,
-                previous: previous,
-                severe: severe,
-                start: start
-            )
+            return crossFittedSelection()
         }
         let chosen = choice.member ?? 0
         let verdict = Self.verdict(
