@@ -244,6 +244,55 @@ struct FleetTunerTests {
         #expect(first.verdict != .towardSafety)
     }
 
+    @Test(
+        "the table in force is measured on the samples taken since it was published, not on those it may have been built on"
+    )
+    func inForceSincePublished() throws {
+        var fleet = SyntheticFleet(seed: 8)
+        let (reservoir, shadow) = fleet.window(count: 4_000)
+        let tuner = tuner(k: 4...4)
+        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        let thresholds = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
+        func inForce(publishedMs: Int64) -> ThresholdTable {
+            tuner.table(
+                metadata: metadata,
+                version: 1,
+                parent: 0,
+                nowMs: publishedMs,
+                clustering: clustering,
+                thresholds: thresholds,
+                rollout: .active,
+                provenance: provenance()
+            )
+        }
+        // From event time 3,000 ms on, the device and the edge answer wrong (a drop the router head does not see).
+        var degraded = ShadowSampleWindow(dimension: 8, capacity: 4_000)
+        var again = SyntheticFleet(seed: 8)
+        for index in 0..<4_000 {
+            var event = again.event(topic: index % 4, time: Int64(index))
+            if index >= 3_000 { event.shadow?.score = TierValues(device: 0, edge: 0, cloud: 1) }
+            degraded.append(event)
+        }
+        #expect(thresholds.expected.shares[2] < 0.9)  // the table in force routes a share below the cloud
+        let late = try tuner.optimise(
+            clustering: clustering,
+            shadow: degraded,
+            previous: inForce(publishedMs: 3_000),
+            severe: false
+        )
+        let early = try tuner.optimise(
+            clustering: clustering,
+            shadow: degraded,
+            previous: inForce(publishedMs: 0),
+            severe: false
+        )
+        // Published at 3,000 ms: judged on the samples since, all after the drop; published at 0: on all of them.
+        #expect(late.current.sampleCount > 0 && late.current.sampleCount < early.current.sampleCount)
+        #expect(early.current.sampleCount == early.estimate.sampleCount)
+        #expect(late.current.qualityRatio < early.current.qualityRatio - 0.05)
+        #expect(!late.current.clearsFloor && late.verdict.publishes)
+    }
+
     /// `count` events of four topics with 0/1 correctness per tier; topic 3's cloud is never right.
     private static func binaryWindow(count: Int) -> (RepresentationReservoir, ShadowSampleWindow) {
         var fleet = SyntheticFleet(seed: 7)

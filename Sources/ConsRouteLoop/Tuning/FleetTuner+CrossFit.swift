@@ -30,12 +30,13 @@ extension FleetTuner {
         let calibration = halving.calibration
         // The table in force on every sample (all-cloud before the first table): the step limit applies only
         // while it clears the floor.
-        let current = calibration.estimate(
+        let current = inForceEstimate(
+            on: calibration,
             tiers: previous == nil
                 ? Array(repeating: .cloud, count: calibration.count)
                 : halving.order.map { collected[$0.stratum][$0.index].previousTier },
-            weights: weights,
-            alpha: settings.alpha
+            times: halving.order.map { collected[$0.stratum][$0.index].sample.timeUnixMs },
+            previous: previous
         )
         let cloudLeaning =
             previous == nil

@@ -114,3 +114,37 @@ extension FleetTuner {
         )
     }
 }
+
+extension FleetTuner {
+    /// The table in force measured on `calibration`'s samples taken since it was published (`previous`'s
+    /// `createdAtMs`): older samples may be the very ones it was built and chosen on, on which it looks better than
+    /// it serves (on `llm-benchmarks.yaml` after the surge: 1.02–1.05 on all held-out samples while it served
+    /// 0.90–0.93, so the guardrail saw no table to move away from). On all of them when those since are fewer than
+    /// `minimumShadowSamples / 4` or miss a stratum that has traffic; before the first table (`previous` nil) the
+    /// all-cloud routing in `tiers` on all of them.
+    func inForceEstimate(
+        on calibration: CalibrationSet,
+        tiers: [Tier],
+        times: [Int64],
+        previous: ThresholdTable?
+    ) -> PolicyEstimate {
+        let weights = objective
+        guard let previous else {
+            return calibration.estimate(tiers: tiers, weights: weights, alpha: settings.alpha)
+        }
+        let since = times.indices.filter { times[$0] >= previous.createdAtMs }
+        let observed = Set(since.map { calibration.stratum[$0] })
+        guard since.count >= max(1, settings.minimumShadowSamples / 4),
+            calibration.shares.indices.allSatisfy({ calibration.shares[$0] == 0 || observed.contains($0) })
+        else {
+            return calibration.estimate(tiers: tiers, weights: weights, alpha: settings.alpha)
+        }
+        let recent = CalibrationSet(
+            samples: calibration.samples.subset(since),
+            stratum: since.map { calibration.stratum[$0] },
+            shares: calibration.shares,
+            bound: calibration.bound
+        )
+        return recent.estimate(tiers: since.map { tiers[$0] }, weights: weights, alpha: settings.alpha)
+    }
+}

@@ -76,11 +76,12 @@ extension FleetTuner {
         )
         // The table in force; before the first table devices send everything to the cloud, so that is what is in
         // force then.
-        let current = calibration.estimate(
+        let current = inForceEstimate(
+            on: calibration,
             tiers: previous == nil
                 ? Array(repeating: .cloud, count: calibration.count) : split.calibration.previousTiers,
-            weights: weights,
-            alpha: settings.alpha
+            times: split.calibration.times,
+            previous: previous
         )
         let cloudLeaning =
             previous == nil
