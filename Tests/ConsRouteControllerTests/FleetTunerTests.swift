@@ -366,7 +366,9 @@ struct FleetTunerTests {
         #expect(crossFitted(try always.optimise(clustering: clustering, shadow: narrow, previous: nil, severe: true)))
     }
 
-    @Test("held-out samples from before the last mix change weigh pre_mix_change_weight against newer ones, mean 1")
+    @Test(
+        "samples from before the last mix change weigh pre_mix_change_weight against newer ones, mean 1, held out or cross-fitted"
+    )
     func preMixChangeWeights() throws {
         var settings = FleetTunerSettings()
         let sample = ShadowSampleWindow.Sample(
@@ -398,6 +400,28 @@ struct FleetTunerTests {
         // Stratum 0: raw 0.25, 0.25, 0.25, 1 (mean 0.4375); stratum 1: one sample, weight 1.
         #expect(weights.count == 5 && abs(weights[0] - 0.25 / 0.4375) < 1e-12 && abs(weights[3] - 1 / 0.4375) < 1e-12)
         #expect(abs(weights[0...3].reduce(0, +) - 4) < 1e-12 && weights[4] == 1)
+
+        // The cross-fitted check weighs every sample the same way, through the halving's calibration set.
+        let times: [[Int64]] = [[10, 20, 30, 200], [40]]
+        let collected = times.map { group in
+            group.map { time in
+                var timed = sample
+                timed.timeUnixMs = time
+                return FleetTuner.CollectedSample(sample: timed, previousTier: .cloud)
+            }
+        }
+        let perStratum = try #require(tuner.withinWeights(collected, cuts: cuts))
+        #expect(perStratum.count == 2 && perStratum[0] == Array(weights[0...3]) && perStratum[1] == [1])
+        var generator = SeededGenerator(seed: 1)
+        let halving = CrossFittedFamily.Halving(
+            strata: collected.map { FleetStratum(samples: FleetTuner.samples($0.map(\.sample)), share: 0.5) },
+            bound: .normal,
+            within: perStratum,
+            using: &generator
+        )
+        for (position, origin) in halving.order.enumerated() {
+            #expect(halving.calibration.within[position] == perStratum[origin.stratum][origin.index])
+        }
     }
 
     @Test("too little data is a clear error", arguments: [FleetTunerSettings.Engine.sweep, .bayesian])

@@ -11,6 +11,7 @@ extension FleetTuner {
         shares: [Double],
         previous: ThresholdTable?,
         severe: Bool,
+        cuts: ChangeCuts,
         start: UInt64
     ) -> ThresholdProposal {
         let weights = objective
@@ -25,6 +26,7 @@ extension FleetTuner {
                 )
             },
             bound: settings.bound,
+            within: withinWeights(collected, cuts: cuts),
             using: &generator
         )
         let calibration = halving.calibration

@@ -75,16 +75,34 @@ extension FleetTuner {
     /// Each held-out sample's weight within its stratum: `preMixChangeWeight` for samples older than the last mix
     /// change, 1 for newer ones, normalised to mean 1 per stratum; nil when no change is known or the weight is 1.
     func withinWeights(_ heldOut: HeldOut, strata: Int, cuts: ChangeCuts) -> [Double]? {
+        withinWeights(times: heldOut.times, stratum: heldOut.stratum, strata: strata, cuts: cuts)
+    }
+
+    /// The same for every collected sample, per stratum (the cross-fitted check, where every sample is checked on).
+    func withinWeights(_ collected: [[CollectedSample]], cuts: ChangeCuts) -> [[Double]]? {
+        let stratum = collected.indices.flatMap { s in Array(repeating: s, count: collected[s].count) }
+        let times = collected.flatMap { $0.map(\.sample.timeUnixMs) }
+        guard let flat = withinWeights(times: times, stratum: stratum, strata: collected.count, cuts: cuts) else {
+            return nil
+        }
+        var offset = 0
+        return collected.map { group in
+            defer { offset += group.count }
+            return Array(flat[offset..<offset + group.count])
+        }
+    }
+
+    private func withinWeights(times: [Int64], stratum: [Int], strata: Int, cuts: ChangeCuts) -> [Double]? {
         let older = settings.preMixChangeWeight
         guard let mix = cuts.mixMs, older < 1 else { return nil }
-        var raw = heldOut.times.map { $0 < mix ? older : 1 }
+        var raw = times.map { $0 < mix ? older : 1 }
         var sums = [Double](repeating: 0, count: strata)
         var counts = [Double](repeating: 0, count: strata)
-        for (i, s) in heldOut.stratum.enumerated() {
+        for (i, s) in stratum.enumerated() {
             sums[s] += raw[i]
             counts[s] += 1
         }
-        for (i, s) in heldOut.stratum.enumerated() where sums[s] > 0 { raw[i] *= counts[s] / sums[s] }
+        for (i, s) in stratum.enumerated() where sums[s] > 0 { raw[i] *= counts[s] / sums[s] }
         return raw
     }
 

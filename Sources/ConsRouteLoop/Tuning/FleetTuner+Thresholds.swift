@@ -53,6 +53,7 @@ extension FleetTuner {
                 shares: shares,
                 previous: previous,
                 severe: severe,
+                cuts: cuts,
                 start: start
             )
         }

@@ -30,8 +30,14 @@ public struct CrossFittedFamily: Sendable {
         /// - Parameters:
         ///   - strata: every sample of each stratum, its share, fixed thresholds for the novel queries.
         ///   - bound: the calibration set's bound.
+        ///   - within: per stratum, each sample's weight within it (mean 1; ``CalibrationSet/within``); nil: all 1.
         ///   - generator: the halving and the order.
-        public init(strata: [FleetStratum], bound: ConfidenceBound, using generator: inout SeededGenerator) {
+        public init(
+            strata: [FleetStratum],
+            bound: ConfidenceBound,
+            within: [[Double]]? = nil,
+            using generator: inout SeededGenerator
+        ) {
             var halves: [[FleetStratum]] = [strata, strata]
             var order: [(stratum: Int, index: Int, fold: Int)] = []
             for (s, stratum) in strata.enumerated() {
@@ -55,7 +61,8 @@ public struct CrossFittedFamily: Sendable {
                 samples: all,
                 stratum: order.map(\.stratum),
                 shares: strata.map(\.share),
-                bound: bound
+                bound: bound,
+                within: within.map { weights in order.map { weights[$0.stratum][$0.index] } }
             )
             self.order = order.map { ($0.stratum, $0.index) }
             folds = order.map(\.fold)
