@@ -293,6 +293,64 @@ struct FleetTunerTests {
         #expect(!late.current.clearsFloor && late.verdict.publishes)
     }
 
+    @Test(
+        "when the table in force serves below q_min on the samples since it was published, a candidate must keep those samples at q_min too"
+    )
+    func recentSamplesHold() throws {
+        var fleet = SyntheticFleet(seed: 9)
+        let (reservoir, shadow) = fleet.window(count: 4_000)
+        var tuner = tuner(k: 4...4)
+        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+        let thresholds = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
+        let table = { (proposal: ThresholdProposal, publishedMs: Int64) in
+            tuner.table(
+                metadata: metadata,
+                version: 1,
+                parent: 0,
+                nowMs: publishedMs,
+                clustering: clustering,
+                thresholds: proposal,
+                rollout: .active,
+                provenance: provenance()
+            )
+        }
+        // The table in force is published at 3,600 ms; from then on the device and the edge answer wrong.
+        let inForce = table(thresholds, 3_600)
+        var degraded = ShadowSampleWindow(dimension: 8, capacity: 4_000)
+        var again = SyntheticFleet(seed: 9)
+        var recent: [ShadowSampleWindow.Sample] = []
+        var rows: [[Float]] = []
+        for index in 0..<4_000 {
+            var event = again.event(topic: index % 4, time: Int64(index))
+            if index >= 3_600 { event.shadow?.score = TierValues(device: 0, edge: 0, cloud: 1) }
+            degraded.append(event)
+            if index >= 3_600, let outcome = event.shadow {
+                recent.append(.init(pDevice: event.pDevice, pEdge: event.pEdge, outcome: outcome, timeUnixMs: 0))
+                rows.append(event.representation)
+            }
+        }
+        // The share of the samples since publication that a table sends to the cloud: their quality ratio.
+        func cloudShare(_ proposal: ThresholdProposal) -> Double {
+            let policy = RoutingPolicy(table: table(proposal, 0))
+            let cloud = zip(recent, rows).filter { sample, row in
+                row.withUnsafeBufferPointer {
+                    policy.decide(representation: $0, pDevice: sample.pDevice, pEdge: sample.pEdge).tier == .cloud
+                }
+            }
+            return Double(cloud.count) / Double(recent.count)
+        }
+        #expect(cloudShare(thresholds) < 0.9)  // the table in force is below q_min on them
+        let checked = try tuner.optimise(clustering: clustering, shadow: degraded, previous: inForce, severe: false)
+        tuner.settings.holdsRecentSamples = false
+        let unchecked = try tuner.optimise(clustering: clustering, shadow: degraded, previous: inForce, severe: false)
+        #expect(!checked.current.clearsFloor && checked.current.qualityRatio < 0.95)
+        // The bound alone, on samples most of which predate the drop, accepts a candidate; with the condition no
+        // candidate keeps the newer samples at q_min, so the fleet only moves toward safety.
+        #expect(unchecked.verdict == .pass)
+        #expect(checked.verdict == .towardSafety)
+        #expect(cloudShare(checked) >= cloudShare(unchecked))
+    }
+
     /// `count` events of four topics with 0/1 correctness per tier; topic 3's cloud is never right.
     private static func binaryWindow(count: Int) -> (RepresentationReservoir, ShadowSampleWindow) {
         var fleet = SyntheticFleet(seed: 7)

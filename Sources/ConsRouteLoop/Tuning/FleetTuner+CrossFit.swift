@@ -32,7 +32,7 @@ extension FleetTuner {
         let calibration = halving.calibration
         // The table in force on every sample (all-cloud before the first table): the step limit applies only
         // while it clears the floor.
-        let current = inForceEstimate(
+        let (current, recent) = inForceEstimate(
             on: calibration,
             tiers: previous == nil
                 ? Array(repeating: .cloud, count: calibration.count)
@@ -67,7 +67,7 @@ extension FleetTuner {
         let clampedClusters =
             limitedBy.map { limitSteps(cross.unlimited, ids: clustering.ids, previous: $0).1 }
             ?? Array(repeating: [], count: family.members.count)
-        let choice = cross.select(selection)
+        let choice = cross.select(selection, alsoRequiring: recentRequirement(current, recent))
         let chosen = choice.member ?? 0
         // Per stratum, the cross-fitted figures at the chosen level (every sample is a held-out one here).
         let figures = Self.stratumFigures(

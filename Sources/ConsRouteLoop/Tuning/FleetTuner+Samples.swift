@@ -135,34 +135,50 @@ extension FleetTuner {
 
 extension FleetTuner {
     /// The table in force measured on `calibration`'s samples taken since it was published (`previous`'s
-    /// `createdAtMs`): older samples may be the very ones it was built and chosen on, on which it looks better than
-    /// it serves (on `llm-benchmarks.yaml` after the surge: 1.02–1.05 on all held-out samples while it served
-    /// 0.90–0.93, so the guardrail saw no table to move away from). On all of them when those since are fewer than
-    /// `minimumShadowSamples / 4` or miss a stratum that has traffic; before the first table (`previous` nil) the
-    /// all-cloud routing in `tiers` on all of them.
+    /// `createdAtMs`), and those samples: older samples may be the very ones it was built and chosen on, on which it
+    /// looks better than it serves (on `llm-benchmarks.yaml` after the surge: 1.02–1.05 on all held-out samples
+    /// while it served 0.90–0.93, so the guardrail saw no table to move away from). On all of them, with no recent
+    /// samples returned, when those since are fewer than `minimumShadowSamples / 4` or miss a stratum that has
+    /// traffic; before the first table (`previous` nil) the all-cloud routing in `tiers` on all of them.
     func inForceEstimate(
         on calibration: CalibrationSet,
         tiers: [Tier],
         times: [Int64],
         previous: ThresholdTable?
-    ) -> PolicyEstimate {
+    ) -> (estimate: PolicyEstimate, recent: RecentCheck?) {
         let weights = objective
         guard let previous else {
-            return calibration.estimate(tiers: tiers, weights: weights, alpha: settings.alpha)
+            return (calibration.estimate(tiers: tiers, weights: weights, alpha: settings.alpha), nil)
         }
         let since = times.indices.filter { times[$0] >= previous.createdAtMs }
         let observed = Set(since.map { calibration.stratum[$0] })
         guard since.count >= max(1, settings.minimumShadowSamples / 4),
             calibration.shares.indices.allSatisfy({ calibration.shares[$0] == 0 || observed.contains($0) })
         else {
-            return calibration.estimate(tiers: tiers, weights: weights, alpha: settings.alpha)
+            return (calibration.estimate(tiers: tiers, weights: weights, alpha: settings.alpha), nil)
         }
-        let recent = CalibrationSet(
-            samples: calibration.samples.subset(since),
-            stratum: since.map { calibration.stratum[$0] },
-            shares: calibration.shares,
-            bound: calibration.bound
+        let recent = RecentCheck(
+            indices: since,
+            set: CalibrationSet(
+                samples: calibration.samples.subset(since),
+                stratum: since.map { calibration.stratum[$0] },
+                shares: calibration.shares,
+                bound: calibration.bound
+            )
         )
-        return recent.estimate(tiers: since.map { tiers[$0] }, weights: weights, alpha: settings.alpha)
+        return (recent.set.estimate(tiers: since.map { tiers[$0] }, weights: weights, alpha: settings.alpha), recent)
+    }
+
+    /// The calibration samples taken since the table in force was published (positions in the calibration set, and
+    /// those samples as a calibration set of their own with the same traffic shares).
+    struct RecentCheck {
+        var indices: [Int]
+        var set: CalibrationSet
+
+        /// Whether `tiers` (one per calibration sample) keep the quality ratio of these samples at or above `qMin`.
+        func holds(_ tiers: [Tier], qMin: Double) -> Bool {
+            set.estimate(tiers: indices.map { tiers[$0] }, weights: .standard, alpha: 0.5, withRatioBound: false)
+                .qualityRatio >= qMin
+        }
     }
 }

@@ -77,7 +77,7 @@ extension FleetTuner {
         )
         // The table in force; before the first table devices send everything to the cloud, so that is what is in
         // force then.
-        let current = inForceEstimate(
+        let (current, recent) = inForceEstimate(
             on: calibration,
             tiers: previous == nil
                 ? Array(repeating: .cloud, count: calibration.count) : split.calibration.previousTiers,
@@ -107,7 +107,9 @@ extension FleetTuner {
         if !severe, let previous, current.clearsFloor {
             (family.members, clampedClusters) = limitSteps(family.members, ids: clustering.ids, previous: previous)
         }
-        let choice = selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }
+        let choice = selection.select(family, on: calibration, alsoRequiring: recentRequirement(current, recent)) {
+            RiskControlledSelection.tiers(calibration, $0)
+        }
         if case .whenBoundWiderThan(let width) = settings.crossFitting,
             boundWidth(of: choice, in: family, on: calibration) > width
         {
@@ -164,6 +166,17 @@ extension FleetTuner {
             alpha: selection.testLevel(afterFailures: 0)
         )
         return estimate.qualityLowerBound.map { estimate.qualityRatio - $0 } ?? 0
+    }
+
+    /// When the table in force serves below `q_min` on the samples taken since it was published (its point
+    /// estimate there), a candidate must also keep those samples at or above `q_min` (point estimate, each sample
+    /// routed by a candidate not built from it): the older samples the bound rests on evidently misdescribe the
+    /// traffic now, and the newer ones say where it went. An extra condition on top of the bound's test, so the
+    /// guarantee stands; nil (no condition) otherwise or when `holdsRecentSamples` is off.
+    func recentRequirement(_ current: PolicyEstimate, _ recent: RecentCheck?) -> (([Tier]) -> Bool)? {
+        guard settings.holdsRecentSamples, let recent, current.qualityRatio < objective.qualityMin else { return nil }
+        let qMin = objective.qualityMin
+        return { recent.holds($0, qMin: qMin) }
     }
 
     /// The risk-controlled selection the settings describe (both selections test with it).

@@ -67,6 +67,9 @@ public struct FleetTunerSettings: Sendable {
     /// half, so the bound uses every sample; the table published is the whole sample's member at the chosen cost
     /// level): by default when the single split's bound is wide (docs/algorithms.md, "Cross-fitting").
     public var crossFitting: CrossFitting = .whenBoundWiderThan(CrossFitting.defaultWidth)
+    /// When the table in force serves below `q_min` on the samples taken since it was published, a candidate must
+    /// keep those samples at or above `q_min` too (docs/algorithms.md, "Guardrail relative to the table in force").
+    public var holdsRecentSamples = true
     /// With a value, a candidate must also keep a rolling window of this many events at or above `q_min` with
     /// probability `1 - alpha` on the samples (``RiskControlledSelection/windowEvents``); nil: off.
     public var windowEvents: Int?

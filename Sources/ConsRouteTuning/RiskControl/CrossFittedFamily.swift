@@ -148,7 +148,10 @@ public struct CrossFittedFamily: Sendable {
     }
 
     /// Tests the members in order with `selection`, each on the cross-fitted routing.
-    public func select(_ selection: RiskControlledSelection) -> RiskControlledSelection.Choice {
-        selection.select(family, on: calibration) { tiers(of: $0) }
+    public func select(
+        _ selection: RiskControlledSelection,
+        alsoRequiring extra: (([Tier]) -> Bool)? = nil
+    ) -> RiskControlledSelection.Choice {
+        selection.select(family, on: calibration, alsoRequiring: extra) { tiers(of: $0) }
     }
 }

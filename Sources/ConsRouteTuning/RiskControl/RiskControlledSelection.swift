@@ -81,6 +81,7 @@ public struct RiskControlledSelection: Sendable {
     public func select(
         _ family: AllocationFamily,
         on calibration: CalibrationSet,
+        alsoRequiring extra: (([Tier]) -> Bool)? = nil,
         tiersOf: ([ThresholdPair]) -> [Tier]
     ) -> Choice {
         var chosen: Int?
@@ -95,7 +96,9 @@ public struct RiskControlledSelection: Sendable {
                 windowEvents.map {
                     calibration.windowHolds(tiers: tiers, qualityMin: weights.qualityMin, events: $0, alpha: alpha)
                 } ?? true
-            if windowHolds, calibration.clearsFloor(tiers: tiers, qualityMin: weights.qualityMin, alpha: level) {
+            if windowHolds, calibration.clearsFloor(tiers: tiers, qualityMin: weights.qualityMin, alpha: level),
+                extra?(tiers) ?? true
+            {
                 chosen = index
                 chosenLevel = level
             } else {
