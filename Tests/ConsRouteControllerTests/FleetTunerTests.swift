@@ -79,7 +79,7 @@ struct FleetTunerTests {
         controllerVersion: "test"
     )
 
-    private func provenance() -> Provenance {
+    fileprivate static func provenance() -> Provenance {
         Provenance(
             trigger: "bootstrap",
             windowFromMs: 0,
@@ -114,7 +114,7 @@ struct FleetTunerTests {
             clustering: clustering,
             thresholds: proposal,
             rollout: .active,
-            provenance: provenance()
+            provenance: Self.provenance()
         )
         try table.validate()
         #expect(table.latencyRefMs == 800 && table.expected == proposal.expected)
@@ -152,7 +152,7 @@ struct FleetTunerTests {
             clustering: first,
             thresholds: proposal,
             rollout: .active,
-            provenance: provenance()
+            provenance: Self.provenance()
         )
         // Topic 3 disappears, a new topic 4 appears along axis 5.
         fleet.centres[3] = (0..<8).map { $0 == 5 ? 6 : 0 }
@@ -187,7 +187,7 @@ struct FleetTunerTests {
             clustering: clustering,
             thresholds: try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true),
             rollout: .active,
-            provenance: provenance()
+            provenance: Self.provenance()
         )
         for index in previous.clusters.indices {
             previous.clusters[index].thresholds = ThresholdPair(device: 1, edge: 1)
@@ -225,7 +225,7 @@ struct FleetTunerTests {
             clustering: clustering,
             thresholds: try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true),
             rollout: .active,
-            provenance: provenance()
+            provenance: Self.provenance()
         )
         // Everything on the device: far below any sensible floor on these topics.
         for index in failing.clusters.indices { failing.clusters[index].thresholds = ThresholdPair(device: 0, edge: 0) }
@@ -244,48 +244,91 @@ struct FleetTunerTests {
         #expect(first.verdict != .towardSafety)
     }
 
-    @Test(
-        "the table in force is measured on the samples taken since it was published, not on those it may have been built on"
-    )
-    func inForceSincePublished() throws {
-        var fleet = SyntheticFleet(seed: 8)
-        let (reservoir, shadow) = fleet.window(count: 4_000)
-        let tuner = tuner(k: 4...4)
-        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
-        let thresholds = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
-        func inForce(publishedMs: Int64) -> ThresholdTable {
+    /// A fleet of four topics (`SyntheticFleet(seed:)`, 4,000 events 1 ms apart) whose device and edge answer wrong
+    /// from `dropAt` ms on (a drop the router head does not see), with a table tuned on the window before the drop.
+    private struct DroppedFleet {
+        var tuner: FleetTuner
+        let clustering: ClusteringProposal
+        /// Tuned on the window without the drop.
+        let thresholds: ThresholdProposal
+        /// The window with the drop.
+        let degraded: ShadowSampleWindow
+        /// The events from the drop on: their shadow sample and representation.
+        let dropped: [(sample: ShadowSampleWindow.Sample, row: [Float])]
+        let metadata: FleetTableMetadata
+
+        init(seed: UInt64, dropAt: Int, tuner: FleetTuner, metadata: FleetTableMetadata) throws {
+            var fleet = SyntheticFleet(seed: seed)
+            let (reservoir, shadow) = fleet.window(count: 4_000)
+            clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
+            thresholds = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
+            var degraded = ShadowSampleWindow(dimension: 8, capacity: 4_000)
+            var again = SyntheticFleet(seed: seed)
+            var dropped: [(sample: ShadowSampleWindow.Sample, row: [Float])] = []
+            for index in 0..<4_000 {
+                var event = again.event(topic: index % 4, time: Int64(index))
+                if index >= dropAt { event.shadow?.score = TierValues(device: 0, edge: 0, cloud: 1) }
+                degraded.append(event)
+                if index >= dropAt, let outcome = event.shadow {
+                    let sample = ShadowSampleWindow.Sample(
+                        pDevice: event.pDevice,
+                        pEdge: event.pEdge,
+                        outcome: outcome,
+                        timeUnixMs: event.timeUnixMs
+                    )
+                    dropped.append((sample, event.representation))
+                }
+            }
+            self.tuner = tuner
+            self.degraded = degraded
+            self.dropped = dropped
+            self.metadata = metadata
+        }
+
+        /// `proposal` as a table published at `publishedMs`.
+        func table(_ proposal: ThresholdProposal, publishedMs: Int64) -> ThresholdTable {
             tuner.table(
                 metadata: metadata,
                 version: 1,
                 parent: 0,
                 nowMs: publishedMs,
                 clustering: clustering,
-                thresholds: thresholds,
+                thresholds: proposal,
                 rollout: .active,
-                provenance: provenance()
+                provenance: FleetTunerTests.provenance()
             )
         }
-        // From event time 3,000 ms on, the device and the edge answer wrong (a drop the router head does not see).
-        var degraded = ShadowSampleWindow(dimension: 8, capacity: 4_000)
-        var again = SyntheticFleet(seed: 8)
-        for index in 0..<4_000 {
-            var event = again.event(topic: index % 4, time: Int64(index))
-            if index >= 3_000 { event.shadow?.score = TierValues(device: 0, edge: 0, cloud: 1) }
-            degraded.append(event)
+
+        /// A tuning on the window with the drop, with the table tuned before it in force from `publishedMs`.
+        func retune(publishedMs: Int64) throws -> ThresholdProposal {
+            try tuner.optimise(
+                clustering: clustering,
+                shadow: degraded,
+                previous: table(thresholds, publishedMs: publishedMs),
+                severe: false
+            )
         }
-        #expect(thresholds.expected.shares[2] < 0.9)  // the table in force routes a share below the cloud
-        let late = try tuner.optimise(
-            clustering: clustering,
-            shadow: degraded,
-            previous: inForce(publishedMs: 3_000),
-            severe: false
-        )
-        let early = try tuner.optimise(
-            clustering: clustering,
-            shadow: degraded,
-            previous: inForce(publishedMs: 0),
-            severe: false
-        )
+
+        /// The share of the events from the drop on that `proposal`'s table sends to the cloud: their quality ratio.
+        func cloudShare(_ proposal: ThresholdProposal) -> Double {
+            let policy = RoutingPolicy(table: table(proposal, publishedMs: 0))
+            let cloud = dropped.filter { sample, row in
+                row.withUnsafeBufferPointer {
+                    policy.decide(representation: $0, pDevice: sample.pDevice, pEdge: sample.pEdge).tier == .cloud
+                }
+            }
+            return Double(cloud.count) / Double(dropped.count)
+        }
+    }
+
+    @Test(
+        "the table in force is measured on the samples taken since it was published, not on those it may have been built on"
+    )
+    func inForceSincePublished() throws {
+        let fleet = try DroppedFleet(seed: 8, dropAt: 3_000, tuner: tuner(k: 4...4), metadata: metadata)
+        #expect(fleet.cloudShare(fleet.thresholds) < 0.9)  // the table in force routes a share below the cloud
+        let late = try fleet.retune(publishedMs: 3_000)
+        let early = try fleet.retune(publishedMs: 0)
         // Published at 3,000 ms: judged on the samples since, all after the drop; published at 0: on all of them.
         #expect(late.current.sampleCount > 0 && late.current.sampleCount < early.current.sampleCount)
         #expect(early.current.sampleCount == early.estimate.sampleCount)
@@ -297,58 +340,18 @@ struct FleetTunerTests {
         "when the table in force serves below q_min on the samples since it was published, a candidate must keep those samples at q_min too"
     )
     func recentSamplesHold() throws {
-        var fleet = SyntheticFleet(seed: 9)
-        let (reservoir, shadow) = fleet.window(count: 4_000)
-        var tuner = tuner(k: 4...4)
-        let clustering = try tuner.recluster(points: reservoir.snapshot(), dimension: 8, previous: nil, nextID: 0)
-        let thresholds = try tuner.optimise(clustering: clustering, shadow: shadow, previous: nil, severe: true)
-        let table = { (proposal: ThresholdProposal, publishedMs: Int64) in
-            tuner.table(
-                metadata: metadata,
-                version: 1,
-                parent: 0,
-                nowMs: publishedMs,
-                clustering: clustering,
-                thresholds: proposal,
-                rollout: .active,
-                provenance: provenance()
-            )
-        }
-        // The table in force is published at 3,600 ms; from then on the device and the edge answer wrong.
-        let inForce = table(thresholds, 3_600)
-        var degraded = ShadowSampleWindow(dimension: 8, capacity: 4_000)
-        var again = SyntheticFleet(seed: 9)
-        var recent: [ShadowSampleWindow.Sample] = []
-        var rows: [[Float]] = []
-        for index in 0..<4_000 {
-            var event = again.event(topic: index % 4, time: Int64(index))
-            if index >= 3_600 { event.shadow?.score = TierValues(device: 0, edge: 0, cloud: 1) }
-            degraded.append(event)
-            if index >= 3_600, let outcome = event.shadow {
-                recent.append(.init(pDevice: event.pDevice, pEdge: event.pEdge, outcome: outcome, timeUnixMs: 0))
-                rows.append(event.representation)
-            }
-        }
-        // The share of the samples since publication that a table sends to the cloud: their quality ratio.
-        func cloudShare(_ proposal: ThresholdProposal) -> Double {
-            let policy = RoutingPolicy(table: table(proposal, 0))
-            let cloud = zip(recent, rows).filter { sample, row in
-                row.withUnsafeBufferPointer {
-                    policy.decide(representation: $0, pDevice: sample.pDevice, pEdge: sample.pEdge).tier == .cloud
-                }
-            }
-            return Double(cloud.count) / Double(recent.count)
-        }
-        #expect(cloudShare(thresholds) < 0.9)  // the table in force is below q_min on them
-        let checked = try tuner.optimise(clustering: clustering, shadow: degraded, previous: inForce, severe: false)
-        tuner.settings.holdsRecentSamples = false
-        let unchecked = try tuner.optimise(clustering: clustering, shadow: degraded, previous: inForce, severe: false)
+        // The table in force is published at 3,600 ms, when the drop begins.
+        var fleet = try DroppedFleet(seed: 9, dropAt: 3_600, tuner: tuner(k: 4...4), metadata: metadata)
+        #expect(fleet.cloudShare(fleet.thresholds) < 0.9)  // the table in force is below q_min on them
+        let checked = try fleet.retune(publishedMs: 3_600)
+        fleet.tuner.settings.holdsRecentSamples = false
+        let unchecked = try fleet.retune(publishedMs: 3_600)
         #expect(!checked.current.clearsFloor && checked.current.qualityRatio < 0.95)
         // The bound alone, on samples most of which predate the drop, accepts a candidate; with the condition no
         // candidate keeps the newer samples at q_min, so the fleet only moves toward safety.
         #expect(unchecked.verdict == .pass)
         #expect(checked.verdict == .towardSafety)
-        #expect(cloudShare(checked) >= cloudShare(unchecked))
+        #expect(fleet.cloudShare(checked) >= fleet.cloudShare(unchecked))
     }
 
     /// `count` events of four topics with 0/1 correctness per tier; topic 3's cloud is never right.
