@@ -73,7 +73,7 @@ extension ConfigurationReader {
                 "min_shadow_samples",
                 "mix_events", "change_lookback_s", "max_threshold_step", "shrinkage_prior_samples", "novel_t_device",
                 "novel_t_edge", "quality_safety_margin", "pre_mix_change_weight", "cross_fit", "cross_fit_width",
-                "window_events",
+                "window_events", "hold_recent_samples",
             ]
         )
         if let engine = value(optimiser, "engine") {
@@ -145,6 +145,7 @@ extension ConfigurationReader {
         } else if let width = value(optimiser, "cross_fit_width") {
             throw width.invalid("cross_fit_width applies only with cross_fit: auto")
         }
+        if let hold = value(optimiser, "hold_recent_samples") { tuner.holdsRecentSamples = try hold.bool() }
         let windowEvents = try int(optimiser, "window_events", default: tuner.windowEvents ?? 0, in: 0...10_000_000)
         tuner.windowEvents = windowEvents > 0 ? windowEvents : nil
         tuner.changeLookbackMs = try milliseconds(optimiser, "change_lookback_s", defaultSeconds: 60, in: 0...86_400)

@@ -116,7 +116,7 @@ struct ControllerConfigurationTests {
     }
 
     @Test(
-        "optimiser.cross_fit is auto (cross-fitted when the split's bound is wider than 0.02) and window_events off by default; both read when given; a bad value names the key"
+        "optimiser.cross_fit is auto (cross-fitted when the split's bound is wider than 0.02) window_events off and hold_recent_samples on by default; each read when given; a bad value names the key"
     )
     func crossFitAndWindowEvents() throws {
         let defaults = try Self.load(Self.minimal).fleets[0].tuner
@@ -130,6 +130,14 @@ struct ControllerConfigurationTests {
         let wider = try Self.load(Self.minimal + "\n    optimiser: {cross_fit: auto, cross_fit_width: 0.03}").fleets[0]
         #expect(wider.tuner.crossFitting == .whenBoundWiderThan(0.03))
         #expect(try Self.load(Self.minimal + "\n    optimiser: {window_events: 0}").fleets[0].tuner.windowEvents == nil)
+        #expect(defaults.holdsRecentSamples)
+        #expect(
+            try !Self.load(Self.minimal + "\n    optimiser: {hold_recent_samples: false}").fleets[0].tuner
+                .holdsRecentSamples
+        )
+        #expect {
+            try Self.load(Self.minimal + "\n    optimiser: {hold_recent_samples: sometimes}")
+        } throws: { "\($0)".contains("hold_recent_samples") }
         #expect {
             try Self.load(Self.minimal + "\n    optimiser: {window_events: -1}")
         } throws: { "\($0)".contains("window_events") }
