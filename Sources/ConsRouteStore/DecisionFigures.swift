@@ -1,5 +1,6 @@
 /// A table's predicted figures on the shadow samples a tuning checked it on: the candidate's, or the table in
-/// force's on the same samples, so a decision can be read as "why this table and not the other one".
+/// force's on the same samples (those of them taken since it was published, when there are enough: it may have been
+/// built on the older ones), so a decision can be read as "why this table and not the other one".
 public struct DecisionFigures: Sendable, Hashable {
     /// Q / Q(all-cloud), point estimate.
     public var qualityRatio: Double
