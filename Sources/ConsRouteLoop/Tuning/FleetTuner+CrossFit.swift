@@ -68,14 +68,6 @@ extension FleetTuner {
             limitedBy.map { limitSteps(cross.unlimited, ids: clustering.ids, previous: $0).1 }
             ?? Array(repeating: [], count: family.members.count)
         let choice = cross.select(selection, alsoRequiring: recentRequirement(current, recent))
-        let chosen = choice.member ?? 0
-        // Per stratum, the cross-fitted figures at the chosen level (every sample is a held-out one here).
-        let figures = Self.stratumFigures(
-            tiers: cross.tiers(of: family.members[chosen]),
-            calibration: calibration,
-            strata: collected.count,
-            qMin: weights.qualityMin
-        )
         return proposal(
             clustering: clustering,
             shadow: shadow,
@@ -83,19 +75,15 @@ extension FleetTuner {
             shares: shares,
             family: family,
             unlimited: cross.unlimited,
+            clamped: clampedClusters,
             choice: choice,
             current: current,
             cloudLeaning: cloudLeaning,
-            verdict: Self.verdict(
-                choice,
-                current: current,
-                clamped: chosen < clampedClusters.count ? clampedClusters[chosen] : [],
-                qMin: weights.qualityMin,
-                windowEvents: settings.windowEvents
-            ),
             trainingSamples: collected.map(\.count),
-            figures: figures,
-            margins: figures.map(\.meanMargin),
+            // Every sample is a held-out one here: the cross-fitted figures at the chosen level.
+            checkedOn: calibration,
+            routing: { cross.tiers(of: $0) },
+            smallStrataOnAllSamples: false,
             start: start
         )
     }

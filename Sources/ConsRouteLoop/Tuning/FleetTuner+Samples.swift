@@ -146,18 +146,24 @@ extension FleetTuner {
         times: [Int64],
         previous: ThresholdTable?
     ) -> (estimate: PolicyEstimate, recent: RecentCheck?) {
-        let weights = objective
-        guard let previous else {
-            return (calibration.estimate(tiers: tiers, weights: weights, alpha: settings.alpha), nil)
-        }
-        let since = times.indices.filter { times[$0] >= previous.createdAtMs }
+        let recent = previous.flatMap { recentCheck(calibration, times: times, publishedMs: $0.createdAtMs) }
+        let estimate = (recent?.set ?? calibration).estimate(
+            tiers: recent.map { $0.restricted(tiers) } ?? tiers,
+            weights: objective,
+            alpha: settings.alpha
+        )
+        return (estimate, recent)
+    }
+
+    /// `calibration`'s samples taken at or after `publishedMs`; nil when they are fewer than
+    /// `minimumShadowSamples / 4` or miss a stratum that has traffic.
+    private func recentCheck(_ calibration: CalibrationSet, times: [Int64], publishedMs: Int64) -> RecentCheck? {
+        let since = times.indices.filter { times[$0] >= publishedMs }
         let observed = Set(since.map { calibration.stratum[$0] })
         guard since.count >= max(1, settings.minimumShadowSamples / 4),
             calibration.shares.indices.allSatisfy({ calibration.shares[$0] == 0 || observed.contains($0) })
-        else {
-            return (calibration.estimate(tiers: tiers, weights: weights, alpha: settings.alpha), nil)
-        }
-        let recent = RecentCheck(
+        else { return nil }
+        return RecentCheck(
             indices: since,
             set: CalibrationSet(
                 samples: calibration.samples.subset(since),
@@ -166,7 +172,6 @@ extension FleetTuner {
                 bound: calibration.bound
             )
         )
-        return (recent.set.estimate(tiers: since.map { tiers[$0] }, weights: weights, alpha: settings.alpha), recent)
     }
 
     /// The calibration samples taken since the table in force was published (positions in the calibration set, and
@@ -175,10 +180,14 @@ extension FleetTuner {
         var indices: [Int]
         var set: CalibrationSet
 
-        /// Whether `tiers` (one per calibration sample) keep the quality ratio of these samples at or above `qMin`.
-        func holds(_ tiers: [Tier], qMin: Double) -> Bool {
-            set.estimate(tiers: indices.map { tiers[$0] }, weights: .standard, alpha: 0.5, withRatioBound: false)
-                .qualityRatio >= qMin
+        /// `tiers` (one per calibration sample) of these samples only.
+        func restricted(_ tiers: [Tier]) -> [Tier] { indices.map { tiers[$0] } }
+
+        /// Whether `tiers` (one per calibration sample) keep the quality ratio of these samples at or above the
+        /// objective's `q_min` (point estimate).
+        func holds(_ tiers: [Tier], _ objective: ObjectiveWeights) -> Bool {
+            set.estimate(tiers: restricted(tiers), weights: objective, alpha: 0.5, withRatioBound: false)
+                .qualityRatio >= objective.qualityMin
         }
     }
 }

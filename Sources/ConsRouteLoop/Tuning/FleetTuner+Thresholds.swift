@@ -115,21 +115,6 @@ extension FleetTuner {
         {
             return crossFittedSelection()
         }
-        let chosen = choice.member ?? 0
-        let verdict = Self.verdict(
-            choice,
-            current: current,
-            clamped: clampedClusters[chosen],
-            qMin: weights.qualityMin,
-            windowEvents: settings.windowEvents
-        )
-        let pairs = family.members[chosen]
-        let figures = Self.stratumFigures(
-            tiers: RiskControlledSelection.tiers(calibration, pairs),
-            calibration: calibration,
-            strata: collected.count,
-            qMin: weights.qualityMin
-        )
         return proposal(
             clustering: clustering,
             shadow: shadow,
@@ -137,17 +122,15 @@ extension FleetTuner {
             shares: shares,
             family: family,
             unlimited: unlimited,
+            clamped: clampedClusters,
             choice: choice,
             current: current,
             cloudLeaning: cloudLeaning,
-            verdict: verdict,
             trainingSamples: split.fit.map(\.count),
-            figures: figures,
+            checkedOn: calibration,
+            routing: { RiskControlledSelection.tiers(calibration, $0) },
             // On its held-out samples when a stratum has at least 10, else on all its samples.
-            margins: figures.indices.map { s in
-                figures[s].count >= 10
-                    ? figures[s].meanMargin : Self.allSamplesMargin(pairs[s], collected[s], qMin: weights.qualityMin)
-            },
+            smallStrataOnAllSamples: true,
             start: start
         )
     }
@@ -175,8 +158,8 @@ extension FleetTuner {
     /// guarantee stands; nil (no condition) otherwise or when `holdsRecentSamples` is off.
     func recentRequirement(_ current: PolicyEstimate, _ recent: RecentCheck?) -> (([Tier]) -> Bool)? {
         guard settings.holdsRecentSamples, let recent, current.qualityRatio < objective.qualityMin else { return nil }
-        let qMin = objective.qualityMin
-        return { recent.holds($0, qMin: qMin) }
+        let objective = objective
+        return { recent.holds($0, objective) }
     }
 
     /// The risk-controlled selection the settings describe (both selections test with it).
@@ -297,8 +280,9 @@ extension FleetTuner {
     }
 
     /// The proposal both selections report: per cluster the chosen pair, the pair before the step limit, its
-    /// samples and held-out figures; the choice and the table in force; per stratum the margins the quality-floor
-    /// monitor weighs.
+    /// samples and held-out figures; the choice, the table in force and the verdict on them; per stratum the margins
+    /// the quality-floor monitor weighs, on the samples the choice was checked on (`calibration`, routed by
+    /// `tiersOf`), or on all of a stratum's samples when it has fewer than 10 there and `smallStrataOnAllSamples`.
     func proposal(
         clustering: ClusteringProposal,
         shadow: ShadowSampleWindow,
@@ -306,17 +290,36 @@ extension FleetTuner {
         shares: [Double],
         family: AllocationFamily,
         unlimited: [[ThresholdPair]],
+        clamped: [[UInt32]],
         choice: RiskControlledSelection.Choice,
         current: PolicyEstimate,
         cloudLeaning: PolicyEstimate?,
-        verdict: ThresholdProposal.Verdict,
         trainingSamples: [Int],
-        figures: [StratumFigures],
-        margins: [Double],
+        checkedOn calibration: CalibrationSet,
+        routing tiersOf: ([ThresholdPair]) -> [Tier],
+        smallStrataOnAllSamples: Bool,
         start: UInt64
     ) -> ThresholdProposal {
         let chosen = choice.member ?? 0
         let pairs = family.members[chosen]
+        let qMin = objective.qualityMin
+        let verdict = Self.verdict(
+            choice,
+            current: current,
+            clamped: chosen < clamped.count ? clamped[chosen] : [],
+            qMin: qMin,
+            windowEvents: settings.windowEvents
+        )
+        let figures = Self.stratumFigures(
+            tiers: tiersOf(pairs),
+            calibration: calibration,
+            strata: collected.count,
+            qMin: qMin
+        )
+        let margins = figures.indices.map { s in
+            smallStrataOnAllSamples && figures[s].count < 10
+                ? Self.allSamplesMargin(pairs[s], collected[s], qMin: qMin) : figures[s].meanMargin
+        }
         let reports = clustering.ids.enumerated().map { index, id in
             let fit = trainingSamples[index]
             return ThresholdProposal.ClusterReport(

@@ -119,37 +119,34 @@ struct ControllerConfigurationTests {
         "optimiser.cross_fit is auto (cross-fitted when the split's bound is wider than 0.02) window_events off and hold_recent_samples on by default; each read when given; a bad value names the key"
     )
     func crossFitAndWindowEvents() throws {
+        func optimiser(_ entries: String) throws -> FleetTunerSettings {
+            try Self.load(Self.minimal + "\n    optimiser: {\(entries)}").fleets[0].tuner
+        }
+        /// The error `entries` are refused with ("" when they load).
+        func refusal(_ entries: String) -> String {
+            do {
+                _ = try optimiser(entries)
+                return ""
+            } catch { return "\(error)" }
+        }
         let defaults = try Self.load(Self.minimal).fleets[0].tuner
         #expect(defaults.crossFitting == .whenBoundWiderThan(0.02) && defaults.windowEvents == nil)
-        let set = try Self.load(Self.minimal + "\n    optimiser: {cross_fit: true, window_events: 2000}").fleets[0]
-            .tuner
+        let set = try optimiser("cross_fit: true, window_events: 2000")
         #expect(set.crossFitting == .always && set.windowEvents == 2_000)
-        #expect(
-            try Self.load(Self.minimal + "\n    optimiser: {cross_fit: false}").fleets[0].tuner.crossFitting == .never
-        )
-        let wider = try Self.load(Self.minimal + "\n    optimiser: {cross_fit: auto, cross_fit_width: 0.03}").fleets[0]
-        #expect(wider.tuner.crossFitting == .whenBoundWiderThan(0.03))
-        #expect(try Self.load(Self.minimal + "\n    optimiser: {window_events: 0}").fleets[0].tuner.windowEvents == nil)
+        #expect(try optimiser("cross_fit: false").crossFitting == .never)
+        #expect(try optimiser("cross_fit: auto, cross_fit_width: 0.03").crossFitting == .whenBoundWiderThan(0.03))
+        #expect(try optimiser("window_events: 0").windowEvents == nil)
         #expect(defaults.holdsRecentSamples)
+        #expect(try !optimiser("hold_recent_samples: false").holdsRecentSamples)
+        #expect(refusal("hold_recent_samples: sometimes").contains("hold_recent_samples"))
+        #expect(refusal("window_events: -1").contains("window_events"))
+        let crossFit = refusal("cross_fit: sometimes")
+        #expect(crossFit.contains("cross_fit") && crossFit.contains("auto, true or false"))
         #expect(
-            try !Self.load(Self.minimal + "\n    optimiser: {hold_recent_samples: false}").fleets[0].tuner
-                .holdsRecentSamples
+            refusal("cross_fit: false, cross_fit_width: 0.02")
+                .contains("cross_fit_width applies only with cross_fit: auto")
         )
-        #expect {
-            try Self.load(Self.minimal + "\n    optimiser: {hold_recent_samples: sometimes}")
-        } throws: { "\($0)".contains("hold_recent_samples") }
-        #expect {
-            try Self.load(Self.minimal + "\n    optimiser: {window_events: -1}")
-        } throws: { "\($0)".contains("window_events") }
-        #expect {
-            try Self.load(Self.minimal + "\n    optimiser: {cross_fit: sometimes}")
-        } throws: { "\($0)".contains("cross_fit") && "\($0)".contains("auto, true or false") }
-        #expect {
-            try Self.load(Self.minimal + "\n    optimiser: {cross_fit: false, cross_fit_width: 0.02}")
-        } throws: { "\($0)".contains("cross_fit_width applies only with cross_fit: auto") }
-        #expect {
-            try Self.load(Self.minimal + "\n    optimiser: {cross_fit_width: 2}")
-        } throws: { "\($0)".contains("cross_fit_width") }
+        #expect(refusal("cross_fit_width: 2").contains("cross_fit_width"))
     }
 
     @Test("broker.table_fencing is transactions by default, none when asked, and anything else names the key")
