@@ -95,8 +95,9 @@ public enum CrossFitting: Sendable, Equatable {
     case always
     /// Cross-fitted when the single split's lower confidence bound of the quality ratio, on the last candidate it
     /// tested, is more than this below the candidate's estimate: the bound's width, not the candidates, then
-    /// limits the table (few samples per cluster, 0/1 outcomes), and checking on every sample narrows it by about
-    /// a quarter; where the bound is narrow the split's exact guarantee costs almost nothing and is kept.
+    /// limits the table (few samples per cluster, 0/1 outcomes), and checking on every sample instead of the held-out
+    /// part narrows a normal bound by about √(holdout fraction); where the bound is narrow the split's exact guarantee
+    /// costs almost nothing and is kept.
     case whenBoundWiderThan(Double)
 
     /// The default width, 0.02 of quality ratio. Measured at the first test level: `llm-benchmarks.yaml` (0/1
