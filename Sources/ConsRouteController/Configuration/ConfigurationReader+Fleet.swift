@@ -73,7 +73,7 @@ extension ConfigurationReader {
                 "min_shadow_samples",
                 "mix_events", "change_lookback_s", "max_threshold_step", "shrinkage_prior_samples", "novel_t_device",
                 "novel_t_edge", "quality_safety_margin", "pre_mix_change_weight", "cross_fit", "cross_fit_width",
-                "window_events", "hold_recent_samples",
+                "window_events", "hold_recent_samples", "grid",
             ]
         )
         if let engine = value(optimiser, "engine") {
@@ -82,6 +82,15 @@ extension ConfigurationReader {
             case "bayesian": tuner.engine = .bayesian
             case let other: throw engine.invalid("unknown engine \(other) (known: sweep, bayesian)")
             }
+        }
+        if let grid = value(optimiser, "grid") {
+            let name = try grid.string()
+            guard let placement = GridPlacement(rawValue: name) else {
+                throw grid.invalid(
+                    "unknown grid \(name) (known: \(GridPlacement.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
+            }
+            tuner.grid = placement
         }
         tuner.samplesPerCluster = try int(
             optimiser,

@@ -53,6 +53,7 @@ extension FleetTuner {
         let cross = CrossFittedFamily(
             halving: halving,
             allocator: FleetAllocator(
+                grid: settings.grid.fixedGrid,
                 weights: weights,
                 constraint: settings.constraint,
                 shrinkage: settings.shrinkage,

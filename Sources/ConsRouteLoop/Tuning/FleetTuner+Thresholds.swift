@@ -97,6 +97,7 @@ extension FleetTuner {
                 alpha: settings.alpha
             ) : nil
         var family = FleetAllocator(
+            grid: settings.grid.fixedGrid,
             weights: weights,
             constraint: settings.constraint,
             shrinkage: settings.shrinkage,

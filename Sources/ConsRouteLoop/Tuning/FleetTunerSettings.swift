@@ -43,6 +43,9 @@ public struct FleetTunerSettings: Sendable {
     public var minimumShadowSamples = 200
     /// The threshold engine.
     public var engine: Engine = .sweep
+    /// Where the engine's threshold grid is: fitted to each tuning's predictions by default
+    /// (``ThresholdGrid/fitted(pDevice:pEdge:steps:)``), or the uniform W3 grid.
+    public var grid: GridPlacement = .fitted
     /// Where the quality floor applies: the fleet's ratio (the contract), or every cluster's.
     public var constraint: AllocationConstraint = .fleet
     /// The risk level: the chosen table's fleet quality ratio is below `q_min` with probability at most alpha.
@@ -85,6 +88,18 @@ public struct FleetTunerSettings: Sendable {
     public var seed: UInt64 = 0
 
     public init() {}
+}
+
+/// Where a tuning's threshold grid is placed.
+public enum GridPlacement: String, Sendable, CaseIterable {
+    /// 201 values per axis, half uniform and half at the quantiles of the samples' predictions: the sweep resolves a
+    /// router head that crowds its predictions into a narrow range as finely as one that spreads them.
+    case fitted
+    /// The uniform W3 grid, `j / 200`.
+    case uniform
+
+    /// The grid an allocator is given (nil: fitted to each family's samples).
+    public var fixedGrid: ThresholdGrid? { self == .uniform ? .w3 : nil }
 }
 
 /// When a tuning's risk-controlled selection is cross-fitted (``CrossFittedFamily``) rather than run on one split.

@@ -11,7 +11,6 @@ struct HindsightOracle: Sendable {
         var query: ReplayQuery
     }
 
-    private let optimizer = ExactSweepOptimizer()
     private let weights: ObjectiveWeights
     private var groupIndex: [GroupKey: Int] = [:]
     private var pending: [Pending] = []
@@ -59,6 +58,9 @@ struct HindsightOracle: Sendable {
 
     /// The sweep's optimum for a group; all-cloud when the sweep cannot run (an all-cloud reference of 0).
     private func thresholds(for queries: [ReplayQuery]) -> ThresholdPair {
-        (try? optimizer.optimize(.of(queries), weights: weights).pair) ?? .allCloud
+        let samples = ShadowSamples.of(queries)
+        // Hindsight on the window's own events: the finer the grid, the closer to the best any table could do.
+        let grid = ThresholdGrid.fitted(pDevice: samples.pDevice, pEdge: samples.pEdge, steps: 200)
+        return (try? ExactSweepOptimizer(grid: grid).optimize(samples, weights: weights).pair) ?? .allCloud
     }
 }

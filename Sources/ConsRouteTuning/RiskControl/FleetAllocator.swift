@@ -22,8 +22,12 @@ public import ConsRouteModel
 ///
 /// Each cluster's sums are shrunk toward the fleet's pooled sums by ``ShrinkageStrength``.
 public struct FleetAllocator: Sendable {
-    /// The threshold grid (default: 201 values per axis).
-    public var grid: ThresholdGrid
+    /// The threshold grid; nil (the default) fits one of `fittedSteps + 1` values per axis to the predictions of
+    /// each call's samples (``ThresholdGrid/fitted(pDevice:pEdge:steps:)``), so the choice does not depend on how the
+    /// router head spreads its predictions over [0, 1].
+    public var grid: ThresholdGrid?
+    /// The intervals per axis of a fitted grid (default ``ThresholdGrid/fittedSteps``).
+    public var fittedSteps = ThresholdGrid.fittedSteps
     /// The objective's weights (the penalty is not used: the floor is a constraint).
     public var weights: ObjectiveWeights
     /// Where the floor applies.
@@ -35,13 +39,13 @@ public struct FleetAllocator: Sendable {
 
     /// Creates an allocator.
     /// - Parameters:
-    ///   - grid: the threshold grid.
+    ///   - grid: the threshold grid (nil: fitted to each call's samples).
     ///   - weights: the objective's weights.
     ///   - constraint: where the floor applies.
     ///   - shrinkage: how much clusters borrow from the fleet.
     ///   - engine: how each cluster's surfaces are read.
     public init(
-        grid: ThresholdGrid = .w3,
+        grid: ThresholdGrid? = nil,
         weights: ObjectiveWeights,
         constraint: AllocationConstraint = .fleet,
         shrinkage: ShrinkageStrength = .empiricalBayes,
@@ -110,8 +114,9 @@ public struct FleetAllocator: Sendable {
         return stride(from: 1.25, through: lowest, by: -0.005).map { $0 }
     }
 
-    /// Each tuned stratum's shrunk mean surfaces, with the fleet reference and the shrinkage used.
+    /// Each tuned stratum's shrunk mean surfaces on one grid, with the fleet reference and the shrinkage used.
     struct Prepared {
+        var grid: ThresholdGrid
         var means: [Int: (cells: [SIMD4<Double>], cloud: SIMD4<Double>)]
         var frontiers: [Int: Frontier] = [:]
         var reference: SIMD4<Double>
@@ -121,6 +126,7 @@ public struct FleetAllocator: Sendable {
     /// Sums, shrinks (and, for the GP engine, smooths) every tuned stratum's surfaces.
     func prepare(_ strata: [FleetStratum]) -> Prepared {
         let tuned = strata.indices.filter { strata[$0].fixed == nil }
+        let grid = self.grid ?? fittedGrid(tuned.map { strata[$0].samples })
         var sums: [Int: ThresholdCellSums] = [:]
         for s in tuned { sums[s] = ThresholdCellSums(strata[s].samples, grid: grid) }
         let reference = Self.reference(strata)
@@ -145,7 +151,9 @@ public struct FleetAllocator: Sendable {
             pooledCloud /= n
         }
         var means: [Int: (cells: [SIMD4<Double>], cloud: SIMD4<Double>)] = [:]
-        guard pooledCount > 0 else { return Prepared(means: means, reference: reference, priorSamples: priorSamples) }
+        guard pooledCount > 0 else {
+            return Prepared(grid: grid, means: means, reference: reference, priorSamples: priorSamples)
+        }
         for s in tuned {
             let sum = sums[s]!
             let denominator = Double(sum.count) + priorSamples
@@ -160,7 +168,7 @@ public struct FleetAllocator: Sendable {
                 means[s] = (shrunk, (sum.cloud + priorSamples * pooledCloud) / denominator)
             }
         }
-        var prepared = Prepared(means: means, reference: reference, priorSamples: priorSamples)
+        var prepared = Prepared(grid: grid, means: means, reference: reference, priorSamples: priorSamples)
         for (s, mean) in means {
             prepared.frontiers[s] = Frontier(
                 mean.cells,
@@ -187,13 +195,14 @@ public struct FleetAllocator: Sendable {
                 frontier: frontier,
                 cloud: mean.cloud,
                 level: level,
-                reference: prepared.reference
+                reference: prepared.reference,
+                grid: prepared.grid
             )
             let m = mean.cells[cell]
             cost +=
                 strata[s].share / shareTotal
                 * (weights.lambdaLatency * m.y / prepared.reference.y + weights.lambdaCost * m.z / prepared.reference.z)
-            return ThresholdPair(device: grid.value(cell / grid.count), edge: grid.value(cell % grid.count))
+            return prepared.grid.pair(cell)
         }
         return (pairs, cost)
     }
@@ -263,15 +272,15 @@ public struct FleetAllocator: Sendable {
         var result: [[ThresholdPair]] = []
         for s in changed {
             if let frontier = prepared.frontiers[s] {
-                let high = frontier.cost[cell(of: from[s])]
-                let low = frontier.cost[cell(of: to[s])]
+                let high = frontier.cost[prepared.grid.cell(of: from[s])]
+                let low = frontier.cost[prepared.grid.cell(of: to[s])]
                 // Frontier cells strictly between the two costs, dearest first.
                 let between = frontier.cells.filter { frontier.cost[$0] < high && frontier.cost[$0] > low }.reversed()
                 let picked = Array(between)
                 let count = min(picked.count, Self.maximumStepsPerCluster)
                 for j in 0..<count {
                     let index = count == picked.count ? j : (j * picked.count) / count
-                    current[s] = pair(of: picked[index])
+                    current[s] = prepared.grid.pair(picked[index])
                     result.append(current)
                 }
             }
@@ -283,17 +292,9 @@ public struct FleetAllocator: Sendable {
         return result
     }
 
-    /// The grid cell of a pair on the grid.
-    func cell(of pair: ThresholdPair) -> Int {
-        let steps = Float(grid.steps)
-        let row = min(grid.steps, max(0, Int((pair.device * steps).rounded())))
-        let column = min(grid.steps, max(0, Int((pair.edge * steps).rounded())))
-        return row * grid.count + column
-    }
-
-    /// The pair of a grid cell.
-    func pair(of cell: Int) -> ThresholdPair {
-        ThresholdPair(device: grid.value(cell / grid.count), edge: grid.value(cell % grid.count))
+    /// The grid fitted to the tuned strata's pooled predictions.
+    func fittedGrid(_ samples: [ShadowSamples]) -> ThresholdGrid {
+        ThresholdGrid.fitted(pDevice: samples.flatMap(\.pDevice), pEdge: samples.flatMap(\.pEdge), steps: fittedSteps)
     }
 
     /// In hindsight, on the very samples judged: the fleet-constraint member whose point-estimate quality ratio on
@@ -375,7 +376,8 @@ public struct FleetAllocator: Sendable {
         frontier: Frontier,
         cloud: SIMD4<Double>,
         level: Double,
-        reference: SIMD4<Double>
+        reference: SIMD4<Double>,
+        grid: ThresholdGrid
     ) -> Int {
         let qualityTolerance = 1e-12 * max(1, abs(frontier.bestQuality))
         let qualityWeight: Double

@@ -22,10 +22,10 @@ enum SurfaceSmoothing {
         guard samples.count >= designSide else { return cells }
         let g = grid.count
         // Warped coordinates: each threshold's share of the cluster's predictions below it.
-        func cdf(_ values: [Float]) -> [Double] {
+        func cdf(_ values: [Float], _ threshold: (Int) -> Float) -> [Double] {
             let sorted = values.sorted()
             return (0..<g).map { j -> Double in
-                let t = grid.value(j)
+                let t = threshold(j)
                 var low = 0
                 var high = sorted.count
                 while low < high {
@@ -35,8 +35,8 @@ enum SurfaceSmoothing {
                 return Double(low) / Double(sorted.count)
             }
         }
-        let uDevice = cdf(samples.pDevice)
-        let uEdge = cdf(samples.pEdge)
+        let uDevice = cdf(samples.pDevice, grid.device)
+        let uEdge = cdf(samples.pEdge, grid.edge)
         func gridIndex(atShare share: Double, _ u: [Double]) -> Int {
             u.firstIndex { $0 >= share } ?? (g - 1)
         }

@@ -27,7 +27,7 @@ public struct ExactSweepOptimizer: ThresholdOptimizer {
     ) throws -> ThresholdOptimization {
         let surface = try surface(samples, weights: weights)
         let cell = surface.bestCell()
-        let pair = ThresholdPair(device: grid.value(cell.row), edge: grid.value(cell.column))
+        let pair = ThresholdPair(device: grid.device(cell.row), edge: grid.edge(cell.column))
         let outcome = try PolicyEvaluator.evaluate(pair, on: samples)
         let utility = outcome.utility(weights)
         return ThresholdOptimization(

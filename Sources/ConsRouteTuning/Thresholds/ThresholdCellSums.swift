@@ -31,7 +31,7 @@ public struct ThresholdCellSums: Sendable {
             )
         }
         // Samples bucketed by device rank A (counting sort), with their edge rank B.
-        let deviceRank = samples.pDevice.map(grid.rank(of:))
+        let deviceRank = samples.pDevice.map(grid.deviceRank(of:))
         var bucketStart = [Int](repeating: 0, count: g + 2)
         for a in deviceRank { bucketStart[a + 1] += 1 }
         for a in 0...g { bucketStart[a + 1] += bucketStart[a] }
@@ -56,7 +56,7 @@ public struct ThresholdCellSums: Sendable {
                 let cloud = metrics(.cloud, i)
                 deviceAbove -= metrics(.device, i)
                 cloudAtOrBelow += cloud
-                edgeGainByRank[grid.rank(of: samples.pEdge[i])] += metrics(.edge, i) - cloud
+                edgeGainByRank[grid.edgeRank(of: samples.pEdge[i])] += metrics(.edge, i) - cloud
             }
             var edgeAbove = SIMD4<Double>()  // sum over A <= a, B > b of (edge - cloud)
             for b in stride(from: g - 1, through: 0, by: -1) {
@@ -73,6 +73,6 @@ public struct ThresholdCellSums: Sendable {
     /// The thresholds of cell `index` (row-major).
     @inline(__always)
     public func pair(_ index: Int) -> ThresholdPair {
-        ThresholdPair(device: grid.value(index / grid.count), edge: grid.value(index % grid.count))
+        grid.pair(index)
     }
 }

@@ -5,7 +5,7 @@ public struct UtilitySurface: Sendable {
     /// U values, row-major, `grid.count * grid.count` of them.
     public let values: [Double]
 
-    /// U at (`tDevice = grid.value(row)`, `tEdge = grid.value(column)`).
+    /// U at (`tDevice = grid.device(row)`, `tEdge = grid.edge(column)`).
     public subscript(row: Int, column: Int) -> Double { values[row * grid.count + column] }
 
     /// The largest U on the grid.

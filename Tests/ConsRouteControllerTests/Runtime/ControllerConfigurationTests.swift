@@ -149,6 +149,20 @@ struct ControllerConfigurationTests {
         #expect(refusal("cross_fit_width: 2").contains("cross_fit_width"))
     }
 
+    @Test("optimiser.grid is fitted by default, uniform when asked, and anything else names the key and the choices")
+    func thresholdGrid() throws {
+        #expect(try Self.load(Self.minimal).fleets[0].tuner.grid == .fitted)
+        let uniform = try Self.load(Self.minimal + "\n    optimiser: {grid: uniform}").fleets[0].tuner
+        #expect(uniform.grid == .uniform && uniform.grid.fixedGrid == .w3)
+        #expect(GridPlacement.fitted.fixedGrid == nil)
+        do {
+            _ = try Self.load(Self.minimal + "\n    optimiser: {grid: quantile}")
+            Issue.record("grid: quantile loaded")
+        } catch {
+            #expect("\(error)".contains("grid") && "\(error)".contains("fitted, uniform"))
+        }
+    }
+
     @Test("broker.table_fencing is transactions by default, none when asked, and anything else names the key")
     func tableFencing() throws {
         #expect(try Self.load(Self.minimal).broker.tableFencing == .transactions)

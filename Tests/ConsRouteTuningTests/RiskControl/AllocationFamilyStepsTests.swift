@@ -67,7 +67,7 @@ struct AllocationFamilyStepsTests {
                 let frontier = prepared.frontiers[s]
             else { continue }
             // Along the family, each move makes the changed cluster cheaper on its own samples.
-            #expect(frontier.cost[allocator.cell(of: b[s])] < frontier.cost[allocator.cell(of: a[s])])
+            #expect(frontier.cost[prepared.grid.cell(of: b[s])] < frontier.cost[prepared.grid.cell(of: a[s])])
         }
     }
 }

@@ -61,6 +61,14 @@ struct FleetAllocatorTests {
         }
     }
 
+    /// The allocation the coverage harness checks: the default grid placement (fitted to each family's samples), with
+    /// 20 intervals per axis instead of 100 to keep the debug-build runs short.
+    var coverageAllocator: FleetAllocator {
+        var allocator = FleetAllocator(weights: weights)
+        allocator.fittedSteps = 20
+        return allocator
+    }
+
     /// The coverage harness both selections share: three 0/1 clusters with known accuracies and shares; `choose`
     /// draws a run's samples (3,000 in the shares) and picks a table from them (nil: all-cloud); the chosen table's true
     /// fleet quality ratio is measured on 60,000 independent draws. Checks that at most alpha of the runs chose a
@@ -106,12 +114,12 @@ struct FleetAllocatorTests {
     )
     func selectionCoverage(bound: ConfidenceBound) async throws {
         try await offPool {
-            let grid = try! ThresholdGrid(steps: 20)
             expectCoverage("coverage (\(bound.rawValue))") { clusters, shares, generator in
                 // 1,500 samples build the candidates, 1,500 others check them.
                 let fit = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
                 let held = zip(clusters, shares).map { $0.draw(Int(1_500 * $1), using: &generator) }
-                let family = FleetAllocator(grid: grid, weights: weights)
+                let family =
+                    coverageAllocator
                     .family(zip(fit, shares).map { FleetStratum(samples: $0, share: $1) })
                 var stratum: [Int] = []
                 for (index, samples) in held.enumerated() { stratum += Array(repeating: index, count: samples.count) }
@@ -136,7 +144,6 @@ struct FleetAllocatorTests {
     )
     func crossFittedCoverage(bound: ConfidenceBound) async throws {
         try await offPool {
-            let grid = try! ThresholdGrid(steps: 20)
             expectCoverage("cross-fitted coverage (\(bound.rawValue))") { clusters, shares, generator in
                 // The same 3,000 samples per run, all of them both building and checking the candidates.
                 let samples = zip(clusters, shares).map { $0.draw(Int(3_000 * $1), using: &generator) }
@@ -146,7 +153,7 @@ struct FleetAllocatorTests {
                         bound: bound,
                         using: &generator
                     ),
-                    allocator: FleetAllocator(grid: grid, weights: weights)
+                    allocator: coverageAllocator
                 )
                 let choice = cross.select(RiskControlledSelection(alpha: 0.1, weights: weights, failuresAllowed: 1))
                 return (choice.member, choice.member.map { cross.family.members[$0] })

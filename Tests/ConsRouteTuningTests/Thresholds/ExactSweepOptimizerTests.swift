@@ -7,13 +7,15 @@ struct ExactSweepOptimizerTests {
     @Test("grid ranks count grid values <= p in Float")
     func ranks() throws {
         let grid = ThresholdGrid.w3
-        #expect(grid.rank(of: -0.1) == 0)
-        #expect(grid.rank(of: 0) == 1)
-        #expect(grid.rank(of: 0.004) == 1)
-        #expect(grid.rank(of: Float(1) / Float(200)) == 2)
-        #expect(grid.rank(of: 0.999) == 200)
-        #expect(grid.rank(of: 1) == 201)
-        for j in 0...200 { #expect(grid.rank(of: grid.value(j)) == j + 1) }
+        #expect(grid.deviceRank(of: -0.1) == 0)
+        #expect(grid.deviceRank(of: 0) == 1)
+        #expect(grid.deviceRank(of: 0.004) == 1)
+        #expect(grid.deviceRank(of: Float(1) / Float(200)) == 2)
+        #expect(grid.deviceRank(of: 0.999) == 200)
+        #expect(grid.deviceRank(of: 1) == 201)
+        for j in 0...200 {
+            #expect(grid.deviceRank(of: grid.device(j)) == j + 1 && grid.edgeRank(of: grid.edge(j)) == j + 1)
+        }
         #expect(throws: ThresholdTuningError.self) { try ThresholdGrid(steps: 0) }
     }
 
@@ -47,7 +49,7 @@ struct ExactSweepOptimizerTests {
             let surface = try sweep.surface(samples, weights: .standard)
             for row in 0...20 {
                 for column in 0...20 {
-                    let pair = ThresholdPair(device: sweep.grid.value(row), edge: sweep.grid.value(column))
+                    let pair = ThresholdPair(device: sweep.grid.device(row), edge: sweep.grid.edge(column))
                     #expect(abs(surface[row, column] - (try directUtility(pair, samples))) < 1e-9)
                 }
             }
@@ -64,8 +66,8 @@ struct ExactSweepOptimizerTests {
             #expect(abs(best.utility - (try directUtility(best.pair, samples))) < 1e-12)
             for _ in 0..<200 {
                 let pair = ThresholdPair(
-                    device: ThresholdGrid.w3.value(Int.random(in: 0...200, using: &generator)),
-                    edge: ThresholdGrid.w3.value(Int.random(in: 0...200, using: &generator))
+                    device: ThresholdGrid.w3.device(Int.random(in: 0...200, using: &generator)),
+                    edge: ThresholdGrid.w3.edge(Int.random(in: 0...200, using: &generator))
                 )
                 #expect(best.utility >= (try directUtility(pair, samples)))
             }
