@@ -50,6 +50,7 @@ extension FleetTuner {
                 alpha: settings.alpha
             ) : nil
         let limitedBy = severe || !current.clearsFloor ? nil : previous
+        let predictions = predictionRanks(collected)
         let cross = CrossFittedFamily(
             halving: halving,
             allocator: FleetAllocator(
@@ -61,12 +62,12 @@ extension FleetTuner {
             ),
             limit: { members in
                 guard let limitedBy else { return members }
-                return self.limitSteps(members, ids: clustering.ids, previous: limitedBy).0
+                return self.limitSteps(members, ids: clustering.ids, previous: limitedBy, predictions: predictions).0
             }
         )
         let family = cross.family
         let clampedClusters =
-            limitedBy.map { limitSteps(cross.unlimited, ids: clustering.ids, previous: $0).1 }
+            limitedBy.map { limitSteps(cross.unlimited, ids: clustering.ids, previous: $0, predictions: predictions).1 }
             ?? Array(repeating: [], count: family.members.count)
         let choice = cross.select(selection, alsoRequiring: recentRequirement(current, recent))
         return proposal(

@@ -106,7 +106,12 @@ extension FleetTuner {
         let unlimited = family.members
         var clampedClusters: [[UInt32]] = Array(repeating: [], count: family.members.count)
         if !severe, let previous, current.clearsFloor {
-            (family.members, clampedClusters) = limitSteps(family.members, ids: clustering.ids, previous: previous)
+            (family.members, clampedClusters) = limitSteps(
+                family.members,
+                ids: clustering.ids,
+                previous: previous,
+                predictions: predictionRanks(collected)
+            )
         }
         let choice = selection.select(family, on: calibration, alsoRequiring: recentRequirement(current, recent)) {
             RiskControlledSelection.tiers(calibration, $0)
@@ -202,13 +207,24 @@ extension FleetTuner {
         )
     }
 
-    /// Every member's cluster pairs pulled to within `maxThresholdStep` of the previous table's (by cluster id);
-    /// consecutive duplicates dropped. Returns the members and, per member, the clusters that were pulled.
-    func limitSteps(_ members: [[ThresholdPair]], ids: [UInt32], previous: ThresholdTable)
-        -> ([[ThresholdPair]], [[UInt32]])
-    {
+    /// The tuning's predictions (every collected sample's), sorted per axis.
+    func predictionRanks(_ collected: [[CollectedSample]]) -> PredictionRanks {
+        let samples = collected.joined().map(\.sample)
+        return PredictionRanks(pDevice: samples.map(\.pDevice), pEdge: samples.map(\.pEdge))
+    }
+
+    /// Every member's cluster pairs pulled to within `maxThresholdStep` of the previous table's (by cluster id),
+    /// measured as the share of the tuning's predictions a threshold crosses (`predictions`, ``PredictionRanks``), so
+    /// the limit means the same whatever range a router head's predictions use; consecutive duplicates dropped.
+    /// Returns the members and, per member, the clusters that were pulled.
+    func limitSteps(
+        _ members: [[ThresholdPair]],
+        ids: [UInt32],
+        previous: ThresholdTable,
+        predictions: PredictionRanks
+    ) -> ([[ThresholdPair]], [[UInt32]]) {
         let before = Dictionary(previous.clusters.map { ($0.id, $0.thresholds) }, uniquingKeysWith: { a, _ in a })
-        let step = settings.maxThresholdStep
+        let step = Double(settings.maxThresholdStep)
         var limited: [[ThresholdPair]] = []
         var clamped: [[UInt32]] = []
         for member in members {
@@ -218,8 +234,8 @@ extension FleetTuner {
                 guard let old = before[id] else { continue }
                 let pair = member[index]
                 let next = ThresholdPair(
-                    device: min(max(pair.device, old.device - step), old.device + step),
-                    edge: min(max(pair.edge, old.edge - step), old.edge + step)
+                    device: predictions.device.limit(pair.device, from: old.device, share: step),
+                    edge: predictions.edge.limit(pair.edge, from: old.edge, share: step)
                 )
                 if next != pair { pulled.append(id) }
                 pairs[index] = next

@@ -79,9 +79,12 @@ public struct FleetTunerSettings: Sendable {
     /// After a detected change, samples from this long before its detection still count as after it (detectors
     /// need some samples to notice a change).
     public var changeLookbackMs: Int64 = 60_000
-    /// Largest change of a threshold between two tables, unless the drift was severe (a re-clustering) or the
-    /// table in force no longer clears `q_min`.
-    public var maxThresholdStep: Float = 0.25
+    /// Largest change of a threshold between two tables, as the share of the tuning's predictions it may cross
+    /// (``PredictionRanks``: the same limit whatever range the router head's predictions use), unless the drift was
+    /// severe (a re-clustering) or the table in force no longer clears `q_min`. 0.5 measured like the former 0.25 in
+    /// prediction units on `llm-benchmarks.yaml`, where half of the predictions lie within about 0.25 of a typical
+    /// threshold (docs/benchmarks.md, "Threshold grid").
+    public var maxThresholdStep: Float = 0.5
     /// Thresholds for novel queries and stale tables.
     public var novelThresholds = ThresholdPair(device: 0.98, edge: 0.9)
     /// Seed of every random choice (k-means++, holdout split, BO design).

@@ -51,8 +51,8 @@ public struct ThresholdGrid: Sendable, Hashable {
     /// Routing decisions depend only on the order of predictions and thresholds, so on a fitted grid the sweep's
     /// choices do not depend on how a router head spreads its predictions over [0, 1]: measured on ten
     /// `llm-benchmarks.yaml` event sets with every prediction mapped into [0.97, 0.99] (four steps of the uniform
-    /// grid), the uniform grid's replays lost 0.048 of latency ratio, the fitted grid's 0.013; on the sets as
-    /// generated the fitted grid is 0.003 cheaper (docs/benchmarks.md, "Threshold grid").
+    /// grid), the uniform grid's replays lost 0.048 of latency ratio, the fitted grid's 0.012; on the sets as
+    /// generated the fitted grid is 0.002 cheaper (docs/benchmarks.md, "Threshold grid").
     /// - Parameters:
     ///   - pDevice: the device predictions the grid's rows follow (any order; values outside (0, 1) are ignored).
     ///   - pEdge: the edge predictions the grid's columns follow.
