@@ -83,15 +83,7 @@ extension ConfigurationReader {
             case let other: throw engine.invalid("unknown engine \(other) (known: sweep, bayesian)")
             }
         }
-        if let grid = value(optimiser, "grid") {
-            let name = try grid.string()
-            guard let placement = GridPlacement(rawValue: name) else {
-                throw grid.invalid(
-                    "unknown grid \(name) (known: \(GridPlacement.allCases.map(\.rawValue).joined(separator: ", ")))"
-                )
-            }
-            tuner.grid = placement
-        }
+        tuner.grid = try choice(optimiser, "grid", default: tuner.grid)
         tuner.samplesPerCluster = try int(
             optimiser,
             "samples_per_cluster",
@@ -121,15 +113,7 @@ extension ConfigurationReader {
             }
         }
         tuner.alpha = try double(optimiser, "alpha", default: tuner.alpha, in: 0.001...0.5)
-        if let bound = value(optimiser, "bound") {
-            let name = try bound.string()
-            guard let known = ConfidenceBound(rawValue: name) else {
-                throw bound.invalid(
-                    "unknown bound \(name) (known: \(ConfidenceBound.allCases.map(\.rawValue).joined(separator: ", ")))"
-                )
-            }
-            tuner.bound = known
-        }
+        tuner.bound = try choice(optimiser, "bound", default: tuner.bound)
         tuner.failuresAllowed = try int(optimiser, "failures_allowed", default: tuner.failuresAllowed, in: 0...100)
         tuner.holdoutFraction = try double(optimiser, "holdout_fraction", default: tuner.holdoutFraction, in: 0.1...0.9)
         tuner.mixEvents = try int(optimiser, "mix_events", default: tuner.mixEvents, in: 1...10_000_000)

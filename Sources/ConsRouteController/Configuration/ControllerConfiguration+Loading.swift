@@ -99,6 +99,23 @@ struct ConfigurationReader {
         return try field.double(in: range, "a number in \(range.lowerBound)...\(range.upperBound)")
     }
 
+    /// The case of `T` whose raw value `key` names, `fallback` when the key is absent; another name is refused as
+    /// "unknown KEY NAME (known: …)".
+    func choice<T: RawRepresentable & CaseIterable>(
+        _ mapping: Mapping,
+        _ key: String,
+        default fallback: T
+    ) throws(ConfigurationError) -> T where T.RawValue == String {
+        guard let field = value(mapping, key) else { return fallback }
+        let name = try field.string()
+        guard let known = T(rawValue: name) else {
+            throw field.invalid(
+                "unknown \(key) \(name) (known: \(T.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
+        }
+        return known
+    }
+
     /// Seconds in the document, milliseconds in the settings.
     func milliseconds(
         _ mapping: Mapping,

@@ -1,3 +1,5 @@
+import ConsRouteTuning
+
 /// A tuning's predictions, sorted per axis: where a threshold sits among them. The per-step limit between two tables
 /// is a share of these predictions, not a distance in the head's units, so it binds the same way whether a router
 /// head spreads its predictions over [0, 1] or crowds them into [0.97, 0.99] (as the fitted threshold grid does).
@@ -8,14 +10,7 @@ struct PredictionRanks: Sendable {
 
         /// The share of the predictions below `threshold` (those a threshold sends past the tier).
         func share(below threshold: Float) -> Double {
-            guard !sorted.isEmpty else { return 0 }
-            var low = 0
-            var high = sorted.count
-            while low < high {
-                let middle = (low + high) / 2
-                if sorted[middle] < threshold { low = middle + 1 } else { high = middle }
-            }
-            return Double(low) / Double(sorted.count)
+            sorted.isEmpty ? 0 : Double(sorted.countBelow(threshold)) / Double(sorted.count)
         }
 
         /// The highest threshold with at most `share` of the predictions below it (1 when every prediction may be).

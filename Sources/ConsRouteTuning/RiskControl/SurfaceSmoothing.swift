@@ -24,16 +24,7 @@ enum SurfaceSmoothing {
         // Warped coordinates: each threshold's share of the cluster's predictions below it.
         func cdf(_ values: [Float], _ threshold: (Int) -> Float) -> [Double] {
             let sorted = values.sorted()
-            return (0..<g).map { j -> Double in
-                let t = threshold(j)
-                var low = 0
-                var high = sorted.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if sorted[middle] < t { low = middle + 1 } else { high = middle }
-                }
-                return Double(low) / Double(sorted.count)
-            }
+            return (0..<g).map { Double(sorted.countBelow(threshold($0))) / Double(sorted.count) }
         }
         let uDevice = cdf(samples.pDevice, grid.device)
         let uEdge = cdf(samples.pEdge, grid.edge)

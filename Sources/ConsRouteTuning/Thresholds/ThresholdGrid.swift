@@ -114,8 +114,8 @@ public struct ThresholdGrid: Sendable, Hashable {
     /// The cell whose thresholds are `pair` (row-major), for a pair taken from this grid: per axis the first value
     /// at or above the pair's (the last value when none is).
     public func cell(of pair: ThresholdPair) -> Int {
-        let row = firstIndex(atOrAbove: pair.device, device)
-        let column = firstIndex(atOrAbove: pair.edge, edge)
+        let row = min(steps, (0..<count).lazy.map(device).countBelow(pair.device))
+        let column = min(steps, (0..<count).lazy.map(edge).countBelow(pair.edge))
         return row * count + column
     }
 
@@ -123,42 +123,23 @@ public struct ThresholdGrid: Sendable, Hashable {
     /// device prediction `p` to the device.
     /// - Complexity: O(1) on the uniform grid, O(log steps) on a fitted one.
     @inline(__always)
-    public func deviceRank(of p: Float) -> Int { rank(of: p, device) }
+    public func deviceRank(of p: Float) -> Int { rank(of: p, axes?.device, device) }
 
     /// The number of `tEdge` values `<= p`: columns below this rank send a sample with edge prediction `p` to the
     /// edge (when it is not sent to the device).
     /// - Complexity: O(1) on the uniform grid, O(log steps) on a fitted one.
     @inline(__always)
-    public func edgeRank(of p: Float) -> Int { rank(of: p, edge) }
+    public func edgeRank(of p: Float) -> Int { rank(of: p, axes?.edge, edge) }
 
     @inline(__always)
-    private func rank(of p: Float, _ value: (Int) -> Float) -> Int {
+    private func rank(of p: Float, _ fitted: [Float]?, _ value: (Int) -> Float) -> Int {
         guard p >= 0 else { return 0 }
         guard p < 1 else { return count }
-        guard axes != nil else {
-            var j = Int(p * Float(steps))
-            while j + 1 <= steps, value(j + 1) <= p { j += 1 }
-            while j >= 0, value(j) > p { j -= 1 }
-            return j + 1
-        }
-        // The first index whose value exceeds p.
-        var low = 0
-        var high = count
-        while low < high {
-            let middle = (low + high) / 2
-            if value(middle) <= p { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    private func firstIndex(atOrAbove target: Float, _ value: (Int) -> Float) -> Int {
-        var low = 0
-        var high = steps
-        while low < high {
-            let middle = (low + high) / 2
-            if value(middle) < target { low = middle + 1 } else { high = middle }
-        }
-        return low
+        if let fitted { return fitted.countAtOrBelow(p) }
+        var j = Int(p * Float(steps))
+        while j + 1 <= steps, value(j + 1) <= p { j += 1 }
+        while j >= 0, value(j) > p { j -= 1 }
+        return j + 1
     }
 
     public static func == (a: ThresholdGrid, b: ThresholdGrid) -> Bool {

@@ -72,6 +72,14 @@ struct ThresholdGridTests {
         #expect(perInterval.max()! <= 3 * predictions.count / ThresholdGrid.fittedSteps, "\(perInterval)")
     }
 
+    @Test("countBelow and countAtOrBelow count an ascending collection's elements below and at or below a value")
+    func sortedCounts() {
+        let values: [Float] = [0.1, 0.2, 0.2, 0.3]
+        #expect([0.05, 0.1, 0.2, 0.25, 0.3, 0.4].map { values.countBelow($0) } == [0, 0, 1, 3, 3, 4])
+        #expect([0.05, 0.1, 0.2, 0.25, 0.3, 0.4].map { values.countAtOrBelow($0) } == [0, 1, 3, 3, 4, 4])
+        #expect([Float]().countBelow(1) == 0 && values[1...].countAtOrBelow(0.2) == 2)
+    }
+
     @Test("with few distinct predictions every two of them are separated, and the axis is still full and ascending")
     func fewDistinctPredictions() {
         let grid = ThresholdGrid.fitted(pDevice: [0.2, 0.5, 0.5, 0.8, 0.8, 0.8], pEdge: [0.7], steps: 10)
