@@ -5,7 +5,8 @@ public import ConsRouteTuning
 public struct FleetTunerSettings: Sendable {
     /// Which engine chooses per-cluster thresholds.
     public enum Engine: String, Sendable, CaseIterable {
-        /// Exact sweep of the empirical objective on the 201×201 grid, every cluster at every quality multiplier
+        /// Exact sweep of the empirical objective on the threshold grid (``GridPlacement``), every cluster at every
+        /// quality multiplier
         /// (the default; see docs/algorithms.md, "Threshold optimisation").
         case sweep
         /// The seed method's Gaussian process (Matérn-5/2) as a surrogate of each cluster's score, latency and cost
@@ -95,8 +96,9 @@ public struct FleetTunerSettings: Sendable {
 
 /// Where a tuning's threshold grid is placed.
 public enum GridPlacement: String, Sendable, CaseIterable {
-    /// 201 values per axis, half uniform and half at the quantiles of the samples' predictions: the sweep resolves a
-    /// router head that crowds its predictions into a narrow range as finely as one that spreads them.
+    /// 101 values per axis: 0, 1 and the percentiles of the distinct predictions of the samples a family is built from
+    /// (``ThresholdGrid/fitted(pDevice:pEdge:steps:)``): the sweep resolves a router head that crowds its predictions
+    /// into a narrow range as finely as one that spreads them.
     case fitted
     /// The uniform W3 grid, `j / 200`.
     case uniform
