@@ -14,7 +14,6 @@ extension FleetTuner {
         cuts: ChangeCuts,
         start: UInt64
     ) -> ThresholdProposal {
-        let weights = objective
         var generator = SeededGenerator(seed: settings.seed)
         let novelPair = settings.novelThresholds
         let halving = CrossFittedFamily.Halving(
@@ -40,34 +39,21 @@ extension FleetTuner {
             times: halving.order.map { collected[$0.stratum][$0.index].sample.timeUnixMs },
             previous: previous
         )
-        let cloudLeaning =
-            previous == nil
-            ? calibration.estimate(
-                tiers: (0..<calibration.count).map {
-                    novelPair.tier(pDevice: calibration.samples.pDevice[$0], pEdge: calibration.samples.pEdge[$0])
-                },
-                weights: weights,
-                alpha: settings.alpha
-            ) : nil
-        let limitedBy = severe || !current.clearsFloor ? nil : previous
-        let predictions = predictionRanks(collected)
+        let cloudLeaning = cloudLeaningEstimate(on: calibration, previous: previous)
+        // The step limit's reference: the table in force and where its thresholds sit among the predictions.
+        let limitedBy =
+            severe || !current.clearsFloor ? nil : previous.map { ($0, predictionRanks(collected)) }
         let cross = CrossFittedFamily(
             halving: halving,
-            allocator: FleetAllocator(
-                grid: settings.grid.fixedGrid,
-                weights: weights,
-                constraint: settings.constraint,
-                shrinkage: settings.shrinkage,
-                engine: settings.engine == .bayesian ? .gaussianProcess : .exact
-            ),
+            allocator: allocator,
             limit: { members in
-                guard let limitedBy else { return members }
-                return self.limitSteps(members, ids: clustering.ids, previous: limitedBy, predictions: predictions).0
+                guard let (table, predictions) = limitedBy else { return members }
+                return self.limitSteps(members, ids: clustering.ids, previous: table, predictions: predictions).0
             }
         )
         let family = cross.family
         let clampedClusters =
-            limitedBy.map { limitSteps(cross.unlimited, ids: clustering.ids, previous: $0, predictions: predictions).1 }
+            limitedBy.map { limitSteps(cross.unlimited, ids: clustering.ids, previous: $0.0, predictions: $0.1).1 }
             ?? Array(repeating: [], count: family.members.count)
         let choice = cross.select(selection, alsoRequiring: recentRequirement(current, recent))
         return proposal(

@@ -84,25 +84,8 @@ extension FleetTuner {
             times: split.calibration.times,
             previous: previous
         )
-        let cloudLeaning =
-            previous == nil
-            ? calibration.estimate(
-                tiers: (0..<calibration.count).map {
-                    novelPair.tier(
-                        pDevice: split.calibration.samples.pDevice[$0],
-                        pEdge: split.calibration.samples.pEdge[$0]
-                    )
-                },
-                weights: weights,
-                alpha: settings.alpha
-            ) : nil
-        var family = FleetAllocator(
-            grid: settings.grid.fixedGrid,
-            weights: weights,
-            constraint: settings.constraint,
-            shrinkage: settings.shrinkage,
-            engine: settings.engine == .bayesian ? .gaussianProcess : .exact
-        ).family(strata)
+        let cloudLeaning = cloudLeaningEstimate(on: calibration, previous: previous)
+        var family = allocator.family(strata)
         let unlimited = family.members
         var clampedClusters: [[UInt32]] = Array(repeating: [], count: family.members.count)
         if !severe, let previous, current.clearsFloor {
@@ -166,6 +149,31 @@ extension FleetTuner {
         guard settings.holdsRecentSamples, let recent, current.qualityRatio < objective.qualityMin else { return nil }
         let objective = objective
         return { recent.holds($0, objective) }
+    }
+
+    /// The allocation the settings describe (both selections build their candidates with it).
+    var allocator: FleetAllocator {
+        FleetAllocator(
+            grid: settings.grid.fixedGrid,
+            weights: objective,
+            constraint: settings.constraint,
+            shrinkage: settings.shrinkage,
+            engine: settings.engine == .bayesian ? .gaussianProcess : .exact
+        )
+    }
+
+    /// Before the first table (`previous` nil), every cluster on the cloud-leaning novel thresholds, on
+    /// `calibration`'s samples: the first table when no candidate clears the bound
+    /// (``ThresholdProposal/cloudLeaningFirstTable(qualityMin:)``); nil once a table is in force.
+    func cloudLeaningEstimate(on calibration: CalibrationSet, previous: ThresholdTable?) -> PolicyEstimate? {
+        guard previous == nil else { return nil }
+        let novel = settings.novelThresholds
+        let samples = calibration.samples
+        return calibration.estimate(
+            tiers: (0..<calibration.count).map { novel.tier(pDevice: samples.pDevice[$0], pEdge: samples.pEdge[$0]) },
+            weights: objective,
+            alpha: settings.alpha
+        )
     }
 
     /// The risk-controlled selection the settings describe (both selections test with it).

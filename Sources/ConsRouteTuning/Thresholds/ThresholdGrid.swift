@@ -11,7 +11,12 @@ public struct ThresholdGrid: Sendable, Hashable {
     /// The number of intervals per axis; each axis has `steps + 1` values.
     public let steps: Int
     /// A fitted grid's values per axis (`steps + 1` each, ascending, from 0 to 1); nil for the uniform grid.
-    private let axes: (device: [Float], edge: [Float])?
+    private let axes: Axes?
+
+    private struct Axes: Sendable, Hashable {
+        var device: [Float]
+        var edge: [Float]
+    }
 
     /// Creates a uniform grid over [0, 1].
     /// - Parameter steps: the number of intervals, in 1...65_536.
@@ -40,7 +45,7 @@ public struct ThresholdGrid: Sendable, Hashable {
 
     private init(device: [Float], edge: [Float]) {
         steps = device.count - 1
-        axes = (device, edge)
+        axes = Axes(device: device, edge: edge)
     }
 
     /// A grid of `steps + 1` values per axis that follows the predictions: 0, 1, and between them thresholds at
@@ -51,8 +56,9 @@ public struct ThresholdGrid: Sendable, Hashable {
     /// Routing decisions depend only on the order of predictions and thresholds, so on a fitted grid the sweep's
     /// choices do not depend on how a router head spreads its predictions over [0, 1]: measured on ten
     /// `llm-benchmarks.yaml` event sets with every prediction mapped into [0.97, 0.99] (four steps of the uniform
-    /// grid), the uniform grid's replays lost 0.048 of latency ratio, the fitted grid's 0.012; on the sets as
-    /// generated the fitted grid is 0.002 cheaper (docs/benchmarks.md, "Threshold grid").
+    /// grid), the uniform grid's replays lost 0.048 of latency ratio, the fitted grid's 0.012 (both with the per-step
+    /// limit then in prediction units; with it a share of the predictions, none); on the sets as generated the fitted
+    /// grid is 0.002 cheaper (docs/benchmarks.md, "Threshold grid").
     /// - Parameters:
     ///   - pDevice: the device predictions the grid's rows follow (any order; values outside (0, 1) are ignored).
     ///   - pEdge: the edge predictions the grid's columns follow.
@@ -123,32 +129,24 @@ public struct ThresholdGrid: Sendable, Hashable {
     /// device prediction `p` to the device.
     /// - Complexity: O(1) on the uniform grid, O(log steps) on a fitted one.
     @inline(__always)
-    public func deviceRank(of p: Float) -> Int { rank(of: p, axes?.device, device) }
+    public func deviceRank(of p: Float) -> Int { rank(of: p, axes?.device) }
 
     /// The number of `tEdge` values `<= p`: columns below this rank send a sample with edge prediction `p` to the
     /// edge (when it is not sent to the device).
     /// - Complexity: O(1) on the uniform grid, O(log steps) on a fitted one.
     @inline(__always)
-    public func edgeRank(of p: Float) -> Int { rank(of: p, axes?.edge, edge) }
+    public func edgeRank(of p: Float) -> Int { rank(of: p, axes?.edge) }
 
     @inline(__always)
-    private func rank(of p: Float, _ fitted: [Float]?, _ value: (Int) -> Float) -> Int {
+    private func rank(of p: Float, _ fitted: [Float]?) -> Int {
         guard p >= 0 else { return 0 }
         guard p < 1 else { return count }
         if let fitted { return fitted.countAtOrBelow(p) }
+        // Uniform: from the nearest value, corrected for Float rounding of `j / steps`.
+        let uniform = { (j: Int) in Float(j) / Float(steps) }
         var j = Int(p * Float(steps))
-        while j + 1 <= steps, value(j + 1) <= p { j += 1 }
-        while j >= 0, value(j) > p { j -= 1 }
+        while j + 1 <= steps, uniform(j + 1) <= p { j += 1 }
+        while j >= 0, uniform(j) > p { j -= 1 }
         return j + 1
-    }
-
-    public static func == (a: ThresholdGrid, b: ThresholdGrid) -> Bool {
-        a.steps == b.steps && a.axes?.device == b.axes?.device && a.axes?.edge == b.axes?.edge
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(steps)
-        hasher.combine(axes?.device)
-        hasher.combine(axes?.edge)
     }
 }
