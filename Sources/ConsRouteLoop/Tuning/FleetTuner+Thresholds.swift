@@ -201,7 +201,7 @@ extension FleetTuner {
         let failure =
             "the quality ratio's lower confidence bound \(bound) on \(candidate.sampleCount) held-out samples "
             + "is below q_min \(qMin)"
-            + (windowEvents.map { " (or a \($0)-event window would be below it in more than alpha of windows)" } ?? "")
+            + (windowEvents.map { " (or above it by less than a \($0)-event window's margin)" } ?? "")
         if current.qualityRatio < qMin, candidate.qualityRatio > current.qualityRatio { return .towardSafety }
         if candidate.qualityRatio >= current.qualityRatio, candidate.utility >= current.utility,
             candidate.qualityRatio > current.qualityRatio || candidate.utility > current.utility

@@ -74,8 +74,8 @@ public struct FleetTunerSettings: Sendable {
     /// When the table in force serves below `q_min` on the samples taken since it was published, a candidate must
     /// keep those samples at or above `q_min` too (docs/algorithms.md, "Guardrail relative to the table in force").
     public var holdsRecentSamples = true
-    /// With a value, a candidate must also keep a rolling window of this many events at or above `q_min` with
-    /// probability `1 - alpha` on the samples (``RiskControlledSelection/windowEvents``); nil: off.
+    /// With a value, a candidate's bound must clear `q_min` by the margin a rolling window of this many events needs
+    /// to stay at or above `q_min` in `1 - alpha` of windows (``RiskControlledSelection/windowEvents``); nil: off.
     public var windowEvents: Int?
     /// After a detected change, samples from this long before its detection still count as after it (detectors
     /// need some samples to notice a change).

@@ -128,10 +128,11 @@ public struct CalibrationSet: Sendable {
     }
 
     /// Whether a policy that routes sample `i` to `tiers[i]` clears the floor: the lower confidence bound of the
-    /// fleet's mean of `s - qualityMin c` is `>= 0` (``estimate(tiers:weights:alpha:withRatioBound:)``'s
-    /// `clearsFloor` without its other figures: what the selection asks of every candidate it tests).
+    /// fleet's mean of `s - qualityMin c` is `>= margin` (``estimate(tiers:weights:alpha:withRatioBound:)``'s
+    /// `clearsFloor`, which has margin 0, without its other figures: what the selection asks of every candidate it
+    /// tests). A positive margin is the window check's (``windowMargin(tiers:qualityMin:events:alpha:)``).
     /// - Complexity: O(n).
-    public func clearsFloor(tiers: [Tier], qualityMin: Double, alpha: Double) -> Bool {
+    public func clearsFloor(tiers: [Tier], qualityMin: Double, alpha: Double, margin: Double = 0) -> Bool {
         precondition(tiers.count == count, "one tier per sample")
         guard count > 0 else { return false }
         var routed = [Double](repeating: 0, count: count)
@@ -141,29 +142,29 @@ public struct CalibrationSet: Sendable {
             cloud[i] = Double(samples.score.cloud[i])
         }
         return differenceLowerBound(routed, cloud, away: tiers.map { $0 != .cloud }, floor: qualityMin, alpha: alpha)
-            >= 0
+            >= margin
     }
 
-    /// Whether a window of `events` events of the current traffic served with `tiers` has a quality ratio at or
-    /// above `qualityMin` with probability at least `1 - alpha`, by the normal approximation with the samples'
-    /// weighted mean and variance of `s - qualityMin c` taken as the truth: the rolling-window promise, which a
-    /// table whose fleet ratio is exactly `q_min` breaks in half of the windows. True when the cloud's weighted
-    /// score is 0.
-    public func windowHolds(tiers: [Tier], qualityMin: Double, events: Int, alpha: Double) -> Bool {
+    /// How far above 0 the fleet's mean of `d = s - qualityMin c` must be for a window of `events` events of the
+    /// current traffic served with `tiers` to keep its quality ratio at or above `qualityMin` with probability
+    /// `1 - alpha`: `z_(1-alpha)` times the samples' weighted standard deviation of `d` over `sqrt(events)` (the
+    /// normal approximation of a window's mean). A table whose fleet ratio is exactly `q_min` is below it in half
+    /// of all windows; one whose mean of `d` is this margin above 0 in `alpha` of them. Asking the mean's lower
+    /// confidence bound (at the test's level) to clear the margin makes the promise hold with that confidence:
+    /// the rolling promise, not only the mean's.
+    /// - Complexity: O(n).
+    public func windowMargin(tiers: [Tier], qualityMin: Double, events: Int, alpha: Double) -> Double {
         precondition(tiers.count == count, "one tier per sample")
-        guard count > 0, events > 0 else { return true }
+        guard count > 0, events > 0 else { return 0 }
         var total = 0.0
         var mean = 0.0
-        var cloudTotal = 0.0
         var differences = [Double](repeating: 0, count: count)
         for i in 0..<count {
-            let c = Double(samples.score.cloud[i])
-            differences[i] = Double(samples.score.value(tiers[i], at: i)) - qualityMin * c
+            differences[i] = Double(samples.score.value(tiers[i], at: i)) - qualityMin * Double(samples.score.cloud[i])
             mean += weight[i] * differences[i]
             total += weight[i]
-            cloudTotal += weight[i] * c
         }
-        guard total > 0, cloudTotal > 0 else { return true }
+        guard total > 0 else { return 0 }
         mean /= total
         var variance = 0.0
         for i in 0..<count {
@@ -171,7 +172,7 @@ public struct CalibrationSet: Sendable {
             variance += weight[i] * d * d
         }
         variance /= total
-        return mean - StandardNormal.quantile(1 - alpha) * (variance / Double(events)).squareRoot() >= 0
+        return StandardNormal.quantile(1 - alpha) * (variance / Double(events)).squareRoot()
     }
 
     /// The lower bound of the fleet's mean of `s - floor c` (scores in [0, 1]): the bound (``bound``) of the

@@ -32,9 +32,10 @@ public struct RiskControlledSelection: Sendable {
     /// Failed members testing goes past (each test then runs at `alpha / (failuresAllowed + 1)`).
     public var failuresAllowed: Int
 
-    /// With a value, a member also fails unless a window of this many events of the current traffic keeps the
-    /// quality ratio at or above `q_min` with probability `1 - alpha` on the calibration samples
-    /// (``CalibrationSet/windowHolds(tiers:qualityMin:events:alpha:)``): the rolling promise, not only the mean's.
+    /// With a value, a member passes only when its bound clears `q_min` by the margin a window of this many events
+    /// needs to stay at or above `q_min` with probability `1 - alpha`
+    /// (``CalibrationSet/windowMargin(tiers:qualityMin:events:alpha:)``): then, with the test's confidence, the
+    /// table's rolling windows of that length are below `q_min` in at most alpha of them, not only its mean above.
     public var windowEvents: Int?
 
     /// The share of alpha kept for the tests after the first failure (when failures are allowed).
@@ -92,11 +93,11 @@ public struct RiskControlledSelection: Sendable {
             tested += 1
             let level = testLevel(afterFailures: failures)
             let tiers = tiersOf(member)
-            let windowHolds =
+            let margin =
                 windowEvents.map {
-                    calibration.windowHolds(tiers: tiers, qualityMin: weights.qualityMin, events: $0, alpha: alpha)
-                } ?? true
-            if windowHolds, calibration.clearsFloor(tiers: tiers, qualityMin: weights.qualityMin, alpha: level),
+                    calibration.windowMargin(tiers: tiers, qualityMin: weights.qualityMin, events: $0, alpha: alpha)
+                } ?? 0
+            if calibration.clearsFloor(tiers: tiers, qualityMin: weights.qualityMin, alpha: level, margin: margin),
                 extra?(tiers) ?? true
             {
                 chosen = index

@@ -182,20 +182,50 @@ struct RiskControlledSelectionTests {
         return CalibrationSet(samples: samples, stratum: Array(repeating: 0, count: n), shares: [1], bound: .normal)
     }
 
-    @Test("the window check: a ratio of 0.97 holds in 2,000-event windows, not in 20-event ones; 0.95 never")
-    func windowHolds() {
-        // s - 0.95 c has mean 0.02 and standard deviation 0.171: a 2,000-event window's mean is 0.0038 wide, so
-        // 0.02 - 1.28 * 0.0038 > 0; a 20-event window's is 0.038 wide.
+    @Test("the window margin: z_(1-alpha) times the s.d. of s - q_min c over sqrt(events)")
+    func windowMargin() {
+        // At a ratio of 0.97 with an always-right cloud, s - 0.95 c is 0.05 or -0.95 with mean 0.02 and standard
+        // deviation sqrt(0.97 * 0.03) = 0.1706: over 2,000 events 1.2816 * 0.1706 / sqrt(2000) = 0.00489.
         let calibration = alwaysRightCloud(1_000, deviceRight: 970)
         let device = [Tier](repeating: .device, count: 1_000)
-        #expect(calibration.windowHolds(tiers: device, qualityMin: 0.95, events: 2_000, alpha: 0.1))
-        #expect(!calibration.windowHolds(tiers: device, qualityMin: 0.95, events: 20, alpha: 0.1))
-        // A table exactly at q_min is below it in half the windows, whatever their length.
-        let atFloor = alwaysRightCloud(1_000, deviceRight: 950)
-        #expect(!atFloor.windowHolds(tiers: device, qualityMin: 0.95, events: 1_000_000, alpha: 0.1))
-        // All-cloud routing loses nothing.
+        let margin = calibration.windowMargin(tiers: device, qualityMin: 0.95, events: 2_000, alpha: 0.1)
+        #expect(abs(margin - 0.00489) < 0.00002)
+        // A window 100 times shorter is 10 times noisier.
+        let short = calibration.windowMargin(tiers: device, qualityMin: 0.95, events: 20, alpha: 0.1)
+        #expect(abs(short - 10 * margin) < 1e-12)
+        // Routing everything to an always-right cloud leaves no noise: every window's ratio is 1.
+        let cloud = [Tier](repeating: .cloud, count: 1_000)
+        #expect(calibration.windowMargin(tiers: cloud, qualityMin: 0.95, events: 1, alpha: 0.1) < 1e-12)
+        // The bound (0.02 less about 0.007 at alpha 0.1 on 1,000 samples) clears the 2,000-event margin, not the
+        // 20-event one.
+        #expect(calibration.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1, margin: margin))
+        #expect(!calibration.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1, margin: short))
+    }
+
+    @Test("with windowEvents the bound, not the point estimate, must clear the window's margin")
+    func windowMarginOnTheBound() {
+        // 1,000 samples at a ratio of 0.96: taken as the truth they keep 2,000-event windows up in 90 % (mean 0.01,
+        // margin 1.2816 * 0.196 / sqrt(2000) = 0.0056), but the mean's lower bound (about 0.002) is below the
+        // margin, so the member fails with the window check and passes without it.
+        let calibration = alwaysRightCloud(1_000, deviceRight: 960)
+        let device = [Tier](repeating: .device, count: 1_000)
+        let margin = calibration.windowMargin(tiers: device, qualityMin: 0.95, events: 2_000, alpha: 0.1)
+        #expect(margin > 0.0055 && margin < 0.0057 && 0.01 - margin > 0)
+        #expect(calibration.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1))
+        #expect(!calibration.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1, margin: margin))
+        let family = AllocationFamily(
+            members: [[ThresholdPair(device: 1, edge: 1)], [ThresholdPair(device: 0, edge: 0)]],
+            levels: [.infinity, 0],
+            priorSampleCount: 0,
+            reference: SIMD4(1, 3_920, 1, 0)
+        )
+        var selection = RiskControlledSelection(alpha: 0.1, weights: weights)
         #expect(
-            atFloor.windowHolds(tiers: Array(repeating: .cloud, count: 1_000), qualityMin: 0.95, events: 1, alpha: 0.1)
+            selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 1
+        )
+        selection.windowEvents = 2_000
+        #expect(
+            selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 0
         )
     }
 
