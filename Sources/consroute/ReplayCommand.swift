@@ -12,7 +12,9 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Backtest the control loop offline on full-information telemetry (prequential) and report.",
         discussion: """
             Events come from --input (JSON lines .jsonl, or length-delimited protobuf .pb/.bin; every event must \
-            carry shadow; an event id seen before is a redelivery, skipped and counted as ingest does) or are \
+            carry shadow; an event id seen before is a redelivery, skipped and counted as ingest does; an invalid \
+            event stops the replay with its line or record and what is wrong, or with --skip-invalid is skipped \
+            and counted, as ingest dead-letters it) or are \
             generated from --scenario (see config/scenarios/README.md). Each event is routed \
             with the table in effect at that moment; the pipeline sees the routed outcome and, on a --shadow-rate \
             share, the shadow sample. The report (JSON) holds the policy, the all-cloud, all-device, static and \
@@ -57,6 +59,15 @@ struct ReplayCommand: ParsableCommand {
     )
     var shadowRate: Double?
 
+    @Flag(
+        name: .customLong("skip-invalid"),
+        help: """
+            With --input: skip and count invalid events (malformed, no shadow, another fleet or dimension, a \
+            corrupt clock) instead of stopping at the first; the report counts them and keeps the first 10 messages.
+            """
+    )
+    var skipInvalid = false
+
     @Option(name: .long, help: "Write the JSON report here (default: standard output).")
     var out: String?
 
@@ -84,6 +95,7 @@ struct ReplayCommand: ParsableCommand {
         if saveEvents != nil, scenario == nil { throw ValidationError("--save-events needs --scenario") }
         if events != nil, scenario == nil { throw ValidationError("--events needs --scenario") }
         if fleet != nil, config == nil { throw ValidationError("--fleet needs --config") }
+        if skipInvalid, input == nil { throw ValidationError("--skip-invalid needs --input") }
         guard periodicEvery >= 0 else { throw ValidationError("--periodic-every must be >= 0, is \(periodicEvery)") }
         for (name, value) in [("--debounce-s", debounceSeconds), ("--minimum-interval-s", minimumIntervalSeconds)] {
             if let value, !(value >= 0 && value <= 86_400) {
@@ -147,9 +159,9 @@ struct ReplayCommand: ParsableCommand {
         } catch let error as ScenarioError {
             throw CommandFailure("\(error)")
         } catch let error as EventFileError {
-            throw CommandFailure("\(error)")
+            throw CommandFailure("\(error)" + skipHint(skippable: !(error.isFraming)))
         } catch let error as ReplayError {
-            throw CommandFailure("\(error)")
+            throw CommandFailure("\(error)" + skipHint(skippable: !error.isConfiguration && error != .noEvents))
         }
         let data = try report.jsonData()
         if let out {
@@ -178,10 +190,17 @@ struct ReplayCommand: ParsableCommand {
         return try ReplayRunner(settings: settings).run(&generator, phases: scenario.phases)
     }
 
+    /// The hint that --skip-invalid would go past an error about one event of a file.
+    private func skipHint(skippable: Bool) -> String {
+        guard skippable, input != nil, !skipInvalid else { return "" }
+        return " (--skip-invalid skips and counts such events and replays the others)"
+    }
+
     private func replayFile(_ path: String) throws -> ReplayReport {
         var reader = try EventFileReader(path: path)
         var settings = ReplaySettings(fleet: reader.fleet, dimension: reader.dimension, shadowRate: shadowRate ?? 0.05)
         settings.windowEvents = window
+        settings.skipInvalid = skipInvalid
         try applyOptions(&settings)
         return try ReplayRunner(settings: settings).run(&reader)
     }
@@ -200,6 +219,10 @@ struct ReplayCommand: ParsableCommand {
             + (report.duplicatesSkipped > 0
                 ? "; \(report.duplicatesSkipped) duplicates skipped (an event id seen before, as ingest skips them)\n"
                 : "\n")
+            + (report.invalidSkipped > 0
+                ? "\(report.invalidSkipped) invalid events skipped; the first: "
+                    + report.invalidExamples.prefix(3).joined(separator: "; ") + "\n"
+                : "")
         text +=
             line("policy", report.policy) + line("static", report.baselines.static)
             + line("oracle", report.baselines.oracle) + line("oracle_fleet", report.baselines.oracleFleet)

@@ -89,4 +89,48 @@ struct EventFileTests {
         #expect(text { _ = try readAll(path) } == "\(path): the file holds no event")
         #expect(text { _ = try EventFileReader(path: "events.csv") }.contains("unknown event file format"))
     }
+
+    @Test("after a bad record's content the reader goes on with the next; after broken framing it cannot")
+    func skippableFaults() throws {
+        let events = try generated(4)
+        var bad = events[2]
+        bad.pDevice = -1
+        let jsonPath = temporaryPath("jsonl")
+        defer { try? FileManager.default.removeItem(atPath: jsonPath) }
+        let lines = [
+            events[0].jsonString(), events[1].jsonString(), "{not json", bad.jsonString(), events[3].jsonString(),
+        ]
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: jsonPath))
+        let reader = try EventFileReader(path: jsonPath)
+        var read: [TelemetryEvent] = []
+        var faults: [EventFileError] = []
+        while true {
+            do {
+                guard let event = try reader.nextEvent() else { break }
+                #expect(!reader.canSkipLastFault)
+                read.append(event)
+            } catch {
+                #expect(reader.canSkipLastFault && !error.isFraming)
+                faults.append(error)
+            }
+        }
+        #expect(read == [events[0], events[1], events[3]])
+        #expect(
+            faults.map(\.description).map { $0.prefix(jsonPath.count + 3) } == ["\(jsonPath):3:", "\(jsonPath):4:"]
+        )
+
+        // A protobuf record cut short: the records after it cannot be found.
+        let pbPath = temporaryPath("pb")
+        defer { try? FileManager.default.removeItem(atPath: pbPath) }
+        try write(events, to: pbPath)
+        try Data(contentsOf: URL(fileURLWithPath: pbPath)).dropLast(5).write(to: URL(fileURLWithPath: pbPath))
+        let cut = try EventFileReader(path: pbPath)
+        for _ in 0..<3 { _ = try cut.nextEvent() }
+        do {
+            _ = try cut.nextEvent()
+            Issue.record("a truncated record was read")
+        } catch {
+            #expect(!cut.canSkipLastFault && error.isFraming)
+        }
+    }
 }

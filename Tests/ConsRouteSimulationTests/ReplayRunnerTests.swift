@@ -174,6 +174,46 @@ struct ReplayRunnerTests {
     }
 }
 
+extension ReplayRunnerTests {
+    @Test("with skipInvalid, invalid events are skipped and counted and the report is the one without them")
+    func skipInvalid() throws {
+        let scenario = try driftingScenario(events: 6_000)
+        var generator = ScenarioGenerator(scenario: scenario)
+        var events: [TelemetryEvent] = []
+        while let event = generator.next() { events.append(event) }
+        var clean = ArraySource(events: events)
+        var expected = try ReplayRunner(settings: smallReplaySettings(scenario)).run(&clean)
+        // Before some events, a broken copy with the same id (no shadow, a short representation, a corrupt clock):
+        // skipping it must not make the valid event a "redelivery".
+        var hostile = events
+        for index in stride(from: 5_900, through: 100, by: -100) {
+            var broken = events[index]
+            switch index % 300 {
+            case 0: broken.shadow = nil
+            case 100: broken.representation.removeLast()
+            default: broken.timeUnixMs = .min
+            }
+            hostile.insert(broken, at: index)
+        }
+        var settings = smallReplaySettings(scenario)
+        var strict = ArraySource(events: hostile)
+        #expect(throws: ReplayError.wrongDimension(event: 100, expected: 8, actual: 7)) {
+            try ReplayRunner(settings: settings).run(&strict)
+        }
+        settings.skipInvalid = true
+        var source = ArraySource(events: hostile)
+        var report = try ReplayRunner(settings: settings).run(&source)
+        #expect(report.events == 6_000 && report.duplicatesSkipped == 0 && report.invalidSkipped == 59)
+        #expect(report.invalidExamples.count == ReplayRunner.invalidExamplesKept)
+        #expect(report.invalidExamples.first == "event 100: representation has 7 values, the fleet's dimension is 8")
+        report.invalidSkipped = 0
+        report.invalidExamples = []
+        report.wallSeconds = 0
+        expected.wallSeconds = 0
+        #expect(try report.jsonData() == expected.jsonData())
+    }
+}
+
 /// Events from an array.
 struct ArraySource: ReplayEventSource {
     var events: [TelemetryEvent]

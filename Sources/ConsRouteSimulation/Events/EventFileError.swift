@@ -12,6 +12,17 @@ public enum EventFileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A protobuf record (0-based index) is not a valid event, or its length prefix is broken.
     case badRecord(file: String, index: Int, reason: String)
 
+    /// Whether the error is about the file (it cannot be opened or read, or its records cannot be found), not the
+    /// content of one record.
+    public var isFraming: Bool {
+        switch self {
+        case .unknownFormat, .io, .empty: true
+        case .badLine: false
+        case .badRecord(_, _, let reason):
+            reason.hasPrefix("truncated") || reason.hasPrefix("length prefix") || reason.hasPrefix("record length")
+        }
+    }
+
     /// The message, naming the file and the place at fault.
     public var description: String {
         switch self {

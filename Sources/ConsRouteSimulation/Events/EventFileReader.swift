@@ -23,6 +23,9 @@ public final class EventFileReader: ReplayEventSource {
     private var recordCount = 0
     private var decoder = TelemetryDecoder(fleets: [:])
     private var peeked: TelemetryEvent?
+    /// Whether the last error was about one well-framed record's content (the next record can still be read),
+    /// not the file's framing or reading.
+    public private(set) var canSkipLastFault = false
 
     /// Opens the file and reads its first event to learn the fleet and dimension.
     ///
@@ -60,6 +63,7 @@ public final class EventFileReader: ReplayEventSource {
     /// - Throws: `EventFileError.badLine` / `.badRecord` naming the field at fault, `.io`.
     /// - Complexity: O(size of the record).
     public func nextEvent() throws(EventFileError) -> TelemetryEvent? {
+        canSkipLastFault = false
         if let event = peeked {
             peeked = nil
             return event
@@ -71,7 +75,9 @@ public final class EventFileReader: ReplayEventSource {
     private func decode(_ record: [UInt8]) throws(EventFileError) -> TelemetryEvent {
         switch decoder.decode(record, format: format == .jsonLines ? .json : .protobuf) {
         case .success(let event): return event
-        case .failure(let rejection): throw fault(rejection.description)
+        case .failure(let rejection):
+            canSkipLastFault = true
+            throw fault(rejection.description)
         }
     }
 

@@ -6,6 +6,15 @@ public protocol ReplayEventSource {
     ///
     /// - Throws: the source's error for a malformed event.
     mutating func nextEvent() throws -> TelemetryEvent?
+
+    /// Whether, after `nextEvent` threw, the source can go on with the record after the bad one (a bad JSON line:
+    /// yes; a broken length prefix: no, the records after it cannot be found).
+    var canSkipLastFault: Bool { get }
+}
+
+extension ReplayEventSource {
+    /// By default a source's error ends it.
+    public var canSkipLastFault: Bool { false }
 }
 
 extension ScenarioGenerator: ReplayEventSource {

@@ -12,6 +12,12 @@ public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The controller configuration given to the replay does not fit it (no such fleet, several, another d).
     case configuration(String)
 
+    /// Whether the error is about the replay's configuration, not one event.
+    public var isConfiguration: Bool {
+        if case .configuration = self { return true }
+        return false
+    }
+
     /// The message, naming the event at fault.
     public var description: String {
         switch self {

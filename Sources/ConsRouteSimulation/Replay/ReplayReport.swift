@@ -167,6 +167,12 @@ public struct ReplayReport: Sendable, Codable {
     /// Events skipped because an earlier one had the same event id (a recording of an at-least-once stream holds
     /// redeliveries; ingest counts each event once, and so does the replay).
     public var duplicatesSkipped: Int
+    /// Events skipped as invalid (with ``ReplaySettings/skipInvalid``; otherwise the first one stops the replay):
+    /// a malformed record, no `shadow`, another fleet or dimension, an unset or corrupt clock.
+    public var invalidSkipped = 0
+    /// The first few of those, each naming its place in the input and what is wrong (at most
+    /// ``ReplayRunner/invalidExamplesKept``).
+    public var invalidExamples: [String] = []
     /// The share of events whose shadow sample the pipeline saw.
     public var shadowRate: Double
     /// Events per window.

@@ -124,6 +124,8 @@ extension ReplayRunner {
             fleet: fleet,
             events: eventCount,
             duplicatesSkipped: duplicatesSkipped,
+            invalidSkipped: invalidSkipped,
+            invalidExamples: invalidExamples,
             shadowRate: settings.shadowRate,
             windowEvents: settings.windowEvents,
             objectiveWeights: [

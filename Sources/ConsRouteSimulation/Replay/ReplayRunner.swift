@@ -35,6 +35,8 @@ public struct ReplayRunner: Sendable {
     var eventCount = 0
     /// Events skipped as redeliveries (an event id seen before).
     var duplicatesSkipped = 0
+    var invalidSkipped = 0
+    var invalidExamples: [String] = []
     var lastEventMs: Int64 = 0
     var windowStart: (event: Int, ms: Int64)?
     var windows: [ReplayReport.Window] = []
@@ -76,13 +78,14 @@ public struct ReplayRunner: Sendable {
     {
         let start = DispatchTime.now().uptimeNanoseconds
         var seen = Set<EventID>()
-        while let event = try source.nextEvent() {
+        while let next = try nextEvent(&source) {
+            guard let event = next else { continue }
             // As ingest does: an event id seen before is a redelivery, counted once.
-            guard seen.insert(event.eventID).inserted else {
+            guard !seen.contains(event.eventID) else {
                 duplicatesSkipped += 1
                 continue
             }
-            try route(event)
+            if try routeUnlessInvalid(event) { seen.insert(event.eventID) }
         }
         guard eventCount > 0 else { throw ReplayError.noEvents }
         closeWindow()
@@ -90,14 +93,49 @@ public struct ReplayRunner: Sendable {
         return report(phases: phases, wallSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    /// Routes one event for every policy and queues what the fleet would report for the pipeline.
+    /// The invalid events whose messages a report keeps (all are counted).
+    public static let invalidExamplesKept = 10
+
+    /// The source's next event: nil at the end, `.some(nil)` for an invalid record skipped
+    /// (``ReplaySettings/skipInvalid``).
+    private mutating func nextEvent<Source: ReplayEventSource>(_ source: inout Source) throws -> TelemetryEvent?? {
+        do {
+            guard let event = try source.nextEvent() else { return nil }
+            return .some(event)
+        } catch {
+            guard settings.skipInvalid, source.canSkipLastFault else { throw error }
+            skipInvalid("\(error)")
+            return .some(nil)
+        }
+    }
+
+    /// Routes `event`; false when it is invalid and skipped (``ReplaySettings/skipInvalid``).
+    private mutating func routeUnlessInvalid(_ event: TelemetryEvent) throws(ReplayError) -> Bool {
+        do {
+            try route(event)
+            return true
+        } catch {
+            guard settings.skipInvalid, !error.isConfiguration, error != .noEvents else { throw error }
+            skipInvalid("\(error)")
+            return false
+        }
+    }
+
+    /// Counts an invalid event skipped (``ReplaySettings/skipInvalid``), keeping the first messages.
+    private mutating func skipInvalid(_ message: String) {
+        invalidSkipped += 1
+        if invalidExamples.count < Self.invalidExamplesKept { invalidExamples.append(message) }
+    }
+
+    /// Routes one event for every policy and queues what the fleet would report for the pipeline; throws before
+    /// changing anything when the event is invalid.
     mutating func route(_ event: TelemetryEvent) throws(ReplayError) {
-        // Errors name the event by its place in the input (duplicates skipped included).
-        guard let shadow = event.shadow else { throw .missingShadow(event: eventCount + duplicatesSkipped) }
-        if eventCount == 0 { fleet = event.fleet }
+        // Errors name the event by its place in the input (duplicates and invalid events skipped included).
+        let place = eventCount + duplicatesSkipped + invalidSkipped
+        guard let shadow = event.shadow else { throw .missingShadow(event: place) }
         guard event.representation.count == settings.pipeline.metadata.fingerprint.representationDim else {
             throw .wrongDimension(
-                event: eventCount + duplicatesSkipped,
+                event: place,
                 expected: settings.pipeline.metadata.fingerprint.representationDim,
                 actual: event.representation.count
             )
@@ -105,8 +143,9 @@ public struct ReplayRunner: Sendable {
         if eventCount > 0,
             event.timeUnixMs.saturatingSubtracting(lastEventMs).magnitude > UInt64(Self.maximumTimeJumpMs)
         {
-            throw .badTime(event: eventCount + duplicatesSkipped, timeUnixMs: event.timeUnixMs, previousMs: lastEventMs)
+            throw .badTime(event: place, timeUnixMs: event.timeUnixMs, previousMs: lastEventMs)
         }
+        if eventCount == 0 { fleet = event.fleet }
         if batch.count >= settings.tickEveryEvents
             || (lastTickMs.map { event.timeUnixMs.saturatingSubtracting($0) >= settings.tickEveryMs } ?? false)
         {

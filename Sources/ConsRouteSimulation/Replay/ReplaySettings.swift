@@ -15,6 +15,10 @@ public struct ReplaySettings: Sendable {
     public var tickEveryMs: Int64 = 1_000
     /// Seed of the shadow-sampling draw.
     public var seed: UInt64 = 0x5EED
+    /// Skip and count invalid events (a malformed record, no `shadow`, another fleet or dimension, an unset or
+    /// corrupt clock) instead of stopping at the first, as ingest dead-letters them: a recording with a few bad
+    /// records can still be backtested, its valid events all replayed (default false: the first stops the replay).
+    public var skipInvalid = false
     /// Events per rolling window of the recovery figures (default 2,000).
     public var rollingEvents = 2_000
     /// The `periodic` baselines: refit every `every` events on the last `windowEvents` events' shadow samples,
