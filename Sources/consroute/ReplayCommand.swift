@@ -68,6 +68,16 @@ struct ReplayCommand: ParsableCommand {
     )
     var skipInvalid = false
 
+    @Option(
+        name: .customLong("events-per-second"),
+        help: """
+            With --input: re-time the events at this rate (the i-th gets the first's time plus i / R seconds, in \
+            file order), for a recording whose clock is not the traffic's: the loop's debounce, minimum interval \
+            and schedule are in event time.
+            """
+    )
+    var eventsPerSecond: Double?
+
     @Option(name: .long, help: "Write the JSON report here (default: standard output).")
     var out: String?
 
@@ -96,6 +106,12 @@ struct ReplayCommand: ParsableCommand {
         if events != nil, scenario == nil { throw ValidationError("--events needs --scenario") }
         if fleet != nil, config == nil { throw ValidationError("--fleet needs --config") }
         if skipInvalid, input == nil { throw ValidationError("--skip-invalid needs --input") }
+        if let eventsPerSecond {
+            guard input != nil else { throw ValidationError("--events-per-second needs --input") }
+            guard eventsPerSecond >= 0.001 && eventsPerSecond <= 1_000_000 else {
+                throw ValidationError("--events-per-second must be in [0.001, 1000000], is \(eventsPerSecond)")
+            }
+        }
         guard periodicEvery >= 0 else { throw ValidationError("--periodic-every must be >= 0, is \(periodicEvery)") }
         for (name, value) in [("--debounce-s", debounceSeconds), ("--minimum-interval-s", minimumIntervalSeconds)] {
             if let value, !(value >= 0 && value <= 86_400) {
@@ -154,8 +170,9 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let report: ReplayReport
+        let settings: ReplaySettings
         do {
-            report = try scenario.map(replayScenario) ?? replayFile(input!)
+            (report, settings) = try scenario.map(replayScenario) ?? replayFile(input!)
         } catch let error as ScenarioError {
             throw CommandFailure("\(error)")
         } catch let error as EventFileError {
@@ -171,10 +188,29 @@ struct ReplayCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         }
-        FileHandle.standardError.write(Data(summary(report).utf8))
+        FileHandle.standardError.write(Data((summary(report) + clockNote(report, settings)).utf8))
     }
 
-    private func replayScenario(_ path: String) throws -> ReplayReport {
+    /// A note when the events' clock leaves the loop no room to re-tune: tunings after the first table are at
+    /// least the minimum interval apart in event time, and a recording stamped faster than its traffic arrived (a
+    /// benchmark run, or one time for all) spans a few seconds.
+    private func clockNote(_ report: ReplayReport, _ settings: ReplaySettings) -> String {
+        guard let first = report.windows.first?.fromMs, let last = report.windows.last?.toMs,
+            report.events >= 2 * settings.pipeline.bootstrapEvents, settings.pipeline.minimumIntervalMs > 0
+        else { return "" }
+        let spanMs = last.saturatingSubtracting(first)
+        let possible = spanMs / settings.pipeline.minimumIntervalMs
+        guard possible < 5 else { return "" }
+        let seconds = Double(spanMs) / 1_000
+        let rate = seconds > 0 ? String(format: " (%.0f per second)", Double(report.events) / seconds) : ""
+        return "note: the \(report.events) events span \(String(format: "%.1f", seconds)) s of event time\(rate), and "
+            + "tunings are at least \(settings.pipeline.minimumIntervalMs / 1_000) s apart (minimum_interval_s), so at "
+            + "most \(possible) could follow the first table. If the events were stamped faster than the traffic "
+            + "arrived, re-time them with --events-per-second R (R: the traffic's rate), or shorten the loop's "
+            + "intervals (--minimum-interval-s, --debounce-s, the fleet's loop settings in --config).\n"
+    }
+
+    private func replayScenario(_ path: String) throws -> (ReplayReport, ReplaySettings) {
         var scenario = try ScenarioLoader().load(path: path)
         if let events { scenario.events = events }
         var settings = ReplaySettings(scenario: scenario, shadowRate: shadowRate)
@@ -187,7 +223,7 @@ struct ReplayCommand: ParsableCommand {
             try writer.close()
         }
         var generator = ScenarioGenerator(scenario: scenario)
-        return try ReplayRunner(settings: settings).run(&generator, phases: scenario.phases)
+        return (try ReplayRunner(settings: settings).run(&generator, phases: scenario.phases), settings)
     }
 
     /// The hint that --skip-invalid would go past an error about one event of a file.
@@ -196,13 +232,15 @@ struct ReplayCommand: ParsableCommand {
         return " (--skip-invalid skips and counts such events and replays the others)"
     }
 
-    private func replayFile(_ path: String) throws -> ReplayReport {
+    private func replayFile(_ path: String) throws -> (ReplayReport, ReplaySettings) {
         var reader = try EventFileReader(path: path)
         var settings = ReplaySettings(fleet: reader.fleet, dimension: reader.dimension, shadowRate: shadowRate ?? 0.05)
         settings.windowEvents = window
         settings.skipInvalid = skipInvalid
         try applyOptions(&settings)
-        return try ReplayRunner(settings: settings).run(&reader)
+        guard let eventsPerSecond else { return (try ReplayRunner(settings: settings).run(&reader), settings) }
+        var retimed = RetimedEventSource(reader, eventsPerSecond: eventsPerSecond)
+        return (try ReplayRunner(settings: settings).run(&retimed), settings)
     }
 
     private func summary(_ report: ReplayReport) -> String {

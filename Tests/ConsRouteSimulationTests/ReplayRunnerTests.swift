@@ -214,6 +214,33 @@ extension ReplayRunnerTests {
     }
 }
 
+extension ReplayRunnerTests {
+    @Test("events stamped all at once, re-timed at the traffic's rate, replay as they were recorded")
+    func retimed() throws {
+        let scenario = try driftingScenario(events: 6_000)
+        var generator = ScenarioGenerator(scenario: scenario)
+        var events: [TelemetryEvent] = []
+        while let event = generator.next() { events.append(event) }
+        var original = ArraySource(events: events)
+        var expected = try ReplayRunner(settings: smallReplaySettings(scenario)).run(&original)
+        #expect(expected.tables.count >= 2)
+        // A benchmark's recording: one time for every event. The loop's intervals are in event time, so it publishes
+        // its first table and can never re-tune.
+        let stamped = events.map { event in
+            var event = event
+            event.timeUnixMs = events[0].timeUnixMs
+            return event
+        }
+        var flat = ArraySource(events: stamped)
+        #expect(try ReplayRunner(settings: smallReplaySettings(scenario)).run(&flat).tables.count == 1)
+        var retimed = RetimedEventSource(ArraySource(events: stamped), eventsPerSecond: scenario.eventsPerSecond)
+        var report = try ReplayRunner(settings: smallReplaySettings(scenario)).run(&retimed)
+        report.wallSeconds = 0
+        expected.wallSeconds = 0
+        #expect(try report.jsonData() == expected.jsonData())
+    }
+}
+
 /// Events from an array.
 struct ArraySource: ReplayEventSource {
     var events: [TelemetryEvent]
