@@ -119,6 +119,29 @@ struct EventFileTests {
             faults.map(\.description).map { $0.prefix(jsonPath.count + 3) } == ["\(jsonPath):3:", "\(jsonPath):4:"]
         )
 
+        // A line over the 64 KiB message limit (here 3 MiB, read in 1 MiB chunks) is read past, not kept, and
+        // reported with its length; the next line is read.
+        let longPath = temporaryPath("jsonl")
+        defer { try? FileManager.default.removeItem(atPath: longPath) }
+        let long = String(repeating: "x", count: 3 << 20)
+        try Data([events[0].jsonString(), long, events[1].jsonString(), long].joined(separator: "\n").utf8).write(
+            to: URL(fileURLWithPath: longPath)
+        )
+        let longReader = try EventFileReader(path: longPath)
+        #expect(try longReader.nextEvent() == events[0])
+        for (line, expected) in [(2, events[1]), (4, nil)] {
+            do {
+                _ = try longReader.nextEvent()
+                Issue.record("a line over the limit was read")
+            } catch {
+                #expect(longReader.canSkipLastFault)
+                #expect(
+                    error.description == "\(longPath):\(line): message is \(3 << 20) bytes, over the 65536-byte limit"
+                )
+            }
+            #expect(try longReader.nextEvent() == expected)
+        }
+
         // A protobuf record cut short: the records after it cannot be found.
         let pbPath = temporaryPath("pb")
         defer { try? FileManager.default.removeItem(atPath: pbPath) }

@@ -26,6 +26,8 @@ public final class EventFileReader: ReplayEventSource {
     /// Whether the last error was about one well-framed record's content (the next record can still be read),
     /// not the file's framing or reading.
     public private(set) var canSkipLastFault = false
+    /// The length of the line `nextLine` read past last (over the decoder's limit), until reported.
+    private var oversizeLineBytes: Int?
 
     /// Opens the file and reads its first event to learn the fleet and dimension.
     ///
@@ -95,6 +97,14 @@ public final class EventFileReader: ReplayEventSource {
             while true {
                 guard let line = try nextLine() else { return nil }
                 recordCount += 1
+                if let length = oversizeLineBytes {
+                    // The line was consumed to its newline: the next one can be read.
+                    oversizeLineBytes = nil
+                    canSkipLastFault = true
+                    throw fault(
+                        TelemetryRejection.oversize(bytes: length, limit: decoder.maximumMessageBytes).description
+                    )
+                }
                 if line.contains(where: {
                     $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t")
                 }) {
@@ -125,25 +135,43 @@ public final class EventFileReader: ReplayEventSource {
         }
     }
 
+    /// The next line without its newline. A line longer than the decoder's message limit is read past, not kept
+    /// (a hostile or corrupt file need not fit in memory): it comes back empty with its length in
+    /// `oversizeLineBytes`.
     private func nextLine() throws(EventFileError) -> [UInt8]? {
         var searchFrom = position
+        var discarded = 0
         while true {
             if let newline = buffer[searchFrom...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[position..<newline])
                 position = newline + 1
-                return line
+                return finished(line, discarded: discarded)
             }
             searchFrom = buffer.count
             if isExhausted {
-                guard position < buffer.count else { return nil }
+                guard position < buffer.count || discarded > 0 else { return nil }
                 let line = Array(buffer[position...])
                 position = buffer.count
-                return line
+                return finished(line, discarded: discarded)
+            }
+            if buffer.count - position > decoder.maximumMessageBytes {
+                discarded += buffer.count - position
+                position = buffer.count
+                searchFrom = buffer.count
             }
             let consumed = position
             try refill()
             searchFrom -= consumed
         }
+    }
+
+    /// `line`, or an empty line with `oversizeLineBytes` set when it (with the `discarded` bytes before it) is over
+    /// the decoder's limit.
+    private func finished(_ line: [UInt8], discarded: Int) -> [UInt8] {
+        let length = discarded + line.count
+        guard length > decoder.maximumMessageBytes else { return line }
+        oversizeLineBytes = length
+        return []
     }
 
     /// Makes at least `count` unread bytes available; false if the file ends before.
