@@ -182,6 +182,19 @@ struct RiskControlledSelectionTests {
         return CalibrationSet(samples: samples, stratum: Array(repeating: 0, count: n), shares: [1], bound: .normal)
     }
 
+    /// Whether the selection picks all-device over all-cloud (the family of those two) on `calibration`.
+    func allDeviceChosen(on calibration: CalibrationSet, windowEvents: Int?) -> Bool {
+        let family = AllocationFamily(
+            members: [[ThresholdPair(device: 1, edge: 1)], [ThresholdPair(device: 0, edge: 0)]],
+            levels: [.infinity, 0],
+            priorSampleCount: 0,
+            reference: SIMD4(1, 3_920, 1, 0)
+        )
+        var selection = RiskControlledSelection(alpha: 0.1, weights: weights)
+        selection.windowEvents = windowEvents
+        return selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 1
+    }
+
     @Test("the window margin: z_(1-alpha) times the s.d. of s - q_min c over sqrt(events)")
     func windowMargin() {
         // At a ratio of 0.97 with an always-right cloud, s - 0.95 c is 0.05 or -0.95 with mean 0.02 and standard
@@ -213,39 +226,15 @@ struct RiskControlledSelectionTests {
         #expect(margin > 0.0055 && margin < 0.0057 && 0.01 - margin > 0)
         #expect(calibration.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1))
         #expect(!calibration.clearsFloor(tiers: device, qualityMin: 0.95, alpha: 0.1, margin: margin))
-        let family = AllocationFamily(
-            members: [[ThresholdPair(device: 1, edge: 1)], [ThresholdPair(device: 0, edge: 0)]],
-            levels: [.infinity, 0],
-            priorSampleCount: 0,
-            reference: SIMD4(1, 3_920, 1, 0)
-        )
-        var selection = RiskControlledSelection(alpha: 0.1, weights: weights)
-        #expect(
-            selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 1
-        )
-        selection.windowEvents = 2_000
-        #expect(
-            selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 0
-        )
+        #expect(allDeviceChosen(on: calibration, windowEvents: nil))
+        #expect(!allDeviceChosen(on: calibration, windowEvents: 2_000))
     }
 
     @Test("with windowEvents a member that clears the bound but not the window check fails")
     func windowEventsInSelection() {
         // 100,000 samples at a ratio of 0.955: the bound clears 0.95, a 2,000-event window does not hold it in 90 %.
         let calibration = alwaysRightCloud(100_000, deviceRight: 95_500)
-        let family = AllocationFamily(
-            members: [[ThresholdPair(device: 1, edge: 1)], [ThresholdPair(device: 0, edge: 0)]],
-            levels: [.infinity, 0],
-            priorSampleCount: 0,
-            reference: SIMD4(1, 3_920, 1, 0)
-        )
-        var selection = RiskControlledSelection(alpha: 0.1, weights: weights)
-        #expect(
-            selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 1
-        )
-        selection.windowEvents = 2_000
-        #expect(
-            selection.select(family, on: calibration) { RiskControlledSelection.tiers(calibration, $0) }.member == 0
-        )
+        #expect(allDeviceChosen(on: calibration, windowEvents: nil))
+        #expect(!allDeviceChosen(on: calibration, windowEvents: 2_000))
     }
 }
