@@ -87,7 +87,8 @@ print(f"events after a phase change until the rolling floor holds in 1 - alpha o
 def fig(f):
     return f"{f['quality_ratio']:.4f}  {f['latency_ratio']:.4f}  {f['cost_ratio']:.4f}"
 print()
-print("from the first table on: policy (quality latency cost), then the cheapest periodic holding the floor from it on")
+print("from the first table on: policy (quality latency cost; share of rolling windows at or above q_min), then the")
+print("cheapest periodic holding the floor from it on")
 for seed in seeds:
     r = json.load(open(f"{work}/report-{seed}.json"))
     after = r.get("policy_after_first_table")
@@ -95,5 +96,8 @@ for seed in seeds:
     best = min(holding, key=lambda v: v["after_first_table"]["latency_ratio"], default=None)
     periodic = (f"{fig(best['after_first_table'])} (last {best['window_events']}, margin {best['margin']})"
                 if best else "none holds it")
-    print(f"{seed}  " + (fig(after) if after else "no table") + f"  at event {r.get('first_table_event')};  {periodic}")
+    span = r.get("rolling_after_first_table")
+    rolling = f" {span['share_at_or_above_q_min'] * 100:3.0f}%" if span else ""
+    print(f"{seed}  " + (fig(after) + rolling if after else "no table")
+          + f"  at event {r.get('first_table_event')};  {periodic}")
 EOF

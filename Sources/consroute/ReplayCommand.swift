@@ -280,6 +280,12 @@ struct ReplayCommand: ParsableCommand {
                 + "all-cloud before it):\n" + line("policy", after)
         }
         text += "tunings: \(report.tables.count) published, \(report.tuningFailures.count) without a table\n"
+        if let span = report.rollingAfterFirstTable {
+            text +=
+                "rolling \(report.rollingEvents) events from the first table (event \(span.from)) on: at or above "
+                + "q_min in \(figure(span.shareAtOrAboveQMin)) of \(span.windows) windows, lowest "
+                + "\(figure(span.lowestQualityRatio))\n"
+        }
         for phase in report.phases {
             let recovery = phase.eventsToRecover.map { "\($0) events" } ?? "never (still below q_min)"
             text +=

@@ -119,13 +119,37 @@ struct ReplayReportTests {
         #expect(recovery(dipAgain: true, holdShare: 0.8)?.eventsToHold == 80)
     }
 
+    @Test("rolling windows from the first table on, phases or not")
+    func rollingSpan() {
+        // 200 events, served 0 where the cloud scored 1 on events 100..<110; windows of 20 ending every 10.
+        var rolling = RollingQuality()
+        for i in 0..<200 { rolling.add(served: (100..<110).contains(i) ? 0 : 1, cloud: 1) }
+        // From event 40: windows ending at 60, 70, ..., 200 (15); those ending at 110 and 120 hold the ten bad events
+        // (0.5).
+        let span = rolling.span(from: 40, length: 20, step: 10, qMin: 0.95)
+        #expect(
+            span
+                == ReplayReport.RollingSpan(
+                    from: 40,
+                    windows: 15,
+                    shareAtOrAboveQMin: 13.0 / 15,
+                    lowestQualityRatio: 0.5
+                )
+        )
+        // Where the cloud scored 0 the ratio is 1 (nothing could be lost), and no window fits after event 190.
+        var cloudWrong = RollingQuality()
+        for _ in 0..<40 { cloudWrong.add(served: 0, cloud: 0) }
+        #expect(cloudWrong.span(from: 0, length: 20, step: 10, qMin: 0.95)?.lowestQualityRatio == 1)
+        #expect(rolling.span(from: 190, length: 20, step: 10, qMin: 0.95) == nil)
+    }
+
     @Test("the JSON report uses snake_case keys and decodes back")
     func json() throws {
         let (_, report) = try smallReport()
         let text = String(decoding: try report.jsonData(), as: UTF8.self)
         for key in [
             "\"all_cloud\"", "\"all_device\"", "\"static\"", "\"oracle\"", "\"quality_ratio\"", "\"drift_events\"",
-            "\"table_version\"",
+            "\"table_version\"", "\"rolling_after_first_table\"", "\"share_at_or_above_q_min\"",
         ] {
             #expect(text.contains(key))
         }

@@ -61,6 +61,19 @@ public struct ReplayReport: Sendable, Codable {
         public var eventsToHold: Int?
     }
 
+    /// The adaptive policy's rolling quality ratio over a span of the replay, whatever its phases (a recording has
+    /// none): windows of `rolling_events` events ending every `rolling_events / 20` events, all inside the span.
+    public struct RollingSpan: Sendable, Codable, Equatable {
+        /// The span's first event.
+        public var from: Int
+        /// The windows counted.
+        public var windows: Int
+        /// The share of them at or above `q_min`.
+        public var shareAtOrAboveQMin: Double
+        /// The lowest of them.
+        public var lowestQualityRatio: Double
+    }
+
     /// One window of `window_events` events.
     public struct Window: Sendable, Codable {
         /// Position of the window (0-based).
@@ -202,6 +215,9 @@ public struct ReplayReport: Sendable, Codable {
     public var rollingEvents: Int
     /// Per scenario phase, the rolling-window recovery.
     public var rolling: [RollingRecovery]
+    /// The rolling windows from the first table on, phases or not (nil: no table, or fewer events after it than a
+    /// window holds).
+    public var rollingAfterFirstTable: RollingSpan? = nil
     /// The replay's wall time in seconds.
     public var wallSeconds: Double
 }

@@ -172,6 +172,14 @@ extension ReplayRunner {
                 qMin: weights.qualityMin,
                 holdShare: 1 - settings.pipeline.tuner.alpha
             ),
+            rollingAfterFirstTable: firstTableEvent.flatMap {
+                rolling.span(
+                    from: $0,
+                    length: settings.rollingEvents,
+                    step: max(1, settings.rollingEvents / 20),
+                    qMin: weights.qualityMin
+                )
+            },
             wallSeconds: wallSeconds
         )
     }

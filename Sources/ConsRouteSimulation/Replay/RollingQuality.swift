@@ -9,6 +9,29 @@ struct RollingQuality: Sendable {
         cloud.append(cloudScore)
     }
 
+    /// The rolling windows inside `from..<served.count`: windows of `length` events ending every `step` events;
+    /// nil when none fits.
+    func span(from: Int, length: Int, step: Int, qMin: Double) -> ReplayReport.RollingSpan? {
+        let n = served.count
+        guard length > 0, step > 0, from >= 0, from + length <= n else { return nil }
+        var ratios: [Double] = []
+        for end in stride(from: from + length, through: n, by: step) {
+            var s = 0.0
+            var c = 0.0
+            for i in (end - length)..<end {
+                s += Double(served[i])
+                c += Double(cloud[i])
+            }
+            ratios.append(c > 0 ? s / c : 1)
+        }
+        return ReplayReport.RollingSpan(
+            from: from,
+            windows: ratios.count,
+            shareAtOrAboveQMin: Double(ratios.filter { $0 >= qMin }.count) / Double(ratios.count),
+            lowestQualityRatio: ratios.min() ?? 1
+        )
+    }
+
     /// The rolling window's figures after each phase: windows of `length` events ending every `step` events.
     /// `holdShare` (1 - alpha) is the share of windows at or above `q_min` that `eventsToHold` asks for.
     func recoveries(
