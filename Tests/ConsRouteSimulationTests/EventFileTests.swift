@@ -142,18 +142,35 @@ struct EventFileTests {
             #expect(try longReader.nextEvent() == expected)
         }
 
-        // A protobuf record cut short: the records after it cannot be found.
+        // A protobuf file cut off inside its last record: the records before it stand, and the reader is at the end.
         let pbPath = temporaryPath("pb")
         defer { try? FileManager.default.removeItem(atPath: pbPath) }
         try write(events, to: pbPath)
         try Data(contentsOf: URL(fileURLWithPath: pbPath)).dropLast(5).write(to: URL(fileURLWithPath: pbPath))
         let cut = try EventFileReader(path: pbPath)
-        for _ in 0..<3 { _ = try cut.nextEvent() }
+        for index in 0..<3 { #expect(try cut.nextEvent() == events[index]) }
         do {
             _ = try cut.nextEvent()
             Issue.record("a truncated record was read")
         } catch {
-            #expect(!cut.canSkipLastFault && error.isFraming)
+            #expect(
+                cut.canSkipLastFault && !error.isFraming && error.description.contains("record 3: truncated record")
+            )
+        }
+        #expect(try cut.nextEvent() == nil)
+
+        // A length prefix that is no varint: the records after it cannot be found.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: pbPath))
+        try write([events[0]], to: pbPath)
+        bytes = try Data(contentsOf: URL(fileURLWithPath: pbPath)) + Data(repeating: 0xFF, count: 12) + bytes
+        try bytes.write(to: URL(fileURLWithPath: pbPath))
+        let broken = try EventFileReader(path: pbPath)
+        #expect(try broken.nextEvent() == events[0])
+        do {
+            _ = try broken.nextEvent()
+            Issue.record("a broken length prefix was read past")
+        } catch {
+            #expect(!broken.canSkipLastFault && error.isFraming)
         }
     }
 }

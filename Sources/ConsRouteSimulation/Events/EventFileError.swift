@@ -9,17 +9,17 @@ public enum EventFileError: Error, Sendable, Equatable, CustomStringConvertible 
     case empty(file: String)
     /// A JSON line is not a valid event (`reason` names the field).
     case badLine(file: String, line: Int, reason: String)
-    /// A protobuf record (0-based index) is not a valid event, or its length prefix is broken.
+    /// A protobuf record (0-based index) is not a valid event, or the file ends inside it.
     case badRecord(file: String, index: Int, reason: String)
+    /// A protobuf record's length prefix is broken or over the limit: the records after it cannot be found.
+    case badFraming(file: String, index: Int, reason: String)
 
     /// Whether the error is about the file (it cannot be opened or read, or its records cannot be found), not the
     /// content of one record.
     public var isFraming: Bool {
         switch self {
-        case .unknownFormat, .io, .empty: true
-        case .badLine: false
-        case .badRecord(_, _, let reason):
-            reason.hasPrefix("truncated") || reason.hasPrefix("length prefix") || reason.hasPrefix("record length")
+        case .unknownFormat, .io, .empty, .badFraming: true
+        case .badLine, .badRecord: false
         }
     }
 
@@ -31,7 +31,8 @@ public enum EventFileError: Error, Sendable, Equatable, CustomStringConvertible 
         case .io(let file, let reason): "\(file): \(reason)"
         case .empty(let file): "\(file): the file holds no event"
         case .badLine(let file, let line, let reason): "\(file):\(line): \(reason)"
-        case .badRecord(let file, let index, let reason): "\(file): record \(index): \(reason)"
+        case .badRecord(let file, let index, let reason), .badFraming(let file, let index, let reason):
+            "\(file): record \(index): \(reason)"
         }
     }
 }

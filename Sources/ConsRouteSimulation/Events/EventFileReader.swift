@@ -83,6 +83,19 @@ public final class EventFileReader: ReplayEventSource {
         }
     }
 
+    /// An error about a record the file ends inside (a recording cut off): the reader is left at the end, so the
+    /// records before it stand and none after it is lost.
+    private func truncated(_ reason: String) -> EventFileError {
+        position = buffer.count
+        canSkipLastFault = true
+        return fault(reason)
+    }
+
+    /// An error about the length-delimited framing of the record read last (the records after it cannot be found).
+    private func framingFault(_ reason: String) -> EventFileError {
+        .badFraming(file: path, index: recordCount - 1, reason: reason)
+    }
+
     /// An error about the record read last.
     private func fault(_ reason: String) -> EventFileError {
         format == .jsonLines
@@ -117,18 +130,18 @@ public final class EventFileReader: ReplayEventSource {
             var length: UInt64 = 0
             var shift: UInt64 = 0
             while true {
-                guard try ensure(1) else { throw fault("truncated length prefix") }
+                guard try ensure(1) else { throw truncated("truncated length prefix") }
                 let byte = buffer[position]
                 position += 1
                 length |= UInt64(byte & 0x7F) << shift
                 if byte < 0x80 { break }
                 shift += 7
-                guard shift < 64 else { throw fault("length prefix is not a valid varint") }
+                guard shift < 64 else { throw framingFault("length prefix is not a valid varint") }
             }
             guard length <= UInt64(decoder.maximumMessageBytes) else {
-                throw fault("record length \(length) is over the \(decoder.maximumMessageBytes)-byte limit")
+                throw framingFault("record length \(length) is over the \(decoder.maximumMessageBytes)-byte limit")
             }
-            guard try ensure(Int(length)) else { throw fault("truncated record: \(length) bytes announced") }
+            guard try ensure(Int(length)) else { throw truncated("truncated record: \(length) bytes announced") }
             let record = Array(buffer[position..<position + Int(length)])
             position += Int(length)
             return record

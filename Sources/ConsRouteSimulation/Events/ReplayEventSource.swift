@@ -24,9 +24,9 @@ extension ScenarioGenerator: ReplayEventSource {
 
 /// Another source's events, re-timed at a fixed rate: the `i`-th event delivered (from 0) gets the first event's
 /// time plus `i / eventsPerSecond` seconds (whole milliseconds, rounded down, as a scenario times its events), in
-/// the order read. For a recording whose clock is not the traffic's
-/// (a benchmark that ran its queries as fast as it could, or stamped them all alike): the control loop's timing
-/// (debounce, minimum interval, schedule) is in event time, and on such a clock it would see every event at once.
+/// the order read. For a recording whose clock is not the traffic's (a benchmark that ran its queries as fast as it
+/// could, or stamped them all alike): the control loop's timing (debounce, minimum interval, schedule) is in event
+/// time, and on such a clock it would see every event at once.
 public struct RetimedEventSource<Base: ReplayEventSource>: ReplayEventSource {
     /// The source read.
     public var base: Base

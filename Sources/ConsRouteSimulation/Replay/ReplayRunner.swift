@@ -78,8 +78,13 @@ public struct ReplayRunner: Sendable {
     {
         let start = DispatchTime.now().uptimeNanoseconds
         var seen = Set<EventID>()
-        while let next = try nextEvent(&source) {
-            guard let event = next else { continue }
+        reading: while true {
+            let event: TelemetryEvent
+            switch try nextEvent(&source) {
+            case .end: break reading
+            case .skipped: continue reading
+            case .event(let next): event = next
+            }
             // As ingest does: an event id seen before is a redelivery, counted once.
             guard !seen.contains(event.eventID) else {
                 duplicatesSkipped += 1
@@ -96,16 +101,22 @@ public struct ReplayRunner: Sendable {
     /// The invalid events whose messages a report keeps (all are counted).
     public static let invalidExamplesKept = 10
 
-    /// The source's next event: nil at the end, `.some(nil)` for an invalid record skipped
-    /// (``ReplaySettings/skipInvalid``).
-    private mutating func nextEvent<Source: ReplayEventSource>(_ source: inout Source) throws -> TelemetryEvent?? {
+    /// What reading a source gave.
+    private enum SourceRead {
+        case event(TelemetryEvent)
+        /// An invalid record, skipped and counted (``ReplaySettings/skipInvalid``).
+        case skipped
+        case end
+    }
+
+    /// The source's next event, or the invalid record skipped, or the end.
+    private mutating func nextEvent<Source: ReplayEventSource>(_ source: inout Source) throws -> SourceRead {
         do {
-            guard let event = try source.nextEvent() else { return nil }
-            return .some(event)
+            return try source.nextEvent().map(SourceRead.event) ?? .end
         } catch {
             guard settings.skipInvalid, source.canSkipLastFault else { throw error }
             skipInvalid("\(error)")
-            return .some(nil)
+            return .skipped
         }
     }
 

@@ -12,24 +12,29 @@ struct RollingQuality: Sendable {
     /// The rolling windows inside `from..<served.count`: windows of `length` events ending every `step` events;
     /// nil when none fits.
     func span(from: Int, length: Int, step: Int, qMin: Double) -> ReplayReport.RollingSpan? {
-        let n = served.count
-        guard length > 0, step > 0, from >= 0, from + length <= n else { return nil }
-        var ratios: [Double] = []
-        for end in stride(from: from + length, through: n, by: step) {
-            var s = 0.0
-            var c = 0.0
-            for i in (end - length)..<end {
-                s += Double(served[i])
-                c += Double(cloud[i])
-            }
-            ratios.append(c > 0 ? s / c : 1)
-        }
+        guard length > 0, step > 0, from >= 0, from + length <= served.count else { return nil }
+        let ratios = ratios(endingAt: Array(stride(from: from + length, through: served.count, by: step)), length)
         return ReplayReport.RollingSpan(
             from: from,
             windows: ratios.count,
             shareAtOrAboveQMin: Double(ratios.filter { $0 >= qMin }.count) / Double(ratios.count),
             lowestQualityRatio: ratios.min() ?? 1
         )
+    }
+
+    /// The quality ratio of the window of `length` events ending at each of `ends` (1 where the cloud scored 0:
+    /// nothing could be lost).
+    private func ratios(endingAt ends: [Int], _ length: Int) -> [Double] {
+        var prefixServed = [Double](repeating: 0, count: served.count + 1)
+        var prefixCloud = [Double](repeating: 0, count: served.count + 1)
+        for i in served.indices {
+            prefixServed[i + 1] = prefixServed[i] + Double(served[i])
+            prefixCloud[i + 1] = prefixCloud[i] + Double(cloud[i])
+        }
+        return ends.map { end in
+            let c = prefixCloud[end] - prefixCloud[end - length]
+            return c > 0 ? (prefixServed[end] - prefixServed[end - length]) / c : 1
+        }
     }
 
     /// The rolling window's figures after each phase: windows of `length` events ending every `step` events.
@@ -43,21 +48,11 @@ struct RollingQuality: Sendable {
     ) -> [ReplayReport.RollingRecovery] {
         let n = served.count
         guard n >= length, length > 0, step > 0 else { return [] }
-        var prefixServed = [Double](repeating: 0, count: n + 1)
-        var prefixCloud = [Double](repeating: 0, count: n + 1)
-        for i in 0..<n {
-            prefixServed[i + 1] = prefixServed[i] + Double(served[i])
-            prefixCloud[i + 1] = prefixCloud[i] + Double(cloud[i])
-        }
-        func ratio(endingAt end: Int) -> Double {
-            let c = prefixCloud[end] - prefixCloud[end - length]
-            return c > 0 ? (prefixServed[end] - prefixServed[end - length]) / c : 1
-        }
         let starts = phases.map(\.at).filter { $0 < n }
         return starts.enumerated().map { position, at in
             let next = position + 1 < starts.count ? starts[position + 1] : n
             let ends = Array(stride(from: max(length, at + step), through: next, by: step))
-            let ratios = ends.map { ratio(endingAt: $0) }
+            let ratios = ratios(endingAt: ends, length)
             let meets = ratios.map { $0 >= qMin }
             // From the end: how many windows of each suffix are at or above q_min.
             var suffixHeld = [Int](repeating: 0, count: meets.count + 1)
