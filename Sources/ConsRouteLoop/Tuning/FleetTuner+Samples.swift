@@ -138,8 +138,10 @@ extension FleetTuner {
     /// `createdAtMs`), and those samples: older samples may be the very ones it was built and chosen on, on which it
     /// looks better than it serves (on `llm-benchmarks.yaml` after the surge: 1.02–1.05 on all held-out samples
     /// while it served 0.90–0.93, so the guardrail saw no table to move away from). On all of them, with no recent
-    /// samples returned, when those since are fewer than `minimumShadowSamples / 4` or miss a stratum that has
-    /// traffic; before the first table (`previous` nil) the all-cloud routing in `tiers` on all of them.
+    /// samples returned, when those since are fewer than `minimumShadowSamples` or miss a stratum that has traffic;
+    /// before the first table (`previous` nil) the all-cloud routing in `tiers` on all of them. Fewer samples than a
+    /// tuning needs cannot say whether the table serves below `q_min` (a point estimate on fifty 0/1 outcomes is
+    /// 0.05 wide), and the requirement it sets (``recentRequirement(_:_:)``) then stops selections at random.
     func inForceEstimate(
         on calibration: CalibrationSet,
         tiers: [Tier],
@@ -156,11 +158,11 @@ extension FleetTuner {
     }
 
     /// `calibration`'s samples taken at or after `publishedMs`; nil when they are fewer than
-    /// `minimumShadowSamples / 4` or miss a stratum that has traffic.
+    /// `minimumShadowSamples` or miss a stratum that has traffic.
     private func recentCheck(_ calibration: CalibrationSet, times: [Int64], publishedMs: Int64) -> RecentCheck? {
         let since = times.indices.filter { times[$0] >= publishedMs }
         let observed = Set(since.map { calibration.stratum[$0] })
-        guard since.count >= max(1, settings.minimumShadowSamples / 4),
+        guard since.count >= max(1, settings.minimumShadowSamples),
             calibration.shares.indices.allSatisfy({ calibration.shares[$0] == 0 || observed.contains($0) })
         else { return nil }
         return RecentCheck(
