@@ -348,6 +348,17 @@ struct FleetTunerTests {
         #expect(!late.current.clearsFloor && late.verdict.publishes)
     }
 
+    @Test("fewer samples since the table in force was published than a tuning needs: it is judged on all of them")
+    func inForceTooFewSince() throws {
+        var fleet = try DroppedFleet(seed: 8, dropAt: 3_000, tuner: tuner(k: 4...4), metadata: metadata)
+        let since = try fleet.retune(publishedMs: 3_000).current.sampleCount
+        #expect(since >= fleet.tuner.settings.minimumShadowSamples)
+        // A point estimate on fewer samples than min_shadow_samples would decide the guardrail by chance.
+        fleet.tuner.settings.minimumShadowSamples = since + 1
+        let judged = try fleet.retune(publishedMs: 3_000)
+        #expect(judged.current.sampleCount == judged.estimate.sampleCount && judged.current.sampleCount > since)
+    }
+
     @Test(
         "when the table in force serves below q_min on the samples since it was published, a candidate must keep those samples at q_min too"
     )
