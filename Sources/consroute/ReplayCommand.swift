@@ -233,7 +233,17 @@ struct ReplayCommand: ParsableCommand {
     }
 
     private func replayFile(_ path: String) throws -> (ReplayReport, ReplaySettings) {
-        var reader = try EventFileReader(path: path)
+        var reader: EventFileReader
+        do {
+            reader = try EventFileReader(path: path)
+        } catch {
+            // Its first event fixes the file's fleet and dimension: --skip-invalid cannot go past it.
+            throw CommandFailure(
+                "\(error)"
+                    + (error.isFraming
+                        ? "" : " (the first event fixes the file's fleet and dimension, so it must be valid)")
+            )
+        }
         var settings = ReplaySettings(fleet: reader.fleet, dimension: reader.dimension, shadowRate: shadowRate ?? 0.05)
         settings.windowEvents = window
         settings.skipInvalid = skipInvalid
