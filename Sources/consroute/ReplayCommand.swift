@@ -178,7 +178,7 @@ struct ReplayCommand: ParsableCommand {
         } catch let error as EventFileError {
             throw CommandFailure("\(error)" + skipHint(skippable: !(error.isFraming)))
         } catch let error as ReplayError {
-            throw CommandFailure("\(error)" + skipHint(skippable: !error.isConfiguration && error != .noEvents))
+            throw CommandFailure("\(error)" + skipHint(skippable: error.isAboutOneEvent))
         }
         let data = try report.jsonData()
         if let out {

@@ -9,9 +9,7 @@ struct PredictionRanks: Sendable {
         let sorted: [Float]
 
         /// The share of the predictions below `threshold` (those a threshold sends past the tier).
-        func share(below threshold: Float) -> Double {
-            sorted.isEmpty ? 0 : Double(sorted.countBelow(threshold)) / Double(sorted.count)
-        }
+        func share(below threshold: Float) -> Double { sorted.share(below: threshold) }
 
         /// The highest threshold with at most `share` of the predictions below it (1 when every prediction may be).
         func highest(belowAtMost share: Double) -> Float {

@@ -12,10 +12,13 @@ public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The controller configuration given to the replay does not fit it (no such fleet, several, another d).
     case configuration(String)
 
-    /// Whether the error is about the replay's configuration, not one event.
-    public var isConfiguration: Bool {
-        if case .configuration = self { return true }
-        return false
+    /// Whether the error is about one event (``ReplaySettings/skipInvalid`` skips such events), not the whole
+    /// input or the configuration.
+    public var isAboutOneEvent: Bool {
+        switch self {
+        case .missingShadow, .wrongDimension, .badTime: true
+        case .noEvents, .configuration: false
+        }
     }
 
     /// The message, naming the event at fault.

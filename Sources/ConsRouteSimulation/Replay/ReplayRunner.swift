@@ -126,7 +126,7 @@ public struct ReplayRunner: Sendable {
             try route(event)
             return true
         } catch {
-            guard settings.skipInvalid, !error.isConfiguration, error != .noEvents else { throw error }
+            guard settings.skipInvalid, error.isAboutOneEvent else { throw error }
             skipInvalid("\(error)")
             return false
         }

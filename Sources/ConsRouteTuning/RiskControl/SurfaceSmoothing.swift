@@ -24,7 +24,7 @@ enum SurfaceSmoothing {
         // Warped coordinates: each threshold's share of the cluster's predictions below it.
         func cdf(_ values: [Float], _ threshold: (Int) -> Float) -> [Double] {
             let sorted = values.sorted()
-            return (0..<g).map { Double(sorted.countBelow(threshold($0))) / Double(sorted.count) }
+            return (0..<g).map { sorted.share(below: threshold($0)) }
         }
         let uDevice = cdf(samples.pDevice, grid.device)
         let uEdge = cdf(samples.pEdge, grid.edge)

@@ -13,6 +13,12 @@ extension RandomAccessCollection where Element: Comparable, Index == Int {
         partitionPoint { $0 > value }
     }
 
+    /// The share of this ascending collection's elements `< value` (0 when it is empty).
+    /// - Complexity: O(log n).
+    public func share(below value: Element) -> Double {
+        isEmpty ? 0 : Double(countBelow(value)) / Double(count)
+    }
+
     /// How many elements precede the first that satisfies `isAfter`, for a predicate false then true along the
     /// collection.
     private func partitionPoint(_ isAfter: (Element) -> Bool) -> Int {
