@@ -139,6 +139,38 @@ struct RoutingKernelTests {
         }
     }
 
+    @Test(
+        "the control plane's placement is the same bits on every path: cluster, float64 distance, novelty",
+        arguments: [(64, 16), (384, 16), (384, 64), (2048, 16)]
+    )
+    func exactPlacementIsPathIndependent(dimension: Int, clusters: Int) {
+        var generator = SeededGenerator(seed: UInt64(dimension + clusters))
+        var table = Fixtures.table(seed: 3, dimension: dimension, clusters: clusters)
+        // Radii at the typical distance of the queries below, so that some fall outside and some inside.
+        for index in table.clusters.indices { table.clusters[index].radius2 = Float(dimension) * 0.12 }
+        let policy = RoutingPolicy(table: table)
+        var outside = 0
+        for _ in 0..<100 {
+            let center = table.clusters[Int(generator.next() % UInt64(clusters))].centroid
+            let x = center.map { $0 + Float.random(in: -0.6...0.6, using: &generator) }
+            let nearest = referenceNearest(x, table)
+            let exact = zip(x, table.clusters[nearest].centroid).reduce(0.0) {
+                $0 + (Double($1.0) - Double($1.1)) * (Double($1.0) - Double($1.1))
+            }
+            let placements = RoutingKernel.supported.map { kernel in
+                x.withUnsafeBufferPointer { policy.exactPlacement($0, kernel: kernel) }
+            }
+            for (kernel, placement) in zip(RoutingKernel.supported, placements) {
+                #expect(placement.index == nearest, "\(kernel)")
+                #expect(placement.distance2.bitPattern == placements[0].distance2.bitPattern, "\(kernel)")
+                #expect(abs(placement.distance2 - exact) <= 1e-12 * exact, "\(kernel)")
+                #expect(placement.isOutside == (exact > Double(table.clusters[nearest].radius2)), "\(kernel)")
+            }
+            if placements[0].isOutside { outside += 1 }
+        }
+        #expect(outside > 0 && outside < 100)
+    }
+
     @Test("selecting a path changes what runs, not what is decided")
     func select() {
         let before = RoutingKernel.selected

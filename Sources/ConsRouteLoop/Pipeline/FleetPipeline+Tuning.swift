@@ -131,7 +131,7 @@ extension FleetPipeline {
         referenceAwaitsWindow = false
         guard let policy else { return }
         var total = 0.0
-        reservoir.forEachRow { row in total += Double(policy.nearestCluster(row).distance2) }
+        reservoir.forEachRow { row in total += policy.exactPlacement(row).distance2 }
         if reservoir.count > 0, total > 0 { referenceMeanDistance2 = total / Double(reservoir.count) }
     }
 
@@ -144,10 +144,8 @@ extension FleetPipeline {
 
     mutating func monitorDrift(_ event: TelemetryEvent) -> [DetectedDrift] {
         guard let policy, var monitor, event.representation.count == policy.dimension else { return [] }
-        let decision = event.representation.withUnsafeBufferPointer {
-            policy.decide(representation: $0, pDevice: event.pDevice, pEdge: event.pEdge)
-        }
-        let (index, distance2) = (decision.clusterIndex, decision.distance2)
+        // Placed exactly, not with the routing decision's float32 distance, whose last bits depend on the machine.
+        let (index, distance2, isNovel) = event.representation.withUnsafeBufferPointer { policy.exactPlacement($0) }
         let scores = event.shadow.map {
             FleetDriftMonitor.TierScores(
                 device: Double($0.score.device),
@@ -157,7 +155,7 @@ extension FleetPipeline {
         }
         let observation = FleetDriftMonitor.Observation(
             cluster: index,
-            normalizedSquaredDistance: Double(distance2) / referenceMeanDistance2,
+            normalizedSquaredDistance: distance2 / referenceMeanDistance2,
             shadowScores: scores,
             served: FleetDriftMonitor.ServedOutcome(
                 tier: event.tier,
@@ -168,7 +166,7 @@ extension FleetPipeline {
         guard let observed = try? monitor.observe(observation) else { return [] }
         self.monitor = monitor
         var batch = Array(observed)
-        let stratum = decision.isNovel ? policy.clusterCount : index
+        let stratum = isNovel ? policy.clusterCount : index
         let served = event.shadow.map {
             Double($0.score[event.tier]) - settings.objective.qualityMin * Double($0.score.cloud)
         }

@@ -35,8 +35,8 @@ extension FleetTuner {
         var strata = [[CollectedSample]](repeating: [], count: novel + 1)
         var kept = 0
         shadow.forEachNewest { sample, row in
-            let (index, distance2) = policy.nearestCluster(row)
-            let stratum = distance2 > clustering.radius2[index] ? novel : index
+            let placement = policy.exactPlacement(row)
+            let stratum = placement.isOutside ? novel : placement.index
             guard strata[stratum].count < settings.samplesPerCluster else { return true }
             let cut = cuts.cut(cluster: stratum == novel ? nil : clustering.ids[stratum])
             if sample.timeUnixMs < cut, kept >= settings.minimumShadowSamples { return true }
@@ -65,8 +65,8 @@ extension FleetTuner {
         recent.withUnsafeBufferPointer { buffer in
             for row in 0..<rows {
                 let x = UnsafeBufferPointer(rebasing: buffer[row * d..<(row + 1) * d])
-                let (index, distance2) = policy.nearestCluster(x)
-                counts[distance2 > clustering.radius2[index] ? clustering.clusterCount : index] += 1
+                let placement = policy.exactPlacement(x)
+                counts[placement.isOutside ? clustering.clusterCount : placement.index] += 1
             }
         }
         return counts.map { $0 / Double(rows) }

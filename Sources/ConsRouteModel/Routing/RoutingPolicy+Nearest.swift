@@ -17,6 +17,24 @@ extension RoutingPolicy {
         return (located.index, located.distance2)
     }
 
+    /// The nearest cluster, the float64 squared distance to it, and whether that distance exceeds the cluster's
+    /// `radius2`: the same bits on every kernel path, so on every machine.
+    ///
+    /// `nearestCluster` and `decide` agree with it on the cluster and on novelty, but their distance is the float32
+    /// score of the path that ran (each path sums in its own order; the AVX-512 VNNI screen re-scores in yet another),
+    /// which differs in its last bits between machines. The control plane compares distances with radii and feeds
+    /// them to the drift tests, so it places points with this, and a backtest replays the same on a laptop as on the
+    /// server. One extra O(d) pass over the nearest centroid.
+    /// - Parameter kernel: the path to find the cluster with; nil for the selected one. It never changes the answer.
+    public func exactPlacement(
+        _ x: UnsafeBufferPointer<Float>,
+        kernel: RoutingKernel? = nil
+    ) -> (index: Int, distance2: Double, isOutside: Bool) {
+        let index = locate(x, kernel: kernel).index
+        let distance2 = exactSquaredDistance(x.baseAddress!, to: index)
+        return (index, distance2, distance2 > Double(radius2[index]))
+    }
+
     /// The nearest cluster, the squared distance to it, and whether that distance exceeds the cluster's
     /// `radius2` (decided exactly in float64 when the float32 distance is within its rounding error of the
     /// radius, so that every kernel path agrees on novelty too).
