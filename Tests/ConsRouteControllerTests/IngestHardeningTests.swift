@@ -140,7 +140,7 @@ struct IngestHardeningTests {
 
         let retry = IngestService(configuration: configuration, store: store)
         let task = Task { try await retry.run() }
-        try await waitForCondition(timeout: .seconds(60)) { (try? await store.pendingDeadLetters().isEmpty) ?? false }
+        try await waitForCondition { (try? await store.pendingDeadLetters().isEmpty) ?? false }
         task.cancel()
         try await task.value
         let letters = try await readAll(

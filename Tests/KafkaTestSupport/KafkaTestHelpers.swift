@@ -205,8 +205,9 @@ package func waitUntil(
 }
 
 /// Polls `condition` every millisecond until it holds; records an issue after `timeout` (generous: it only bounds a
-/// failure, and a loaded CI machine can stall a test for seconds).
-package func waitForCondition(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async throws {
+/// failure, and a loaded CI machine can stall a test for long: on a 2-core Zen 1 with three tests at once a
+/// subscription's table took over 15 s, past the client's 30-s request timeout's retry).
+package func waitForCondition(timeout: Duration = .seconds(60), _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !(await condition()) {
         guard ContinuousClock.now < deadline else {
