@@ -263,7 +263,8 @@ let package = Package(
         .target(
             name: "KafkaTestSupport",
             dependencies: [
-                "ConsRouteKafka", "ConsRouteModel", "ConsRouteTuning", "ConsRouteController", "ConsRouteLoop",
+                "ConsRouteTestSupport", "ConsRouteKafka", "ConsRouteModel", "ConsRouteTuning", "ConsRouteController",
+                "ConsRouteLoop",
                 "ConsRouteStore",
                 "ConsRouteClient",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,6 +2,7 @@ import ConsRouteController
 import ConsRouteKafka
 import ConsRouteModel
 import ConsRouteStore
+import ConsRouteTestSupport
 import Foundation
 import KafkaTestSupport
 import Testing
@@ -37,8 +38,8 @@ struct IngestHardeningTests {
         let service = IngestService(configuration: configuration, store: store)
         let task = Task { try await service.run() }
         let ends = try await endOffsets(topic: configuration.telemetryTopic, client: configuration.kafka)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        var budget = WaitBudget(.seconds(60))
+        while budget.remains() {
             let stored = try await store.storedOffsets(group: configuration.group, topic: configuration.telemetryTopic)
             if ends.filter({ $0.value > 0 }).allSatisfy({ stored[$0.key] == $0.value }) { break }
             try await Task.sleep(for: .milliseconds(50))

@@ -2,6 +2,7 @@ import ConsRouteController
 import ConsRouteKafka
 import ConsRouteModel
 import ConsRouteStore
+import ConsRouteTestSupport
 import Foundation
 import KafkaTestSupport
 import Synchronization
@@ -46,8 +47,8 @@ struct IngestServiceTests {
             topic: setup.configuration.telemetryTopic,
             client: setup.cluster.clientConfiguration
         )
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        var budget = WaitBudget(.seconds(60))
+        while budget.remains() {
             let stored = try await store.storedOffsets(
                 group: setup.configuration.group,
                 topic: setup.configuration.telemetryTopic
@@ -210,8 +211,8 @@ struct IngestServiceTests {
             client: setup.cluster.clientConfiguration
         )
         var consumed = false
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline, !consumed {
+        var budget = WaitBudget(.seconds(60))
+        while !consumed, budget.remains() {
             let stored = try await store.storedOffsets(
                 group: setup.configuration.group,
                 topic: setup.configuration.telemetryTopic
@@ -281,8 +282,8 @@ struct IngestServiceTests {
         await producer.shutdown()
         let service = IngestService(configuration: setup.configuration, store: store)
         let task = Task { try await service.run() }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await !store.pendingDeadLetters().isEmpty, ContinuousClock.now < deadline {
+        var budget = WaitBudget(.seconds(60))
+        while try await !store.pendingDeadLetters().isEmpty, budget.remains() {
             try await Task.sleep(for: .milliseconds(50))
         }
         task.cancel()

@@ -97,8 +97,8 @@ struct CrashSafetyTests {
     private func waitForProgress(path: String, group: String, beyond committed: Int64, child: ChildProcess)
         async throws
     {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        var budget = WaitBudget(.seconds(60))
+        while budget.remains() {
             if FileManager.default.fileExists(atPath: path), child.process.isRunning {
                 let store = try HistoryStore(path: path)
                 if let next = try await store.storedOffsets(group: group, topic: topic)[0], next > committed { return }

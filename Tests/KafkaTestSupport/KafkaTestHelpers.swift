@@ -1,4 +1,5 @@
 package import ConsRouteKafka
+import ConsRouteTestSupport
 import Foundation
 import Testing
 
@@ -191,27 +192,27 @@ package actor EventRecorder {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds, or throws `TestTimeout`.
+/// Polls `condition` every 50 ms until it holds, or throws `TestTimeout` when `timeout` is spent (a `WaitBudget`:
+/// stalls of the whole process do not count).
 package func waitUntil(
     _ what: String,
     timeout: Duration = .seconds(60),
     _ condition: @Sendable () async throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
+    var budget = WaitBudget(timeout)
     while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw TestTimeout(what: what) }
+        guard budget.remains() else { throw TestTimeout(what: "\(what) within \(budget.description)") }
         try await Task.sleep(for: .milliseconds(50))
     }
 }
 
-/// Polls `condition` every millisecond until it holds; records an issue after `timeout` (generous: it only bounds a
-/// failure, and a loaded CI machine can stall a test for long: on a 2-core Zen 1 with three tests at once a
-/// subscription's table took over 15 s, past the client's 30-s request timeout's retry).
+/// Polls `condition` every millisecond until it holds; records an issue when `timeout` is spent (a `WaitBudget`:
+/// stalls of the whole process do not count). Generous by default: it only bounds how long a failure takes.
 package func waitForCondition(timeout: Duration = .seconds(60), _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
+    var budget = WaitBudget(timeout)
     while !(await condition()) {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within \(timeout)")
+        guard budget.remains() else {
+            Issue.record("condition not met within \(budget.description)")
             return
         }
         try await Task.sleep(for: .milliseconds(1))
