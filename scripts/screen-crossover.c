@@ -1,4 +1,5 @@
-// Where the int8 screen pays: one decision on the `avx512vnni` path (screen) and on `avx512` (float kernel) for a
+// Where the int8 screen pays: one decision on the `avx512vnni` path (screen) and on `avx512` (float kernel), or on a
+// CPU without VNNI the `avx2` path's screen and its float kernel, for a
 // synthetic table of k centroids N(0, 1) in d dimensions and n queries (centroid + N(0, s²), s in [0.8, 1.6]),
 // the fastest of `repeats` passes over the n queries. Every answer is also checked against the plain-C screen
 // reference and the float kernel ("mismatches" must be 0). With n = 50 the queries stay in cache; with n = 20000
@@ -41,8 +42,14 @@ int main(int argc, char **argv) {
     }
     int d = atoi(argv[1]), k = atoi(argv[2]);
     int repeats = argc > 3 ? atoi(argv[3]) : 2000, n = argc > 4 ? atoi(argv[4]) : 50;
-    if (!consroute_kernel_supported(CONSROUTE_KERNEL_AVX512_VNNI)) {
-        printf("this CPU has no AVX-512 VNNI: nothing to measure (skipped)\n");
+    // The screen of the widest path this CPU has (VNNI, else AVX2), against that path's float kernel.
+    consroute_kernel_path screen_path = CONSROUTE_KERNEL_AVX512_VNNI, float_path = CONSROUTE_KERNEL_AVX512;
+    if (!consroute_kernel_supported(screen_path)) {
+        screen_path = CONSROUTE_KERNEL_AVX2;
+        float_path = CONSROUTE_KERNEL_AVX2;
+    }
+    if (!consroute_kernel_supported(screen_path)) {
+        printf("this CPU has neither AVX-512 VNNI nor AVX2: nothing to measure (skipped)\n");
         return 0;
     }
     int blocks_count = (k + 15) / 16, lanes = blocks_count * 16;
@@ -112,12 +119,12 @@ int main(int argc, char **argv) {
     for (int q = 0; q < n; q++) {
         const float *x = queries + (long)q * d;
         long screened = consroute_nearest_centroid_screened_on(
-            CONSROUTE_KERNEL_AVX512_VNNI, &screen, x, d, blocks, norms, blocks_count, max_norm, &distance2,
+            screen_path, &screen, x, d, blocks, norms, blocks_count, max_norm, &distance2,
             &uncertainty);
         long reference = consroute_nearest_centroid_screened_reference(
             &screen, x, d, blocks, norms, blocks_count, max_norm, &distance2, &uncertainty);
         long plain = consroute_nearest_centroid_on(
-            CONSROUTE_KERNEL_AVX512, x, d, blocks, norms, blocks_count, max_norm, &distance2, &uncertainty);
+            float_path, x, d, blocks, norms, blocks_count, max_norm, &distance2, &uncertainty);
         if (screened != reference || screened != plain) mismatches++;
     }
     double best_screen = INFINITY, best_float = INFINITY;
@@ -126,7 +133,7 @@ int main(int argc, char **argv) {
         double start = now_ns();
         for (int q = 0; q < n; q++) {
             sink += consroute_nearest_centroid_screened_on(
-                CONSROUTE_KERNEL_AVX512_VNNI, &screen, queries + (long)q * d, d, blocks, norms, blocks_count,
+                screen_path, &screen, queries + (long)q * d, d, blocks, norms, blocks_count,
                 max_norm, &distance2, &uncertainty);
         }
         double elapsed = (now_ns() - start) / n;
@@ -134,14 +141,15 @@ int main(int argc, char **argv) {
         start = now_ns();
         for (int q = 0; q < n; q++) {
             sink += consroute_nearest_centroid_on(
-                CONSROUTE_KERNEL_AVX512, queries + (long)q * d, d, blocks, norms, blocks_count, max_norm, &distance2,
+                float_path, queries + (long)q * d, d, blocks, norms, blocks_count, max_norm, &distance2,
                 &uncertainty);
         }
         elapsed = (now_ns() - start) / n;
         if (elapsed < best_float) best_float = elapsed;
     }
     printf(
-        "d=%d k=%d n=%d: screen (avx512vnni) %.1f ns, float (avx512) %.1f ns per decision; mismatches %ld%s\n", d, k,
-        n, best_screen, best_float, mismatches, sink == 42 ? " " : "");
+        "d=%d k=%d n=%d: screen (%s) %.1f ns, float (%s) %.1f ns per decision; mismatches %ld%s\n", d, k, n,
+        consroute_kernel_name(screen_path), best_screen, consroute_kernel_name(float_path), best_float, mismatches,
+        sink == 42 ? " " : "");
     return mismatches == 0 ? 0 : 1;
 }

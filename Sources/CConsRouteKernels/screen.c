@@ -354,6 +354,171 @@ static long cr_vnni_screened(
 #pragma clang attribute pop
 #endif
 
+// MARK: - AVX2
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,popcnt,bmi,bmi2"))), apply_to = function)
+
+/// `x·row` in 8 lanes × 4 chains: every partial sum has at most d/32 + 1 terms and the reduction 5 levels, within
+/// the `d/8 + 14` terms of the tolerance used with it. The tail (d not a multiple of 8) goes to the first chain.
+static float cr_avx2_dot(const float *x, const float *row, long d) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    long j = 0;
+    for (; j + 32 <= d; j += 32) {
+        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(row + j), a0);
+        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j + 8), _mm256_loadu_ps(row + j + 8), a1);
+        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j + 16), _mm256_loadu_ps(row + j + 16), a2);
+        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j + 24), _mm256_loadu_ps(row + j + 24), a3);
+    }
+    for (; j + 8 <= d; j += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(row + j), a0);
+    __m256 sum8 = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
+    __m128 sum4 = _mm_add_ps(_mm256_castps256_ps128(sum8), _mm256_extractf128_ps(sum8, 1));
+    __m128 sum2 = _mm_add_ps(sum4, _mm_movehl_ps(sum4, sum4));
+    float total = _mm_cvtss_f32(_mm_add_ss(sum2, _mm_shuffle_ps(sum2, sum2, 1)));
+    for (; j < d; j++) total = fmaf(x[j], row[j], total);
+    return total;
+}
+
+/// The sum of each of eight vectors' lanes: lane c of the result is the sum of `a[c]`'s lanes.
+static inline __attribute__((always_inline)) __m256i cr_avx2_lane_sums(const __m256i a[8]) {
+    __m256i h01 = _mm256_hadd_epi32(a[0], a[1]), h23 = _mm256_hadd_epi32(a[2], a[3]);
+    __m256i h45 = _mm256_hadd_epi32(a[4], a[5]), h67 = _mm256_hadd_epi32(a[6], a[7]);
+    __m256i h0123 = _mm256_hadd_epi32(h01, h23), h4567 = _mm256_hadd_epi32(h45, h67);
+    return _mm256_add_epi32(
+        _mm256_permute2x128_si256(h0123, h4567, 0x20), _mm256_permute2x128_si256(h0123, h4567, 0x31));
+}
+
+/// Where the AVX2 screen is faster than the AVX2 float kernel: from 12,288 floats at d >= 384. Measured with
+/// `scripts/screen-crossover.c` (queries in cache) on a Zen 1 (2 vCPU AMD EPYC, 2.0 GHz, whose 256-bit integer
+/// instructions issue as two 128-bit halves): 1.17× at d = 768, k = 16 and 1.20× at d = 384, k = 32, up to 1.74× at
+/// d = 2048, k = 64; even at d = 384, k = 16 (6,144 floats) and d = 192, k = 64; slower below (d = 192, k = 16:
+/// 528 against 384 ns). Without VNNI an integer dot of 64 bytes takes eight instructions, not one, so the screen
+/// needs more floats to save than on the `avx512vnni` path.
+static inline int cr_avx2_screen_pays(const consroute_screen *screen, long d) {
+    return d >= 384 && screen->cluster_count * d >= 12288;
+}
+
+/// The int8 screen without VNNI: the same codes, bounds and finish as the `avx512vnni` path, with the integer
+/// dots from `vpmaddubsw`. That instruction multiplies unsigned by signed bytes and adds pairs into int16 with
+/// saturation, so the query's codes enter as |q_x| and their signs move onto the centroids' codes
+/// (`vpsignb`): each pair then sums to at most 2 · 127 · 127 = 32,258, below int16's limit, and the dots are exact
+/// with no offset to correct.
+static long cr_avx2_screened(
+    const consroute_screen *screen, const float *x, long d, const float *blocks, const float *norms,
+    long block_count, float max_norm, float *distance2, float *uncertainty) {
+    cr_nearest_fn fallback = cr_function(CONSROUTE_KERNEL_AVX2);
+    if (d > CONSROUTE_SCREEN_MAX_DIMENSION || screen->cluster_count > CONSROUTE_SCREEN_MAX_CLUSTERS) {
+        return fallback(x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
+    }
+    // Pass 1: ||x||² and max |x_j|, in four chains.
+    const __m256 sign_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, m0 = s0, m1 = s0;
+    long j = 0;
+    for (; j + 32 <= d; j += 32) {
+        __m256 v0 = _mm256_loadu_ps(x + j), v1 = _mm256_loadu_ps(x + j + 8);
+        __m256 v2 = _mm256_loadu_ps(x + j + 16), v3 = _mm256_loadu_ps(x + j + 24);
+        s0 = _mm256_fmadd_ps(v0, v0, s0);
+        s1 = _mm256_fmadd_ps(v1, v1, s1);
+        s2 = _mm256_fmadd_ps(v2, v2, s2);
+        s3 = _mm256_fmadd_ps(v3, v3, s3);
+        m0 = _mm256_max_ps(m0, _mm256_max_ps(_mm256_and_ps(v0, sign_mask), _mm256_and_ps(v1, sign_mask)));
+        m1 = _mm256_max_ps(m1, _mm256_max_ps(_mm256_and_ps(v2, sign_mask), _mm256_and_ps(v3, sign_mask)));
+    }
+    __m256 s8 = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    float query_norm = _mm_cvtss_f32(_mm_add_ss(s4, _mm_shuffle_ps(s4, s4, 1)));
+    __m256 m8 = _mm256_max_ps(m0, m1);
+    __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m8), _mm256_extractf128_ps(m8, 1));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    float max_abs = _mm_cvtss_f32(_mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1)));
+    for (; j < d; j++) {
+        query_norm = fmaf(x[j], x[j], query_norm);
+        max_abs = fabsf(x[j]) > max_abs ? fabsf(x[j]) : max_abs;
+    }
+    // A NaN makes the norm NaN (and the maximum cannot be trusted then): the float kernel's answer.
+    if (!isfinite(query_norm)) return fallback(x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
+    float scale = max_abs / 127, inverse = max_abs > 0 ? 127 / max_abs : 0;
+    if (!isfinite(inverse)) inverse = 0;  // |x_j| so small that 127 / max overflows: all codes 0, x̂ = 0
+
+    // Pass 2: the query's codes (as the reference rounds them: to nearest, clamped to ±127) and ||x − x̂||², 32
+    // dimensions at a time (four vectors of 8 codes packed to bytes: the packs interleave 4-byte groups across the
+    // 128-bit lanes, one permutation restores dimension order), then the rest one by one. Codes past d are 0, so
+    // the codes' zero padding adds nothing.
+    int8_t query[CONSROUTE_SCREEN_MAX_DIMENSION] __attribute__((aligned(64)));
+    long padded = screen->padded_dimension;
+    __m256 scale_v = _mm256_set1_ps(scale), inverse_v = _mm256_set1_ps(inverse);
+    __m256 r0 = _mm256_setzero_ps(), r1 = r0, r2 = r0, r3 = r0;
+    const __m256i low = _mm256_set1_epi32(-127), high = _mm256_set1_epi32(127);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+#define CR_CODES(v) _mm256_min_epi32(_mm256_max_epi32(_mm256_cvtps_epi32(_mm256_mul_ps(v, inverse_v)), low), high)
+#define CR_RESIDUAL(v, codes, chain)                                                                               \
+    do {                                                                                                           \
+        __m256 residual = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(codes), scale_v, v);                                 \
+        chain = _mm256_fmadd_ps(residual, residual, chain);                                                        \
+    } while (0)
+    for (j = 0; j + 32 <= d; j += 32) {
+        __m256 v0 = _mm256_loadu_ps(x + j), v1 = _mm256_loadu_ps(x + j + 8);
+        __m256 v2 = _mm256_loadu_ps(x + j + 16), v3 = _mm256_loadu_ps(x + j + 24);
+        __m256i c0 = CR_CODES(v0), c1 = CR_CODES(v1), c2 = CR_CODES(v2), c3 = CR_CODES(v3);
+        CR_RESIDUAL(v0, c0, r0);
+        CR_RESIDUAL(v1, c1, r1);
+        CR_RESIDUAL(v2, c2, r2);
+        CR_RESIDUAL(v3, c3, r3);
+        __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(c0, c1), _mm256_packs_epi32(c2, c3));
+        _mm256_store_si256((__m256i *)(query + j), _mm256_permutevar8x32_epi32(bytes, order));
+    }
+#undef CR_CODES
+#undef CR_RESIDUAL
+    __m256 r8 = _mm256_add_ps(_mm256_add_ps(r0, r1), _mm256_add_ps(r2, r3));
+    __m128 r4 = _mm_add_ps(_mm256_castps256_ps128(r8), _mm256_extractf128_ps(r8, 1));
+    r4 = _mm_add_ps(r4, _mm_movehl_ps(r4, r4));
+    float residual_norm = _mm_cvtss_f32(_mm_add_ss(r4, _mm_shuffle_ps(r4, r4, 1)));
+    for (; j < d; j++) {
+        float t = rintf(x[j] * inverse);
+        t = t > 127 ? 127 : (t < -127 ? -127 : t);
+        query[j] = (int8_t)t;
+        float r = fmaf(-t, scale, x[j]);
+        residual_norm = fmaf(r, r, residual_norm);
+    }
+    if (j < padded) memset(query + j, 0, (size_t)(padded - j));
+    cr_query_bounds q = cr_bounds(scale, query_norm, residual_norm, d);
+
+    // The integer dots, eight clusters at a time (sixteen 256-bit accumulators would leave no register for the
+    // query): each 64-byte window of the query is split into |q_x| and its signs once per half block.
+    int32_t dots[CONSROUTE_SCREEN_MAX_CLUSTERS + 16] __attribute__((aligned(64)));
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (long b = 0; b < block_count; b++) {
+        for (int half = 0; half < 2; half++) {
+            const int8_t *tile = screen->codes + b * 16 * padded + half * 8 * 64;
+            __m256i a[8];
+            for (int c = 0; c < 8; c++) a[c] = _mm256_setzero_si256();
+            for (long w = 0; w < padded; w += 64, tile += 1024) {
+                __m256i q0 = _mm256_load_si256((const __m256i *)(query + w));
+                __m256i q1 = _mm256_load_si256((const __m256i *)(query + w + 32));
+                __m256i u0 = _mm256_abs_epi8(q0), u1 = _mm256_abs_epi8(q1);
+#pragma unroll
+                for (int c = 0; c < 8; c++) {
+                    __m256i c0 = _mm256_sign_epi8(_mm256_load_si256((const __m256i *)(tile + c * 64)), q0);
+                    __m256i c1 = _mm256_sign_epi8(_mm256_load_si256((const __m256i *)(tile + c * 64 + 32)), q1);
+                    __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(u0, c0), ones);
+                    __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(u1, c1), ones);
+                    a[c] = _mm256_add_epi32(a[c], _mm256_add_epi32(p0, p1));
+                }
+            }
+            _mm256_store_si256((__m256i *)(dots + 16 * b + 8 * half), cr_avx2_lane_sums(a));
+        }
+    }
+    float tolerance = cr_tolerance(d, 8, query_norm, max_norm);
+    cr_intervals intervals;
+    cr_intervals_scalar(screen, dots, q, &intervals);
+    return cr_screen_finish(
+        screen, x, d, &intervals, norms, query_norm, tolerance, cr_avx2_dot, distance2, uncertainty);
+}
+
+#pragma clang attribute pop
+#endif
+
 // MARK: - Dispatch
 
 long consroute_nearest_centroid_screened_on(
@@ -364,6 +529,9 @@ long consroute_nearest_centroid_screened_on(
     if (path == CONSROUTE_KERNEL_AVX512_VNNI && screen) {
         return cr_vnni_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
     }
+    if (path == CONSROUTE_KERNEL_AVX2 && screen && cr_avx2_screen_pays(screen, d)) {
+        return cr_avx2_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
+    }
 #endif
     return cr_function(path)(x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
 }
@@ -373,9 +541,25 @@ long consroute_nearest_centroid_screened(
     long block_count, float max_norm, float *distance2, float *uncertainty) {
 #if defined(__x86_64__)
     // The screen is tested first: a table without one (the common, small case) pays nothing for the path check.
-    if (screen && consroute_kernel_selected() == CONSROUTE_KERNEL_AVX512_VNNI) {
-        return cr_vnni_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
+    if (screen) {
+        consroute_kernel_path selected = consroute_kernel_selected();
+        if (selected == CONSROUTE_KERNEL_AVX512_VNNI) {
+            return cr_vnni_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
+        }
+        if (selected == CONSROUTE_KERNEL_AVX2 && cr_avx2_screen_pays(screen, d)) {
+            return cr_avx2_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
+        }
     }
 #endif
     return consroute_nearest_centroid(x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
+}
+
+int consroute_screen_runs(consroute_kernel_path path, const consroute_screen *screen, long d) {
+    if (!screen || !consroute_kernel_supported(path)) return 0;
+    if (d > CONSROUTE_SCREEN_MAX_DIMENSION || screen->cluster_count > CONSROUTE_SCREEN_MAX_CLUSTERS) return 0;
+#if defined(__x86_64__)
+    if (path == CONSROUTE_KERNEL_AVX512_VNNI) return 1;
+    if (path == CONSROUTE_KERNEL_AVX2) return cr_avx2_screen_pays(screen, d);
+#endif
+    return 0;
 }

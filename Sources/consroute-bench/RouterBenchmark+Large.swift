@@ -43,7 +43,7 @@ extension RouterBenchmark {
                     d: d
                 )
                 let selected = RoutingKernel.selected
-                let screened = RoutingPolicy(table: table).isScreened
+                let policy = RoutingPolicy(table: table)
                 for kernel in [selected] + (selected == .avx512vnni ? [RoutingKernel.avx512] : []) {
                     RoutingKernel.select(kernel)
                     defer { RoutingKernel.select(selected) }
@@ -54,7 +54,7 @@ extension RouterBenchmark {
                     record["dataset"] = name
                     record["params"] = [
                         "per_query": "one decide() call per query", "threads": 1, "k": k, "d": d,
-                        "kernel": "\(kernel)", "int8_screen": screened && kernel == .avx512vnni,
+                        "kernel": "\(kernel)", "int8_screen": policy.runsScreen(on: kernel),
                     ]
                     emitLarge(context, record: record, reference: reference)
                 }

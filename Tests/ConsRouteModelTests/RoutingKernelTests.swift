@@ -186,4 +186,27 @@ struct RoutingKernelTests {
             #expect(!RoutingKernel.select(.neon))
         #endif
     }
+
+    @Test(
+        "the int8 screen runs on avx512vnni for every screened table, on avx2 from 12,288 floats at d >= 384",
+        arguments: [
+            (384, 16, false), (384, 32, true), (384, 64, true), (2048, 16, true), (1001, 13, true), (256, 64, false),
+        ]
+    )
+    func whereTheScreenRuns(dimension: Int, clusters: Int, onAVX2: Bool) {
+        let policy = RoutingPolicy(table: Fixtures.table(dimension: dimension, clusters: clusters))
+        #expect(policy.isScreened)
+        for kernel in RoutingKernel.supported {
+            let expected =
+                switch kernel {
+                case .avx512vnni: true
+                case .avx2: onAVX2
+                default: false
+                }
+            #expect(policy.runsScreen(on: kernel) == expected, "\(kernel)")
+        }
+        // A table too small for a screen runs none anywhere.
+        let small = RoutingPolicy(table: Fixtures.table(dimension: 64, clusters: 16))
+        #expect(!small.isScreened && RoutingKernel.supported.allSatisfy { !small.runsScreen(on: $0) })
+    }
 }

@@ -6,7 +6,7 @@
 // the environment variable `CONSROUTE_KERNEL` names another supported one (`avx512vnni`, `avx512`, `avx2`, `sse2`,
 // `neon`, `scalar`), and every later call goes through the same function pointer. `avx512vnni` runs the `avx512`
 // copy, and for tables with an int8 screen (`consroute_screen`, screen.c) screens the clusters with integer dot
-// products first. Every path returns the same
+// products first; `avx2` does too for the largest tables (`consroute_screen_runs`). Every path returns the same
 // answer: when a second centroid scores within that path's float32 rounding-error bound of the best, it
 // returns -1 and the caller re-scores exactly in float64.
 //
@@ -24,6 +24,7 @@ extern "C" {
 typedef enum consroute_kernel_path {
     CONSROUTE_KERNEL_SCALAR = 0,
     CONSROUTE_KERNEL_SSE2 = 1,
+    /// AVX2 + FMA, plus the int8 screen for tables of at least 12,288 floats at d >= 384.
     CONSROUTE_KERNEL_AVX2 = 2,
     CONSROUTE_KERNEL_AVX512 = 3,
     CONSROUTE_KERNEL_NEON = 4,
@@ -90,9 +91,10 @@ typedef struct consroute_screen {
 #define CONSROUTE_SCREEN_MAX_DIMENSION 8192
 #define CONSROUTE_SCREEN_MAX_CLUSTERS 1024
 
-/// `consroute_nearest_centroid` for a table with a screen: on the `avx512vnni` path the int8 screen runs first;
-/// every other path ignores the screen and runs its float kernel. Same results and contract. `screen` may be NULL
-/// (a table without one): then this is `consroute_nearest_centroid` (or, for `_on`, `consroute_nearest_centroid_on`).
+/// `consroute_nearest_centroid` for a table with a screen: on the `avx512vnni` path the int8 screen runs first, on
+/// the `avx2` path too when the table is large enough for it to pay there (`consroute_screen_runs`); every other
+/// path ignores the screen and runs its float kernel. Same results and contract. `screen` may be NULL (a table
+/// without one): then this is `consroute_nearest_centroid` (or, for `_on`, `consroute_nearest_centroid_on`).
 long consroute_nearest_centroid_screened(
     const consroute_screen *screen, const float *x, long d, const float *blocks, const float *norms,
     long block_count, float max_norm, float *distance2, float *uncertainty);
@@ -102,7 +104,12 @@ long consroute_nearest_centroid_screened_on(
     consroute_kernel_path path, const consroute_screen *screen, const float *x, long d, const float *blocks,
     const float *norms, long block_count, float max_norm, float *distance2, float *uncertainty);
 
-/// The screen in plain C (the `avx512vnni` path's reference, which the tests run on every machine).
+/// Whether the screened entry points run `screen` (of a table with `d` dimensions) on `path`: 1 on `avx512vnni`; on
+/// `avx2` from 12,288 floats (k·d) at d >= 384, where it is faster than the float kernel without VNNI; 0 otherwise.
+int consroute_screen_runs(consroute_kernel_path path, const consroute_screen *screen, long d);
+
+/// The screen in plain C (the reference of the `avx512vnni` and `avx2` screens, which the tests run on every
+/// machine).
 long consroute_nearest_centroid_screened_reference(
     const consroute_screen *screen, const float *x, long d, const float *blocks, const float *norms,
     long block_count, float max_norm, float *distance2, float *uncertainty);

@@ -7,7 +7,8 @@ internal import CConsRouteKernels
 /// unless the environment variable `CONSROUTE_KERNEL` names another supported one. All of them decide the
 /// same: a query whose two best scores are within a path's float32 rounding-error bound is decided exactly in
 /// float64, so the choice changes the speed only. `avx512vnni` is the `avx512` kernel plus the int8 screen
-/// that tables larger than L1 get (`RoutingScreen`): it reads a quarter of the bytes and decides the same.
+/// that tables larger than L1 get (`RoutingScreen`): it reads a quarter of the bytes and decides the same; `avx2`
+/// runs the screen too for the largest tables (`RoutingPolicy.runsScreen(on:)`).
 public enum RoutingKernel: Int, Sendable, CaseIterable, CustomStringConvertible {
     case scalar = 0
     case sse2 = 1

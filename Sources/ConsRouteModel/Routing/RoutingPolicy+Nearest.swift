@@ -114,6 +114,12 @@ extension RoutingPolicy {
     /// Whether this table has an int8 screen (`RoutingScreen`).
     public var isScreened: Bool { screen != nil }
 
+    /// Whether decisions on `kernel` run this table's int8 screen: on `avx512vnni` whenever it has one, on `avx2`
+    /// when it is large enough for the screen to pay there (`consroute_screen_runs`).
+    public func runsScreen(on kernel: RoutingKernel) -> Bool {
+        RoutingScreen.withKernelScreen(screen) { consroute_screen_runs(kernel.path, $0, dimension) != 0 }
+    }
+
     /// Floats of slack before the kernel's data, so that it can start on a 64-byte boundary.
     static let kernelAlignmentSlack = 15
 

@@ -6,8 +6,9 @@ internal import CConsRouteKernels
 /// (`RoutingScreen.pays(clusters:dimension:)`). On the `avx512vnni` path the kernel scores every cluster with
 /// exact integer dot products against these codes, bounds each score's error (Cauchy–Schwarz on the quantization
 /// residuals), and re-scores in float32 only the clusters whose interval overlaps the best one's
-/// (`consroute_screen` in `consroute_kernels.h`); the answer is the float kernels', bit for bit. Other paths
-/// ignore the screen.
+/// (`consroute_screen` in `consroute_kernels.h`); the answer is the float kernels', bit for bit. The `avx2` path
+/// runs the same screen with a slower integer dot, so only from 12,288 floats at d >= 384
+/// (`consroute_screen_runs`); other paths ignore it.
 struct RoutingScreen: Sendable {
     /// A table gets a screen (`pays`) when k·d >= `minimumFloats` at d >= `wideDimension`, or k·d >=
     /// `minimumFloatsBelowWideDimension` at `minimumDimension` <= d < `wideDimension`. Measured on Zen 4 (32 kB L1
