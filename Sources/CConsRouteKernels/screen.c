@@ -510,8 +510,48 @@ static long cr_avx2_screened(
         }
     }
     float tolerance = cr_tolerance(d, 8, query_norm, max_norm);
+    // The intervals, 4 clusters per vector: the same operations as `cr_interval`, in the same order.
     cr_intervals intervals;
-    cr_intervals_scalar(screen, dots, q, &intervals);
+    long k = screen->cluster_count, planes = block_count * 16;
+    const double *p = screen->params;
+    const __m256d scale_d = _mm256_set1_pd(q.scale), norm_d = _mm256_set1_pd(q.norm);
+    const __m256d residual_d = _mm256_set1_pd(q.residual);
+    const __m256d magnitude_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffff));
+    __m256d upper_min = _mm256_set1_pd(__builtin_inf()), center_min = upper_min;
+    double centers[CONSROUTE_SCREEN_MAX_CLUSTERS + 16] __attribute__((aligned(64)));
+    for (long c = 0; c < planes; c += 4) {
+        __m256d dot = _mm256_cvtepi32_pd(_mm_load_si128((const __m128i *)(dots + c)));
+        __m256d product = _mm256_mul_pd(_mm256_mul_pd(scale_d, _mm256_loadu_pd(p + c)), dot);
+        __m256d norm = _mm256_loadu_pd(p + 3 * planes + c);
+        __m256d center = _mm256_sub_pd(norm, _mm256_add_pd(product, product));
+        __m256d spread = _mm256_add_pd(
+            _mm256_mul_pd(norm_d, _mm256_loadu_pd(p + planes + c)),
+            _mm256_mul_pd(residual_d, _mm256_loadu_pd(p + 2 * planes + c)));
+        __m256d magnitude = _mm256_and_pd(product, magnitude_mask);
+        __m256d radius = _mm256_add_pd(
+            _mm256_mul_pd(_mm256_mul_pd(spread, _mm256_set1_pd(2)), _mm256_set1_pd(1 + 0x1p-30)),
+            _mm256_mul_pd(
+                _mm256_set1_pd(0x1p-36),
+                _mm256_add_pd(_mm256_and_pd(norm, magnitude_mask), _mm256_add_pd(magnitude, magnitude))));
+        // Padding lanes (past k) have norm +inf: center and upper end +inf, lower end NaN; never used.
+        _mm256_store_pd(intervals.lower + c, _mm256_sub_pd(center, radius));
+        _mm256_store_pd(centers + c, center);
+        upper_min = _mm256_min_pd(_mm256_add_pd(center, radius), upper_min);  // a NaN lane keeps the minimum
+        center_min = _mm256_min_pd(center, center_min);
+    }
+    __m128d upper2 = _mm_min_pd(_mm256_castpd256_pd128(upper_min), _mm256_extractf128_pd(upper_min, 1));
+    intervals.best_upper = _mm_cvtsd_f64(_mm_min_sd(upper2, _mm_unpackhi_pd(upper2, upper2)));
+    __m128d center2 = _mm_min_pd(_mm256_castpd256_pd128(center_min), _mm256_extractf128_pd(center_min, 1));
+    double least = _mm_cvtsd_f64(_mm_min_sd(center2, _mm_unpackhi_pd(center2, center2)));
+    intervals.first = 0;
+    if (least < __builtin_inf()) {
+        for (long c = 0; c < k; c++) {
+            if (centers[c] == least) {
+                intervals.first = c;
+                break;
+            }
+        }
+    }
     return cr_screen_finish(
         screen, x, d, &intervals, norms, query_norm, tolerance, cr_avx2_dot, distance2, uncertainty);
 }
