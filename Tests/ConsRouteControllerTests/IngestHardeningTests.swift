@@ -38,11 +38,9 @@ struct IngestHardeningTests {
         let service = IngestService(configuration: configuration, store: store)
         let task = Task { try await service.run() }
         let ends = try await endOffsets(topic: configuration.telemetryTopic, client: configuration.kafka)
-        var budget = WaitBudget(.seconds(60))
-        while budget.remains() {
+        _ = try await poll(every: .milliseconds(50)) {
             let stored = try await store.storedOffsets(group: configuration.group, topic: configuration.telemetryTopic)
-            if ends.filter({ $0.value > 0 }).allSatisfy({ stored[$0.key] == $0.value }) { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
         }
         task.cancel()
         try await task.value

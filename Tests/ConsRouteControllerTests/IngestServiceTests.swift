@@ -47,14 +47,12 @@ struct IngestServiceTests {
             topic: setup.configuration.telemetryTopic,
             client: setup.cluster.clientConfiguration
         )
-        var budget = WaitBudget(.seconds(60))
-        while budget.remains() {
+        _ = try await poll(every: .milliseconds(50)) {
             let stored = try await store.storedOffsets(
                 group: setup.configuration.group,
                 topic: setup.configuration.telemetryTopic
             )
-            if ends.filter({ $0.value > 0 }).allSatisfy({ stored[$0.key] == $0.value }) { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
         }
         task.cancel()
         try await task.value
@@ -210,15 +208,12 @@ struct IngestServiceTests {
             topic: setup.configuration.telemetryTopic,
             client: setup.cluster.clientConfiguration
         )
-        var consumed = false
-        var budget = WaitBudget(.seconds(60))
-        while !consumed, budget.remains() {
+        let consumed = try await poll(every: .milliseconds(50)) {
             let stored = try await store.storedOffsets(
                 group: setup.configuration.group,
                 topic: setup.configuration.telemetryTopic
             )
-            consumed = ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
-            try await Task.sleep(for: .milliseconds(50))
+            return ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
         }
         // Everything is consumed and nothing more arrives: within a few measurements the lag must say 0.
         var measured: [Int64?] = [service.lag]
@@ -282,10 +277,7 @@ struct IngestServiceTests {
         await producer.shutdown()
         let service = IngestService(configuration: setup.configuration, store: store)
         let task = Task { try await service.run() }
-        var budget = WaitBudget(.seconds(60))
-        while try await !store.pendingDeadLetters().isEmpty, budget.remains() {
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        _ = try await poll(every: .milliseconds(50)) { try await store.pendingDeadLetters().isEmpty }
         task.cancel()
         try await task.value
         let letters = try await readAll(

@@ -97,18 +97,20 @@ struct CrashSafetyTests {
     private func waitForProgress(path: String, group: String, beyond committed: Int64, child: ChildProcess)
         async throws
     {
-        var budget = WaitBudget(.seconds(60))
-        while budget.remains() {
+        let progressed = try await poll(every: .milliseconds(10)) {
             if FileManager.default.fileExists(atPath: path), child.process.isRunning {
                 let store = try HistoryStore(path: path)
-                if let next = try await store.storedOffsets(group: group, topic: topic)[0], next > committed { return }
+                if let next = try await store.storedOffsets(group: group, topic: topic)[0], next > committed {
+                    return true
+                }
             }
             if !child.process.isRunning {
                 let log = (try? String(contentsOf: child.errorLog, encoding: .utf8)) ?? ""
                 throw CrashTestSetupError.writerFailed(log: log)
             }
-            try await Task.sleep(for: .milliseconds(10))
+            return false
         }
+        if progressed { return }
         kill(child.process.processIdentifier, SIGKILL)
         throw CrashTestSetupError.writerStalled
     }

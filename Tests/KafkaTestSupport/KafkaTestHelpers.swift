@@ -192,29 +192,21 @@ package actor EventRecorder {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds, or throws `TestTimeout` when `timeout` is spent (a `WaitBudget`:
-/// stalls of the whole process do not count).
+/// Polls `condition` every 50 ms until it holds (`poll`), or throws `TestTimeout` when `timeout` is spent.
 package func waitUntil(
     _ what: String,
     timeout: Duration = .seconds(60),
     _ condition: @Sendable () async throws -> Bool
 ) async throws {
-    var budget = WaitBudget(timeout)
-    while try await !condition() {
-        guard budget.remains() else { throw TestTimeout(what: "\(what) within \(budget.description)") }
-        try await Task.sleep(for: .milliseconds(50))
+    guard try await poll(every: .milliseconds(50), for: timeout, until: condition) else {
+        throw TestTimeout(what: "\(what) within \(timeout) (stalls of the process not counted)")
     }
 }
 
-/// Polls `condition` every millisecond until it holds; records an issue when `timeout` is spent (a `WaitBudget`:
-/// stalls of the whole process do not count). Generous by default: it only bounds how long a failure takes.
+/// Polls `condition` every millisecond until it holds (`poll`); records an issue when `timeout` is spent.
 package func waitForCondition(timeout: Duration = .seconds(60), _ condition: () async -> Bool) async throws {
-    var budget = WaitBudget(timeout)
-    while !(await condition()) {
-        guard budget.remains() else {
-            Issue.record("condition not met within \(budget.description)")
-            return
-        }
-        try await Task.sleep(for: .milliseconds(1))
+    guard try await poll(every: .milliseconds(1), for: timeout, until: condition) else {
+        Issue.record("condition not met within \(timeout) (stalls of the process not counted)")
+        return
     }
 }
