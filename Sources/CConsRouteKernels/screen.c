@@ -76,6 +76,31 @@ static inline void cr_intervals_scalar(
     out->first = first;
 }
 
+/// The first of the k clusters whose center is `least` (the vector paths' smallest center; 0 when it is not finite
+/// and below +inf), as `cr_intervals_scalar` picks it.
+static inline long cr_first_least(const double *centers, long k, double least) {
+    if (!(least < __builtin_inf())) return 0;
+    for (long c = 0; c < k; c++) {
+        if (centers[c] == least) return c;
+    }
+    return 0;
+}
+
+/// Quantizes x[from..<d] into `query` as the reference does (to nearest, clamped to ±127) and returns `residual`
+/// plus the squares of x_j − t·scale (not contracted): the reference's whole query, the vector paths' tail.
+static inline float cr_quantize_tail(
+    const float *x, long from, long d, float inverse, float scale, int8_t *query, float residual) {
+#pragma clang fp contract(off)
+    for (long j = from; j < d; j++) {
+        float t = rintf(x[j] * inverse);
+        t = t > 127 ? 127 : (t < -127 ? -127 : t);
+        query[j] = (int8_t)t;
+        float r = fmaf(-t, scale, x[j]);
+        residual += r * r;
+    }
+    return residual;
+}
+
 /// Picks the candidates from the integer dots and re-scores them with `rescore` (a float32 `x·row`); answers as
 /// the float kernels do. The candidate with the smallest approximate score is re-scored first; a later one is
 /// skipped when its interval lies above the best re-scored score plus the tolerance (its exact score then exceeds
@@ -149,14 +174,7 @@ long consroute_nearest_centroid_screened_reference(
     float scale = max_abs / 127, inverse = max_abs > 0 ? 127 / max_abs : 0;
     if (!isfinite(inverse)) inverse = 0;  // |x_j| so small that 127 / max overflows: all codes 0, x̂ = 0
     int8_t query[CONSROUTE_SCREEN_MAX_DIMENSION];
-    float residual_norm = 0;
-    for (j = 0; j < d; j++) {
-        float t = rintf(x[j] * inverse);
-        t = t > 127 ? 127 : (t < -127 ? -127 : t);
-        query[j] = (int8_t)t;
-        float r = fmaf(-t, scale, x[j]);
-        residual_norm += r * r;
-    }
+    float residual_norm = cr_quantize_tail(x, 0, d, inverse, scale, query, 0);
     cr_query_bounds q = cr_bounds(scale, query_norm, residual_norm, d);
     int32_t dots[CONSROUTE_SCREEN_MAX_CLUSTERS];
     long padded = screen->padded_dimension;
@@ -337,16 +355,7 @@ static long cr_vnni_screened(
         center_min = _mm512_min_pd(center, center_min);
     }
     intervals.best_upper = _mm512_reduce_min_pd(upper_min);
-    double least = _mm512_reduce_min_pd(center_min);
-    intervals.first = 0;
-    if (least < __builtin_inf()) {
-        for (long c = 0; c < k; c++) {
-            if (centers[c] == least) {
-                intervals.first = c;
-                break;
-            }
-        }
-    }
+    intervals.first = cr_first_least(centers, k, _mm512_reduce_min_pd(center_min));
     return cr_screen_finish(
         screen, x, d, &intervals, norms, query_norm, tolerance, cr_vnni_dot, distance2, uncertainty);
 }
@@ -358,6 +367,26 @@ static long cr_vnni_screened(
 
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx2,fma,popcnt,bmi,bmi2"))), apply_to = function)
+
+/// The lanes' sum by halving (a fixed order: the same on every call).
+static inline __attribute__((always_inline)) float cr_avx2_sum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
+}
+
+/// The largest lane.
+static inline __attribute__((always_inline)) float cr_avx2_max(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    return _mm_cvtss_f32(_mm_max_ss(m, _mm_shuffle_ps(m, m, 1)));
+}
+
+/// The smallest lane.
+static inline __attribute__((always_inline)) double cr_avx2_min_pd(__m256d v) {
+    __m128d m = _mm_min_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_min_sd(m, _mm_unpackhi_pd(m, m)));
+}
 
 /// `x·row` in 8 lanes × 4 chains: every partial sum has at most d/32 + 1 terms and the reduction 5 levels, within
 /// the `d/8 + 14` terms of the tolerance used with it. The tail (d not a multiple of 8) goes to the first chain.
@@ -371,10 +400,7 @@ static float cr_avx2_dot(const float *x, const float *row, long d) {
         a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j + 24), _mm256_loadu_ps(row + j + 24), a3);
     }
     for (; j + 8 <= d; j += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + j), _mm256_loadu_ps(row + j), a0);
-    __m256 sum8 = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
-    __m128 sum4 = _mm_add_ps(_mm256_castps256_ps128(sum8), _mm256_extractf128_ps(sum8, 1));
-    __m128 sum2 = _mm_add_ps(sum4, _mm_movehl_ps(sum4, sum4));
-    float total = _mm_cvtss_f32(_mm_add_ss(sum2, _mm_shuffle_ps(sum2, sum2, 1)));
+    float total = cr_avx2_sum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
     for (; j < d; j++) total = fmaf(x[j], row[j], total);
     return total;
 }
@@ -424,14 +450,8 @@ static long cr_avx2_screened(
         m0 = _mm256_max_ps(m0, _mm256_max_ps(_mm256_and_ps(v0, sign_mask), _mm256_and_ps(v1, sign_mask)));
         m1 = _mm256_max_ps(m1, _mm256_max_ps(_mm256_and_ps(v2, sign_mask), _mm256_and_ps(v3, sign_mask)));
     }
-    __m256 s8 = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
-    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-    s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-    float query_norm = _mm_cvtss_f32(_mm_add_ss(s4, _mm_shuffle_ps(s4, s4, 1)));
-    __m256 m8 = _mm256_max_ps(m0, m1);
-    __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(m8), _mm256_extractf128_ps(m8, 1));
-    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
-    float max_abs = _mm_cvtss_f32(_mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1)));
+    float query_norm = cr_avx2_sum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    float max_abs = cr_avx2_max(_mm256_max_ps(m0, m1));
     for (; j < d; j++) {
         query_norm = fmaf(x[j], x[j], query_norm);
         max_abs = fabsf(x[j]) > max_abs ? fabsf(x[j]) : max_abs;
@@ -470,18 +490,9 @@ static long cr_avx2_screened(
     }
 #undef CR_CODES
 #undef CR_RESIDUAL
-    __m256 r8 = _mm256_add_ps(_mm256_add_ps(r0, r1), _mm256_add_ps(r2, r3));
-    __m128 r4 = _mm_add_ps(_mm256_castps256_ps128(r8), _mm256_extractf128_ps(r8, 1));
-    r4 = _mm_add_ps(r4, _mm_movehl_ps(r4, r4));
-    float residual_norm = _mm_cvtss_f32(_mm_add_ss(r4, _mm_shuffle_ps(r4, r4, 1)));
-    for (; j < d; j++) {
-        float t = rintf(x[j] * inverse);
-        t = t > 127 ? 127 : (t < -127 ? -127 : t);
-        query[j] = (int8_t)t;
-        float r = fmaf(-t, scale, x[j]);
-        residual_norm = fmaf(r, r, residual_norm);
-    }
-    if (j < padded) memset(query + j, 0, (size_t)(padded - j));
+    float residual_norm = cr_avx2_sum(_mm256_add_ps(_mm256_add_ps(r0, r1), _mm256_add_ps(r2, r3)));
+    residual_norm = cr_quantize_tail(x, j, d, inverse, scale, query, residual_norm);
+    if (d < padded) memset(query + d, 0, (size_t)(padded - d));
     cr_query_bounds q = cr_bounds(scale, query_norm, residual_norm, d);
 
     // The integer dots, eight clusters at a time (sixteen 256-bit accumulators would leave no register for the
@@ -539,19 +550,8 @@ static long cr_avx2_screened(
         upper_min = _mm256_min_pd(_mm256_add_pd(center, radius), upper_min);  // a NaN lane keeps the minimum
         center_min = _mm256_min_pd(center, center_min);
     }
-    __m128d upper2 = _mm_min_pd(_mm256_castpd256_pd128(upper_min), _mm256_extractf128_pd(upper_min, 1));
-    intervals.best_upper = _mm_cvtsd_f64(_mm_min_sd(upper2, _mm_unpackhi_pd(upper2, upper2)));
-    __m128d center2 = _mm_min_pd(_mm256_castpd256_pd128(center_min), _mm256_extractf128_pd(center_min, 1));
-    double least = _mm_cvtsd_f64(_mm_min_sd(center2, _mm_unpackhi_pd(center2, center2)));
-    intervals.first = 0;
-    if (least < __builtin_inf()) {
-        for (long c = 0; c < k; c++) {
-            if (centers[c] == least) {
-                intervals.first = c;
-                break;
-            }
-        }
-    }
+    intervals.best_upper = cr_avx2_min_pd(upper_min);
+    intervals.first = cr_first_least(centers, k, cr_avx2_min_pd(center_min));
     return cr_screen_finish(
         screen, x, d, &intervals, norms, query_norm, tolerance, cr_avx2_dot, distance2, uncertainty);
 }
@@ -561,45 +561,40 @@ static long cr_avx2_screened(
 
 // MARK: - Dispatch
 
+typedef long (*cr_screened_fn)(
+    const consroute_screen *, const float *, long, const float *, const float *, long, float, float *, float *);
+
+/// The screen `path` runs for a table with `screen` and `d` dimensions, or NULL when its float kernel decides
+/// alone: the one place that says where each screen runs.
+static cr_screened_fn cr_screen_for(consroute_kernel_path path, const consroute_screen *screen, long d) {
+    if (!screen || d > CONSROUTE_SCREEN_MAX_DIMENSION || screen->cluster_count > CONSROUTE_SCREEN_MAX_CLUSTERS) {
+        return 0;
+    }
+#if defined(__x86_64__)
+    if (path == CONSROUTE_KERNEL_AVX512_VNNI) return cr_vnni_screened;
+    if (path == CONSROUTE_KERNEL_AVX2 && cr_avx2_screen_pays(screen, d)) return cr_avx2_screened;
+#endif
+    return 0;
+}
+
 long consroute_nearest_centroid_screened_on(
     consroute_kernel_path path, const consroute_screen *screen, const float *x, long d, const float *blocks,
     const float *norms, long block_count, float max_norm, float *distance2, float *uncertainty) {
     if (!consroute_kernel_supported(path)) return -1;
-#if defined(__x86_64__)
-    if (path == CONSROUTE_KERNEL_AVX512_VNNI && screen) {
-        return cr_vnni_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
-    }
-    if (path == CONSROUTE_KERNEL_AVX2 && screen && cr_avx2_screen_pays(screen, d)) {
-        return cr_avx2_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
-    }
-#endif
+    cr_screened_fn screened = cr_screen_for(path, screen, d);
+    if (screened) return screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
     return cr_function(path)(x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
 }
 
 long consroute_nearest_centroid_screened(
     const consroute_screen *screen, const float *x, long d, const float *blocks, const float *norms,
     long block_count, float max_norm, float *distance2, float *uncertainty) {
-#if defined(__x86_64__)
     // The screen is tested first: a table without one (the common, small case) pays nothing for the path check.
-    if (screen) {
-        consroute_kernel_path selected = consroute_kernel_selected();
-        if (selected == CONSROUTE_KERNEL_AVX512_VNNI) {
-            return cr_vnni_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
-        }
-        if (selected == CONSROUTE_KERNEL_AVX2 && cr_avx2_screen_pays(screen, d)) {
-            return cr_avx2_screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
-        }
-    }
-#endif
+    cr_screened_fn screened = screen ? cr_screen_for(consroute_kernel_selected(), screen, d) : 0;
+    if (screened) return screened(screen, x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
     return consroute_nearest_centroid(x, d, blocks, norms, block_count, max_norm, distance2, uncertainty);
 }
 
 int consroute_screen_runs(consroute_kernel_path path, const consroute_screen *screen, long d) {
-    if (!screen || !consroute_kernel_supported(path)) return 0;
-    if (d > CONSROUTE_SCREEN_MAX_DIMENSION || screen->cluster_count > CONSROUTE_SCREEN_MAX_CLUSTERS) return 0;
-#if defined(__x86_64__)
-    if (path == CONSROUTE_KERNEL_AVX512_VNNI) return 1;
-    if (path == CONSROUTE_KERNEL_AVX2) return cr_avx2_screen_pays(screen, d);
-#endif
-    return 0;
+    return consroute_kernel_supported(path) && cr_screen_for(path, screen, d) != 0;
 }
