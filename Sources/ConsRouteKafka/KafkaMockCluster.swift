@@ -81,6 +81,13 @@ public final class KafkaMockCluster: Sendable {
         cluster.pushRequestErrors(apiKey: request.rawValue, errors: errors)
     }
 
+    /// Drops the errors `failNextRequests` queued for one kind of request and not yet answered with.
+    ///
+    /// - Parameter request: The request kind.
+    public func clearRequestErrors(_ request: Request) {
+        cluster.clearRequestErrors(apiKey: request.rawValue)
+    }
+
     /// Simulates a broker outage: every broker goes down (connections close, new ones are refused) when `up` is
     /// false, and comes back when it is true; the topics and their messages survive.
     ///

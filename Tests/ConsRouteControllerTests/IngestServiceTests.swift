@@ -40,7 +40,11 @@ struct IngestServiceTests {
     }
 
     /// Runs a service until history's offsets reach the topic's end, then stops it.
-    private func runUntilConsumed(_ setup: Setup, store: HistoryStore) async throws -> IngestService.Counters {
+    private func runUntilConsumed(
+        _ setup: Setup,
+        store: HistoryStore,
+        beforeStopping: () -> Void = {}
+    ) async throws -> IngestService.Counters {
         let service = IngestService(configuration: setup.configuration, store: store)
         let task = Task { try await service.run() }
         let ends = try await endOffsets(
@@ -54,6 +58,7 @@ struct IngestServiceTests {
             )
             return ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
         }
+        beforeStopping()
         task.cancel()
         try await task.value
         return service.counters
@@ -121,6 +126,39 @@ struct IngestServiceTests {
         await producer.shutdown()
         let second = try await runUntilConsumed(setup, store: storeB)
         #expect(second.replayed > 0)
+        #expect(second.accepted < 4_000)
+
+        var counted: [String: Int64] = [:]
+        for store in [storeA, storeB] {
+            for summary in try await store.statistics(HistoryQuery()) {
+                counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount
+            }
+        }
+        #expect(counted == stream.expectedCounts)
+    }
+
+    @Test(
+        "offsets the group refused to commit while the replica ran are committed before it stops: the replica that takes the partitions over counts nothing twice"
+    )
+    func refusedCommitsAreSentAgain() async throws {
+        let setup = try setup()
+        let storeA = try HistoryStore(path: setup.history)
+        let storeB = try HistoryStore(path: setup.history + "-b.sqlite")
+        var stream = TelemetryStream(seed: 13)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
+        )
+        _ = try await producer.send(contentsOf: stream.records(count: 6_000, topic: setup.configuration.telemetryTopic))
+        // Every commit of replica A's run is refused (a permanent error librdkafka does not retry itself) until
+        // it has stored all of them; then the coordinator takes commits again, and A stops.
+        setup.cluster.failNextRequests(.offsetCommit, with: Array(repeating: .topicAuthorizationFailed, count: 100_000))
+        let first = try await runUntilConsumed(setup, store: storeA) {
+            setup.cluster.clearRequestErrors(.offsetCommit)
+        }
+        #expect(first.accepted > 5_000)
+        _ = try await producer.send(contentsOf: stream.records(count: 4_000, topic: setup.configuration.telemetryTopic))
+        await producer.shutdown()
+        let second = try await runUntilConsumed(setup, store: storeB)
         #expect(second.accepted < 4_000)
 
         var counted: [String: Int64] = [:]

@@ -250,11 +250,10 @@ package final class IngestService: Sendable {
                     }
                 case .revoked(let partitions):
                     // The next owner resumes at the group's committed offsets: they must be this replica's last
-                    // stored batch before the partitions are given up.
-                    let done = try await inFlight?.value
-                    await commits.drain()
-                    if let done { try? await consumer.commit(done) }
+                    // stored batch before the partitions are given up (a failed commit is tried again here).
+                    _ = try await inFlight?.value
                     inFlight = nil
+                    await flushCommits(commits, then: partitions, retries: 1)
                     for partition in partitions {
                         processor.dropPartition(partition.partition)
                         countFrom.set(partition.partition, nil)
@@ -269,10 +268,13 @@ package final class IngestService: Sendable {
                     break
                 }
             }
-            if let done = try await inFlight?.value { try? await consumer.commit(done) }
+            _ = try await inFlight?.value
+            await flushCommits(commits, then: nil, retries: 2)
         } catch {
             lagTask.cancel()
+            // The batches stored before the failure are committed, so the next owner does not count them again.
             _ = try? await inFlight?.value
+            if !commits.pending.isEmpty { await flushCommits(commits, then: nil, retries: 1) }
             await consumer.shutdown()
             await producer.shutdown()
             throw error
@@ -488,6 +490,26 @@ package final class IngestService: Sendable {
         }
     }
 
+    /// Commits every stored batch's checkpoint that is not yet committed (retrying a failed one), before the
+    /// `revoked` partitions (nil: all, at shutdown) are given up; logs an error naming what could not be committed.
+    private func flushCommits(
+        _ commits: OrderedCommits,
+        then revoked: [KafkaTopicPartition]?,
+        retries: Int
+    ) async {
+        let left = await commits.flush(retries: retries)
+        if !left.isEmpty {
+            logger.error(
+                "offsets stored in history but not committed to the group: the replica that takes these partitions over will count their last batches again",
+                metadata: [
+                    "partitions": "\(left.keys.map(\.partition).sorted())",
+                    "tries": "\(retries + 1)",
+                ]
+            )
+        }
+        if let revoked { commits.forget(revoked) }
+    }
+
     /// What the group keeps of a stored batch: each partition's next offset, with its replay offset as metadata.
     private func checkpoint(_ effect: IngestEffect) -> [KafkaTopicPartition: KafkaCommittedOffset] {
         Dictionary(
@@ -519,50 +541,6 @@ final class CommittedOffsets: Sendable {
     {
         guard let consumer else { return [:] }
         return (try? await consumer.committed(for: partitions, timeout: timeout)) ?? [:]
-    }
-}
-
-/// Commits offsets to the group without waiting, in the order given (each commit waits for the one before).
-final class OrderedCommits: Sendable {
-    private let consumer: KafkaConsumer
-    private let logger: Logger
-    private let last = Mutex<Task<Void, Never>?>(nil)
-    /// Whether the last commit failed (a failure is logged once per run of failures).
-    private let failing = Mutex(false)
-
-    init(consumer: KafkaConsumer, logger: Logger) {
-        self.consumer = consumer
-        self.logger = logger
-    }
-
-    func commit(_ offsets: [KafkaTopicPartition: KafkaCommittedOffset]) {
-        let consumer = consumer
-        last.withLock { last in
-            let previous = last
-            last = Task {
-                await previous?.value
-                do {
-                    try await consumer.commit(offsets)
-                    self.failing.withLock { $0 = false }
-                } catch {
-                    let first = self.failing.withLock { failing in
-                        defer { failing = true }
-                        return !failing
-                    }
-                    if first {
-                        self.logger.warning(
-                            "offsets not committed to the group: a replica taking these partitions over would count again what this one stored since the last commit",
-                            metadata: ["error": "\(error)"]
-                        )
-                    }
-                }
-            }
-        }
-    }
-
-    /// Waits until every commit asked so far was attempted.
-    func drain() async {
-        await last.withLock { $0 }?.value
     }
 }
 

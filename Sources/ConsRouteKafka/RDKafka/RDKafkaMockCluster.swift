@@ -39,6 +39,10 @@ final class RDKafkaMockCluster: @unchecked Sendable {
         rd_kafka_mock_push_request_errors_array(cluster, apiKey, codes.count, codes)
     }
 
+    func clearRequestErrors(apiKey: Int16) {
+        rd_kafka_mock_clear_request_errors(cluster, apiKey)
+    }
+
     /// Takes broker `id` (1-based) down or up: its connections close and it refuses new ones until up again.
     func setBroker(_ id: Int32, up: Bool) {
         if up {
