@@ -15,8 +15,10 @@ public struct FleetPipelineSettings: Sendable {
     public var reservoirCapacity = 200_000
     /// Recent shadow samples kept for threshold optimisation.
     public var shadowCapacity = 50_000
-    /// Events (with at least `tuner.minimumShadowSamples` shadow samples) before the first table.
-    public var bootstrapEvents = 5_000
+    /// Events (with at least `tuner.minimumShadowSamples` shadow samples) before the first table. The first table's
+    /// bound (with the window check) is what keeps it safe on few samples; every event before it is served by the
+    /// cloud (docs/benchmarks.md, "The window check on the bound").
+    public var bootstrapEvents = 2_000
     /// A drift trigger waits this long for further drift before tuning starts (debounce).
     public var debounceMs: Int64 = 30_000
     /// The least time between two drift- or schedule-triggered tunings.

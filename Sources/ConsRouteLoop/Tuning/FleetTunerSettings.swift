@@ -76,7 +76,9 @@ public struct FleetTunerSettings: Sendable {
     public var holdsRecentSamples = true
     /// With a value, a candidate's bound must clear `q_min` by the margin a rolling window of this many events needs
     /// to stay at or above `q_min` in `1 - alpha` of windows (``RiskControlledSelection/windowEvents``); nil: off.
-    public var windowEvents: Int?
+    /// 2,000 by default, the rolling window the fleet's floor is judged on: without it a table whose mean is at
+    /// `q_min` serves about half of its windows below it (docs/benchmarks.md, "The window check on the bound").
+    public var windowEvents: Int? = 2_000
     /// After a detected change, samples from this long before its detection still count as after it (detectors
     /// need some samples to notice a change).
     public var changeLookbackMs: Int64 = 60_000

@@ -116,7 +116,7 @@ struct ControllerConfigurationTests {
     }
 
     @Test(
-        "optimiser.cross_fit is auto (cross-fitted when the split's bound is wider than 0.02) window_events off and hold_recent_samples on by default; each read when given; a bad value names the key"
+        "optimiser.cross_fit is auto (cross-fitted when the split's bound is wider than 0.02), window_events 2000 and hold_recent_samples on by default; each read when given; a bad value names the key"
     )
     func crossFitAndWindowEvents() throws {
         func optimiser(_ entries: String) throws -> FleetTunerSettings {
@@ -130,9 +130,9 @@ struct ControllerConfigurationTests {
             } catch { return "\(error)" }
         }
         let defaults = try Self.load(Self.minimal).fleets[0].tuner
-        #expect(defaults.crossFitting == .whenBoundWiderThan(0.02) && defaults.windowEvents == nil)
-        let set = try optimiser("cross_fit: true, window_events: 2000")
-        #expect(set.crossFitting == .always && set.windowEvents == 2_000)
+        #expect(defaults.crossFitting == .whenBoundWiderThan(0.02) && defaults.windowEvents == 2_000)
+        let set = try optimiser("cross_fit: true, window_events: 4000")
+        #expect(set.crossFitting == .always && set.windowEvents == 4_000)
         #expect(try optimiser("cross_fit: false").crossFitting == .never)
         #expect(try optimiser("cross_fit: auto, cross_fit_width: 0.03").crossFitting == .whenBoundWiderThan(0.03))
         #expect(try optimiser("window_events: 0").windowEvents == nil)
