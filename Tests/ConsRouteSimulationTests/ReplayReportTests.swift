@@ -1,3 +1,4 @@
+import ConsRouteLoop
 import ConsRouteModel
 import Foundation
 import Testing
@@ -143,6 +144,32 @@ struct ReplayReportTests {
         #expect(rolling.span(from: 190, length: 20, step: 10, qMin: 0.95) == nil)
     }
 
+    @Test(
+        "the static and periodic baselines' rolling windows from the first table on are the policy's windows over their own scores"
+    )
+    func baselinesRolling() throws {
+        let scenario = try driftingScenario(events: 5_000)
+        var settings = smallReplaySettings(scenario)
+        // Only the bootstrap table: the policy is then the static baseline, window for window.
+        settings.pipeline.minimumIntervalMs = 1_000_000_000_000
+        settings.pipeline.scheduleMs = nil
+        settings.pipeline.retuneOnDataGrowth = false
+        let report = try replay(scenario, settings)
+        #expect(report.tables.count == 1)
+        let policy = try #require(report.rollingAfterFirstTable)
+        #expect(report.baselines.staticRollingAfterFirstTable == policy)
+        #expect(!report.baselines.periodic.isEmpty)
+        let qMin = try #require(report.objectiveWeights["q_min"])
+        for variant in report.baselines.periodic {
+            let span = try #require(variant.rollingAfterFirstTable)
+            #expect(span.from == policy.from && span.windows == policy.windows)
+            // A mean from the first table on below q_min has a window below it.
+            if let after = variant.afterFirstTable, after.qualityRatio < qMin {
+                #expect(span.shareAtOrAboveQMin < 1 && span.lowestQualityRatio < qMin)
+            }
+        }
+    }
+
     @Test("the JSON report uses snake_case keys and decodes back")
     func json() throws {
         let (_, report) = try smallReport()
@@ -150,6 +177,7 @@ struct ReplayReportTests {
         for key in [
             "\"all_cloud\"", "\"all_device\"", "\"static\"", "\"oracle\"", "\"quality_ratio\"", "\"drift_events\"",
             "\"table_version\"", "\"rolling_after_first_table\"", "\"share_at_or_above_q_min\"",
+            "\"static_rolling_after_first_table\"",
         ] {
             #expect(text.contains(key))
         }

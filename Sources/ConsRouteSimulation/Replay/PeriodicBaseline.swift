@@ -34,6 +34,8 @@ public struct PeriodicBaseline: Sendable {
     private var compiled: CompiledTable?
     private var lastRefit: Int?
     var ledger: PolicyLedger
+    /// Its per-event scores, for its rolling figures.
+    var rolling = RollingQuality()
 
     init(_ variant: Variant, weights: ObjectiveWeights, reprefillMsPer1kTokens: [Float]) {
         self.variant = variant
@@ -61,6 +63,7 @@ public struct PeriodicBaseline: Sendable {
                 }.tier
         }
         ledger.serve(query, on: tier)
+        if let shadow = event.shadow { rolling.add(served: shadow.score[tier], cloud: shadow.score.cloud) }
     }
 
     /// Remembers a shadow sample the pipeline saw.

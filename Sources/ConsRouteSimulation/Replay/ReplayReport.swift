@@ -11,6 +11,10 @@ public struct ReplayReport: Sendable, Codable {
         public var allDevice: PolicyFigures
         /// The first table, never updated (all-cloud before it, like the adaptive policy).
         public var `static`: PolicyFigures
+        /// Its rolling quality ratio from the first table on (the same windows as the policy's
+        /// `rolling_after_first_table`; nil: no table): a table that holds the mean can still serve windows below
+        /// `q_min` after a change.
+        public var staticRollingAfterFirstTable: RollingSpan?
         /// Per window, the exact sweep's thresholds in hindsight on the window's events, on the same clusters, each
         /// cluster with its own objective.
         public var oracle: PolicyFigures
@@ -39,6 +43,8 @@ public struct ReplayReport: Sendable, Codable {
         public var holdsFloorAfterFirstTable: Bool?
         /// Its figures from the first adaptive table on (nil: no table).
         public var afterFirstTable: PolicyFigures?
+        /// Its rolling quality ratio from the first adaptive table on, on the policy's windows (nil: no table).
+        public var rollingAfterFirstTable: RollingSpan?
     }
 
     /// After a phase change: the adaptive policy's quality ratio over rolling windows of `rolling_events` events.
@@ -61,8 +67,8 @@ public struct ReplayReport: Sendable, Codable {
         public var eventsToHold: Int?
     }
 
-    /// The adaptive policy's rolling quality ratio over a span of the replay, whatever its phases (a recording has
-    /// none): windows of `rolling_events` events ending every `rolling_events / 20` events, all inside the span.
+    /// A policy's rolling quality ratio over a span of the replay, whatever its phases (a recording has none):
+    /// windows of `rolling_events` events ending every `rolling_events / 20` events, all inside the span.
     public struct RollingSpan: Sendable, Codable, Equatable {
         /// The span's first event.
         public var from: Int

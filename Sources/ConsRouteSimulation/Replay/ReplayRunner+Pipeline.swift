@@ -139,6 +139,7 @@ extension ReplayRunner {
                 allCloud: PolicyFigures(cloud, cloud: cloud, weights: weights),
                 allDevice: PolicyFigures(allDevice.total, cloud: cloud, weights: weights),
                 static: PolicyFigures(frozen.total, cloud: cloud, weights: weights),
+                staticRollingAfterFirstTable: rollingAfterFirstTable(staticRolling),
                 oracle: PolicyFigures(oracle.ledger.total, cloud: cloud, weights: weights),
                 oracleFleet: PolicyFigures(oracleFleet.ledger.total, cloud: cloud, weights: weights),
                 periodic: periodic.map { baseline in
@@ -151,7 +152,8 @@ extension ReplayRunner {
                         holdsFloor: Self.holds(figures, qMin: weights.qualityMin),
                         figures: figures,
                         holdsFloorAfterFirstTable: after.map { Self.holds($0, qMin: weights.qualityMin) },
-                        afterFirstTable: after
+                        afterFirstTable: after,
+                        rollingAfterFirstTable: rollingAfterFirstTable(baseline.rolling)
                     )
                 }
             ),
@@ -172,15 +174,20 @@ extension ReplayRunner {
                 qMin: weights.qualityMin,
                 holdShare: 1 - settings.pipeline.tuner.alpha
             ),
-            rollingAfterFirstTable: firstTableEvent.flatMap {
-                rolling.span(
-                    from: $0,
-                    length: settings.rollingEvents,
-                    step: max(1, settings.rollingEvents / 20),
-                    qMin: weights.qualityMin
-                )
-            },
+            rollingAfterFirstTable: rollingAfterFirstTable(rolling),
             wallSeconds: wallSeconds
         )
+    }
+
+    /// `scores`' rolling windows from the first adaptive table on (nil: no table, or too few events after it).
+    private func rollingAfterFirstTable(_ scores: RollingQuality) -> ReplayReport.RollingSpan? {
+        firstTableEvent.flatMap {
+            scores.span(
+                from: $0,
+                length: settings.rollingEvents,
+                step: max(1, settings.rollingEvents / 20),
+                qMin: settings.pipeline.objective.qualityMin
+            )
+        }
     }
 }

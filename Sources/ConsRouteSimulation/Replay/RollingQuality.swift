@@ -1,5 +1,5 @@
-/// The adaptive policy's quality ratio over a rolling window of events (scores per event kept as Float), and how
-/// fast it is back at `q_min` after each phase change.
+/// A policy's quality ratio over a rolling window of events (scores per event kept as Float), and how fast it is
+/// back at `q_min` after each phase change.
 struct RollingQuality: Sendable {
     private var served: [Float] = []
     private var cloud: [Float] = []
