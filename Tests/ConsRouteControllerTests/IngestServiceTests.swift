@@ -106,68 +106,74 @@ struct IngestServiceTests {
         #expect(try await store.pendingDeadLetters().isEmpty)
     }
 
-    @Test(
-        "a replica with an empty history that takes the partitions over counts only new events: it starts at the group's commit and rebuilds the dedupe window from the replay offset committed with it"
-    )
-    func takeoverFromTheGroupCheckpoint() async throws {
+    /// Two replicas of one group, each with its own history: A consumes 6,000 events of `seed`'s stream and stops,
+    /// then B takes the partitions over and consumes 4,000 more, some repeating A's (duplicates that only a dedupe
+    /// window rebuilt from A's checkpoint recognises).
+    private struct Takeover {
+        var first: IngestService.Counters
+        var second: IngestService.Counters
+        /// Events counted per fleet and cluster over both histories.
+        var counted: [String: Int64]
+        var expected: [String: Int64]
+    }
+
+    /// Runs a `Takeover`; `beforeFirst` runs before A starts, `beforeFirstStops` once A stored every offset.
+    private func takeover(
+        seed: UInt64,
+        beforeFirst: (Setup) -> Void = { _ in },
+        beforeFirstStops: (Setup) -> Void = { _ in }
+    ) async throws -> Takeover {
         let setup = try setup()
-        let storeA = try HistoryStore(path: setup.history)
-        let storeB = try HistoryStore(path: setup.history + "-b.sqlite")
-        var stream = TelemetryStream(seed: 12)
+        let stores = [try HistoryStore(path: setup.history), try HistoryStore(path: setup.history + "-b.sqlite")]
+        var stream = TelemetryStream(seed: seed)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
         )
         _ = try await producer.send(contentsOf: stream.records(count: 6_000, topic: setup.configuration.telemetryTopic))
-        let first = try await runUntilConsumed(setup, store: storeA)
-        #expect(first.accepted > 5_000)
-        // Replica B, same group, its own empty history: the second part of the stream repeats events of the first
-        // (duplicates), which only a dedupe window rebuilt from A's checkpoint recognises.
+        beforeFirst(setup)
+        let first = try await runUntilConsumed(setup, store: stores[0]) { beforeFirstStops(setup) }
         _ = try await producer.send(contentsOf: stream.records(count: 4_000, topic: setup.configuration.telemetryTopic))
         await producer.shutdown()
-        let second = try await runUntilConsumed(setup, store: storeB)
-        #expect(second.replayed > 0)
-        #expect(second.accepted < 4_000)
-
+        let second = try await runUntilConsumed(setup, store: stores[1])
         var counted: [String: Int64] = [:]
-        for store in [storeA, storeB] {
+        for store in stores {
             for summary in try await store.statistics(HistoryQuery()) {
                 counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount
             }
         }
-        #expect(counted == stream.expectedCounts)
+        return Takeover(first: first, second: second, counted: counted, expected: stream.expectedCounts)
+    }
+
+    @Test(
+        "a replica with an empty history that takes the partitions over counts only new events: it starts at the group's commit and rebuilds the dedupe window from the replay offset committed with it"
+    )
+    func takeoverFromTheGroupCheckpoint() async throws {
+        let run = try await takeover(seed: 12)
+        #expect(run.first.accepted > 5_000)
+        #expect(run.second.replayed > 0)
+        #expect(run.second.accepted < 4_000)
+        #expect(run.counted == run.expected)
     }
 
     @Test(
         "offsets the group refused to commit while the replica ran are committed before it stops: the replica that takes the partitions over counts nothing twice"
     )
     func refusedCommitsAreSentAgain() async throws {
-        let setup = try setup()
-        let storeA = try HistoryStore(path: setup.history)
-        let storeB = try HistoryStore(path: setup.history + "-b.sqlite")
-        var stream = TelemetryStream(seed: 13)
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
-        )
-        _ = try await producer.send(contentsOf: stream.records(count: 6_000, topic: setup.configuration.telemetryTopic))
         // Every commit of replica A's run is refused (a permanent error librdkafka does not retry itself) until
-        // it has stored all of them; then the coordinator takes commits again, and A stops.
-        setup.cluster.failNextRequests(.offsetCommit, with: Array(repeating: .topicAuthorizationFailed, count: 100_000))
-        let first = try await runUntilConsumed(setup, store: storeA) {
-            setup.cluster.clearRequestErrors(.offsetCommit)
-        }
-        #expect(first.accepted > 5_000)
-        _ = try await producer.send(contentsOf: stream.records(count: 4_000, topic: setup.configuration.telemetryTopic))
-        await producer.shutdown()
-        let second = try await runUntilConsumed(setup, store: storeB)
-        #expect(second.accepted < 4_000)
-
-        var counted: [String: Int64] = [:]
-        for store in [storeA, storeB] {
-            for summary in try await store.statistics(HistoryQuery()) {
-                counted["\(summary.fleet)/\(summary.cluster)", default: 0] += summary.sums.eventCount
-            }
-        }
-        #expect(counted == stream.expectedCounts)
+        // it has stored all of its events; then the coordinator takes commits again, and A stops.
+        let run = try await takeover(
+            seed: 13,
+            beforeFirst: {
+                $0.cluster.failNextRequests(
+                    .offsetCommit,
+                    with: Array(repeating: .topicAuthorizationFailed, count: 100_000)
+                )
+            },
+            beforeFirstStops: { $0.cluster.clearRequestErrors(.offsetCommit) }
+        )
+        #expect(run.first.accepted > 5_000)
+        #expect(run.second.accepted < 4_000)
+        #expect(run.counted == run.expected)
     }
 
     @Test(
