@@ -136,7 +136,7 @@ let package = Package(
         // canary comparison) and the fleet tuner. The controller runs it; the offline replay runs it too.
         .target(
             name: "ConsRouteLoop",
-            dependencies: ["ConsRouteModel", "ConsRouteTuning"],
+            dependencies: ["ConsRouteModel", "ConsRouteTuning", "CConsRouteKernels"],
             swiftSettings: swiftSettings
         ),
         // The service: ingestion, the control loop's services, publishing.

@@ -117,6 +117,15 @@ long consroute_nearest_centroid_screened_reference(
 /// `Σ (x_j − μ_j)²` in float64 (four partial sums), for the exact decisions.
 double consroute_exact_squared_distance(const float *x, const double *centroid, long d);
 
+/// Converts `n` IEEE half-precision values (their bits) to float32 with F16C and returns 1, or returns 0 and
+/// writes nothing where the CPU has no F16C (not x86-64, or an x86-64 without it): the caller converts then.
+/// Widening is exact, so the result is the same bits either way (half.c).
+int consroute_half_to_float(const uint16_t *source, float *target, long n);
+
+/// Converts `n` float32 values to half precision (rounding to nearest even, as an IEEE conversion does) with F16C
+/// and returns 1, or returns 0 and writes nothing where the CPU has no F16C.
+int consroute_float_to_half(const float *source, uint16_t *target, long n);
+
 #ifdef __cplusplus
 }
 #endif

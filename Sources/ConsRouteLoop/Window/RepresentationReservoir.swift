@@ -56,11 +56,15 @@ public struct RepresentationReservoir: Sendable {
             if storage.capacity < storage.count + dimension {
                 storage.reserveCapacity(min(dimension * capacity, max(storage.count * 2, dimension * 1_024)))
             }
-            for value in representation { storage.append(Float16(value)) }
-        } else {
+            storage.append(contentsOf: repeatElement(0, count: dimension))
+        }
+        let base = next * dimension
+        representation.withUnsafeBufferPointer { source in
             storage.withUnsafeMutableBufferPointer { buffer in
-                let base = next * dimension
-                for j in 0..<dimension { buffer[base + j] = Float16(representation[j]) }
+                HalfPrecision.narrow(
+                    source,
+                    into: UnsafeMutableBufferPointer(rebasing: buffer[base..<base + dimension])
+                )
             }
         }
         next = (next + 1) % capacity
@@ -72,17 +76,7 @@ public struct RepresentationReservoir: Sendable {
     ///
     /// - Complexity: O(count · d); allocates the result.
     public func snapshot() -> [Float] {
-        var result = [Float](repeating: 0, count: count * dimension)
-        let start = count < capacity ? 0 : next
-        storage.withUnsafeBufferPointer { buffer in
-            result.withUnsafeMutableBufferPointer { output in
-                for row in 0..<count {
-                    let source = ((start + row) % capacity) * dimension
-                    for j in 0..<dimension { output[row * dimension + j] = Float(buffer[source + j]) }
-                }
-            }
-        }
-        return result
+        rows(from: count < capacity ? 0 : next, count: count)
     }
 
     /// The newest `limit` representations (fewer when fewer are held) as a flat row-major Float array, oldest
@@ -91,14 +85,24 @@ public struct RepresentationReservoir: Sendable {
     /// - Complexity: O(min(limit, count) · d).
     public func recent(_ limit: Int) -> [Float] {
         let rows = min(max(0, limit), count)
+        return self.rows(from: (next - rows + capacity) % capacity, count: rows)
+    }
+
+    /// `rows` consecutive representations of the ring from slot `start` (wrapping at `capacity`) as Float: at
+    /// most two contiguous runs of the storage, each converted in one call.
+    private func rows(from start: Int, count rows: Int) -> [Float] {
         var result = [Float](repeating: 0, count: rows * dimension)
-        let start = (next - rows + capacity) % capacity
+        let first = min(rows, capacity - start)
         storage.withUnsafeBufferPointer { buffer in
             result.withUnsafeMutableBufferPointer { output in
-                for row in 0..<rows {
-                    let source = ((start + row) % capacity) * dimension
-                    for j in 0..<dimension { output[row * dimension + j] = Float(buffer[source + j]) }
-                }
+                HalfPrecision.widen(
+                    UnsafeBufferPointer(rebasing: buffer[start * dimension..<(start + first) * dimension]),
+                    into: UnsafeMutableBufferPointer(rebasing: output[0..<first * dimension])
+                )
+                HalfPrecision.widen(
+                    UnsafeBufferPointer(rebasing: buffer[0..<(rows - first) * dimension]),
+                    into: UnsafeMutableBufferPointer(rebasing: output[first * dimension..<rows * dimension])
+                )
             }
         }
         return result
@@ -115,7 +119,10 @@ public struct RepresentationReservoir: Sendable {
             row.withUnsafeMutableBufferPointer { output in
                 for index in 0..<count {
                     let source = ((start + index) % capacity) * dimension
-                    for j in 0..<dimension { output[j] = Float(buffer[source + j]) }
+                    HalfPrecision.widen(
+                        UnsafeBufferPointer(rebasing: buffer[source..<source + dimension]),
+                        into: output
+                    )
                     body(UnsafeBufferPointer(output))
                 }
             }

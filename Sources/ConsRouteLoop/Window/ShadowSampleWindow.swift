@@ -42,11 +42,18 @@ public struct ShadowSampleWindow: Sendable {
         let sample = Sample(pDevice: event.pDevice, pEdge: event.pEdge, outcome: outcome, timeUnixMs: event.timeUnixMs)
         if samples.count < capacity {
             samples.append(sample)
-            representations.append(contentsOf: event.representation.lazy.map { Float16($0) })
+            representations.append(contentsOf: repeatElement(0, count: dimension))
         } else {
             samples[next] = sample
-            let base = next * dimension
-            for j in 0..<dimension { representations[base + j] = Float16(event.representation[j]) }
+        }
+        let base = next * dimension
+        event.representation.withUnsafeBufferPointer { source in
+            representations.withUnsafeMutableBufferPointer { buffer in
+                HalfPrecision.narrow(
+                    source,
+                    into: UnsafeMutableBufferPointer(rebasing: buffer[base..<base + dimension])
+                )
+            }
         }
         next = (next + 1) % capacity
     }
@@ -61,8 +68,7 @@ public struct ShadowSampleWindow: Sendable {
         for age in 0..<samples.count {
             let index = (next - 1 - age + 2 * capacity) % capacity
             guard index < samples.count else { continue }
-            let base = index * dimension
-            for j in 0..<dimension { representation[j] = Float(representations[base + j]) }
+            widen(row: index, into: &representation)
             guard let cluster = assign(representation) else { continue }
             if groups[cluster, default: []].count < perCluster { groups[cluster, default: []].append(samples[index]) }
         }
@@ -79,9 +85,21 @@ public struct ShadowSampleWindow: Sendable {
             for age in 0..<samples.count {
                 let index = (next - 1 - age + 2 * capacity) % capacity
                 guard index < samples.count else { continue }
-                let base = index * dimension
-                for j in 0..<dimension { row[j] = Float(representations[base + j]) }
+                representations.withUnsafeBufferPointer { buffer in
+                    let base = index * dimension
+                    HalfPrecision.widen(UnsafeBufferPointer(rebasing: buffer[base..<base + dimension]), into: row)
+                }
                 guard body(samples[index], UnsafeBufferPointer(row)) else { return }
+            }
+        }
+    }
+
+    /// Sample slot `row`'s representation, widened into `target` (d values).
+    private func widen(row: Int, into target: inout [Float]) {
+        representations.withUnsafeBufferPointer { buffer in
+            target.withUnsafeMutableBufferPointer { output in
+                let base = row * dimension
+                HalfPrecision.widen(UnsafeBufferPointer(rebasing: buffer[base..<base + dimension]), into: output)
             }
         }
     }
