@@ -31,22 +31,6 @@ struct IngestHardeningTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("\(uniqueName("harden")).sqlite").path
     }
 
-    /// Runs a service until history's offsets reach the topic's end (or a minute passed), then stops it.
-    private func runUntilConsumed(_ configuration: IngestConfiguration, store: HistoryStore) async throws
-        -> IngestService.Counters
-    {
-        let service = IngestService(configuration: configuration, store: store)
-        let task = Task { try await service.run() }
-        let ends = try await endOffsets(topic: configuration.telemetryTopic, client: configuration.kafka)
-        _ = try await poll(every: .milliseconds(50)) {
-            let stored = try await store.storedOffsets(group: configuration.group, topic: configuration.telemetryTopic)
-            return ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
-        }
-        task.cancel()
-        try await task.value
-        return service.counters
-    }
-
     @Test("two mock clusters report different cluster ids")
     func clusterIDs() async throws {
         let first = try KafkaMockCluster()
@@ -68,7 +52,7 @@ struct IngestHardeningTests {
         let before = try configuration(first, telemetry: telemetry, group: group)
         var stream = TelemetryStream(seed: 21)
         try await produceAll(stream.records(count: 3_000, topic: telemetry), to: first.clientConfiguration)
-        let firstRun = try await runUntilConsumed(before, store: store)
+        let firstRun = try await runIngestUntilConsumed(before, store: store)
         #expect(firstRun.accepted > 2_800)
 
         // The same history, a second broker with a shorter log under the same topic names (the demo's restart).
@@ -76,7 +60,7 @@ struct IngestHardeningTests {
         let after = try configuration(second, telemetry: telemetry, group: group)
         var next = TelemetryStream(seed: 22)
         try await produceAll(next.records(count: 1_000, topic: telemetry), to: second.clientConfiguration)
-        let secondRun = try await runUntilConsumed(after, store: store)
+        let secondRun = try await runIngestUntilConsumed(after, store: store)
         #expect(secondRun.replayed == 0)
         #expect(secondRun.accepted + secondRun.deadLettered + secondRun.rejections["duplicate", default: 0] == 1_000)
         #expect(secondRun.accepted > 900)
@@ -97,7 +81,7 @@ struct IngestHardeningTests {
         client.additionalConfig["message.max.bytes"] = "4000000"
         let original = [UInt8](repeating: 0x5A, count: 1_100_000)
         try await produceAll([KafkaProducerRecord(topic: telemetry, partition: 0, value: original)], to: client)
-        let counters = try await runUntilConsumed(configuration, store: store)
+        let counters = try await runIngestUntilConsumed(configuration, store: store)
         #expect(counters.rejections["oversize"] == 1)
         let letters = try await readAll(
             topic: configuration.deadLetterTopic,

@@ -39,31 +39,6 @@ struct IngestServiceTests {
         )
     }
 
-    /// Runs a service until history's offsets reach the topic's end, then stops it.
-    private func runUntilConsumed(
-        _ setup: Setup,
-        store: HistoryStore,
-        beforeStopping: () -> Void = {}
-    ) async throws -> IngestService.Counters {
-        let service = IngestService(configuration: setup.configuration, store: store)
-        let task = Task { try await service.run() }
-        let ends = try await endOffsets(
-            topic: setup.configuration.telemetryTopic,
-            client: setup.cluster.clientConfiguration
-        )
-        _ = try await poll(every: .milliseconds(50)) {
-            let stored = try await store.storedOffsets(
-                group: setup.configuration.group,
-                topic: setup.configuration.telemetryTopic
-            )
-            return ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
-        }
-        beforeStopping()
-        task.cancel()
-        try await task.value
-        return service.counters
-    }
-
     @Test("valid unique events are counted once, malformed ones dead-lettered, across a restart")
     func countsAndDeadLetters() async throws {
         let setup = try setup()
@@ -73,13 +48,13 @@ struct IngestServiceTests {
             configuration: KafkaProducerConfiguration(client: setup.cluster.clientConfiguration)
         )
         _ = try await producer.send(contentsOf: stream.records(count: 6_000, topic: setup.configuration.telemetryTopic))
-        let first = try await runUntilConsumed(setup, store: store)
+        let first = try await runIngestUntilConsumed(setup.configuration, store: store)
         #expect(first.accepted > 5_000 && first.deadLettered == stream.malformedCount)
         // A restart replays the dedupe window from the stored replay offsets and counts only new events;
         // the duplicates of the second run that repeat first-run events are caught by the rebuilt window.
         _ = try await producer.send(contentsOf: stream.records(count: 4_000, topic: setup.configuration.telemetryTopic))
         await producer.shutdown()
-        let second = try await runUntilConsumed(setup, store: store)
+        let second = try await runIngestUntilConsumed(setup.configuration, store: store)
         #expect(second.replayed > 0)
 
         var counted: [String: Int64] = [:]
@@ -131,10 +106,12 @@ struct IngestServiceTests {
         )
         _ = try await producer.send(contentsOf: stream.records(count: 6_000, topic: setup.configuration.telemetryTopic))
         beforeFirst(setup)
-        let first = try await runUntilConsumed(setup, store: stores[0]) { beforeFirstStops(setup) }
+        let first = try await runIngestUntilConsumed(setup.configuration, store: stores[0]) {
+            beforeFirstStops(setup)
+        }
         _ = try await producer.send(contentsOf: stream.records(count: 4_000, topic: setup.configuration.telemetryTopic))
         await producer.shutdown()
-        let second = try await runUntilConsumed(setup, store: stores[1])
+        let second = try await runIngestUntilConsumed(setup.configuration, store: stores[1])
         var counted: [String: Int64] = [:]
         for store in stores {
             for summary in try await store.statistics(HistoryQuery()) {
@@ -248,17 +225,7 @@ struct IngestServiceTests {
         await producer.shutdown()
         let service = IngestService(configuration: setup.configuration, store: store)
         let task = Task { try await service.run() }
-        let ends = try await endOffsets(
-            topic: setup.configuration.telemetryTopic,
-            client: setup.cluster.clientConfiguration
-        )
-        let consumed = try await poll(every: .milliseconds(50)) {
-            let stored = try await store.storedOffsets(
-                group: setup.configuration.group,
-                topic: setup.configuration.telemetryTopic
-            )
-            return ends.filter { $0.value > 0 }.allSatisfy { stored[$0.key] == $0.value }
-        }
+        let consumed = try await waitUntilConsumed(setup.configuration, store: store)
         // Everything is consumed and nothing more arrives: within a few measurements the lag must say 0.
         var measured: [Int64?] = [service.lag]
         let idleDeadline = ContinuousClock.now + .seconds(10)
