@@ -6,8 +6,6 @@
 // to nearest even, as Swift's `Float16(_:)` does), so the results are the same bits as the software path.
 #include "consroute_kernels.h"
 
-#include <string.h>
-
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -25,16 +23,9 @@ static int cr_has_f16c(void) {
 __attribute__((target("avx,f16c"))) static void cr_f16c_widen(const uint16_t *source, float *target, long n) {
     long i = 0;
     for (; i + 8 <= n; i += 8) {
-        __m128i half = _mm_loadu_si128((const __m128i *)(source + i));
-        _mm256_storeu_ps(target + i, _mm256_cvtph_ps(half));
+        _mm256_storeu_ps(target + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(source + i))));
     }
-    if (i < n) {
-        uint16_t half[8] = {0};
-        float single[8];
-        memcpy(half, source + i, (size_t)(n - i) * sizeof(uint16_t));
-        _mm256_storeu_ps(single, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)half)));
-        memcpy(target + i, single, (size_t)(n - i) * sizeof(float));
-    }
+    for (; i < n; i++) target[i] = _cvtsh_ss(source[i]);
 }
 
 __attribute__((target("avx,f16c"))) static void cr_f16c_narrow(const float *source, uint16_t *target, long n) {
@@ -43,37 +34,34 @@ __attribute__((target("avx,f16c"))) static void cr_f16c_narrow(const float *sour
         __m128i half = _mm256_cvtps_ph(_mm256_loadu_ps(source + i), _MM_FROUND_TO_NEAREST_INT);
         _mm_storeu_si128((__m128i *)(target + i), half);
     }
-    if (i < n) {
-        float single[8] = {0};
-        uint16_t half[8];
-        memcpy(single, source + i, (size_t)(n - i) * sizeof(float));
-        _mm_storeu_si128(
-            (__m128i *)half, _mm256_cvtps_ph(_mm256_loadu_ps(single), _MM_FROUND_TO_NEAREST_INT));
-        memcpy(target + i, half, (size_t)(n - i) * sizeof(uint16_t));
-    }
+    for (; i < n; i++) target[i] = _cvtss_sh(source[i], _MM_FROUND_TO_NEAREST_INT);
 }
 #endif
 
+// Each returns 1 when F16C converted the run, 0 (nothing written) when the caller must convert it.
+
 int consroute_half_to_float(const uint16_t *source, float *target, long n) {
 #if defined(__x86_64__)
-    if (n > 0 && cr_has_f16c()) {
+    if (cr_has_f16c()) {
         cr_f16c_widen(source, target, n);
         return 1;
     }
 #endif
     (void)source;
     (void)target;
-    return n <= 0;
+    (void)n;
+    return 0;
 }
 
 int consroute_float_to_half(const float *source, uint16_t *target, long n) {
 #if defined(__x86_64__)
-    if (n > 0 && cr_has_f16c()) {
+    if (cr_has_f16c()) {
         cr_f16c_narrow(source, target, n);
         return 1;
     }
 #endif
     (void)source;
     (void)target;
-    return n <= 0;
+    (void)n;
+    return 0;
 }

@@ -29,13 +29,8 @@ struct WindowStateTests {
         // Widening: every bit pattern (NaN payloads compared as bits), in a run whose length is not a multiple of 8.
         let halves = (0...UInt16.max).map { Float16(bitPattern: $0) }
         var widened = [Float](repeating: 0, count: halves.count)
-        halves.withUnsafeBufferPointer { source in
-            widened.withUnsafeMutableBufferPointer {
-                HalfPrecision.widen(
-                    UnsafeBufferPointer(rebasing: source[1...]),
-                    into: UnsafeMutableBufferPointer(rebasing: $0[1...])
-                )
-            }
+        widened.withUnsafeMutableBufferPointer {
+            HalfPrecision.load(halves, at: 1, into: UnsafeMutableBufferPointer(rebasing: $0[1...]))
         }
         #expect(zip(halves.dropFirst(), widened.dropFirst()).allSatisfy { Float($0).bitPattern == $1.bitPattern })
         // Narrowing: each finite half, the midpoints to its neighbours (ties round to even) and a float just either
@@ -48,9 +43,7 @@ struct WindowStateTests {
             for value in [low, middle, middle.nextDown, middle.nextUp] { floats += [value, -value] }
         }
         var narrowed = [Float16](repeating: 0, count: floats.count)
-        floats.withUnsafeBufferPointer { source in
-            narrowed.withUnsafeMutableBufferPointer { HalfPrecision.narrow(source, into: $0) }
-        }
+        HalfPrecision.store(floats, into: &narrowed, at: 0)
         #expect(zip(floats, narrowed).allSatisfy { Float16($0).bitPattern == $1.bitPattern })
     }
 

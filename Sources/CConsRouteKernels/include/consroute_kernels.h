@@ -118,7 +118,8 @@ long consroute_nearest_centroid_screened_reference(
 double consroute_exact_squared_distance(const float *x, const double *centroid, long d);
 
 /// Converts `n` IEEE half-precision values (their bits) to float32 with F16C and returns 1, or returns 0 and
-/// writes nothing where the CPU has no F16C (not x86-64, or an x86-64 without it): the caller converts then.
+/// writes nothing where the CPU has no F16C (not x86-64, or an x86-64 without it): the caller converts then
+/// (`HalfPrecision` in ConsRouteLoop).
 /// Widening is exact, so the result is the same bits either way (half.c).
 int consroute_half_to_float(const uint16_t *source, float *target, long n);
 

@@ -1,27 +1,34 @@
 import CConsRouteKernels
 
-/// Float16 <-> Float conversion of whole runs of values, with F16C where the CPU has it (`half.c`).
+/// Float16 <-> Float conversion of whole runs of values, with F16C where the CPU has it (`half.c`): how the window
+/// (the representation reservoir and the shadow samples) writes and reads its Float16 rows.
 ///
-/// Without a `-target-cpu` flag Swift converts each Float16 on x86-64 with a library call; the window's reads and
-/// writes go through here instead. Both paths give the same bits (IEEE conversions, rounding to nearest even).
+/// Without a `-target-cpu` flag Swift converts each Float16 on x86-64 with a library call. Both paths give the same
+/// bits (IEEE conversions, rounding to nearest even).
 enum HalfPrecision {
-    /// Writes `source` widened to Float into `target` (same count).
-    static func widen(_ source: UnsafeBufferPointer<Float16>, into target: UnsafeMutableBufferPointer<Float>) {
-        precondition(source.count == target.count, "half-precision widening needs equal counts")
-        guard let from = source.baseAddress, let to = target.baseAddress, !source.isEmpty else { return }
-        let converted = from.withMemoryRebound(to: UInt16.self, capacity: source.count) {
-            consroute_half_to_float($0, to, source.count)
+    /// Writes `values` narrowed to Float16 into `storage[base..<base + values.count]`.
+    static func store(_ values: [Float], into storage: inout [Float16], at base: Int) {
+        values.withUnsafeBufferPointer { source in
+            storage.withUnsafeMutableBufferPointer { buffer in
+                let target = UnsafeMutableBufferPointer(rebasing: buffer[base..<base + source.count])
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                let converted = to.withMemoryRebound(to: UInt16.self, capacity: target.count) {
+                    consroute_float_to_half(from, $0, source.count)
+                }
+                if converted == 0 { for i in source.indices { target[i] = Float16(source[i]) } }
+            }
         }
-        if converted == 0 { for i in source.indices { target[i] = Float(source[i]) } }
     }
 
-    /// Writes `source` narrowed to Float16 (rounding to nearest even) into `target` (same count).
-    static func narrow(_ source: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float16>) {
-        precondition(source.count == target.count, "half-precision narrowing needs equal counts")
-        guard let from = source.baseAddress, let to = target.baseAddress, !source.isEmpty else { return }
-        let converted = to.withMemoryRebound(to: UInt16.self, capacity: target.count) {
-            consroute_float_to_half(from, $0, source.count)
+    /// Writes `storage[base..<base + target.count]` widened to Float into `target`.
+    static func load(_ storage: [Float16], at base: Int, into target: UnsafeMutableBufferPointer<Float>) {
+        storage.withUnsafeBufferPointer { buffer in
+            let source = UnsafeBufferPointer(rebasing: buffer[base..<base + target.count])
+            guard let from = source.baseAddress, let to = target.baseAddress else { return }
+            let converted = from.withMemoryRebound(to: UInt16.self, capacity: source.count) {
+                consroute_half_to_float($0, to, source.count)
+            }
+            if converted == 0 { for i in source.indices { target[i] = Float(source[i]) } }
         }
-        if converted == 0 { for i in source.indices { target[i] = Float16(source[i]) } }
     }
 }

@@ -58,15 +58,7 @@ public struct RepresentationReservoir: Sendable {
             }
             storage.append(contentsOf: repeatElement(0, count: dimension))
         }
-        let base = next * dimension
-        representation.withUnsafeBufferPointer { source in
-            storage.withUnsafeMutableBufferPointer { buffer in
-                HalfPrecision.narrow(
-                    source,
-                    into: UnsafeMutableBufferPointer(rebasing: buffer[base..<base + dimension])
-                )
-            }
-        }
+        HalfPrecision.store(representation, into: &storage, at: next * dimension)
         next = (next + 1) % capacity
         count = min(count + 1, capacity)
         totalObserved += 1
@@ -93,17 +85,17 @@ public struct RepresentationReservoir: Sendable {
     private func rows(from start: Int, count rows: Int) -> [Float] {
         var result = [Float](repeating: 0, count: rows * dimension)
         let first = min(rows, capacity - start)
-        storage.withUnsafeBufferPointer { buffer in
-            result.withUnsafeMutableBufferPointer { output in
-                HalfPrecision.widen(
-                    UnsafeBufferPointer(rebasing: buffer[start * dimension..<(start + first) * dimension]),
-                    into: UnsafeMutableBufferPointer(rebasing: output[0..<first * dimension])
-                )
-                HalfPrecision.widen(
-                    UnsafeBufferPointer(rebasing: buffer[0..<(rows - first) * dimension]),
-                    into: UnsafeMutableBufferPointer(rebasing: output[first * dimension..<rows * dimension])
-                )
-            }
+        result.withUnsafeMutableBufferPointer { output in
+            HalfPrecision.load(
+                storage,
+                at: start * dimension,
+                into: UnsafeMutableBufferPointer(rebasing: output[0..<first * dimension])
+            )
+            HalfPrecision.load(
+                storage,
+                at: 0,
+                into: UnsafeMutableBufferPointer(rebasing: output[first * dimension..<rows * dimension])
+            )
         }
         return result
     }
@@ -115,16 +107,10 @@ public struct RepresentationReservoir: Sendable {
     public func forEachRow(_ body: (UnsafeBufferPointer<Float>) -> Void) {
         let start = count < capacity ? 0 : next
         var row = [Float](repeating: 0, count: dimension)
-        storage.withUnsafeBufferPointer { buffer in
-            row.withUnsafeMutableBufferPointer { output in
-                for index in 0..<count {
-                    let source = ((start + index) % capacity) * dimension
-                    HalfPrecision.widen(
-                        UnsafeBufferPointer(rebasing: buffer[source..<source + dimension]),
-                        into: output
-                    )
-                    body(UnsafeBufferPointer(output))
-                }
+        row.withUnsafeMutableBufferPointer { output in
+            for index in 0..<count {
+                HalfPrecision.load(storage, at: ((start + index) % capacity) * dimension, into: output)
+                body(UnsafeBufferPointer(output))
             }
         }
     }

@@ -46,15 +46,7 @@ public struct ShadowSampleWindow: Sendable {
         } else {
             samples[next] = sample
         }
-        let base = next * dimension
-        event.representation.withUnsafeBufferPointer { source in
-            representations.withUnsafeMutableBufferPointer { buffer in
-                HalfPrecision.narrow(
-                    source,
-                    into: UnsafeMutableBufferPointer(rebasing: buffer[base..<base + dimension])
-                )
-            }
-        }
+        HalfPrecision.store(event.representation, into: &representations, at: next * dimension)
         next = (next + 1) % capacity
     }
 
@@ -68,7 +60,9 @@ public struct ShadowSampleWindow: Sendable {
         for age in 0..<samples.count {
             let index = (next - 1 - age + 2 * capacity) % capacity
             guard index < samples.count else { continue }
-            widen(row: index, into: &representation)
+            representation.withUnsafeMutableBufferPointer {
+                HalfPrecision.load(representations, at: index * dimension, into: $0)
+            }
             guard let cluster = assign(representation) else { continue }
             if groups[cluster, default: []].count < perCluster { groups[cluster, default: []].append(samples[index]) }
         }
@@ -85,21 +79,8 @@ public struct ShadowSampleWindow: Sendable {
             for age in 0..<samples.count {
                 let index = (next - 1 - age + 2 * capacity) % capacity
                 guard index < samples.count else { continue }
-                representations.withUnsafeBufferPointer { buffer in
-                    let base = index * dimension
-                    HalfPrecision.widen(UnsafeBufferPointer(rebasing: buffer[base..<base + dimension]), into: row)
-                }
+                HalfPrecision.load(representations, at: index * dimension, into: row)
                 guard body(samples[index], UnsafeBufferPointer(row)) else { return }
-            }
-        }
-    }
-
-    /// Sample slot `row`'s representation, widened into `target` (d values).
-    private func widen(row: Int, into target: inout [Float]) {
-        representations.withUnsafeBufferPointer { buffer in
-            target.withUnsafeMutableBufferPointer { output in
-                let base = row * dimension
-                HalfPrecision.widen(UnsafeBufferPointer(rebasing: buffer[base..<base + dimension]), into: output)
             }
         }
     }
