@@ -261,9 +261,9 @@ struct ReplayCommand: ParsableCommand {
                 + "quality ratio \(figure(figures.qualityRatio))  latency ratio \(figure(figures.latencyRatio))  "
                 + "cost ratio \(figure(figures.costRatio))  objective \(figure(figures.objective))\n"
         }
-        // A baseline's rolling windows from the first table on, under its figures.
-        func rolling(_ name: String, _ span: ReplayReport.RollingSpan) -> String {
-            name.padding(toLength: 13, withPad: " ", startingAt: 0)
+        // A baseline's rolling windows from the first table on, under its figures (indented as its figures are).
+        func rolling(_ span: ReplayReport.RollingSpan) -> String {
+            String(repeating: " ", count: 13)
                 + "rolling \(report.rollingEvents) events at or above q_min in \(figure(span.shareAtOrAboveQMin)) of "
                 + "\(span.windows) windows, lowest \(figure(span.lowestQualityRatio))\n"
         }
@@ -279,7 +279,7 @@ struct ReplayCommand: ParsableCommand {
                 : "")
         text +=
             line("policy", report.policy) + line("static", report.baselines.static)
-            + (report.baselines.staticRollingAfterFirstTable.map { rolling("", $0) } ?? "")
+            + (report.baselines.staticRollingAfterFirstTable.map { rolling($0) } ?? "")
             + line("oracle", report.baselines.oracle) + line("oracle_fleet", report.baselines.oracleFleet)
             + line("all_device", report.baselines.allDevice)
         for periodic in report.baselines.periodic {
@@ -290,7 +290,7 @@ struct ReplayCommand: ParsableCommand {
                 : periodic.holdsFloorAfterFirstTable == false ? " (below q_min from the first table on)" : ""
             text += name + verdict + "\n" + line("", periodic.figures)
             if let after = periodic.afterFirstTable { text += line(" after", after) }
-            if let span = periodic.rollingAfterFirstTable { text += rolling("", span) }
+            if let span = periodic.rollingAfterFirstTable { text += rolling(span) }
         }
         if let first = report.firstTableEvent, let after = report.policyAfterFirstTable {
             text +=

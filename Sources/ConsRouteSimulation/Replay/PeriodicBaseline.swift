@@ -34,8 +34,8 @@ public struct PeriodicBaseline: Sendable {
     private var compiled: CompiledTable?
     private var lastRefit: Int?
     var ledger: PolicyLedger
-    /// Its per-event scores, for its rolling figures.
-    var rolling = RollingQuality()
+    /// Its served score per event, for its rolling figures (against the cloud's, kept by the replay's policy).
+    var served: [Float] = []
 
     init(_ variant: Variant, weights: ObjectiveWeights, reprefillMsPer1kTokens: [Float]) {
         self.variant = variant
@@ -63,7 +63,7 @@ public struct PeriodicBaseline: Sendable {
                 }.tier
         }
         ledger.serve(query, on: tier)
-        if let shadow = event.shadow { rolling.add(served: shadow.score[tier], cloud: shadow.score.cloud) }
+        if let shadow = event.shadow { served.append(shadow.score[tier]) }
     }
 
     /// Remembers a shadow sample the pipeline saw.

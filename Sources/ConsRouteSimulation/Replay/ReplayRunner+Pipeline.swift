@@ -139,7 +139,7 @@ extension ReplayRunner {
                 allCloud: PolicyFigures(cloud, cloud: cloud, weights: weights),
                 allDevice: PolicyFigures(allDevice.total, cloud: cloud, weights: weights),
                 static: PolicyFigures(frozen.total, cloud: cloud, weights: weights),
-                staticRollingAfterFirstTable: rollingAfterFirstTable(staticRolling),
+                staticRollingAfterFirstTable: rollingAfterFirstTable(of: staticServed),
                 oracle: PolicyFigures(oracle.ledger.total, cloud: cloud, weights: weights),
                 oracleFleet: PolicyFigures(oracleFleet.ledger.total, cloud: cloud, weights: weights),
                 periodic: periodic.map { baseline in
@@ -153,7 +153,7 @@ extension ReplayRunner {
                         figures: figures,
                         holdsFloorAfterFirstTable: after.map { Self.holds($0, qMin: weights.qualityMin) },
                         afterFirstTable: after,
-                        rollingAfterFirstTable: rollingAfterFirstTable(baseline.rolling)
+                        rollingAfterFirstTable: rollingAfterFirstTable(of: baseline.served)
                     )
                 }
             ),
@@ -174,15 +174,17 @@ extension ReplayRunner {
                 qMin: weights.qualityMin,
                 holdShare: 1 - settings.pipeline.tuner.alpha
             ),
-            rollingAfterFirstTable: rollingAfterFirstTable(rolling),
+            rollingAfterFirstTable: rollingAfterFirstTable(of: nil),
             wallSeconds: wallSeconds
         )
     }
 
-    /// `scores`' rolling windows from the first adaptive table on (nil: no table, or too few events after it).
-    private func rollingAfterFirstTable(_ scores: RollingQuality) -> ReplayReport.RollingSpan? {
+    /// The rolling windows from the first adaptive table on of the policy serving `served` per event (nil: the
+    /// adaptive policy); nil when there is no table, or too few events after it.
+    private func rollingAfterFirstTable(of served: [Float]?) -> ReplayReport.RollingSpan? {
         firstTableEvent.flatMap {
-            scores.span(
+            rolling.span(
+                of: served ?? rolling.served,
                 from: $0,
                 length: settings.rollingEvents,
                 step: max(1, settings.rollingEvents / 20),

@@ -23,8 +23,8 @@ public struct ReplayRunner: Sendable {
     var oracleFleet: FleetHindsightOracle
     var periodic: [PeriodicBaseline]
     var rolling = RollingQuality()
-    /// The `static` baseline's (the first table, frozen) per-event scores, for its rolling figures.
-    var staticRolling = RollingQuality()
+    /// The `static` baseline's (the first table, frozen) served score per event, for its rolling figures.
+    var staticServed: [Float] = []
     /// The table in effect and the first one (the `static` baseline), compiled for routing.
     var adaptiveTable: CompiledTable?
     var frozenTable: CompiledTable?
@@ -171,7 +171,7 @@ public struct ReplayRunner: Sendable {
         allDevice.serve(query, on: .device)
         let frozenDecision = decide(event, query, frozenTable, ledger: frozen)
         frozen.serve(query, on: frozenDecision?.tier ?? .cloud)
-        staticRolling.add(served: shadow.score[frozenDecision?.tier ?? .cloud], cloud: shadow.score.cloud)
+        staticServed.append(shadow.score[frozenDecision?.tier ?? .cloud])
         let decision = decide(event, query, adaptiveTable, ledger: adaptive)
         let previousTier = adaptive.turnContext(query)?.previousTier
         let served = adaptive.serve(query, on: decision?.tier ?? .cloud)

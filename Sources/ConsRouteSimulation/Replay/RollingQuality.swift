@@ -1,7 +1,9 @@
 /// A policy's quality ratio over a rolling window of events (scores per event kept as Float), and how fast it is
-/// back at `q_min` after each phase change.
+/// back at `q_min` after each phase change. The cloud's scores are kept here once; another policy on the same
+/// events keeps only its own served scores and is measured against them (`span(of:from:length:step:qMin:)`).
 struct RollingQuality: Sendable {
-    private var served: [Float] = []
+    /// The policy's served score per event.
+    private(set) var served: [Float] = []
     private var cloud: [Float] = []
 
     mutating func add(served score: Float, cloud cloudScore: Float) {
@@ -12,8 +14,18 @@ struct RollingQuality: Sendable {
     /// The rolling windows inside `from..<served.count`: windows of `length` events ending every `step` events;
     /// nil when none fits.
     func span(from: Int, length: Int, step: Int, qMin: Double) -> ReplayReport.RollingSpan? {
+        span(of: served, from: from, length: length, step: step, qMin: qMin)
+    }
+
+    /// The same windows for another policy on the same events, given its served score per event.
+    func span(of served: [Float], from: Int, length: Int, step: Int, qMin: Double) -> ReplayReport.RollingSpan? {
+        precondition(served.count == cloud.count, "a policy's scores must cover the same events")
         guard length > 0, step > 0, from >= 0, from + length <= served.count else { return nil }
-        let ratios = ratios(endingAt: Array(stride(from: from + length, through: served.count, by: step)), length)
+        let ratios = ratios(
+            of: served,
+            endingAt: Array(stride(from: from + length, through: served.count, by: step)),
+            length
+        )
         return ReplayReport.RollingSpan(
             from: from,
             windows: ratios.count,
@@ -24,7 +36,7 @@ struct RollingQuality: Sendable {
 
     /// The quality ratio of the window of `length` events ending at each of `ends` (1 where the cloud scored 0:
     /// nothing could be lost).
-    private func ratios(endingAt ends: [Int], _ length: Int) -> [Double] {
+    private func ratios(of served: [Float], endingAt ends: [Int], _ length: Int) -> [Double] {
         var prefixServed = [Double](repeating: 0, count: served.count + 1)
         var prefixCloud = [Double](repeating: 0, count: served.count + 1)
         for i in served.indices {
@@ -52,7 +64,7 @@ struct RollingQuality: Sendable {
         return starts.enumerated().map { position, at in
             let next = position + 1 < starts.count ? starts[position + 1] : n
             let ends = Array(stride(from: max(length, at + step), through: next, by: step))
-            let ratios = ratios(endingAt: ends, length)
+            let ratios = ratios(of: served, endingAt: ends, length)
             let meets = ratios.map { $0 >= qMin }
             // From the end: how many windows of each suffix are at or above q_min.
             var suffixHeld = [Int](repeating: 0, count: meets.count + 1)
