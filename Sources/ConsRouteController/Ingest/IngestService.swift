@@ -274,7 +274,7 @@ package final class IngestService: Sendable {
             lagTask.cancel()
             // The batches stored before the failure are committed, so the next owner does not count them again.
             _ = try? await inFlight?.value
-            if !commits.pending.isEmpty { await flushCommits(commits, then: nil, retries: 1) }
+            await flushCommits(commits, then: nil, retries: 1)
             await consumer.shutdown()
             await producer.shutdown()
             throw error
