@@ -39,29 +39,17 @@ __attribute__((target("avx,f16c"))) static void cr_f16c_narrow(const float *sour
 #endif
 
 // Each returns 1 when F16C converted the run, 0 (nothing written) when the caller must convert it.
-
-int consroute_half_to_float(const uint16_t *source, float *target, long n) {
 #if defined(__x86_64__)
-    if (cr_has_f16c()) {
-        cr_f16c_widen(source, target, n);
-        return 1;
-    }
+#define CR_CONVERT_WITH_F16C(convert)        \
+    if (cr_has_f16c()) {                     \
+        convert(source, target, n);          \
+        return 1;                            \
+    }                                        \
+    return 0
+#else
+#define CR_CONVERT_WITH_F16C(convert) return (void)source, (void)target, (void)n, 0
 #endif
-    (void)source;
-    (void)target;
-    (void)n;
-    return 0;
-}
 
-int consroute_float_to_half(const float *source, uint16_t *target, long n) {
-#if defined(__x86_64__)
-    if (cr_has_f16c()) {
-        cr_f16c_narrow(source, target, n);
-        return 1;
-    }
-#endif
-    (void)source;
-    (void)target;
-    (void)n;
-    return 0;
-}
+int consroute_half_to_float(const uint16_t *source, float *target, long n) { CR_CONVERT_WITH_F16C(cr_f16c_widen); }
+
+int consroute_float_to_half(const float *source, uint16_t *target, long n) { CR_CONVERT_WITH_F16C(cr_f16c_narrow); }
